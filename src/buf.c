@@ -1,0 +1,142 @@
+/* buf.c -- growable byte buffer with an optional hard cap */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xmalloc.h"
+
+void
+buf_init(struct buf *b, size_t cap)
+{
+	b->b_data = NULL;
+	b->b_len = 0;
+	b->b_size = 0;
+	b->b_cap = cap;
+}
+
+void
+buf_release(struct buf *b)
+{
+	free(b->b_data);
+	b->b_data = NULL;
+	b->b_len = b->b_size = 0;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->b_len = 0;
+	if (b->b_data != NULL)
+		b->b_data[0] = '\0';
+}
+
+static int
+buf_grow(struct buf *b, size_t more)
+{
+	size_t	need, nsize;
+
+	if (b->b_cap != 0 && (more > b->b_cap || b->b_len > b->b_cap - more))
+		return -1;
+	need = b->b_len + more + 1;
+	if (need <= b->b_size)
+		return 0;
+	nsize = b->b_size == 0 ? 256 : b->b_size;
+	while (nsize < need)
+		nsize *= 2;
+	b->b_data = xreallocarray(b->b_data, nsize, 1);
+	b->b_size = nsize;
+	return 0;
+}
+
+int
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (buf_grow(b, len) == -1)
+		return -1;
+	if (len > 0)
+		memcpy(b->b_data + b->b_len, p, len);
+	b->b_len += len;
+	b->b_data[b->b_len] = '\0';
+	return 0;
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int
+buf_putc(struct buf *b, char c)
+{
+	return buf_add(b, &c, 1);
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+	char	small[256];
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(small))
+		return buf_add(b, small, n);
+	if (buf_grow(b, n) == -1)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->b_data + b->b_len, n + 1, fmt, ap);
+	va_end(ap);
+	b->b_len += n;
+	return 0;
+}
+
+char *
+buf_take(struct buf *b, size_t *lenp)
+{
+	char	*p;
+
+	if (b->b_data == NULL)
+		b->b_data = xcalloc(1, 1);
+	p = b->b_data;
+	if (lenp != NULL)
+		*lenp = b->b_len;
+	b->b_data = NULL;
+	b->b_len = b->b_size = 0;
+	return p;
+}
+
+int
+buf_json_string(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	i;
+	unsigned char c;
+	char	esc[6];
+
+	if (buf_putc(b, '"') == -1)
+		return -1;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = c;
+			if (buf_add(b, esc, 2) == -1)
+				return -1;
+		} else if (c < 0x20) {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			if (buf_add(b, esc, 6) == -1)
+				return -1;
+		} else if (buf_putc(b, c) == -1)
+			return -1;
+	}
+	return buf_putc(b, '"');
+}

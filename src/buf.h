@@ -1,0 +1,34 @@
+/* buf.h -- growable byte buffer with an optional hard cap */
+#ifndef VANTAGE_BUF_H
+#define VANTAGE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * A buf owns its bytes; b_data is always NUL-terminated (the NUL is not
+ * counted in b_len).  With b_cap != 0, appends that would exceed b_cap bytes
+ * fail with -1 and leave the buffer unchanged, which is how every byte from
+ * the network is bounded.
+ */
+struct buf {
+	char	*b_data;
+	size_t	 b_len;
+	size_t	 b_size;	/* allocated */
+	size_t	 b_cap;		/* 0 = unlimited */
+};
+
+void	 buf_init(struct buf *, size_t cap);
+void	 buf_release(struct buf *);
+void	 buf_reset(struct buf *);
+int	 buf_add(struct buf *, const void *, size_t);
+int	 buf_puts(struct buf *, const char *);
+int	 buf_putc(struct buf *, char);
+int	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Hand the bytes to the caller (who frees them); the buf is left empty. */
+char	*buf_take(struct buf *, size_t *lenp);
+/* Append s as a JSON string literal, quotes included. */
+int	 buf_json_string(struct buf *, const char *s, size_t len);
+
+#endif

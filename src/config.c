@@ -1,0 +1,1222 @@
+/* config.c -- YAML configuration: tree with marks, overrides, one key table */
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "config.h"
+#include "buf.h"
+#include "log.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define CONFIG_MAX_BYTES	(4 * 1024 * 1024)
+#define CONFIG_MAX_DEPTH	32
+
+/* A parsed YAML node with the place it came from. */
+enum ynode_type { Y_SCALAR, Y_MAP, Y_SEQ };
+
+struct ynode {
+	enum ynode_type	 y_type;
+	char		*y_value;	/* scalar text */
+	const char	*y_file;	/* borrowed: the file name or "-D" */
+	const char	*y_origin;	/* for -D nodes: the whole override */
+	size_t		 y_line, y_col;
+	struct ynode	**y_kids;	/* map: key, value, key, value...; seq: items */
+	size_t		 y_nkids;
+	int		 y_used;	/* set when the key table consumed it */
+};
+
+struct cfparse {
+	FILE		*p_err;
+	int		 p_errors;
+	const char	*p_file;
+};
+
+static void
+ynode_free(struct ynode *y)
+{
+	size_t	i;
+
+	if (y == NULL)
+		return;
+	for (i = 0; i < y->y_nkids; i++)
+		ynode_free(y->y_kids[i]);
+	free(y->y_kids);
+	free(y->y_value);
+	free(y);
+}
+
+static struct ynode *
+ynode_new(enum ynode_type type, const char *file, size_t line, size_t col)
+{
+	struct ynode	*y;
+
+	y = xcalloc(1, sizeof(*y));
+	y->y_type = type;
+	y->y_file = file;
+	y->y_line = line;
+	y->y_col = col;
+	return y;
+}
+
+static void
+ynode_add(struct ynode *y, struct ynode *kid)
+{
+	y->y_kids = xreallocarray(y->y_kids, y->y_nkids + 1, sizeof(*y->y_kids));
+	y->y_kids[y->y_nkids++] = kid;
+}
+
+static void cf_error(struct cfparse *, const struct ynode *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+cf_error(struct cfparse *p, const struct ynode *at, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (at == NULL)
+		fprintf(p->p_err, "%s: ", p->p_file);
+	else if (at->y_origin != NULL)
+		fprintf(p->p_err, "-D %s: ", at->y_origin);
+	else
+		fprintf(p->p_err, "%s:%zu:%zu: ", at->y_file, at->y_line,
+		    at->y_col);
+	va_start(ap, fmt);
+	vfprintf(p->p_err, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->p_err);
+	p->p_errors++;
+}
+
+/* Build a tree from libyaml events.  Aliases and tags are refused. */
+static struct ynode *
+yaml_build(struct cfparse *p, yaml_parser_t *yp, yaml_event_t *first, int depth)
+{
+	struct ynode	*y = NULL, *kid;
+	yaml_event_t	 ev;
+	size_t		 line = first->start_mark.line + 1;
+	size_t		 col = first->start_mark.column + 1;
+
+	if (depth > CONFIG_MAX_DEPTH) {
+		fprintf(p->p_err, "%s:%zu:%zu: nested too deeply\n", p->p_file,
+		    line, col);
+		p->p_errors++;
+		return NULL;
+	}
+	switch (first->type) {
+	case YAML_SCALAR_EVENT:
+		y = ynode_new(Y_SCALAR, p->p_file, line, col);
+		y->y_value = xstrndup((const char *)first->data.scalar.value,
+		    first->data.scalar.length);
+		if (strlen(y->y_value) != first->data.scalar.length) {
+			cf_error(p, y, "NUL byte in value");
+			ynode_free(y);
+			return NULL;
+		}
+		return y;
+	case YAML_ALIAS_EVENT:
+		fprintf(p->p_err, "%s:%zu:%zu: aliases are not supported\n",
+		    p->p_file, line, col);
+		p->p_errors++;
+		return NULL;
+	case YAML_MAPPING_START_EVENT:
+		y = ynode_new(Y_MAP, p->p_file, line, col);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		y = ynode_new(Y_SEQ, p->p_file, line, col);
+		break;
+	default:
+		fprintf(p->p_err, "%s:%zu:%zu: unexpected YAML event\n",
+		    p->p_file, line, col);
+		p->p_errors++;
+		return NULL;
+	}
+	for (;;) {
+		if (!yaml_parser_parse(yp, &ev))
+			goto fail;
+		if (ev.type == YAML_MAPPING_END_EVENT ||
+		    ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		kid = yaml_build(p, yp, &ev, depth + 1);
+		yaml_event_delete(&ev);
+		if (kid == NULL)
+			goto fail;
+		if (y->y_type == Y_MAP && y->y_nkids % 2 == 0 &&
+		    kid->y_type != Y_SCALAR) {
+			cf_error(p, kid, "mapping keys must be plain scalars");
+			ynode_free(kid);
+			goto fail;
+		}
+		ynode_add(y, kid);
+	}
+	return y;
+fail:
+	ynode_free(y);
+	return NULL;
+}
+
+static struct ynode *
+yaml_load(struct cfparse *p, const char *text, size_t len)
+{
+	yaml_parser_t	 yp;
+	yaml_event_t	 ev;
+	struct ynode	*root = NULL;
+	int		 done = 0;
+
+	if (!yaml_parser_initialize(&yp))
+		fatalx("yaml_parser_initialize");
+	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
+	while (!done) {
+		if (!yaml_parser_parse(&yp, &ev))
+			break;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_MAPPING_START_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+			if (root != NULL) {
+				fprintf(p->p_err, "%s:%zu:%zu: only one document "
+				    "is allowed\n", p->p_file,
+				    ev.start_mark.line + 1,
+				    ev.start_mark.column + 1);
+				p->p_errors++;
+				yaml_event_delete(&ev);
+				goto out;
+			}
+			root = yaml_build(p, &yp, &ev, 0);
+			if (root == NULL) {
+				yaml_event_delete(&ev);
+				goto out;
+			}
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	if (!done) {
+		fprintf(p->p_err, "%s:%zu:%zu: %s%s%s\n", p->p_file,
+		    yp.problem_mark.line + 1, yp.problem_mark.column + 1,
+		    yp.problem ? yp.problem : "YAML syntax error",
+		    yp.context ? " " : "", yp.context ? yp.context : "");
+		p->p_errors++;
+		ynode_free(root);
+		root = NULL;
+	}
+out:
+	yaml_parser_delete(&yp);
+	if (root == NULL && p->p_errors == 0)
+		root = ynode_new(Y_MAP, p->p_file, 1, 1);	/* empty file */
+	return root;
+}
+
+/* ------------------------------------------------------------------ */
+/* The key table */
+
+enum key_type {
+	K_STR,		/* any string */
+	K_SQL,		/* SQL text (printed as a block) */
+	K_INT,
+	K_DUR,		/* duration in ms */
+	K_SIZE,		/* bytes */
+	K_ENUM,		/* one of k_enums, stored as its index */
+	K_ADDR,		/* host:port */
+	K_STRLIST,	/* sequence of strings */
+	K_MAP,		/* nested keys */
+	K_LIST		/* sequence of maps of k_sub */
+};
+
+struct key {
+	const char	*k_name;
+	enum key_type	 k_type;
+	size_t		 k_off;
+	size_t		 k_cnt_off;	/* K_LIST, K_STRLIST: where the count goes */
+	size_t		 k_elem;	/* K_LIST: element size */
+	const struct key *k_sub;	/* K_MAP, K_LIST */
+	int64_t		 k_min, k_max;
+	const char	*k_default;	/* NULL: required (scalars) or empty */
+	const char	*const *k_enums;
+	const char	*k_help;
+};
+
+#define KEND	{ NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+#define OFF(m)	offsetof(struct config, m)
+
+static const char *const method_names[] = { "GET", "POST", NULL };
+static const char *const vtype_names[] = { "integer", "real", "text",
+    "boolean", NULL };
+
+static const struct key value_keys[] = {
+	{ "column", K_STR, offsetof(struct value_conf, vc_column), 0, 0, NULL,
+	    0, 0, NULL, NULL, "column of the probe table that receives the value" },
+	{ "pointer", K_STR, offsetof(struct value_conf, vc_pointer), 0, 0, NULL,
+	    0, 0, NULL, NULL, "JSON pointer to the value inside one answered item" },
+	{ "type", K_ENUM, offsetof(struct value_conf, vc_type), 0, 0, NULL,
+	    0, 0, "integer", vtype_names, "integer, real, text or boolean; other JSON types are an error for that item" },
+	KEND
+};
+
+static const struct key probe_keys[] = {
+	{ "name", K_STR, offsetof(struct probe_conf, pc_name), 0, 0, NULL,
+	    0, 0, NULL, NULL, "probe name; its rows go to table probe_NAME" },
+	{ "method", K_ENUM, offsetof(struct probe_conf, pc_method), 0, 0, NULL,
+	    0, 0, "GET", method_names, "HTTP method, GET or POST" },
+	{ "path", K_STR, offsetof(struct probe_conf, pc_path), 0, 0, NULL,
+	    0, 0, NULL, NULL, "path appended to the node url" },
+	{ "items", K_SQL, offsetof(struct probe_conf, pc_items), 0, 0, NULL,
+	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about; empty: one request per node" },
+	{ "batch", K_INT, offsetof(struct probe_conf, pc_batch), 0, 0, NULL,
+	    1, 1000000, "1000", NULL, "at most this many items per request" },
+	{ "body", K_STR, offsetof(struct probe_conf, pc_body), 0, 0, NULL,
+	    0, 0, "", NULL, "request body; {{items}} becomes a JSON array of the batch's items" },
+	{ "content_type", K_STR, offsetof(struct probe_conf, pc_content_type), 0, 0, NULL,
+	    0, 0, "application/json", NULL, "Content-Type of the request body" },
+	{ "rows", K_STR, offsetof(struct probe_conf, pc_rows), 0, 0, NULL,
+	    0, 0, "", NULL, "JSON pointer to the array holding one answer per item (batched probes)" },
+	{ "key", K_STR, offsetof(struct probe_conf, pc_key), 0, 0, NULL,
+	    0, 0, "", NULL, "JSON pointer, inside one answer, to the item it answers (matched exactly)" },
+	{ "values", K_LIST, offsetof(struct probe_conf, pc_values),
+	    offsetof(struct probe_conf, pc_nvalues), sizeof(struct value_conf),
+	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer" },
+	KEND
+};
+
+static const struct key table_keys[] = {
+	{ "name", K_STR, offsetof(struct table_conf, tc_name), 0, 0, NULL,
+	    0, 0, NULL, NULL, "table name in the store" },
+	{ "query", K_SQL, offsetof(struct table_conf, tc_query), 0, 0, NULL,
+	    0, 0, NULL, NULL, "SQL run against the discovery database" },
+	{ "indexes", K_STRLIST, offsetof(struct table_conf, tc_indexes),
+	    offsetof(struct table_conf, tc_nindexes), 0, NULL, 0, 0, NULL, NULL,
+	    "columns to index, each as (run_id, column)" },
+	KEND
+};
+
+static const struct key store_keys[] = {
+	{ "path", K_STR, OFF(cf_store_path), 0, 0, NULL, 0, 0, "vantage.db", NULL,
+	    "SQLite store (created if missing)" },
+	{ "keep_runs", K_INT, OFF(cf_keep_runs), 0, 0, NULL, 1, 1000000, "3", NULL,
+	    "runs whose node, index-table and probe rows are kept" },
+	{ "retention", K_DUR, OFF(cf_retention_ms), 0, 0, NULL, 0, INT64_MAX, "30d", NULL,
+	    "samples older than this are deleted; 0s keeps them forever" },
+	KEND
+};
+
+static const struct key http_keys[] = {
+	{ "listen", K_ADDR, OFF(cf_listen), 0, 0, NULL, 0, 0, "127.0.0.1:9464", NULL,
+	    "address and port of the metrics server" },
+	KEND
+};
+
+static const struct key schedule_keys[] = {
+	{ "interval", K_DUR, OFF(cf_interval_ms), 0, 0, NULL, 1000, 86400000LL * 7, "5m", NULL,
+	    "time between the starts of two runs in serve" },
+	KEND
+};
+
+static const struct key discovery_keys[] = {
+	{ "path", K_STR, OFF(cf_disc_path), 0, 0, NULL, 0, 0, NULL, NULL,
+	    "discovery database (SQLite, opened read-only)" },
+	{ "nodes", K_SQL, OFF(cf_disc_nodes), 0, 0, NULL, 0, 0, NULL, NULL,
+	    "SQL yielding node_id, url and optional label columns" },
+	{ "tables", K_LIST, OFF(cf_tables), OFF(cf_ntables), sizeof(struct table_conf),
+	    table_keys, 0, 0, NULL, NULL, "index tables copied into every run" },
+	KEND
+};
+
+static const struct key crawl_keys[] = {
+	{ "concurrency", K_INT, OFF(cf_concurrency), 0, 0, NULL, 1, 10000, "32", NULL,
+	    "requests in flight, all nodes" },
+	{ "per_node", K_INT, OFF(cf_per_node), 0, 0, NULL, 1, 1000, "2", NULL,
+	    "requests in flight to one node" },
+	{ "timeout", K_DUR, OFF(cf_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
+	    "time limit for one request" },
+	{ "connect_timeout", K_DUR, OFF(cf_connect_timeout_ms), 0, 0, NULL, 1, 600000, "5s", NULL,
+	    "time limit for connecting" },
+	{ "retries", K_INT, OFF(cf_retries), 0, 0, NULL, 0, 100, "2", NULL,
+	    "extra attempts after a transient failure (connection error, timeout, 5xx, 429)" },
+	{ "backoff", K_DUR, OFF(cf_backoff_ms), 0, 0, NULL, 0, 3600000, "500ms", NULL,
+	    "first retry waits up to this long, doubling after, with full jitter" },
+	{ "backoff_max", K_DUR, OFF(cf_backoff_max_ms), 0, 0, NULL, 0, 3600000, "10s", NULL,
+	    "cap on one retry wait" },
+	{ "max_response", K_SIZE, OFF(cf_max_response), 0, 0, NULL, 1, 1LL << 32, "64MiB", NULL,
+	    "largest answer accepted" },
+	{ "user_agent", K_STR, OFF(cf_user_agent), 0, 0, NULL, 0, 0, "vantage/" PACKAGE_VERSION, NULL,
+	    "User-Agent header" },
+	KEND
+};
+
+static const struct key queries_keys[] = {
+	{ "dir", K_STR, OFF(cf_queries_dir), 0, 0, NULL, 0, 0, NULL, NULL,
+	    "folder of *.sql run in name order after the crawl (relative to the config file)" },
+	KEND
+};
+
+static const struct key top_keys[] = {
+	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store" },
+	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server" },
+	{ "schedule", K_MAP, 0, 0, 0, schedule_keys, 0, 0, NULL, NULL, "when runs start" },
+	{ "discovery", K_MAP, 0, 0, 0, discovery_keys, 0, 0, NULL, NULL, "where nodes come from" },
+	{ "crawl", K_MAP, 0, 0, 0, crawl_keys, 0, 0, NULL, NULL, "how nodes are asked" },
+	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
+	    probe_keys, 0, 0, NULL, NULL, "what each node is asked" },
+	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl" },
+	KEND
+};
+
+/* ------------------------------------------------------------------ */
+/* Decoding the tree with the table */
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
+	size_t	row[65];
+
+	if (lb >= nitems(row) || la >= 64)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < cur)
+				cur = row[j] + 1;
+			if (row[j - 1] + 1 < cur)
+				cur = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = cur;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static const struct key *
+key_find(const struct key *keys, const char *name)
+{
+	for (; keys->k_name != NULL; keys++)
+		if (strcmp(keys->k_name, name) == 0)
+			return keys;
+	return NULL;
+}
+
+static const char *
+key_suggest(const struct key *keys, const char *name)
+{
+	const char	*best = NULL;
+	size_t		 d, bestd = 3;
+
+	for (; keys->k_name != NULL; keys++) {
+		d = edit_distance(name, keys->k_name);
+		if (d < bestd) {
+			bestd = d;
+			best = keys->k_name;
+		}
+	}
+	return best;
+}
+
+static const char *
+type_name(enum key_type t)
+{
+	switch (t) {
+	case K_MAP:
+		return "a mapping";
+	case K_LIST:
+	case K_STRLIST:
+		return "a list";
+	default:
+		return "a scalar";
+	}
+}
+
+static int	decode_map(struct cfparse *, const struct ynode *,
+		    const struct key *, void *, const char *);
+
+/* Decode one scalar (or default text when y is NULL) into base+k_off. */
+static int
+decode_scalar(struct cfparse *p, const struct ynode *y, const struct key *k,
+    void *base, const char *path)
+{
+	const char	*s = y != NULL ? y->y_value : k->k_default;
+	const char	*why;
+	char		*end, *colon;
+	int64_t		 v;
+	long long	 ll;
+	size_t		 i;
+	char		 b1[32], b2[32];
+
+	switch (k->k_type) {
+	case K_STR:
+	case K_SQL:
+		*(char **)((char *)base + k->k_off) = xstrdup(s);
+		return 0;
+	case K_ADDR:
+		colon = strrchr(s, ':');
+		if (colon == NULL || colon == s || colon[1] == '\0' ||
+		    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+		    atoi(colon + 1) > 65535) {
+			cf_error(p, y, "%s: '%s' is not host:port", path, s);
+			return -1;
+		}
+		*(char **)((char *)base + k->k_off) = xstrdup(s);
+		return 0;
+	case K_INT:
+		errno = 0;
+		ll = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || errno != 0) {
+			cf_error(p, y, "%s: '%s' is not an integer", path, s);
+			return -1;
+		}
+		if (ll < k->k_min || ll > k->k_max) {
+			cf_error(p, y, "%s: %lld is out of range (%" PRId64
+			    " to %" PRId64 ")", path, ll, k->k_min, k->k_max);
+			return -1;
+		}
+		*(int64_t *)((char *)base + k->k_off) = ll;
+		return 0;
+	case K_DUR:
+		if (parse_duration(s, &v, &why) == -1) {
+			cf_error(p, y, "%s: '%s': %s", path, s, why);
+			return -1;
+		}
+		if (v < k->k_min || v > k->k_max) {
+			cf_error(p, y, "%s: %s is out of range (%s to %s)", path, s,
+			    fmt_duration(k->k_min, b1, sizeof(b1)),
+			    fmt_duration(k->k_max, b2, sizeof(b2)));
+			return -1;
+		}
+		*(int64_t *)((char *)base + k->k_off) = v;
+		return 0;
+	case K_SIZE:
+		if (parse_size(s, &v, &why) == -1) {
+			cf_error(p, y, "%s: '%s': %s", path, s, why);
+			return -1;
+		}
+		if (v < k->k_min || v > k->k_max) {
+			cf_error(p, y, "%s: %s is out of range (%s to %s)", path, s,
+			    fmt_size(k->k_min, b1, sizeof(b1)),
+			    fmt_size(k->k_max, b2, sizeof(b2)));
+			return -1;
+		}
+		*(int64_t *)((char *)base + k->k_off) = v;
+		return 0;
+	case K_ENUM:
+		for (i = 0; k->k_enums[i] != NULL; i++)
+			if (strcmp(k->k_enums[i], s) == 0) {
+				*(int64_t *)((char *)base + k->k_off) = i;
+				return 0;
+			}
+		{
+			struct buf	choices;
+
+			buf_init(&choices, 0);
+			for (i = 0; k->k_enums[i] != NULL; i++)
+				buf_printf(&choices, "%s%s", i ? ", " : "",
+				    k->k_enums[i]);
+			cf_error(p, y, "%s: '%s' is not one of %s", path, s,
+			    choices.b_data);
+			buf_release(&choices);
+		}
+		return -1;
+	default:
+		fatalx("decode_scalar: bad key type %d", k->k_type);
+	}
+}
+
+static int
+decode_key(struct cfparse *p, const struct ynode *y, const struct key *k,
+    void *base, const char *path)
+{
+	struct ynode	*item;
+	char		**strs, *sub;
+	void		*elems;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (y != NULL && k->k_type == K_MAP && y->y_type != Y_MAP) {
+		cf_error(p, y, "%s: expected %s", path, type_name(k->k_type));
+		return -1;
+	}
+	if (y != NULL && (k->k_type == K_LIST || k->k_type == K_STRLIST) &&
+	    y->y_type != Y_SEQ) {
+		cf_error(p, y, "%s: expected %s", path, type_name(k->k_type));
+		return -1;
+	}
+	if (y != NULL && k->k_type != K_MAP && k->k_type != K_LIST &&
+	    k->k_type != K_STRLIST && y->y_type != Y_SCALAR) {
+		cf_error(p, y, "%s: expected %s", path, type_name(k->k_type));
+		return -1;
+	}
+	switch (k->k_type) {
+	case K_MAP:
+		return decode_map(p, y, k->k_sub, base, path);
+	case K_LIST:
+		if (y == NULL)
+			return 0;
+		elems = xcalloc(y->y_nkids, k->k_elem);
+		*(void **)((char *)base + k->k_off) = elems;
+		*(size_t *)((char *)base + k->k_cnt_off) = y->y_nkids;
+		for (i = 0; i < y->y_nkids; i++) {
+			item = y->y_kids[i];
+			xasprintf(&sub, "%s[%zu]", path, i);
+			if (item->y_type != Y_MAP) {
+				cf_error(p, item, "%s: expected a mapping", sub);
+				rc = -1;
+			} else if (decode_map(p, item, k->k_sub,
+			    (char *)elems + i * k->k_elem, sub) == -1)
+				rc = -1;
+			free(sub);
+		}
+		return rc;
+	case K_STRLIST:
+		if (y == NULL)
+			return 0;
+		strs = xcalloc(y->y_nkids, sizeof(*strs));
+		*(char ***)((char *)base + k->k_off) = strs;
+		*(size_t *)((char *)base + k->k_cnt_off) = y->y_nkids;
+		for (i = 0; i < y->y_nkids; i++) {
+			item = y->y_kids[i];
+			if (item->y_type != Y_SCALAR) {
+				cf_error(p, item, "%s[%zu]: expected a scalar",
+				    path, i);
+				rc = -1;
+				strs[i] = xstrdup("");
+			} else
+				strs[i] = xstrdup(item->y_value);
+		}
+		return rc;
+	default:
+		if (y == NULL && k->k_default == NULL) {
+			*(char **)((char *)base + k->k_off) = NULL;
+			return 1;	/* missing: caller reports */
+		}
+		return decode_scalar(p, y, k, base, path);
+	}
+}
+
+static int
+decode_map(struct cfparse *p, const struct ynode *map, const struct key *keys,
+    void *base, const char *prefix)
+{
+	const struct key *k;
+	const struct ynode *kn, *vn, *found;
+	const char	*hint;
+	char		*path;
+	size_t		 i, j;
+	int		 rc = 0, r;
+
+	/* Unknown and duplicate keys first. */
+	for (i = 0; map != NULL && i + 1 < map->y_nkids; i += 2) {
+		kn = map->y_kids[i];
+		if (key_find(keys, kn->y_value) == NULL) {
+			hint = key_suggest(keys, kn->y_value);
+			if (hint != NULL)
+				cf_error(p, kn, "unknown key '%s%s%s' (did you "
+				    "mean '%s'?)", prefix, *prefix ? "." : "",
+				    kn->y_value, hint);
+			else
+				cf_error(p, kn, "unknown key '%s%s%s'", prefix,
+				    *prefix ? "." : "", kn->y_value);
+			rc = -1;
+		}
+		for (j = 0; j < i; j += 2)
+			if (strcmp(map->y_kids[j]->y_value, kn->y_value) == 0) {
+				cf_error(p, kn, "duplicate key '%s' (first at "
+				    "line %zu)", kn->y_value,
+				    map->y_kids[j]->y_line);
+				rc = -1;
+			}
+	}
+	for (k = keys; k->k_name != NULL; k++) {
+		found = NULL;
+		for (i = 0; map != NULL && i + 1 < map->y_nkids; i += 2)
+			if (strcmp(map->y_kids[i]->y_value, k->k_name) == 0) {
+				vn = map->y_kids[i + 1];
+				found = vn;	/* the last one wins, after the error */
+			}
+		xasprintf(&path, "%s%s%s", prefix, *prefix ? "." : "",
+		    k->k_name);
+		r = decode_key(p, found, k, base, path);
+		if (r == 1) {
+			cf_error(p, map, "missing required key '%s'", path);
+			r = -1;
+		}
+		if (r == -1)
+			rc = -1;
+		free(path);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* -D overrides: key.path=value, numeric parts index lists */
+
+static int
+apply_override(struct cfparse *p, struct ynode *root, const char *ov)
+{
+	struct ynode	*cur = root, *next, *kn;
+	const char	*eq, *part, *dot;
+	char		*name, *end;
+	unsigned long	 idx;
+	size_t		 i, len;
+
+	if ((eq = strchr(ov, '=')) == NULL || eq == ov) {
+		fprintf(p->p_err, "-D %s: expected key=value\n", ov);
+		p->p_errors++;
+		return -1;
+	}
+	part = ov;
+	for (;;) {
+		dot = memchr(part, '.', eq - part);
+		len = (dot != NULL ? dot : eq) - part;
+		if (len == 0) {
+			fprintf(p->p_err, "-D %s: empty key component\n", ov);
+			p->p_errors++;
+			return -1;
+		}
+		name = xstrndup(part, len);
+		next = NULL;
+		if (cur->y_type == Y_SEQ) {
+			idx = strtoul(name, &end, 10);
+			if (*end != '\0' || idx >= cur->y_nkids) {
+				fprintf(p->p_err, "-D %s: '%s' is not an index of "
+				    "a list of %zu\n", ov, name, cur->y_nkids);
+				p->p_errors++;
+				free(name);
+				return -1;
+			}
+			next = cur->y_kids[idx];
+		} else if (cur->y_type == Y_MAP) {
+			for (i = 0; i + 1 < cur->y_nkids; i += 2)
+				if (strcmp(cur->y_kids[i]->y_value, name) == 0)
+					next = cur->y_kids[i + 1];
+			if (next == NULL) {
+				kn = ynode_new(Y_SCALAR, "-D", 0, 0);
+				kn->y_value = xstrdup(name);
+				kn->y_origin = ov;
+				ynode_add(cur, kn);
+				next = ynode_new(dot != NULL ? Y_MAP : Y_SCALAR,
+				    "-D", 0, 0);
+				next->y_origin = ov;
+				ynode_add(cur, next);
+			}
+		} else {
+			fprintf(p->p_err, "-D %s: '%s' is inside a scalar\n", ov,
+			    name);
+			p->p_errors++;
+			free(name);
+			return -1;
+		}
+		free(name);
+		cur = next;
+		if (dot == NULL)
+			break;
+		part = dot + 1;
+	}
+	if (cur->y_type != Y_SCALAR) {
+		fprintf(p->p_err, "-D %s: the key holds a %s, not a scalar\n",
+		    ov, cur->y_type == Y_MAP ? "mapping" : "list");
+		p->p_errors++;
+		return -1;
+	}
+	free(cur->y_value);
+	cur->y_value = xstrdup(eq + 1);
+	cur->y_origin = ov;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Semantic checks that the key table cannot express */
+
+static const struct ynode *
+ynode_at(const struct ynode *map, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; map != NULL && map->y_type == Y_MAP &&
+	    i + 1 < map->y_nkids; i += 2)
+		if (strcmp(map->y_kids[i]->y_value, name) == 0)
+			return map->y_kids[i + 1];
+	return NULL;
+}
+
+static const struct ynode *
+ynode_item(const struct ynode *seq, size_t i, const char *name)
+{
+	if (seq == NULL || seq->y_type != Y_SEQ || i >= seq->y_nkids)
+		return seq;
+	if (name == NULL)
+		return seq->y_kids[i];
+	return ynode_at(seq->y_kids[i], name) ? ynode_at(seq->y_kids[i],
+	    name) : seq->y_kids[i];
+}
+
+static const char *const reserved_tables[] = {
+	"runs", "run_phases", "run_requests", "nodes", "series", "samples",
+	"metrics", "sample_history", NULL
+};
+static const char *const reserved_columns[] = {
+	"run_id", "node_id", "item", "error", NULL
+};
+
+static int
+in_list(const char *const *list, const char *s)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+valid_pointer(const char *s)
+{
+	return s[0] == '\0' || s[0] == '/';
+}
+
+static void
+config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
+{
+	const struct ynode *disc = ynode_at(root, "discovery");
+	const struct ynode *tables = ynode_at(disc, "tables");
+	const struct ynode *probes = ynode_at(root, "probes");
+	const struct ynode *values, *at;
+	struct probe_conf *pc;
+	struct value_conf *vc;
+	struct table_conf *tc;
+	size_t		 i, j, m;
+
+	if (cf->cf_backoff_max_ms < cf->cf_backoff_ms)
+		cf_error(p, ynode_at(ynode_at(root, "crawl"), "backoff_max"),
+		    "crawl.backoff_max: must be at least crawl.backoff");
+	if (cf->cf_per_node > cf->cf_concurrency)
+		cf_error(p, ynode_at(ynode_at(root, "crawl"), "per_node"),
+		    "crawl.per_node: %" PRId64 " exceeds crawl.concurrency %"
+		    PRId64, cf->cf_per_node, cf->cf_concurrency);
+	if (cf->cf_store_path != NULL && cf->cf_store_path[0] == '\0')
+		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
+		    "store.path: must not be empty");
+	for (i = 0; i < cf->cf_ntables; i++) {
+		tc = &cf->cf_tables[i];
+		if (tc->tc_name == NULL)
+			continue;
+		at = ynode_item(tables, i, "name");
+		if (!valid_ident(tc->tc_name))
+			cf_error(p, at, "discovery.tables[%zu].name: '%s' is not "
+			    "a valid table name", i, tc->tc_name);
+		else if (in_list(reserved_tables, tc->tc_name) ||
+		    strncmp(tc->tc_name, "probe_", 6) == 0 ||
+		    strncmp(tc->tc_name, "sqlite_", 7) == 0)
+			cf_error(p, at, "discovery.tables[%zu].name: '%s' is "
+			    "reserved for the store", i, tc->tc_name);
+		for (j = 0; j < i; j++)
+			if (cf->cf_tables[j].tc_name != NULL &&
+			    strcmp(cf->cf_tables[j].tc_name, tc->tc_name) == 0)
+				cf_error(p, at, "discovery.tables[%zu].name: "
+				    "'%s' is used twice", i, tc->tc_name);
+		for (j = 0; j < tc->tc_nindexes; j++)
+			if (!valid_ident(tc->tc_indexes[j]))
+				cf_error(p, ynode_item(ynode_at(
+				    ynode_item(tables, i, NULL), "indexes"), j,
+				    NULL), "discovery.tables[%zu].indexes[%zu]: "
+				    "'%s' is not a column name", i, j,
+				    tc->tc_indexes[j]);
+	}
+	for (i = 0; i < cf->cf_nprobes; i++) {
+		pc = &cf->cf_probes[i];
+		at = ynode_item(probes, i, "name");
+		if (pc->pc_name != NULL && !valid_ident(pc->pc_name))
+			cf_error(p, at, "probes[%zu].name: '%s' is not a valid "
+			    "name (letters, digits, _)", i, pc->pc_name);
+		for (j = 0; j < i && pc->pc_name != NULL; j++)
+			if (cf->cf_probes[j].pc_name != NULL &&
+			    strcmp(cf->cf_probes[j].pc_name, pc->pc_name) == 0)
+				cf_error(p, at, "probes[%zu].name: '%s' is used "
+				    "twice", i, pc->pc_name);
+		if (pc->pc_path != NULL && pc->pc_path[0] != '/')
+			cf_error(p, ynode_item(probes, i, "path"),
+			    "probes[%zu].path: must start with /", i);
+		if (pc->pc_items != NULL && pc->pc_items[0] != '\0') {
+			if (pc->pc_rows[0] == '\0')
+				cf_error(p, ynode_item(probes, i, NULL),
+				    "probes[%zu]: a probe with items needs rows "
+				    "(JSON pointer to the answers)", i);
+			if (pc->pc_key[0] == '\0')
+				cf_error(p, ynode_item(probes, i, NULL),
+				    "probes[%zu]: a probe with items needs key "
+				    "(JSON pointer to the item in an answer)", i);
+			if (strstr(pc->pc_body, "{{items}}") == NULL)
+				cf_error(p, ynode_item(probes, i, "body"),
+				    "probes[%zu].body: a probe with items needs "
+				    "{{items}} in its body", i);
+			if (pc->pc_method == 0)
+				cf_error(p, ynode_item(probes, i, "method"),
+				    "probes[%zu].method: a probe with items "
+				    "sends them in a body, so it must be POST", i);
+		} else if (pc->pc_key != NULL && pc->pc_key[0] != '\0')
+			cf_error(p, ynode_item(probes, i, "key"),
+			    "probes[%zu].key: only a probe with items has a "
+			    "key", i);
+		if (pc->pc_rows != NULL && !valid_pointer(pc->pc_rows))
+			cf_error(p, ynode_item(probes, i, "rows"),
+			    "probes[%zu].rows: '%s' is not a JSON pointer", i,
+			    pc->pc_rows);
+		if (pc->pc_key != NULL && !valid_pointer(pc->pc_key))
+			cf_error(p, ynode_item(probes, i, "key"),
+			    "probes[%zu].key: '%s' is not a JSON pointer", i,
+			    pc->pc_key);
+		values = ynode_at(ynode_item(probes, i, NULL), "values");
+		if (pc->pc_nvalues == 0 && pc->pc_name != NULL)
+			cf_error(p, ynode_item(probes, i, NULL),
+			    "probes[%zu]: needs at least one entry in values", i);
+		for (j = 0; j < pc->pc_nvalues; j++) {
+			vc = &pc->pc_values[j];
+			if (vc->vc_column == NULL)
+				continue;
+			at = ynode_item(values, j, "column");
+			if (!valid_ident(vc->vc_column))
+				cf_error(p, at, "probes[%zu].values[%zu].column: "
+				    "'%s' is not a valid column name", i, j,
+				    vc->vc_column);
+			else if (in_list(reserved_columns, vc->vc_column))
+				cf_error(p, at, "probes[%zu].values[%zu].column: "
+				    "'%s' is reserved", i, j, vc->vc_column);
+			for (m = 0; m < j; m++)
+				if (pc->pc_values[m].vc_column != NULL &&
+				    strcmp(pc->pc_values[m].vc_column,
+				    vc->vc_column) == 0)
+					cf_error(p, at, "probes[%zu].values[%zu]."
+					    "column: '%s' is used twice", i, j,
+					    vc->vc_column);
+			if (vc->vc_pointer != NULL &&
+			    !valid_pointer(vc->vc_pointer))
+				cf_error(p, ynode_item(values, j, "pointer"),
+				    "probes[%zu].values[%zu].pointer: '%s' is "
+				    "not a JSON pointer", i, j, vc->vc_pointer);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+
+const char *
+config_default_path(void)
+{
+	return VT_DATADIR "/conf/audius.yaml";
+}
+
+struct config *
+config_load(const char *path, char **overrides, size_t noverrides, FILE *err)
+{
+	struct cfparse	 p;
+	struct config	*cf;
+	struct ynode	*root = NULL;
+	char		*text = NULL, *dircopy, *qd;
+	size_t		 len, i;
+
+	if (path == NULL)
+		path = config_default_path();
+	memset(&p, 0, sizeof(p));
+	p.p_err = err;
+	p.p_file = path;
+	cf = xcalloc(1, sizeof(*cf));
+	cf->cf_file = xstrdup(path);
+	if ((text = read_file(path, CONFIG_MAX_BYTES, &len)) == NULL) {
+		fprintf(err, "%s: %s\n", path, errno == EFBIG ?
+		    "larger than 4MiB" : strerror(errno));
+		goto fail;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		fprintf(err, "%s: NUL byte in file\n", path);
+		goto fail;
+	}
+	if ((root = yaml_load(&p, text, len)) == NULL)
+		goto fail;
+	if (root->y_type != Y_MAP) {
+		cf_error(&p, root, "the configuration must be a mapping");
+		goto fail;
+	}
+	for (i = 0; i < noverrides; i++)
+		apply_override(&p, root, overrides[i]);
+	if (p.p_errors > 0)
+		goto fail;
+	decode_map(&p, root, top_keys, cf, "");
+	if (p.p_errors == 0)
+		config_check(&p, cf, root);
+	if (p.p_errors > 0)
+		goto fail;
+
+	dircopy = xstrdup(path);
+	cf->cf_dir = xstrdup(dirname(dircopy));
+	free(dircopy);
+	if (cf->cf_queries_dir[0] != '/') {
+		xasprintf(&qd, "%s/%s", cf->cf_dir, cf->cf_queries_dir);
+		free(cf->cf_queries_dir);
+		cf->cf_queries_dir = qd;
+	}
+	ynode_free(root);
+	free(text);
+	return cf;
+fail:
+	ynode_free(root);
+	free(text);
+	config_free(cf);
+	return NULL;
+}
+
+static void
+free_keys(const struct key *keys, void *base)
+{
+	const struct key *k;
+	void		*elems;
+	char		**strs;
+	size_t		 n, i;
+
+	for (k = keys; k->k_name != NULL; k++) {
+		switch (k->k_type) {
+		case K_MAP:
+			free_keys(k->k_sub, base);
+			break;
+		case K_LIST:
+			elems = *(void **)((char *)base + k->k_off);
+			n = *(size_t *)((char *)base + k->k_cnt_off);
+			for (i = 0; elems != NULL && i < n; i++)
+				free_keys(k->k_sub, (char *)elems + i * k->k_elem);
+			free(elems);
+			break;
+		case K_STRLIST:
+			strs = *(char ***)((char *)base + k->k_off);
+			n = *(size_t *)((char *)base + k->k_cnt_off);
+			for (i = 0; strs != NULL && i < n; i++)
+				free(strs[i]);
+			free(strs);
+			break;
+		case K_STR:
+		case K_SQL:
+		case K_ADDR:
+			free(*(char **)((char *)base + k->k_off));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void
+config_free(struct config *cf)
+{
+	if (cf == NULL)
+		return;
+	free_keys(top_keys, cf);
+	free(cf->cf_file);
+	free(cf->cf_dir);
+	free(cf);
+}
+
+/* ------------------------------------------------------------------ */
+/* Printing */
+
+static void
+print_string(FILE *f, const char *s)
+{
+	struct buf	b;
+
+	if (*s != '\0' && strcspn(s, ":#{}[],&*!|>'\"%@`\n\\") == strlen(s) &&
+	    s[0] != ' ' && s[0] != '-' && s[0] != '?' && s[strlen(s) - 1] != ' ') {
+		fputs(s, f);
+		return;
+	}
+	buf_init(&b, 0);
+	buf_json_string(&b, s, strlen(s));
+	fputs(b.b_data, f);
+	buf_release(&b);
+}
+
+static void
+print_block(FILE *f, const char *s, int indent)
+{
+	const char	*nl;
+	size_t		 len = strlen(s);
+
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' '))
+		len--;
+	if (len == 0) {
+		fputs("\"\"\n", f);
+		return;
+	}
+	fputs("|\n", f);
+	while (len > 0) {
+		nl = memchr(s, '\n', len);
+		if (nl == NULL)
+			nl = s + len;
+		if (nl > s)
+			fprintf(f, "%*s%.*s\n", indent, "", (int)(nl - s), s);
+		else
+			fputc('\n', f);
+		len -= nl - s;
+		s = nl;
+		if (len > 0) {
+			s++;
+			len--;
+		}
+	}
+}
+
+static void
+print_keys(FILE *f, const struct key *keys, const void *base, int indent,
+    int first_dash)
+{
+	const struct key *k;
+	const void	*elems;
+	char		**strs;
+	const char	*s;
+	char		 b[32];
+	size_t		 n, i;
+	int		 pad;
+
+	for (k = keys; k->k_name != NULL; k++) {
+		pad = indent;
+		if (first_dash && k == keys) {
+			fprintf(f, "%*s- ", indent - 2, "");
+			pad = 0;
+		}
+		fprintf(f, "%*s%s:", pad, "", k->k_name);
+		switch (k->k_type) {
+		case K_MAP:
+			fputc('\n', f);
+			print_keys(f, k->k_sub, base, indent + 2, 0);
+			break;
+		case K_LIST:
+			elems = *(void *const *)((const char *)base + k->k_off);
+			n = *(const size_t *)((const char *)base + k->k_cnt_off);
+			if (n == 0) {
+				fputs(" []\n", f);
+				break;
+			}
+			fputc('\n', f);
+			for (i = 0; i < n; i++)
+				print_keys(f, k->k_sub, (const char *)elems +
+				    i * k->k_elem, indent + 4, 1);
+			break;
+		case K_STRLIST:
+			strs = *(char **const *)((const char *)base + k->k_off);
+			n = *(const size_t *)((const char *)base + k->k_cnt_off);
+			fputs(" [", f);
+			for (i = 0; i < n; i++) {
+				fputs(i ? ", " : "", f);
+				print_string(f, strs[i]);
+			}
+			fputs("]\n", f);
+			break;
+		case K_SQL:
+			fputc(' ', f);
+			print_block(f, *(char *const *)((const char *)base +
+			    k->k_off), indent + 2);
+			break;
+		case K_STR:
+		case K_ADDR:
+			fputc(' ', f);
+			print_string(f, *(char *const *)((const char *)base +
+			    k->k_off));
+			fputc('\n', f);
+			break;
+		case K_INT:
+			fprintf(f, " %" PRId64 "\n", *(const int64_t *)
+			    ((const char *)base + k->k_off));
+			break;
+		case K_DUR:
+			fprintf(f, " %s\n", fmt_duration(*(const int64_t *)
+			    ((const char *)base + k->k_off), b, sizeof(b)));
+			break;
+		case K_SIZE:
+			fprintf(f, " %s\n", fmt_size(*(const int64_t *)
+			    ((const char *)base + k->k_off), b, sizeof(b)));
+			break;
+		case K_ENUM:
+			s = k->k_enums[*(const int64_t *)((const char *)base +
+			    k->k_off)];
+			fprintf(f, " %s\n", s);
+			break;
+		}
+	}
+}
+
+void
+config_print(const struct config *cf, FILE *f)
+{
+	print_keys(f, top_keys, cf, 0, 0);
+}
+
+static const char *
+key_type_name(const struct key *k)
+{
+	switch (k->k_type) {
+	case K_STR:
+		return "string";
+	case K_SQL:
+		return "sql";
+	case K_INT:
+		return "integer";
+	case K_DUR:
+		return "duration";
+	case K_SIZE:
+		return "size";
+	case K_ENUM:
+		return "enum";
+	case K_ADDR:
+		return "address";
+	case K_STRLIST:
+		return "list of strings";
+	case K_MAP:
+		return "mapping";
+	case K_LIST:
+		return "list";
+	}
+	return "?";
+}
+
+static void
+print_key_list(FILE *f, const struct key *keys, const char *prefix)
+{
+	const struct key *k;
+	char		*path;
+
+	for (k = keys; k->k_name != NULL; k++) {
+		xasprintf(&path, "%s%s%s", prefix, *prefix ? "." : "",
+		    k->k_name);
+		fprintf(f, "%s\t%s\t%s\t%s\n", path, key_type_name(k),
+		    k->k_type == K_MAP || k->k_type == K_LIST ||
+		    k->k_type == K_STRLIST ? "-" : k->k_default == NULL ?
+		    "required" : *k->k_default == '\0' ? "\"\"" : k->k_default,
+		    k->k_help);
+		if (k->k_type == K_MAP)
+			print_key_list(f, k->k_sub, path);
+		else if (k->k_type == K_LIST) {
+			free(path);
+			xasprintf(&path, "%s%s%s[]", prefix, *prefix ? "." : "",
+			    k->k_name);
+			print_key_list(f, k->k_sub, path);
+		}
+		free(path);
+	}
+}
+
+void
+config_print_keys(FILE *f)
+{
+	print_key_list(f, top_keys, "");
+}

@@ -1,0 +1,92 @@
+/* config.h -- YAML configuration: one key table, errors with file:line:col */
+#ifndef VANTAGE_CONFIG_H
+#define VANTAGE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum value_type {
+	VT_INTEGER,
+	VT_REAL,
+	VT_TEXT,
+	VT_BOOLEAN
+};
+
+/* One column a probe extracts from each answered item. */
+struct value_conf {
+	char	*vc_column;	/* SQL column in the probe table */
+	char	*vc_pointer;	/* JSON pointer (RFC 6901) inside the item */
+	int64_t	 vc_type;	/* enum value_type */
+};
+
+/* An index table copied from discovery into every run. */
+struct table_conf {
+	char	*tc_name;
+	char	*tc_query;	/* SQL run against the discovery database */
+	char	**tc_indexes;	/* columns to index (with run_id first) */
+	size_t	 tc_nindexes;
+};
+
+struct probe_conf {
+	char	*pc_name;	/* table probe_<name> */
+	int64_t	 pc_method;	/* 0 GET, 1 POST */
+	char	*pc_path;	/* appended to the node url */
+	char	*pc_items;	/* SQL with :node_id yielding one column; NULL = one request per node */
+	int64_t	 pc_batch;	/* items per request */
+	char	*pc_body;	/* template; {{items}} becomes a JSON array */
+	char	*pc_content_type;
+	char	*pc_rows;	/* JSON pointer to the array of per-item answers */
+	char	*pc_key;	/* JSON pointer, inside a row, to the item it answers */
+	struct value_conf *pc_values;
+	size_t	 pc_nvalues;
+};
+
+struct config {
+	char	*cf_file;		/* path given with -c */
+	char	*cf_dir;		/* its directory, for relative queries.dir */
+
+	char	*cf_store_path;
+	int64_t	 cf_keep_runs;		/* runs whose snapshot and probe rows are kept */
+	int64_t	 cf_retention_ms;	/* samples older than this are deleted; 0 keeps all */
+
+	char	*cf_listen;		/* host:port */
+	int64_t	 cf_interval_ms;
+
+	char	*cf_disc_path;
+	char	*cf_disc_nodes;		/* SQL yielding node_id, url [, labels...] */
+	struct table_conf *cf_tables;
+	size_t	 cf_ntables;
+
+	int64_t	 cf_concurrency;
+	int64_t	 cf_per_node;
+	int64_t	 cf_timeout_ms;
+	int64_t	 cf_connect_timeout_ms;
+	int64_t	 cf_retries;
+	int64_t	 cf_backoff_ms;
+	int64_t	 cf_backoff_max_ms;
+	int64_t	 cf_max_response;
+	char	*cf_user_agent;
+
+	struct probe_conf *cf_probes;
+	size_t	 cf_nprobes;
+
+	char	*cf_queries_dir;	/* resolved against cf_dir */
+};
+
+/*
+ * Load path (NULL: the built-in default, conf/audius.yaml as installed) and
+ * apply overrides, each "key.path=value".  Every error is printed to err as
+ * "file:line:col: message"; returns NULL if there was any.
+ */
+struct config	*config_load(const char *path, char **overrides, size_t noverrides,
+		    FILE *err);
+void		 config_free(struct config *);	/* accepts NULL */
+/* The normalized configuration, defaults filled in, as YAML. */
+void		 config_print(const struct config *, FILE *);
+/* Every known key with type, default and help, one per line (man page check). */
+void		 config_print_keys(FILE *);
+/* Where the default configuration lives. */
+const char	*config_default_path(void);
+
+#endif

@@ -1,0 +1,91 @@
+/* crawl.h -- the libcurl multi engine: queue, limits, retries, one place a transfer ends */
+#ifndef VANTAGE_CRAWL_H
+#define VANTAGE_CRAWL_H
+
+#include <signal.h>
+#include <stddef.h>
+
+enum crawl_outcome {
+	CRAWL_OK = 0,		/* 2xx answer, body complete */
+	CRAWL_HTTP_ERROR,	/* final non-2xx answer (after retries for 5xx/429) */
+	CRAWL_TIMEOUT,		/* connect or total timeout */
+	CRAWL_CONNECT,		/* refused, reset, DNS, TLS: no usable answer */
+	CRAWL_TOO_LARGE,	/* answer exceeded co_max_response */
+	CRAWL_ERROR,		/* anything else libcurl reports */
+	CRAWL_CANCELLED,	/* crawl_run stopped before the request finished */
+	CRAWL_NOUTCOME
+};
+
+/* Stable lowercase names ("ok", "http_error", ...) for labels and logs. */
+const char *crawl_outcome_name(enum crawl_outcome);
+
+struct crawl_opts {
+	int	co_concurrency;		/* transfers in flight, all nodes */
+	int	co_per_node;		/* transfers in flight to one node */
+	long	co_timeout_ms;		/* whole transfer */
+	long	co_connect_timeout_ms;
+	int	co_retries;		/* extra attempts after a transient failure */
+	long	co_backoff_ms;		/* first retry waits up to this (full jitter) */
+	long	co_backoff_max_ms;	/* cap on one wait */
+	size_t	co_max_response;	/* bytes of body kept; more is CRAWL_TOO_LARGE */
+	const char *co_user_agent;	/* copied */
+};
+
+/*
+ * What the done callback sees.  Every pointer is borrowed and valid only
+ * during the callback.
+ */
+struct crawl_result {
+	enum crawl_outcome cr_outcome;
+	long		 cr_status;	/* last HTTP status, 0 if none */
+	const char	*cr_body;	/* NUL-terminated; "" when none */
+	size_t		 cr_len;
+	const char	*cr_error;	/* "" on CRAWL_OK, else e.g. "HTTP 500",
+					   "timeout after 10s", "connection refused" */
+	int		 cr_attempts;	/* 1 + retries used */
+	double		 cr_seconds;	/* wall time from first attempt to end */
+};
+
+typedef void (*crawl_done_cb)(void *arg, const struct crawl_result *);
+
+/*
+ * Called by crawl_run whenever fewer than co_concurrency requests are
+ * queued or in flight, so a caller can produce work lazily (bounded memory).
+ * Returns 1 if it may have more later, 0 once it has nothing left to add.
+ */
+typedef int (*crawl_feed_cb)(void *arg);
+
+struct crawl;
+
+struct crawl	*crawl_new(const struct crawl_opts *);
+void		 crawl_free(struct crawl *);	/* accepts NULL */
+
+/*
+ * Queue one request.  node is a small integer (>= 0) naming the per-node
+ * limit group.  url and content_type are copied; body (may be NULL) is
+ * taken and freed by the crawl.  done is called exactly once, from inside
+ * crawl_run, after the last attempt; it may call crawl_add.
+ */
+void	crawl_add(struct crawl *, int node, const char *method, const char *url,
+	    const char *content_type, char *body, size_t bodylen,
+	    crawl_done_cb done, void *arg);
+
+/*
+ * Run until nothing is queued, in flight or waiting for a retry and feed
+ * (may be NULL) returned 0.  If *stop becomes non-zero, remaining requests
+ * end with CRAWL_CANCELLED and crawl_run returns -1; else 0.
+ */
+int	crawl_run(struct crawl *, crawl_feed_cb feed, void *feed_arg,
+	    volatile sig_atomic_t *stop);
+
+/* Counts since crawl_new. */
+struct crawl_stats {
+	unsigned long	cs_requests;		/* requests finished */
+	unsigned long	cs_attempts;		/* HTTP attempts made */
+	unsigned long	cs_retries;
+	unsigned long	cs_outcome[CRAWL_NOUTCOME];
+	unsigned long long cs_bytes_in;
+};
+void	crawl_stats(const struct crawl *, struct crawl_stats *);
+
+#endif

@@ -1,0 +1,349 @@
+/* discover.c -- discovery sources: the nodes and index tables of one run */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "discover.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define MAX_NODES	100000
+
+static sqlite3 *
+disc_open(const struct config *cf)
+{
+	sqlite3	*db = NULL;
+
+	/* mode=ro through the URI so a missing file is an error, not created. */
+	if (sqlite3_open_v2(cf->cf_disc_path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_warnx("discover: %s: %s", cf->cf_disc_path,
+		    db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	return db;
+}
+
+static sqlite3_stmt *
+disc_prepare(sqlite3 *db, const char *what, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		log_warnx("discover: %s: %s", what, sqlite3_errmsg(db));
+		return NULL;
+	}
+	return stmt;
+}
+
+static int
+col_index(sqlite3_stmt *stmt, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < sqlite3_column_count(stmt); i++)
+		if (strcasecmp(sqlite3_column_name(stmt, i), name) == 0)
+			return i;
+	return -1;
+}
+
+static void
+node_free(struct node *n)
+{
+	sqlite3_value_free(n->n_id);
+	free(n->n_url);
+	free(n->n_url_orig);
+	free(n->n_last_error);
+}
+
+void
+nodeset_release(struct nodeset *ns)
+{
+	size_t	i;
+
+	for (i = 0; i < ns->ns_len; i++)
+		node_free(&ns->ns_nodes[i]);
+	free(ns->ns_nodes);
+	ns->ns_nodes = NULL;
+	ns->ns_len = 0;
+}
+
+/* Extra columns of the node query become labels, as a JSON object. */
+static char *
+labels_json(sqlite3_stmt *stmt, int id_col, int url_col)
+{
+	struct buf	 b;
+	const char	*name, *v;
+	int		 i, first = 1;
+
+	buf_init(&b, 0);
+	buf_putc(&b, '{');
+	for (i = 0; i < sqlite3_column_count(stmt); i++) {
+		if (i == id_col || i == url_col)
+			continue;
+		name = sqlite3_column_name(stmt, i);
+		v = (const char *)sqlite3_column_text(stmt, i);
+		if (!first)
+			buf_putc(&b, ',');
+		first = 0;
+		buf_json_string(&b, name, strlen(name));
+		buf_putc(&b, ':');
+		if (v == NULL)
+			buf_puts(&b, "null");
+		else
+			buf_json_string(&b, v, sqlite3_column_bytes(stmt, i));
+	}
+	buf_putc(&b, '}');
+	return buf_take(&b, NULL);
+}
+
+static int
+read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
+    int64_t run_id, struct nodeset *ns)
+{
+	sqlite3_stmt	*q, *ins = NULL;
+	struct node	*n;
+	const char	*url;
+	char		*labels;
+	size_t		 len, i;
+	int		 idc, urlc, rc = -1, step;
+
+	if ((q = disc_prepare(db, "discovery.nodes", cf->cf_disc_nodes)) == NULL)
+		return -1;
+	idc = col_index(q, "node_id");
+	urlc = col_index(q, "url");
+	if (idc == -1 || urlc == -1) {
+		log_warnx("discover: discovery.nodes: the query must yield "
+		    "columns node_id and url (use AS)");
+		goto out;
+	}
+	ins = store_prepare(st, "INSERT INTO nodes (run_id, node_id, url, "
+	    "labels) VALUES (?1, ?2, ?3, ?4)");
+	if (ins == NULL)
+		goto out;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (sqlite3_column_type(q, idc) == SQLITE_NULL) {
+			log_warnx("discover: discovery.nodes: a row has NULL "
+			    "node_id; skipped");
+			continue;
+		}
+		url = (const char *)sqlite3_column_text(q, urlc);
+		if (url == NULL)
+			url = "";
+		for (i = 0; i < ns->ns_len; i++)
+			if (sqlite3_value_type(ns->ns_nodes[i].n_id) ==
+			    sqlite3_column_type(q, idc) &&
+			    strcmp((const char *)sqlite3_value_text(
+			    ns->ns_nodes[i].n_id),
+			    (const char *)sqlite3_column_text(q, idc)) == 0)
+				break;
+		if (i < ns->ns_len) {
+			log_warnx("discover: node %s listed twice; the first "
+			    "row is kept", sqlite3_column_text(q, idc));
+			continue;
+		}
+		if (ns->ns_len >= MAX_NODES) {
+			log_warnx("discover: more than %d nodes", MAX_NODES);
+			goto out;
+		}
+		ns->ns_nodes = xreallocarray(ns->ns_nodes, ns->ns_len + 1,
+		    sizeof(*ns->ns_nodes));
+		n = &ns->ns_nodes[ns->ns_len++];
+		memset(n, 0, sizeof(*n));
+		n->n_id = sqlite3_value_dup(sqlite3_column_value(q, idc));
+		if (n->n_id == NULL)
+			fatalx("sqlite3_value_dup: out of memory");
+		n->n_url_orig = xstrdup(url);
+		n->n_url = xstrdup(url);
+		len = strlen(n->n_url);
+		while (len > 0 && n->n_url[len - 1] == '/')
+			n->n_url[--len] = '\0';
+		n->n_url_ok = (strncasecmp(url, "http://", 7) == 0 ||
+		    strncasecmp(url, "https://", 8) == 0) &&
+		    strcspn(url, " \t\r\n") == strlen(url) &&
+		    utf8_valid(url, strlen(url));
+		if (!n->n_url_ok)
+			xasprintf(&n->n_last_error, "invalid url '%.200s'", url);
+		labels = labels_json(q, idc, urlc);
+		sqlite3_bind_int64(ins, 1, run_id);
+		sqlite3_bind_value(ins, 2, n->n_id);
+		sqlite3_bind_text(ins, 3, n->n_url_orig, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, labels, -1, SQLITE_TRANSIENT);
+		free(labels);
+		if (store_step_done(st, ins, "nodes") == -1)
+			goto out;
+	}
+	if (step != SQLITE_DONE) {
+		log_warnx("discover: discovery.nodes: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+static int
+copy_table(const struct config *cf, const struct table_conf *tc, sqlite3 *db,
+    struct store *st, int64_t run_id)
+{
+	sqlite3_stmt	*q, *ins = NULL;
+	struct buf	 sql;
+	char		**cols = NULL, *what;
+	int		 ncols, i, rc = -1, step;
+	int64_t		 rows = 0;
+
+	xasprintf(&what, "discovery.tables %s", tc->tc_name);
+	buf_init(&sql, 0);
+	if ((q = disc_prepare(db, what, tc->tc_query)) == NULL)
+		goto out;
+	ncols = sqlite3_column_count(q);
+	if (ncols == 0) {
+		log_warnx("discover: %s: the query yields no columns", what);
+		goto out;
+	}
+	cols = xcalloc(ncols, sizeof(*cols));
+	for (i = 0; i < ncols; i++) {
+		cols[i] = xstrdup(sqlite3_column_name(q, i));
+		if (!valid_ident(cols[i]) || strcasecmp(cols[i], "run_id") == 0) {
+			log_warnx("discover: %s: column '%s' is not a plain "
+			    "name other than run_id; give it one with AS", what,
+			    cols[i]);
+			goto out;
+		}
+	}
+	for (i = 0; i < (int)tc->tc_nindexes; i++)
+		if (col_index(q, tc->tc_indexes[i]) == -1) {
+			log_warnx("discover: %s: index column '%s' is not in "
+			    "the query's columns", what, tc->tc_indexes[i]);
+			goto out;
+		}
+	if (store_ensure_table(st, tc->tc_name, cols, NULL, ncols) == -1)
+		goto out;
+	buf_printf(&sql, "INSERT INTO \"%s\" (run_id", tc->tc_name);
+	for (i = 0; i < ncols; i++)
+		buf_printf(&sql, ", \"%s\"", cols[i]);
+	buf_puts(&sql, ") VALUES (?1");
+	for (i = 0; i < ncols; i++)
+		buf_printf(&sql, ", ?%d", i + 2);
+	buf_puts(&sql, ")");
+	if ((ins = store_prepare(st, sql.b_data)) == NULL)
+		goto out;
+	sqlite3_bind_int64(ins, 1, run_id);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		for (i = 0; i < ncols; i++)
+			sqlite3_bind_value(ins, i + 2, sqlite3_column_value(q, i));
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			log_warnx("discover: %s: insert: %s", what,
+			    store_errmsg(st));
+			goto out;
+		}
+		sqlite3_reset(ins);
+		rows++;
+	}
+	if (step != SQLITE_DONE) {
+		log_warnx("discover: %s: %s", what, sqlite3_errmsg(db));
+		goto out;
+	}
+	for (i = 0; i < (int)tc->tc_nindexes; i++) {
+		buf_reset(&sql);
+		buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON "
+		    "\"%s\" (run_id, \"%s\")", tc->tc_name, tc->tc_indexes[i],
+		    tc->tc_name, tc->tc_indexes[i]);
+		if (store_exec(st, sql.b_data) == -1)
+			goto out;
+	}
+	buf_reset(&sql);
+	buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_run\" ON \"%s\" "
+	    "(run_id)", tc->tc_name, tc->tc_name);
+	if (store_exec(st, sql.b_data) == -1)
+		goto out;
+	log_debug("discover: %s: %" PRId64 " rows", tc->tc_name, rows);
+	rc = 0;
+out:
+	for (i = 0; cols != NULL && i < ncols; i++)
+		free(cols[i]);
+	free(cols);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	buf_release(&sql);
+	free(what);
+	return rc;
+}
+
+int
+discover_run(const struct config *cf, struct store *st, int64_t run_id,
+    struct nodeset *ns)
+{
+	sqlite3	*db;
+	size_t	 i;
+	int	 rc = -1;
+
+	if ((db = disc_open(cf)) == NULL)
+		return -1;
+	/* One read transaction: nodes and tables from the same snapshot. */
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("discover: %s: %s", cf->cf_disc_path,
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	if (read_nodes(cf, db, st, run_id, ns) == -1)
+		goto out;
+	for (i = 0; i < cf->cf_ntables; i++)
+		if (copy_table(cf, &cf->cf_tables[i], db, st, run_id) == -1)
+			goto out;
+	rc = 0;
+out:
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+int
+discover_save_nodes(struct store *st, int64_t run_id, const struct nodeset *ns)
+{
+	sqlite3_stmt	*up;
+	const struct node *n;
+	size_t		 i;
+	int		 rc = 0;
+
+	up = store_prepare(st, "UPDATE nodes SET requests = ?3, "
+	    "failed_requests = ?4, items = ?5, unanswered = ?6, up = ?7, "
+	    "last_error = ?8 WHERE run_id = ?1 AND node_id = ?2");
+	if (up == NULL)
+		return -1;
+	for (i = 0; i < ns->ns_len && rc == 0; i++) {
+		n = &ns->ns_nodes[i];
+		sqlite3_bind_int64(up, 1, run_id);
+		sqlite3_bind_value(up, 2, n->n_id);
+		sqlite3_bind_int64(up, 3, n->n_requests);
+		sqlite3_bind_int64(up, 4, n->n_failed);
+		sqlite3_bind_int64(up, 5, n->n_items);
+		sqlite3_bind_int64(up, 6, n->n_unanswered);
+		if (!n->n_url_ok)
+			sqlite3_bind_int(up, 7, 0);
+		else if (n->n_requests > 0)
+			sqlite3_bind_int(up, 7, n->n_failed == 0);
+		else
+			sqlite3_bind_null(up, 7);
+		if (n->n_last_error != NULL)
+			sqlite3_bind_text(up, 8, n->n_last_error, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(up, 8);
+		rc = store_step_done(st, up, "nodes");
+		sqlite3_clear_bindings(up);
+	}
+	sqlite3_finalize(up);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/* discover.h -- discovery sources: the nodes and index tables of one run */
+#ifndef VANTAGE_DISCOVER_H
+#define VANTAGE_DISCOVER_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct store;
+
+/* One node of a run.  Counters are filled in by the crawl. */
+struct node {
+	sqlite3_value	*n_id;		/* as discovery gave it (owned) */
+	char		*n_url;		/* owned, trailing slashes removed */
+	char		*n_url_orig;	/* owned, exactly as discovery gave it */
+	int		 n_url_ok;	/* http:// or https:// */
+	int64_t		 n_requests;
+	int64_t		 n_failed;	/* requests without a valid answer */
+	int64_t		 n_items;
+	int64_t		 n_unanswered;
+	char		*n_last_error;	/* owned */
+};
+
+struct nodeset {
+	struct node	*ns_nodes;
+	size_t		 ns_len;
+};
+
+/*
+ * Read the node list and copy every configured index table from the
+ * discovery database into the store for run_id (inside the caller's
+ * transaction).  Errors are logged; returns -1 on any.
+ */
+int	discover_run(const struct config *, struct store *, int64_t run_id,
+	    struct nodeset *);
+/* Write the nodes' crawl results to the store's nodes table. */
+int	discover_save_nodes(struct store *, int64_t run_id,
+	    const struct nodeset *);
+void	nodeset_release(struct nodeset *);
+#endif

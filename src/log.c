@@ -1,0 +1,162 @@
+/* log.c -- diagnostics to stderr */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+int log_verbose;
+static const char *log_prog = "vantage";
+static char log_last[512];	/* the last warning, for runs.error */
+
+const char *
+log_last_error(void)
+{
+	return log_last;
+}
+
+void
+log_clear_error(void)
+{
+	log_last[0] = '\0';
+}
+
+void
+log_init(const char *progname, int verbose)
+{
+	log_prog = progname;
+	log_verbose = verbose;
+}
+
+static void
+vlog(const char *level, const char *fmt, va_list ap, const char *suffix)
+{
+	char	msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (*level == '\0' && suffix != NULL)
+		snprintf(log_last, sizeof(log_last), "%.400s: %.100s", msg, suffix);
+	else if (*level == '\0')
+		snprintf(log_last, sizeof(log_last), "%.500s", msg);
+	if (suffix != NULL)
+		fprintf(stderr, "%s: %s%s: %s\n", log_prog, level, msg, suffix);
+	else
+		fprintf(stderr, "%s: %s%s\n", log_prog, level, msg);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap, strerror(saved));
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_vwarnx(const char *fmt, va_list ap)
+{
+	vlog("", fmt, ap, NULL);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[4096];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s\n", log_prog, msg);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (log_verbose < 1)
+		return;
+	va_start(ap, fmt);
+	vlog("debug: ", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	vlog("fatal: ", fmt, ap, strerror(saved));
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog("fatal: ", fmt, ap, NULL);
+	va_end(ap);
+	exit(1);
+}
+
+void
+complain(struct complain *c, const char *fmt, ...)
+{
+	va_list	ap;
+	double	now = now_real();
+
+	if (c->cp_last != 0 && now - c->cp_last < c->cp_interval) {
+		c->cp_suppressed++;
+		return;
+	}
+	if (c->cp_last == 0)
+		c->cp_interval = 60;
+	else if (c->cp_interval < 3600)
+		c->cp_interval *= 2;
+	c->cp_last = now;
+	va_start(ap, fmt);
+	vlog("", fmt, ap, NULL);
+	va_end(ap);
+	if (c->cp_suppressed > 0) {
+		fprintf(stderr, "%s: (%lu similar messages suppressed)\n",
+		    log_prog, c->cp_suppressed);
+		c->cp_suppressed = 0;
+	}
+}
+
+void
+complain_release(struct complain *c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (c->cp_last == 0)
+		return;
+	c->cp_last = 0;
+	c->cp_suppressed = 0;
+	va_start(ap, fmt);
+	vlog("", fmt, ap, NULL);
+	va_end(ap);
+}

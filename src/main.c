@@ -1,0 +1,472 @@
+/* main.c -- the vantage command: parse argv, dispatch subcommands */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "expo.h"
+#include "log.h"
+#include "run.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+static volatile sig_atomic_t stop_flag, reload_flag;
+
+struct args {
+	const char	*a_config;
+	char		**a_overrides;
+	size_t		 a_noverrides;
+	int		 a_verbose;
+	int		 a_format;	/* sql: 0 auto, 1 table, 2 csv, 3 json */
+	int		 a_keys;	/* check --keys */
+	char		**a_rest;	/* positional arguments after the command */
+	size_t		 a_nrest;
+};
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE	*f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+"usage: vantage [-v] [-c FILE] [-D key=value]... COMMAND [ARGS]\n"
+"\n"
+"commands:\n"
+"  check [--keys]     validate the configuration and queries; -v prints it\n"
+"                     normalized, --keys lists every known key\n"
+"  once               one run; exits 0 only if the run completed\n"
+"  serve              a run every schedule.interval, metrics over HTTP\n"
+"  metrics            print the exposition of the latest complete run\n"
+"  sql [--table|--csv|--json] QUERY\n"
+"                     read-only SQL on the store (works while serve runs)\n"
+"  version            print the version\n"
+"\n"
+"options:\n"
+"  -c FILE            configuration (default %s)\n"
+"  -D key=value       override a configuration key, e.g. -D crawl.timeout=5s\n"
+"  -v                 more logging (-vv more still)\n"
+"  -h                 this help\n", config_default_path());
+	exit(status);
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload_flag = 1;
+	else
+		stop_flag = 1;
+}
+
+static void
+signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+parse_args(int argc, char **argv, struct args *a, const char **cmd)
+{
+	int	i;
+
+	*cmd = NULL;
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)
+			usage(0);
+		else if (strcmp(s, "-c") == 0) {
+			if (++i == argc)
+				usage(2);
+			a->a_config = argv[i];
+		} else if (strcmp(s, "-D") == 0 || strncmp(s, "-D", 2) == 0) {
+			const char *ov = s[2] ? s + 2 : (++i < argc ? argv[i] :
+			    NULL);
+			if (ov == NULL)
+				usage(2);
+			a->a_overrides = xreallocarray(a->a_overrides,
+			    a->a_noverrides + 1, sizeof(char *));
+			a->a_overrides[a->a_noverrides++] = (char *)ov;
+		} else if (s[0] == '-' && s[1] == 'v' &&
+		    strspn(s + 1, "v") == strlen(s + 1))
+			a->a_verbose += strlen(s + 1);
+		else if (strcmp(s, "--table") == 0)
+			a->a_format = 1;
+		else if (strcmp(s, "--csv") == 0)
+			a->a_format = 2;
+		else if (strcmp(s, "--json") == 0)
+			a->a_format = 3;
+		else if (strcmp(s, "--keys") == 0)
+			a->a_keys = 1;
+		else if (strcmp(s, "--") == 0) {
+			for (i++; i < argc; i++) {
+				a->a_rest = xreallocarray(a->a_rest,
+				    a->a_nrest + 1, sizeof(char *));
+				a->a_rest[a->a_nrest++] = argv[i];
+			}
+		} else if (s[0] == '-' && s[1] != '\0') {
+			fprintf(stderr, "vantage: unknown option '%s'\n", s);
+			usage(2);
+		} else if (*cmd == NULL)
+			*cmd = s;
+		else {
+			a->a_rest = xreallocarray(a->a_rest, a->a_nrest + 1,
+			    sizeof(char *));
+			a->a_rest[a->a_nrest++] = argv[i];
+		}
+	}
+	if (*cmd == NULL)
+		usage(2);
+}
+
+static struct config *
+load(struct args *a)
+{
+	struct config	*cf;
+
+	cf = config_load(a->a_config, a->a_overrides, a->a_noverrides, stderr);
+	if (cf == NULL)
+		fprintf(stderr, "vantage: %s: configuration has errors\n",
+		    a->a_config ? a->a_config : config_default_path());
+	return cf;
+}
+
+static int
+cmd_check(struct args *a)
+{
+	struct config	*cf;
+	struct queryset	 qs;
+
+	if (a->a_keys) {
+		config_print_keys(stdout);
+		return 0;
+	}
+	if ((cf = load(a)) == NULL)
+		return 1;
+	if (query_load(cf->cf_queries_dir, &qs, stderr) == -1) {
+		config_free(cf);
+		return 1;
+	}
+	queryset_release(&qs);
+	if (a->a_verbose)
+		config_print(cf, stdout);
+	else
+		printf("configuration OK\n");
+	config_free(cf);
+	return 0;
+}
+
+static int
+cmd_once(struct args *a)
+{
+	struct config	*cf;
+	struct runner	 ru;
+	int		 rc;
+
+	if ((cf = load(a)) == NULL)
+		return 1;
+	signals();
+	if (runner_init(&ru, cf, &stop_flag, stderr) == -1) {
+		runner_release(&ru);
+		return 1;
+	}
+	rc = run_once(&ru);
+	runner_release(&ru);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_serve(struct args *a)
+{
+	struct config	*cf;
+	struct runner	 ru;
+	int		 rc;
+
+	if ((cf = load(a)) == NULL)
+		return 1;
+	signals();
+	if (runner_init(&ru, cf, &stop_flag, stderr) == -1) {
+		runner_release(&ru);
+		return 1;
+	}
+	rc = run_serve(&ru, &reload_flag, a->a_overrides, a->a_noverrides);
+	runner_release(&ru);
+	return rc == 0 ? 0 : 1;
+}
+
+static struct store *
+open_readonly(struct args *a)
+{
+	struct config	*cf;
+	struct store	*st;
+
+	if ((cf = load(a)) == NULL)
+		return NULL;
+	if (access(cf->cf_store_path, F_OK) == -1) {
+		fprintf(stderr, "vantage: %s: no store yet (run 'vantage once' "
+		    "or 'vantage serve' first)\n", cf->cf_store_path);
+		config_free(cf);
+		return NULL;
+	}
+	st = store_open(cf->cf_store_path, 1);
+	config_free(cf);
+	return st;
+}
+
+static int
+cmd_metrics(struct args *a)
+{
+	struct store	*st;
+	char		*text;
+	size_t		 len;
+
+	if ((st = open_readonly(a)) == NULL)
+		return 1;
+	text = expo_render(st, store_latest_complete(st), &len);
+	store_close(st);
+	if (text == NULL)
+		return 1;
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* ---- sql output ---- */
+
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static char *
+cell_text(sqlite3_stmt *q, int c)
+{
+	struct buf	 b;
+	const unsigned char *blob;
+	int		 i, n;
+
+	switch (sqlite3_column_type(q, c)) {
+	case SQLITE_NULL:
+		return xstrdup("");
+	case SQLITE_BLOB:
+		buf_init(&b, 0);
+		blob = sqlite3_column_blob(q, c);
+		n = sqlite3_column_bytes(q, c);
+		buf_puts(&b, "x'");
+		for (i = 0; i < n; i++)
+			buf_printf(&b, "%02x", blob[i]);
+		buf_putc(&b, '\'');
+		return buf_take(&b, NULL);
+	default:
+		return xstrdup((const char *)sqlite3_column_text(q, c));
+	}
+}
+
+static int
+print_table(sqlite3_stmt *q, int format)
+{
+	char		***rows = NULL, **row;
+	size_t		 nrows = 0, r, *width;
+	int		 ncols = sqlite3_column_count(q), c, rc, first = 1;
+	struct buf	 b;
+
+	width = xcalloc(ncols + 1, sizeof(*width));
+	for (c = 0; c < ncols; c++)
+		width[c] = strlen(sqlite3_column_name(q, c));
+	if (format == 2) {
+		for (c = 0; c < ncols; c++) {
+			fputs(c ? "," : "", stdout);
+			csv_field(stdout, sqlite3_column_name(q, c));
+		}
+		fputc('\n', stdout);
+	} else if (format == 3)
+		fputc('[', stdout);
+	buf_init(&b, 0);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (format == 2) {
+			for (c = 0; c < ncols; c++) {
+				char *t = cell_text(q, c);
+				fputs(c ? "," : "", stdout);
+				csv_field(stdout, t);
+				free(t);
+			}
+			fputc('\n', stdout);
+			continue;
+		}
+		if (format == 3) {
+			buf_reset(&b);
+			buf_puts(&b, first ? "\n{" : ",\n{");
+			first = 0;
+			for (c = 0; c < ncols; c++) {
+				const char *name = sqlite3_column_name(q, c);
+				char *t;
+
+				buf_puts(&b, c ? ", " : "");
+				buf_json_string(&b, name, strlen(name));
+				buf_puts(&b, ": ");
+				switch (sqlite3_column_type(q, c)) {
+				case SQLITE_NULL:
+					buf_puts(&b, "null");
+					break;
+				case SQLITE_INTEGER:
+				case SQLITE_FLOAT:
+					t = cell_text(q, c);
+					if (strspn(t, "0123456789-+.eE") ==
+					    strlen(t))
+						buf_puts(&b, t);
+					else
+						buf_puts(&b, "null");
+					free(t);
+					break;
+				default:
+					t = cell_text(q, c);
+					buf_json_string(&b, t, strlen(t));
+					free(t);
+				}
+			}
+			buf_putc(&b, '}');
+			fputs(b.b_data, stdout);
+			continue;
+		}
+		row = xcalloc(ncols + 1, sizeof(*row));
+		for (c = 0; c < ncols; c++) {
+			row[c] = cell_text(q, c);
+			if (strlen(row[c]) > width[c])
+				width[c] = strlen(row[c]);
+		}
+		rows = xreallocarray(rows, nrows + 1, sizeof(*rows));
+		rows[nrows++] = row;
+	}
+	buf_release(&b);
+	if (format == 3)
+		fputs(first ? "]\n" : "\n]\n", stdout);
+	if (format == 1) {
+		for (c = 0; c < ncols; c++)
+			printf("%s%-*s", c ? " | " : "", (int)width[c],
+			    sqlite3_column_name(q, c));
+		fputc('\n', stdout);
+		for (c = 0; c < ncols; c++) {
+			printf("%s", c ? "-+-" : "");
+			for (r = 0; r < width[c]; r++)
+				fputc('-', stdout);
+		}
+		fputc('\n', stdout);
+		for (r = 0; r < nrows; r++) {
+			for (c = 0; c < ncols; c++)
+				printf("%s%-*s", c ? " | " : "", (int)width[c],
+				    rows[r][c]);
+			fputc('\n', stdout);
+		}
+		printf("(%zu row%s)\n", nrows, nrows == 1 ? "" : "s");
+	}
+	for (r = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++)
+			free(rows[r][c]);
+		free(rows[r]);
+	}
+	free(rows);
+	free(width);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+cmd_sql(struct args *a)
+{
+	struct store	*st;
+	sqlite3_stmt	*q = NULL;
+	const char	*tail;
+	int		 rc = 1, format = a->a_format;
+
+	if (a->a_nrest != 1) {
+		fprintf(stderr, "vantage: sql takes one QUERY argument\n");
+		return 2;
+	}
+	if ((st = open_readonly(a)) == NULL)
+		return 1;
+	if (format == 0)
+		format = isatty(STDOUT_FILENO) ? 1 : 2;
+	if (sqlite3_prepare_v2(st->st_db, a->a_rest[0], -1, &q, &tail) !=
+	    SQLITE_OK) {
+		fprintf(stderr, "vantage: sql: %s\n", sqlite3_errmsg(st->st_db));
+		goto out;
+	}
+	if (q == NULL) {
+		fprintf(stderr, "vantage: sql: the query is empty\n");
+		goto out;
+	}
+	if (strspn(tail, " \t\r\n;") != strlen(tail)) {
+		fprintf(stderr, "vantage: sql: give one statement at a time\n");
+		goto out;
+	}
+	if (!sqlite3_stmt_readonly(q)) {
+		fprintf(stderr, "vantage: sql: the store is read-only here; "
+		    "only queries are allowed\n");
+		goto out;
+	}
+	if (print_table(q, format) == -1) {
+		fprintf(stderr, "vantage: sql: %s\n", sqlite3_errmsg(st->st_db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(q);
+	store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct args	 a;
+	const char	*cmd;
+	int		 rc;
+
+	memset(&a, 0, sizeof(a));
+	parse_args(argc, argv, &a, &cmd);
+	log_init("vantage", a.a_verbose);
+	if (strcmp(cmd, "check") == 0)
+		rc = cmd_check(&a);
+	else if (strcmp(cmd, "once") == 0)
+		rc = cmd_once(&a);
+	else if (strcmp(cmd, "serve") == 0)
+		rc = cmd_serve(&a);
+	else if (strcmp(cmd, "metrics") == 0)
+		rc = cmd_metrics(&a);
+	else if (strcmp(cmd, "sql") == 0)
+		rc = cmd_sql(&a);
+	else if (strcmp(cmd, "version") == 0) {
+		printf("vantage %s\n", PACKAGE_VERSION);
+		rc = 0;
+	} else {
+		fprintf(stderr, "vantage: unknown command '%s'\n", cmd);
+		usage(2);
+	}
+	free(a.a_overrides);
+	free(a.a_rest);
+	return rc;
+}

@@ -1,0 +1,770 @@
+/* probe.c -- request templates, batching, answer extraction into rows */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "crawl.h"
+#include "discover.h"
+#include "log.h"
+#include "probe.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define ITEM_MAX_BYTES	4096	/* longer items are refused, not sent */
+
+/* The work of one probe on one node. */
+struct task {
+	struct probe_crawl *t_pr;
+	size_t		 t_probe;
+	size_t		 t_node;
+	int		 t_loaded;
+	int		 t_done;	/* every batch finished */
+	char		**t_items;	/* NULL when the probe has no items */
+	int		*t_is_int;
+	size_t		 t_nitems;
+	size_t		 t_next;	/* first item not yet sent */
+	size_t		 t_outstanding;	/* batches queued or in flight */
+	int		 t_single_sent;	/* no-items probe: its one request */
+};
+
+/* A request in flight: a slice of a task's items. */
+struct batch {
+	struct task	*b_task;
+	size_t		 b_first;
+	size_t		 b_n;
+};
+
+struct probe_crawl {
+	const struct config *pr_cf;
+	struct store	*pr_st;
+	int64_t		 pr_run_id;
+	struct nodeset	*pr_ns;
+	struct probe_counts *pr_counts;
+	struct crawl	*pr_crawl;
+	sqlite3_stmt	**pr_items_stmt;	/* per probe */
+	sqlite3_stmt	**pr_insert;		/* per probe */
+	struct task	*pr_tasks;
+	size_t		 pr_ntasks;
+	size_t		 pr_first_open;		/* tasks before it are done */
+	size_t		*pr_node_out;		/* outstanding per node */
+	int64_t		 pr_outstanding;
+	int		 pr_failed;		/* the store failed */
+};
+
+static const char *const invalid_name = "invalid_answer";
+
+const char *
+probe_outcome_name(int o)
+{
+	if (o == PROBE_INVALID)
+		return invalid_name;
+	return crawl_outcome_name(o);
+}
+
+json_t *
+json_pointer(json_t *j, const char *p)
+{
+	char		 tok[256];
+	size_t		 len, i, o;
+	const char	*end;
+	char		*num_end;
+	unsigned long	 idx;
+
+	if (*p == '\0')
+		return j;
+	if (*p != '/')
+		return NULL;
+	while (j != NULL && *p == '/') {
+		p++;
+		end = strchr(p, '/');
+		len = end ? (size_t)(end - p) : strlen(p);
+		for (i = 0, o = 0; i < len && o < sizeof(tok) - 1; i++) {
+			if (p[i] == '~' && i + 1 < len && p[i + 1] == '1') {
+				tok[o++] = '/';
+				i++;
+			} else if (p[i] == '~' && i + 1 < len && p[i + 1] == '0') {
+				tok[o++] = '~';
+				i++;
+			} else
+				tok[o++] = p[i];
+		}
+		tok[o] = '\0';
+		if (json_is_object(j))
+			j = json_object_get(j, tok);
+		else if (json_is_array(j)) {
+			if (tok[0] < '0' || tok[0] > '9' ||
+			    (tok[0] == '0' && tok[1] != '\0'))
+				return NULL;
+			idx = strtoul(tok, &num_end, 10);
+			if (*num_end != '\0')
+				return NULL;
+			j = json_array_get(j, idx);
+		} else
+			return NULL;
+		p += len;
+	}
+	return j;
+}
+
+char *
+probe_body(const char *tmpl, char *const *items, const int *is_int, size_t n,
+    size_t *lenp)
+{
+	struct buf	 b;
+	const char	*at = strstr(tmpl, "{{items}}");
+	size_t		 i;
+
+	buf_init(&b, 0);
+	if (at == NULL) {
+		buf_puts(&b, tmpl);
+		return buf_take(&b, lenp);
+	}
+	buf_add(&b, tmpl, at - tmpl);
+	buf_putc(&b, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		if (is_int != NULL && is_int[i])
+			buf_puts(&b, items[i]);
+		else
+			buf_json_string(&b, items[i], strlen(items[i]));
+	}
+	buf_putc(&b, ']');
+	buf_puts(&b, at + strlen("{{items}}"));
+	return buf_take(&b, lenp);
+}
+
+static const char *
+json_type_name(json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "object";
+	case JSON_ARRAY:
+		return "array";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+		return "integer";
+	case JSON_REAL:
+		return "real";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "?";
+}
+
+int
+probe_bind_value(sqlite3_stmt *stmt, int col, json_t *v, int64_t type,
+    const char *pointer, char *why, size_t whylen)
+{
+	static const char *const want[] = { "integer", "real", "text",
+	    "boolean" };
+	const char	*s;
+
+	if (v == NULL) {
+		snprintf(why, whylen, "no value at %s", pointer);
+		goto null;
+	}
+	switch (type) {
+	case VT_INTEGER:
+		if (!json_is_integer(v))
+			goto mismatch;
+		sqlite3_bind_int64(stmt, col, json_integer_value(v));
+		return 0;
+	case VT_REAL:
+		if (!json_is_number(v))
+			goto mismatch;
+		sqlite3_bind_double(stmt, col, json_number_value(v));
+		return 0;
+	case VT_TEXT:
+		if (!json_is_string(v))
+			goto mismatch;
+		s = json_string_value(v);
+		sqlite3_bind_text(stmt, col, s, json_string_length(v),
+		    SQLITE_TRANSIENT);
+		return 0;
+	case VT_BOOLEAN:
+		if (!json_is_boolean(v))
+			goto mismatch;
+		sqlite3_bind_int(stmt, col, json_is_true(v));
+		return 0;
+	}
+mismatch:
+	snprintf(why, whylen, "%s: expected %s, got %s", pointer,
+	    want[type], json_type_name(v));
+null:
+	sqlite3_bind_null(stmt, col);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+
+int
+probe_prepare_tables(const struct config *cf, struct store *st)
+{
+	const struct probe_conf *pc;
+	static const char *const tname[] = { "INTEGER", "REAL", "TEXT",
+	    "INTEGER" };
+	char		**cols, *table, *sql;
+	const char	**types;
+	size_t		 i, j, n;
+	int		 rc = 0;
+
+	for (i = 0; i < cf->cf_nprobes && rc == 0; i++) {
+		pc = &cf->cf_probes[i];
+		n = pc->pc_nvalues + 3;
+		cols = xcalloc(n, sizeof(*cols));
+		types = xcalloc(n, sizeof(*types));
+		cols[0] = xstrdup("node_id");
+		cols[1] = xstrdup("item");
+		for (j = 0; j < pc->pc_nvalues; j++) {
+			cols[j + 2] = xstrdup(pc->pc_values[j].vc_column);
+			types[j + 2] = tname[pc->pc_values[j].vc_type];
+		}
+		cols[n - 1] = xstrdup("error");
+		types[n - 1] = "TEXT";
+		xasprintf(&table, "probe_%s", pc->pc_name);
+		rc = store_ensure_table(st, table, cols, types, n);
+		if (rc == 0) {
+			xasprintf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_item\" "
+			    "ON \"%s\" (run_id, node_id, item)", table, table);
+			rc = store_exec(st, sql);
+			free(sql);
+		}
+		free(table);
+		for (j = 0; j < n; j++)
+			free(cols[j]);
+		free(cols);
+		free(types);
+	}
+	return rc;
+}
+
+static void
+task_release(struct task *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->t_nitems; i++)
+		free(t->t_items[i]);
+	free(t->t_items);
+	free(t->t_is_int);
+	t->t_items = NULL;
+	t->t_is_int = NULL;
+	t->t_nitems = 0;
+}
+
+/* Run the probe's items query for the task's node. */
+static int
+task_load(struct probe_crawl *pr, struct task *t)
+{
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
+	sqlite3_stmt	*q = pr->pr_items_stmt[t->t_probe];
+	const char	*text;
+	size_t		 cap = 0;
+	int		 rc;
+
+	t->t_loaded = 1;
+	if (q == NULL)
+		return 0;
+	sqlite3_reset(q);
+	store_bind_common(q, pr->pr_run_id, n->n_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (sqlite3_column_type(q, 0) == SQLITE_NULL)
+			continue;
+		text = (const char *)sqlite3_column_text(q, 0);
+		if (sqlite3_column_bytes(q, 0) > ITEM_MAX_BYTES) {
+			log_warnx("probe %s: an item of node %s is longer than "
+			    "%d bytes; skipped", pc->pc_name, n->n_url_orig,
+			    ITEM_MAX_BYTES);
+			continue;
+		}
+		if (t->t_nitems == cap) {
+			cap = cap == 0 ? 1024 : cap * 2;
+			t->t_items = xreallocarray(t->t_items, cap,
+			    sizeof(*t->t_items));
+			t->t_is_int = xreallocarray(t->t_is_int, cap,
+			    sizeof(*t->t_is_int));
+		}
+		t->t_is_int[t->t_nitems] = sqlite3_column_type(q, 0) ==
+		    SQLITE_INTEGER;
+		t->t_items[t->t_nitems++] = xstrdup(text);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		log_warnx("probe %s: items for node %s: %s", pc->pc_name,
+		    n->n_url_orig, store_errmsg(pr->pr_st));
+		return -1;
+	}
+	return 0;
+}
+
+/* Items are hashed per batch to match answers to requests. */
+static uint32_t
+hash_str(const char *s, size_t len)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+struct itemhash {
+	int32_t	*ih_slot;	/* item index or -1 */
+	size_t	 ih_mask;
+};
+
+static void
+itemhash_init(struct itemhash *ih, char *const *items, size_t n)
+{
+	size_t	size = 16, i, h;
+
+	while (size < n * 2)
+		size *= 2;
+	ih->ih_slot = xreallocarray(NULL, size, sizeof(*ih->ih_slot));
+	memset(ih->ih_slot, 0xff, size * sizeof(*ih->ih_slot));
+	ih->ih_mask = size - 1;
+	for (i = 0; i < n; i++) {
+		h = hash_str(items[i], strlen(items[i])) & ih->ih_mask;
+		while (ih->ih_slot[h] != -1) {
+			if (strcmp(items[ih->ih_slot[h]], items[i]) == 0)
+				break;	/* duplicate item: first index answers */
+			h = (h + 1) & ih->ih_mask;
+		}
+		if (ih->ih_slot[h] == -1)
+			ih->ih_slot[h] = i;
+	}
+}
+
+static int32_t
+itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
+    size_t len)
+{
+	size_t	h = hash_str(s, len) & ih->ih_mask;
+
+	while (ih->ih_slot[h] != -1) {
+		if (strlen(items[ih->ih_slot[h]]) == len &&
+		    memcmp(items[ih->ih_slot[h]], s, len) == 0)
+			return ih->ih_slot[h];
+		h = (h + 1) & ih->ih_mask;
+	}
+	return -1;
+}
+
+/*
+ * Write one row per requested item: values from its answer in matched[i],
+ * or NULLs and the reason.  err non-NULL: the whole batch failed.
+ */
+static int
+batch_write(struct probe_crawl *pr, struct batch *b, json_t **matched,
+    const char *err, int64_t *unansweredp)
+{
+	struct task	*t = b->b_task;
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
+	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
+	char		 why[512];
+	const char	*rowerr;
+	size_t		 i, j, rows = t->t_items ? b->b_n : 1;
+	int64_t		 unanswered = 0;
+	int		 bad;
+
+	if (store_begin(pr->pr_st) == -1)
+		return -1;
+	for (i = 0; i < rows; i++) {
+		sqlite3_bind_int64(ins, 1, pr->pr_run_id);
+		sqlite3_bind_value(ins, 2, n->n_id);
+		if (t->t_items == NULL)
+			sqlite3_bind_null(ins, 3);
+		else if (t->t_is_int[b->b_first + i])
+			sqlite3_bind_int64(ins, 3, strtoll(
+			    t->t_items[b->b_first + i], NULL, 10));
+		else
+			sqlite3_bind_text(ins, 3, t->t_items[b->b_first + i],
+			    -1, SQLITE_STATIC);
+		rowerr = err;
+		if (rowerr == NULL && matched[i] == NULL)
+			rowerr = "missing from answer";
+		bad = rowerr != NULL;
+		for (j = 0; j < pc->pc_nvalues; j++) {
+			if (rowerr != NULL) {
+				sqlite3_bind_null(ins, 4 + j);
+				continue;
+			}
+			if (probe_bind_value(ins, 4 + j, json_pointer(matched[i],
+			    pc->pc_values[j].vc_pointer),
+			    pc->pc_values[j].vc_type,
+			    pc->pc_values[j].vc_pointer, why, sizeof(why)) == -1 &&
+			    !bad) {
+				bad = 1;
+				rowerr = why;
+			}
+		}
+		if (rowerr != NULL)
+			sqlite3_bind_text(ins, 4 + pc->pc_nvalues, rowerr, -1,
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, 4 + pc->pc_nvalues);
+		/* A row with an error is cleared of any partial values. */
+		if (bad)
+			for (j = 0; j < pc->pc_nvalues; j++)
+				sqlite3_bind_null(ins, 4 + j);
+		unanswered += bad;
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			log_warnx("probe %s: insert: %s", pc->pc_name,
+			    store_errmsg(pr->pr_st));
+			sqlite3_reset(ins);
+			store_rollback(pr->pr_st);
+			return -1;
+		}
+		sqlite3_reset(ins);
+	}
+	if (store_commit(pr->pr_st) == -1)
+		return -1;
+	*unansweredp = unanswered;
+	return 0;
+}
+
+static void
+node_error(struct node *n, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+node_error(struct node *n, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(n->n_last_error);
+	va_start(ap, fmt);
+	if (vasprintf(&n->n_last_error, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+}
+
+static void
+batch_done(void *arg, const struct crawl_result *res)
+{
+	struct batch	*b = arg;
+	struct task	*t = b->b_task;
+	struct probe_crawl *pr = t->t_pr;
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
+	struct probe_counts *cnt = &pr->pr_counts[t->t_probe];
+	json_t		*doc = NULL, *rows, *row, *key, **matched;
+	json_error_t	 jerr;
+	struct itemhash	 ih = { NULL, 0 };
+	char		 err[512], num[32];
+	const char	*kstr;
+	size_t		 i, nrows = t->t_items ? b->b_n : 1, klen;
+	int64_t		 unanswered = 0;
+	int32_t		 idx;
+	int		 outcome = res->cr_outcome, valid = 0;
+
+	matched = xcalloc(nrows, sizeof(*matched));
+	err[0] = '\0';
+	if (res->cr_outcome != CRAWL_OK)
+		snprintf(err, sizeof(err), "%s", res->cr_error);
+	else if ((doc = json_loadb(res->cr_body, res->cr_len, JSON_DECODE_ANY,
+	    &jerr)) == NULL) {
+		snprintf(err, sizeof(err), "malformed answer: %s at line %d "
+		    "column %d", jerr.text, jerr.line, jerr.column);
+		outcome = PROBE_INVALID;
+	} else if (t->t_items == NULL) {
+		matched[0] = doc;
+		valid = 1;
+	} else if ((rows = json_pointer(doc, pc->pc_rows)) == NULL ||
+	    !json_is_array(rows)) {
+		snprintf(err, sizeof(err), "malformed answer: no array at %s",
+		    pc->pc_rows);
+		outcome = PROBE_INVALID;
+	} else {
+		valid = 1;
+		itemhash_init(&ih, t->t_items + b->b_first, b->b_n);
+		json_array_foreach(rows, i, row) {
+			key = json_pointer(row, pc->pc_key);
+			if (json_is_string(key)) {
+				kstr = json_string_value(key);
+				klen = json_string_length(key);
+			} else if (json_is_integer(key)) {
+				klen = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+				    json_integer_value(key));
+				kstr = num;
+			} else
+				continue;
+			idx = itemhash_find(&ih, t->t_items + b->b_first, kstr,
+			    klen);
+			if (idx >= 0 && matched[idx] == NULL)
+				matched[idx] = row;
+		}
+		/* Duplicate items in one batch share the first one's answer. */
+		for (i = 0; i < b->b_n; i++)
+			if (matched[i] == NULL && (idx = itemhash_find(&ih,
+			    t->t_items + b->b_first, t->t_items[b->b_first + i],
+			    strlen(t->t_items[b->b_first + i]))) >= 0)
+				matched[i] = matched[idx];
+	}
+	cnt->pc_requests[outcome]++;
+	n->n_requests++;
+	if (!valid) {
+		n->n_failed++;
+		node_error(n, "%s %s: %s", pc->pc_method ? "POST" : "GET",
+		    pc->pc_path, err);
+	}
+	if (outcome != CRAWL_CANCELLED && !pr->pr_failed) {
+		if (batch_write(pr, b, matched, valid ? NULL : err,
+		    &unanswered) == -1)
+			pr->pr_failed = 1;
+		cnt->pc_items += nrows;
+		cnt->pc_unanswered += unanswered;
+		n->n_items += t->t_items ? (int64_t)nrows : 0;
+		n->n_unanswered += t->t_items ? unanswered : 0;
+	}
+	free(ih.ih_slot);
+	free(matched);
+	json_decref(doc);
+
+	t->t_outstanding--;
+	pr->pr_outstanding--;
+	pr->pr_node_out[t->t_node]--;
+	if (t->t_outstanding == 0 && (t->t_items == NULL ?
+	    t->t_single_sent : t->t_next >= t->t_nitems)) {
+		t->t_done = 1;
+		task_release(t);
+	}
+	free(b);
+}
+
+/* Queue the next batch of t. */
+static void
+task_send(struct probe_crawl *pr, struct task *t)
+{
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
+	struct batch	*b;
+	char		*url, *body = NULL;
+	size_t		 len = 0;
+
+	b = xcalloc(1, sizeof(*b));
+	b->b_task = t;
+	if (t->t_items != NULL) {
+		b->b_first = t->t_next;
+		b->b_n = t->t_nitems - t->t_next;
+		if (b->b_n > (size_t)pc->pc_batch)
+			b->b_n = pc->pc_batch;
+		t->t_next += b->b_n;
+	} else
+		t->t_single_sent = 1;
+	if (pc->pc_method == 1)
+		body = probe_body(pc->pc_body, t->t_items ?
+		    t->t_items + b->b_first : NULL, t->t_items ?
+		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
+	xasprintf(&url, "%s%s", n->n_url, pc->pc_path);
+	t->t_outstanding++;
+	pr->pr_outstanding++;
+	pr->pr_node_out[t->t_node]++;
+	crawl_add(pr->pr_crawl, (int)t->t_node, pc->pc_method ? "POST" : "GET",
+	    url, pc->pc_content_type, body, len, batch_done, b);
+	free(url);
+}
+
+/* A node whose url is unusable: every item gets a row with the reason. */
+static int
+task_skip(struct probe_crawl *pr, struct task *t)
+{
+	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
+	struct batch	 b;
+	int64_t		 unanswered = 0;
+	int		 rc;
+
+	b.b_task = t;
+	b.b_first = 0;
+	b.b_n = t->t_items ? t->t_nitems : 1;
+	rc = batch_write(pr, &b, NULL, n->n_last_error, &unanswered);
+	if (t->t_items != NULL) {
+		n->n_items += t->t_nitems;
+		n->n_unanswered += unanswered;
+	}
+	pr->pr_counts[t->t_probe].pc_items += b.b_n;
+	pr->pr_counts[t->t_probe].pc_unanswered += unanswered;
+	t->t_done = 1;
+	task_release(t);
+	return rc;
+}
+
+static int
+probe_feed(void *arg)
+{
+	struct probe_crawl *pr = arg;
+	struct task	*t;
+	size_t		 i, per_node = pr->pr_cf->cf_per_node;
+	int64_t		 cap = pr->pr_cf->cf_concurrency;
+
+	while (pr->pr_first_open < pr->pr_ntasks &&
+	    pr->pr_tasks[pr->pr_first_open].t_done)
+		pr->pr_first_open++;
+	for (i = pr->pr_first_open; i < pr->pr_ntasks &&
+	    pr->pr_outstanding < cap && !pr->pr_failed; i++) {
+		t = &pr->pr_tasks[i];
+		if (t->t_done)
+			continue;
+		if (!t->t_loaded) {
+			if (task_load(pr, t) == -1) {
+				pr->pr_failed = 1;
+				break;
+			}
+			if (!pr->pr_ns->ns_nodes[t->t_node].n_url_ok) {
+				if (task_skip(pr, t) == -1)
+					pr->pr_failed = 1;
+				continue;
+			}
+			/* An items probe without items: nothing to ask. */
+			if (t->t_items == NULL &&
+			    pr->pr_items_stmt[t->t_probe] != NULL) {
+				t->t_done = 1;
+				continue;
+			}
+		}
+		while (pr->pr_node_out[t->t_node] < per_node &&
+		    pr->pr_outstanding < cap &&
+		    (t->t_items != NULL ? t->t_next < t->t_nitems :
+		    !t->t_single_sent))
+			task_send(pr, t);
+	}
+	if (pr->pr_failed)
+		return 0;
+	for (i = pr->pr_first_open; i < pr->pr_ntasks; i++)
+		if (!pr->pr_tasks[i].t_done && (!pr->pr_tasks[i].t_loaded ||
+		    (pr->pr_tasks[i].t_items != NULL ? pr->pr_tasks[i].t_next <
+		    pr->pr_tasks[i].t_nitems : !pr->pr_tasks[i].t_single_sent)))
+			return 1;
+	return 0;
+}
+
+static sqlite3_stmt *
+insert_stmt(struct store *st, const struct probe_conf *pc)
+{
+	struct buf	 sql;
+	sqlite3_stmt	*stmt;
+	size_t		 j;
+
+	buf_init(&sql, 0);
+	buf_printf(&sql, "INSERT INTO \"probe_%s\" (run_id, node_id, item",
+	    pc->pc_name);
+	for (j = 0; j < pc->pc_nvalues; j++)
+		buf_printf(&sql, ", \"%s\"", pc->pc_values[j].vc_column);
+	buf_puts(&sql, ", error) VALUES (?, ?, ?");
+	for (j = 0; j <= pc->pc_nvalues; j++)
+		buf_puts(&sql, ", ?");
+	buf_puts(&sql, ")");
+	stmt = store_prepare(st, sql.b_data);
+	buf_release(&sql);
+	return stmt;
+}
+
+int
+probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
+    struct nodeset *ns, struct probe_counts *counts,
+    volatile sig_atomic_t *stop)
+{
+	struct probe_crawl pr;
+	struct crawl_opts co;
+	struct task	*t;
+	size_t		 i, p, n;
+	int		 rc = -1, crc;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.pr_cf = cf;
+	pr.pr_st = st;
+	pr.pr_run_id = run_id;
+	pr.pr_ns = ns;
+	pr.pr_counts = counts;
+	memset(counts, 0, cf->cf_nprobes * sizeof(*counts));
+	pr.pr_items_stmt = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_stmt));
+	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
+	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
+	for (p = 0; p < cf->cf_nprobes; p++) {
+		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p])) ==
+		    NULL)
+			goto out;
+		if (cf->cf_probes[p].pc_items[0] != '\0' &&
+		    (pr.pr_items_stmt[p] = store_prepare(st,
+		    cf->cf_probes[p].pc_items)) == NULL) {
+			log_warnx("probe %s: the items query does not prepare",
+			    cf->cf_probes[p].pc_name);
+			goto out;
+		}
+		if (pr.pr_items_stmt[p] != NULL &&
+		    sqlite3_column_count(pr.pr_items_stmt[p]) != 1) {
+			log_warnx("probe %s: the items query must yield exactly "
+			    "one column", cf->cf_probes[p].pc_name);
+			goto out;
+		}
+	}
+	/* Node-major order, so one node's probes run close together. */
+	pr.pr_ntasks = ns->ns_len * cf->cf_nprobes;
+	pr.pr_tasks = xcalloc(pr.pr_ntasks + 1, sizeof(*pr.pr_tasks));
+	for (n = 0, i = 0; n < ns->ns_len; n++)
+		for (p = 0; p < cf->cf_nprobes; p++, i++) {
+			t = &pr.pr_tasks[i];
+			t->t_pr = &pr;
+			t->t_probe = p;
+			t->t_node = n;
+		}
+
+	memset(&co, 0, sizeof(co));
+	co.co_concurrency = cf->cf_concurrency;
+	co.co_per_node = cf->cf_per_node;
+	co.co_timeout_ms = cf->cf_timeout_ms;
+	co.co_connect_timeout_ms = cf->cf_connect_timeout_ms;
+	co.co_retries = cf->cf_retries;
+	co.co_backoff_ms = cf->cf_backoff_ms;
+	co.co_backoff_max_ms = cf->cf_backoff_max_ms;
+	co.co_max_response = cf->cf_max_response;
+	co.co_user_agent = cf->cf_user_agent;
+	pr.pr_crawl = crawl_new(&co);
+	crc = crawl_run(pr.pr_crawl, probe_feed, &pr, stop);
+	if (pr.pr_failed) {
+		log_warnx("probe: the store failed during the crawl");
+		goto out;
+	}
+	if (crc == -1) {
+		log_warnx("probe: crawl interrupted");
+		goto out;
+	}
+	for (n = 0; n < ns->ns_len; n++)
+		if (ns->ns_nodes[n].n_failed > 0)
+			log_warnx("crawl: %s: %" PRId64 " of %" PRId64
+			    " requests failed; last: %s",
+			    ns->ns_nodes[n].n_url_orig, ns->ns_nodes[n].n_failed,
+			    ns->ns_nodes[n].n_requests,
+			    ns->ns_nodes[n].n_last_error);
+	rc = 0;
+out:
+	crawl_free(pr.pr_crawl);
+	for (i = 0; i < pr.pr_ntasks; i++)
+		task_release(&pr.pr_tasks[i]);
+	free(pr.pr_tasks);
+	for (p = 0; p < cf->cf_nprobes; p++) {
+		sqlite3_finalize(pr.pr_items_stmt[p]);
+		sqlite3_finalize(pr.pr_insert[p]);
+	}
+	free(pr.pr_items_stmt);
+	free(pr.pr_insert);
+	free(pr.pr_node_out);
+	return rc;
+}

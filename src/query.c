@@ -1,0 +1,385 @@
+/* query.c -- the SQL files run after a crawl, and the metric rows they yield */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "expo.h"
+#include "log.h"
+#include "query.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define QUERY_MAX_BYTES		(1024 * 1024)
+#define QUERY_MAX_SERIES	1000000
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+query_file_release(struct query_file *qf)
+{
+	free(qf->qf_path);
+	free(qf->qf_sql);
+	free(qf->qf_metric);
+	free(qf->qf_type);
+	free(qf->qf_help);
+}
+
+void
+queryset_release(struct queryset *qs)
+{
+	size_t	i;
+
+	for (i = 0; i < qs->qs_len; i++)
+		query_file_release(&qs->qs_files[i]);
+	free(qs->qs_files);
+	qs->qs_files = NULL;
+	qs->qs_len = 0;
+}
+
+/* Parse the "-- key: value" lines at the top of a file. */
+static int
+parse_header(struct query_file *qf, FILE *err)
+{
+	const char	*p = qf->qf_sql, *eol, *k, *v;
+	size_t		 line = 0, klen, vlen;
+	int		 errors = 0;
+	char		**slot;
+
+	while (*p != '\0') {
+		line++;
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if (strncmp(p, "--", 2) != 0) {
+			if (strspn(p, " \t\r") != (size_t)(eol - p))
+				break;	/* first statement line: header ends */
+			p = *eol ? eol + 1 : eol;
+			continue;
+		}
+		k = p + 2;
+		while (k < eol && (*k == ' ' || *k == '\t'))
+			k++;
+		klen = 0;
+		while (k + klen < eol && (islower((unsigned char)k[klen]) ||
+		    k[klen] == '_'))
+			klen++;
+		if (klen == 0 || k + klen >= eol || k[klen] != ':') {
+			p = *eol ? eol + 1 : eol;
+			continue;	/* prose */
+		}
+		v = k + klen + 1;
+		while (v < eol && (*v == ' ' || *v == '\t'))
+			v++;
+		vlen = eol - v;
+		while (vlen > 0 && isspace((unsigned char)v[vlen - 1]))
+			vlen--;
+		if (klen == 6 && strncmp(k, "metric", 6) == 0)
+			slot = &qf->qf_metric;
+		else if (klen == 4 && strncmp(k, "type", 4) == 0)
+			slot = &qf->qf_type;
+		else if (klen == 4 && strncmp(k, "help", 4) == 0)
+			slot = &qf->qf_help;
+		else {
+			fprintf(err, "%s:%zu: unknown header key '%.*s' (metric, "
+			    "type, help)\n", qf->qf_path, line, (int)klen, k);
+			errors++;
+			p = *eol ? eol + 1 : eol;
+			continue;
+		}
+		if (*slot != NULL) {
+			fprintf(err, "%s:%zu: '%.*s' given twice\n", qf->qf_path,
+			    line, (int)klen, k);
+			errors++;
+		} else
+			*slot = xstrndup(v, vlen);
+		p = *eol ? eol + 1 : eol;
+	}
+	if (qf->qf_metric == NULL) {
+		if (qf->qf_type != NULL || qf->qf_help != NULL) {
+			fprintf(err, "%s: type and help need a metric: header\n",
+			    qf->qf_path);
+			errors++;
+		}
+		return errors ? -1 : 0;
+	}
+	if (!valid_metric_name(qf->qf_metric) ||
+	    strchr(qf->qf_metric, ':') != NULL) {
+		fprintf(err, "%s: metric '%s' is not a valid metric name\n",
+		    qf->qf_path, qf->qf_metric);
+		errors++;
+	} else if (strncmp(qf->qf_metric, "vantage_", 8) == 0) {
+		fprintf(err, "%s: metric names starting with vantage_ are the "
+		    "monitor's own\n", qf->qf_path);
+		errors++;
+	}
+	if (qf->qf_type == NULL)
+		qf->qf_type = xstrdup("gauge");
+	else if (strcmp(qf->qf_type, "gauge") != 0 &&
+	    strcmp(qf->qf_type, "counter") != 0 &&
+	    strcmp(qf->qf_type, "untyped") != 0) {
+		fprintf(err, "%s: type '%s' is not gauge, counter or untyped\n",
+		    qf->qf_path, qf->qf_type);
+		errors++;
+	}
+	if (qf->qf_help == NULL || qf->qf_help[0] == '\0') {
+		fprintf(err, "%s: metric %s needs a help: header\n", qf->qf_path,
+		    qf->qf_metric);
+		errors++;
+	}
+	if (!sqlite3_complete(qf->qf_sql)) {
+		fprintf(err, "%s: the SQL is incomplete (missing ';'?)\n",
+		    qf->qf_path);
+		errors++;
+	}
+	return errors ? -1 : 0;
+}
+
+int
+query_load(const char *dir, struct queryset *qs, FILE *err)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL, *path;
+	size_t		 n = 0, i, j, len;
+	int		 errors = 0;
+	struct query_file *qf;
+
+	memset(qs, 0, sizeof(*qs));
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(err, "%s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".sql") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n == 0) {
+		fprintf(err, "%s: no *.sql files\n", dir);
+		free(names);
+		return -1;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	qs->qs_files = xcalloc(n, sizeof(*qs->qs_files));
+	for (i = 0; i < n; i++) {
+		qf = &qs->qs_files[qs->qs_len++];
+		xasprintf(&path, "%s/%s", dir, names[i]);
+		qf->qf_path = path;
+		if ((qf->qf_sql = read_file(path, QUERY_MAX_BYTES, NULL)) ==
+		    NULL) {
+			fprintf(err, "%s: %s\n", path, errno == EFBIG ?
+			    "larger than 1MiB" : strerror(errno));
+			errors++;
+			continue;
+		}
+		if (parse_header(qf, err) == -1)
+			errors++;
+		for (j = 0; qf->qf_metric != NULL && j < i; j++)
+			if (qs->qs_files[j].qf_metric != NULL &&
+			    strcmp(qs->qs_files[j].qf_metric,
+			    qf->qf_metric) == 0) {
+				fprintf(err, "%s: metric %s is also declared in "
+				    "%s\n", path, qf->qf_metric,
+				    qs->qs_files[j].qf_path);
+				errors++;
+			}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (errors) {
+		queryset_release(qs);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run every statement of a maintenance file. */
+static int
+run_statements(struct query_file *qf, struct store *st, int64_t run_id)
+{
+	sqlite3		*db = st->st_db;
+	sqlite3_stmt	*stmt;
+	const char	*sql = qf->qf_sql, *tail;
+	int		 rc;
+
+	while (*sql != '\0') {
+		if (sqlite3_prepare_v2(db, sql, -1, &stmt, &tail) != SQLITE_OK) {
+			log_warnx("query: %s: %s", qf->qf_path,
+			    sqlite3_errmsg(db));
+			return -1;
+		}
+		sql = tail;
+		if (stmt == NULL)
+			continue;	/* only comments or blanks left */
+		store_bind_common(stmt, run_id, NULL);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE) {
+			log_warnx("query: %s: %s", qf->qf_path,
+			    sqlite3_errmsg(db));
+			sqlite3_finalize(stmt);
+			return -1;
+		}
+		sqlite3_finalize(stmt);
+	}
+	return 0;
+}
+
+struct row {
+	char	*r_expo;
+	char	*r_json;
+	double	 r_value;
+};
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	return strcmp(((const struct row *)a)->r_expo,
+	    ((const struct row *)b)->r_expo);
+}
+
+static int
+run_metric(struct query_file *qf, struct store *st, int64_t run_id)
+{
+	sqlite3		*db = st->st_db;
+	sqlite3_stmt	*stmt;
+	const char	*tail, *name, *text;
+	struct buf	 expo, json;
+	struct row	*rows = NULL;
+	size_t		 nrows = 0, i;
+	int		 ncols, valcol = -1, c, rc = -1, step, first;
+
+	if (sqlite3_prepare_v2(db, qf->qf_sql, -1, &stmt, &tail) != SQLITE_OK) {
+		log_warnx("query: %s: %s", qf->qf_path, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (stmt == NULL || strspn(tail, " \t\r\n;") != strlen(tail)) {
+		log_warnx("query: %s: a metric file holds exactly one SELECT",
+		    qf->qf_path);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	ncols = sqlite3_column_count(stmt);
+	for (c = 0; c < ncols; c++) {
+		name = sqlite3_column_name(stmt, c);
+		if (strcmp(name, "value") == 0)
+			valcol = c;
+		else if (!valid_label_name(name) || strcmp(name, "le") == 0 ||
+		    strcmp(name, "quantile") == 0) {
+			log_warnx("query: %s: column '%s' is not a valid label "
+			    "name", qf->qf_path, name);
+			goto out;
+		}
+	}
+	if (valcol == -1) {
+		log_warnx("query: %s: no column named value", qf->qf_path);
+		goto out;
+	}
+	store_bind_common(stmt, run_id, NULL);
+	buf_init(&expo, 0);
+	buf_init(&json, 0);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (nrows >= QUERY_MAX_SERIES) {
+			log_warnx("query: %s: more than %d series", qf->qf_path,
+			    QUERY_MAX_SERIES);
+			goto fail;
+		}
+		c = sqlite3_column_type(stmt, valcol);
+		if (c != SQLITE_INTEGER && c != SQLITE_FLOAT) {
+			log_warnx("query: %s: value is %s, not a number",
+			    qf->qf_path, c == SQLITE_NULL ? "NULL" : "text");
+			goto fail;
+		}
+		buf_reset(&expo);
+		buf_reset(&json);
+		buf_putc(&json, '{');
+		first = 1;
+		for (c = 0; c < ncols; c++) {
+			if (c == valcol)
+				continue;
+			name = sqlite3_column_name(stmt, c);
+			text = (const char *)sqlite3_column_text(stmt, c);
+			if (text == NULL)
+				text = "";
+			buf_printf(&json, "%s\"%s\":", json.b_len > 1 ? "," : "",
+			    name);
+			buf_json_string(&json, text, strlen(text));
+			if (*text == '\0')
+				continue;	/* empty means absent */
+			buf_printf(&expo, "%s%s=\"", first ? "{" : ",", name);
+			expo_label_value(&expo, text, strlen(text));
+			buf_putc(&expo, '"');
+			first = 0;
+		}
+		if (!first)
+			buf_putc(&expo, '}');
+		buf_putc(&json, '}');
+		rows = xreallocarray(rows, nrows + 1, sizeof(*rows));
+		rows[nrows].r_expo = xstrdup(expo.b_data ? expo.b_data : "");
+		rows[nrows].r_json = xstrdup(json.b_data);
+		rows[nrows].r_value = sqlite3_column_double(stmt, valcol);
+		nrows++;
+	}
+	if (step != SQLITE_DONE) {
+		log_warnx("query: %s: %s", qf->qf_path, sqlite3_errmsg(db));
+		goto fail;
+	}
+	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	for (i = 1; i < nrows; i++)
+		if (strcmp(rows[i - 1].r_expo, rows[i].r_expo) == 0) {
+			log_warnx("query: %s: series %s%s appears twice",
+			    qf->qf_path, qf->qf_metric, rows[i].r_expo);
+			goto fail;
+		}
+	if (store_metric(st, qf->qf_metric, qf->qf_type, qf->qf_help) == -1)
+		goto fail;
+	for (i = 0; i < nrows; i++)
+		if (store_sample(st, run_id, qf->qf_metric, rows[i].r_json,
+		    rows[i].r_expo, rows[i].r_value) == -1)
+			goto fail;
+	log_debug("query: %s: %zu series", qf->qf_metric, nrows);
+	rc = 0;
+fail:
+	for (i = 0; i < nrows; i++) {
+		free(rows[i].r_expo);
+		free(rows[i].r_json);
+	}
+	free(rows);
+	buf_release(&expo);
+	buf_release(&json);
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+query_run(const struct queryset *qs, struct store *st, int64_t run_id)
+{
+	size_t	i;
+	int	rc;
+
+	for (i = 0; i < qs->qs_len; i++) {
+		if (qs->qs_files[i].qf_metric == NULL)
+			rc = run_statements(&qs->qs_files[i], st, run_id);
+		else
+			rc = run_metric(&qs->qs_files[i], st, run_id);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}

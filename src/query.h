@@ -1,0 +1,36 @@
+/* query.h -- the SQL files run after a crawl, and the metric rows they yield */
+#ifndef VANTAGE_QUERY_H
+#define VANTAGE_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+
+/*
+ * One file of queries/<profile>/.  A file whose header declares
+ * "-- metric: NAME" holds one SELECT whose column "value" is the sample
+ * value and whose other columns are labels; any other file maintains
+ * tables and may hold several statements.
+ */
+struct query_file {
+	char	*qf_path;
+	char	*qf_sql;
+	char	*qf_metric;	/* NULL: a maintenance file */
+	char	*qf_type;	/* gauge, counter, untyped */
+	char	*qf_help;
+};
+
+struct queryset {
+	struct query_file *qs_files;
+	size_t	 qs_len;
+};
+
+/* Read the .sql files of dir in name order; every error printed to err as file:line. */
+int	query_load(const char *dir, struct queryset *, FILE *err);
+void	queryset_release(struct queryset *);
+/* Run every file for run_id inside the caller's transaction; -1 loudly. */
+int	query_run(const struct queryset *, struct store *, int64_t run_id);
+
+#endif

@@ -1,0 +1,357 @@
+/* run.c -- one monitoring run, and the serve loop around it */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "config.h"
+#include "discover.h"
+#include "expo.h"
+#include "http.h"
+#include "log.h"
+#include "probe.h"
+#include "run.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+int
+runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
+    FILE *err)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->ru_cf = cf;
+	ru->ru_stop = stop;
+	if (query_load(cf->cf_queries_dir, &ru->ru_qs, err) == -1)
+		return -1;
+	if ((ru->ru_st = store_open(cf->cf_store_path, 0)) == NULL)
+		return -1;
+	if (store_recover(ru->ru_st) == -1 ||
+	    probe_prepare_tables(cf, ru->ru_st) == -1)
+		return -1;
+	return 0;
+}
+
+void
+runner_release(struct runner *ru)
+{
+	queryset_release(&ru->ru_qs);
+	store_close(ru->ru_st);
+	config_free(ru->ru_cf);
+	ru->ru_st = NULL;
+	ru->ru_cf = NULL;
+}
+
+/* A sample of the monitor's own about this run, with up to two labels. */
+static int
+self_sample(struct store *st, int64_t run_id, const char *metric,
+    const char *k1, const char *v1, const char *k2, const char *v2,
+    double value)
+{
+	struct buf	expo, json;
+	int		rc;
+
+	buf_init(&expo, 0);
+	buf_init(&json, 0);
+	buf_putc(&json, '{');
+	if (k1 != NULL) {
+		buf_printf(&expo, "{%s=\"", k1);
+		expo_label_value(&expo, v1, strlen(v1));
+		buf_printf(&json, "\"%s\":", k1);
+		buf_json_string(&json, v1, strlen(v1));
+		if (k2 != NULL) {
+			buf_printf(&expo, "\",%s=\"", k2);
+			expo_label_value(&expo, v2, strlen(v2));
+			buf_printf(&json, ",\"%s\":", k2);
+			buf_json_string(&json, v2, strlen(v2));
+		}
+		buf_puts(&expo, "\"}");
+	}
+	buf_putc(&json, '}');
+	rc = store_sample(st, run_id, metric, json.b_data,
+	    expo.b_data ? expo.b_data : "", value);
+	buf_release(&expo);
+	buf_release(&json);
+	return rc;
+}
+
+static int
+record_self(struct runner *ru, int64_t run_id, const struct nodeset *ns,
+    const struct probe_counts *counts, const double *phase)
+{
+	static const char *const phases[] = { "discover", "crawl", "query" };
+	struct store	*st = ru->ru_st;
+	const struct config *cf = ru->ru_cf;
+	const char	*probe;
+	int64_t		 up = 0, down = 0, unknown = 0;
+	size_t		 i, p;
+	int		 o, rc = 0;
+
+	rc |= store_metric(st, "vantage_run_phase_seconds", "gauge",
+	    "Seconds the latest complete run spent in each phase.");
+	rc |= store_metric(st, "vantage_run_requests", "gauge",
+	    "HTTP requests of the latest complete run by probe and outcome.");
+	rc |= store_metric(st, "vantage_run_items", "gauge",
+	    "Items asked for in the latest complete run, answered or not.");
+	rc |= store_metric(st, "vantage_run_nodes", "gauge",
+	    "Nodes of the latest complete run by state (up: every request "
+	    "got a valid answer).");
+	for (i = 0; i < nitems(phases); i++) {
+		rc |= self_sample(st, run_id, "vantage_run_phase_seconds",
+		    "phase", phases[i], NULL, NULL, phase[i]);
+		rc |= store_run_phase(st, run_id, phases[i], phase[i]);
+	}
+	for (p = 0; p < cf->cf_nprobes; p++) {
+		probe = cf->cf_probes[p].pc_name;
+		for (o = 0; o < PROBE_NOUTCOME; o++) {
+			if (o == CRAWL_CANCELLED)
+				continue;
+			rc |= self_sample(st, run_id, "vantage_run_requests",
+			    "probe", probe, "outcome", probe_outcome_name(o),
+			    counts[p].pc_requests[o]);
+		}
+		rc |= self_sample(st, run_id, "vantage_run_items", "probe",
+		    probe, "state", "answered",
+		    counts[p].pc_items - counts[p].pc_unanswered);
+		rc |= self_sample(st, run_id, "vantage_run_items", "probe",
+		    probe, "state", "unanswered", counts[p].pc_unanswered);
+	}
+	for (i = 0; i < ns->ns_len; i++) {
+		if (!ns->ns_nodes[i].n_url_ok || ns->ns_nodes[i].n_failed > 0)
+			down++;
+		else if (ns->ns_nodes[i].n_requests > 0)
+			up++;
+		else
+			unknown++;
+	}
+	rc |= self_sample(st, run_id, "vantage_run_nodes", "state", "up", NULL,
+	    NULL, up);
+	rc |= self_sample(st, run_id, "vantage_run_nodes", "state", "down",
+	    NULL, NULL, down);
+	rc |= self_sample(st, run_id, "vantage_run_nodes", "state", "unknown",
+	    NULL, NULL, unknown);
+	return rc ? -1 : 0;
+}
+
+static int
+record_requests(struct store *st, const struct config *cf, int64_t run_id,
+    const struct probe_counts *counts)
+{
+	sqlite3_stmt	*ins;
+	size_t		 p;
+	int		 o, rc = 0;
+
+	ins = store_prepare(st, "INSERT INTO run_requests (run_id, probe, "
+	    "outcome, count) VALUES (?1, ?2, ?3, ?4)");
+	if (ins == NULL)
+		return -1;
+	for (p = 0; p < cf->cf_nprobes && rc == 0; p++)
+		for (o = 0; o < PROBE_NOUTCOME && rc == 0; o++) {
+			if (counts[p].pc_requests[o] == 0)
+				continue;
+			sqlite3_bind_int64(ins, 1, run_id);
+			sqlite3_bind_text(ins, 2, cf->cf_probes[p].pc_name, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, probe_outcome_name(o), -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 4, counts[p].pc_requests[o]);
+			rc = store_step_done(st, ins, "run requests");
+		}
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+int
+run_once(struct runner *ru)
+{
+	struct config	*cf = ru->ru_cf;
+	struct store	*st = ru->ru_st;
+	struct nodeset	 ns = { NULL, 0 };
+	struct probe_counts *counts;
+	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
+	int64_t		 run_id, requests = 0;
+	size_t		 p;
+	int		 o, rc = -1;
+	char		*table, **pruned;
+	const char	*why;
+
+	log_clear_error();
+	counts = xcalloc(cf->cf_nprobes + 1, sizeof(*counts));
+	if ((run_id = store_begin_run(st, now_real())) == -1) {
+		free(counts);
+		return -1;
+	}
+	ru->ru_last_run = run_id;
+	log_debug("run %" PRId64 ": started", run_id);
+
+	/* Discover: the node list and index tables, one transaction. */
+	if (store_begin(st) == -1)
+		goto fail;
+	if (discover_run(cf, st, run_id, &ns) == -1)
+		goto fail;
+	if (store_commit(st) == -1)
+		goto fail;
+	t1 = now_mono();
+	phase[0] = t1 - t0;
+	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
+	    ns.ns_len, phase[0]);
+
+	/* Crawl: one transaction per answered batch. */
+	if (probe_crawl(cf, st, run_id, &ns, counts, ru->ru_stop) == -1)
+		goto fail;
+	phase[1] = now_mono() - t1;
+	t1 = now_mono();
+	for (p = 0; p < cf->cf_nprobes; p++)
+		for (o = 0; o < PROBE_NOUTCOME; o++)
+			requests += counts[p].pc_requests[o];
+
+	/* Query and publish: everything the exposition shows, atomically. */
+	if (store_begin(st) == -1)
+		goto fail;
+	if (discover_save_nodes(st, run_id, &ns) == -1 ||
+	    record_requests(st, cf, run_id, counts) == -1 ||
+	    query_run(&ru->ru_qs, st, run_id) == -1)
+		goto fail;
+	phase[2] = now_mono() - t1;
+	if (record_self(ru, run_id, &ns, counts, phase) == -1 ||
+	    store_run_phase(st, run_id, "total", now_mono() - t0) == -1 ||
+	    store_end_run(st, run_id, "complete", NULL, ns.ns_len,
+	    requests) == -1)
+		goto fail;
+	if (store_commit(st) == -1)
+		goto fail;
+	log_info("run %" PRId64 ": complete: %zu nodes, %" PRId64 " requests, "
+	    "%.2fs (discover %.2fs, crawl %.2fs, query %.2fs)", run_id,
+	    ns.ns_len, requests, now_mono() - t0, phase[0], phase[1], phase[2]);
+
+	/* Retention: old snapshots and samples (a failure here is no failed run). */
+	pruned = xcalloc(cf->cf_ntables + cf->cf_nprobes + 1, sizeof(*pruned));
+	for (p = 0; p < cf->cf_ntables; p++)
+		pruned[p] = xstrdup(cf->cf_tables[p].tc_name);
+	for (p = 0; p < cf->cf_nprobes; p++) {
+		xasprintf(&table, "probe_%s", cf->cf_probes[p].pc_name);
+		pruned[cf->cf_ntables + p] = table;
+	}
+	if (store_begin(st) == 0) {
+		if (store_prune(st, run_id, cf->cf_keep_runs,
+		    cf->cf_retention_ms, pruned, cf->cf_ntables +
+		    cf->cf_nprobes) == 0)
+			store_commit(st);
+		else
+			store_rollback(st);
+	}
+	for (p = 0; p < cf->cf_ntables + cf->cf_nprobes; p++)
+		free(pruned[p]);
+	free(pruned);
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(st);
+	why = *log_last_error() ? log_last_error() : "unknown error";
+	if (ru->ru_stop != NULL && *ru->ru_stop)
+		why = "interrupted: the monitor was stopped";
+	if (store_begin(st) == 0) {
+		discover_save_nodes(st, run_id, &ns);
+		store_run_phase(st, run_id, "total", now_mono() - t0);
+		store_end_run(st, run_id, "failed", why, ns.ns_len, requests);
+		store_commit(st);
+	}
+	log_warnx("run %" PRId64 ": failed: %s", run_id, why);
+out:
+	nodeset_release(&ns);
+	free(counts);
+	return rc;
+}
+
+int
+runner_publish(struct runner *ru)
+{
+	int64_t	 run_id;
+	char	*text;
+	size_t	 len;
+
+	if (ru->ru_http == NULL)
+		return 0;
+	run_id = store_latest_complete(ru->ru_st);
+	if ((text = expo_render(ru->ru_st, run_id, &len)) == NULL)
+		return -1;
+	http_publish(ru->ru_http, text, len, run_id > 0);
+	return 0;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/* Load the configuration again; the old one stays if the new one is bad. */
+static void
+reload(struct runner *ru, char **overrides, size_t noverrides)
+{
+	struct config	*ncf;
+	struct runner	 nru;
+	struct http	*http = ru->ru_http;
+
+	log_info("reloading %s", ru->ru_cf->cf_file);
+	if ((ncf = config_load(ru->ru_cf->cf_file, overrides, noverrides,
+	    stderr)) == NULL) {
+		log_warnx("reload: %s is invalid; keeping the running "
+		    "configuration", ru->ru_cf->cf_file);
+		return;
+	}
+	if (strcmp(ncf->cf_listen, ru->ru_cf->cf_listen) != 0)
+		log_warnx("reload: http.listen changes only on restart");
+	if (runner_init(&nru, ncf, ru->ru_stop, stderr) == -1) {
+		runner_release(&nru);
+		log_warnx("reload: cannot use the new configuration; keeping "
+		    "the running one");
+		return;
+	}
+	runner_release(ru);
+	*ru = nru;
+	ru->ru_http = http;
+	runner_publish(ru);
+	log_info("reload: done");
+}
+
+int
+run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
+    char **overrides, size_t noverrides)
+{
+	double	next, now;
+
+	if ((ru->ru_http = http_start(ru->ru_cf->cf_listen)) == NULL)
+		return -1;
+	runner_publish(ru);
+	next = now_mono();
+	while (!*ru->ru_stop) {
+		run_once(ru);
+		if (*ru->ru_stop)
+			break;
+		runner_publish(ru);
+		next += ru->ru_cf->cf_interval_ms / 1000.0;
+		now = now_mono();
+		if (next < now) {
+			log_warnx("run took longer than schedule.interval; the "
+			    "next one starts now");
+			next = now;
+		}
+		while (!*ru->ru_stop && now_mono() < next) {
+			if (*reload_flag) {
+				*reload_flag = 0;
+				reload(ru, overrides, noverrides);
+			}
+			sleep_ms(100);
+		}
+	}
+	log_info("stopping");
+	http_stop(ru->ru_http);
+	ru->ru_http = NULL;
+	return 0;
+}

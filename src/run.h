@@ -1,0 +1,39 @@
+/* run.h -- one monitoring run, and the serve loop around it */
+#ifndef VANTAGE_RUN_H
+#define VANTAGE_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "query.h"
+
+struct config;
+struct http;
+struct store;
+
+struct runner {
+	struct config	*ru_cf;		/* owned */
+	struct store	*ru_st;		/* owned */
+	struct queryset	 ru_qs;
+	struct http	*ru_http;	/* NULL unless serving */
+	volatile sig_atomic_t *ru_stop;
+	int64_t		 ru_last_run;	/* id of the last run started */
+};
+
+/*
+ * Take cf, open its store, load its queries, create probe tables and mark
+ * runs a crash left 'running' as failed.  Errors go to err; -1 on any.
+ */
+int	runner_init(struct runner *, struct config *cf,
+	    volatile sig_atomic_t *stop, FILE *err);
+void	runner_release(struct runner *);
+/* One run; 0 if it completed, -1 if it failed (recorded as failed). */
+int	run_once(struct runner *);
+/* Render the exposition from the store and hand it to the HTTP server. */
+int	runner_publish(struct runner *);
+/* Run every schedule.interval until *stop; reloads the config on *reload. */
+int	run_serve(struct runner *, volatile sig_atomic_t *reload,
+	    char **overrides, size_t noverrides);
+
+#endif

@@ -1,0 +1,496 @@
+/* store.c -- the SQLite store: open, migrations, runs, samples */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define BUSY_TIMEOUT_MS	10000
+
+static void
+store_log_cb(void *arg, int code, const char *msg)
+{
+	/* SQLite's own notices (e.g. recovered WAL frames) at debug level. */
+	if ((code & 0xff) == SQLITE_NOTICE || (code & 0xff) == SQLITE_WARNING)
+		log_debug("sqlite: %s", msg);
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->st_db);
+}
+
+int
+store_exec(struct store *st, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->st_db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("store: %s: %.60s", err ? err : "error", sql);
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_begin(struct store *st)
+{
+	if (store_exec(st, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	st->st_in_tx = 1;
+	return 0;
+}
+
+int
+store_commit(struct store *st)
+{
+	if (store_exec(st, "COMMIT") == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	st->st_in_tx = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->st_db) == 0)
+		sqlite3_exec(st->st_db, "ROLLBACK", NULL, NULL, NULL);
+	st->st_in_tx = 0;
+}
+
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt = NULL;
+	size_t		 n = strcspn(sql, "\n");
+
+	if (sqlite3_prepare_v3(st->st_db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL) != SQLITE_OK) {
+		log_warnx("store: %s: in \"%.*s%s\"", sqlite3_errmsg(st->st_db),
+		    (int)(n > 70 ? 70 : n), sql, n > 70 || sql[n] ? "..." : "");
+		return NULL;
+	}
+	return stmt;
+}
+
+void
+store_bind_common(sqlite3_stmt *stmt, int64_t run_id, sqlite3_value *node_id)
+{
+	int	i;
+
+	if ((i = sqlite3_bind_parameter_index(stmt, ":run_id")) > 0)
+		sqlite3_bind_int64(stmt, i, run_id);
+	if (node_id != NULL &&
+	    (i = sqlite3_bind_parameter_index(stmt, ":node_id")) > 0)
+		sqlite3_bind_value(stmt, i, node_id);
+}
+
+int
+store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int	rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: %s: %s", what, sqlite3_errmsg(st->st_db));
+		sqlite3_reset(stmt);
+		return -1;
+	}
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int
+store_migrate(struct store *st)
+{
+	sqlite3_stmt	*stmt;
+	int		 version = 0, i, n;
+	char		*sql;
+
+	if ((stmt = store_prepare(st, "PRAGMA user_version")) == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	for (n = 0; schema_files[n].sf_name != NULL; n++)
+		;
+	if (version > n) {
+		log_warnx("store: %s: schema version %d is newer than this "
+		    "vantage knows (%d)", st->st_path, version, n);
+		return -1;
+	}
+	for (i = version; i < n; i++) {
+		if (store_begin(st) == -1)
+			return -1;
+		if (store_exec(st, schema_files[i].sf_sql) == -1) {
+			log_warnx("store: %s: migration %s failed", st->st_path,
+			    schema_files[i].sf_name);
+			store_rollback(st);
+			return -1;
+		}
+		xasprintf(&sql, "PRAGMA user_version = %d", i + 1);
+		if (store_exec(st, sql) == -1) {
+			free(sql);
+			store_rollback(st);
+			return -1;
+		}
+		free(sql);
+		if (store_commit(st) == -1)
+			return -1;
+		log_debug("store: applied %s", schema_files[i].sf_name);
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, int readonly)
+{
+	static int	 logged;
+	struct store	*st;
+	int		 flags;
+
+	if (!logged) {
+		sqlite3_config(SQLITE_CONFIG_LOG, store_log_cb, NULL);
+		logged = 1;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->st_path = xstrdup(path);
+	st->st_readonly = readonly;
+	flags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &st->st_db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		log_warnx("store: %s: %s", path, st->st_db ?
+		    sqlite3_errmsg(st->st_db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->st_db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(st->st_db, 1);
+	if (readonly) {
+		if (store_exec(st, "PRAGMA query_only = 1") == -1)
+			goto fail;
+		return st;
+	}
+	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
+	    store_exec(st, "PRAGMA cache_size = -32768") == -1 ||
+	    store_exec(st, "PRAGMA temp_store = FILE") == -1)
+		goto fail;
+	if (store_migrate(st) == -1)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_finalize(st->st_series_get);
+	sqlite3_finalize(st->st_series_add);
+	sqlite3_finalize(st->st_sample_add);
+	if (st->st_db != NULL) {
+		if (!st->st_readonly)
+			sqlite3_exec(st->st_db, "PRAGMA optimize", NULL, NULL,
+			    NULL);
+		sqlite3_close_v2(st->st_db);
+	}
+	free(st->st_path);
+	free(st);
+}
+
+int
+store_table_columns(struct store *st, const char *table, char ***colsp,
+    size_t *ncolsp)
+{
+	sqlite3_stmt	*stmt;
+	char		**cols = NULL;
+	size_t		 n = 0;
+
+	*colsp = NULL;
+	*ncolsp = 0;
+	stmt = store_prepare(st,
+	    "SELECT name FROM pragma_table_info(?1) ORDER BY cid");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		cols = xreallocarray(cols, n + 1, sizeof(*cols));
+		cols[n++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	*colsp = cols;
+	*ncolsp = n;
+	return 0;
+}
+
+int
+store_ensure_table(struct store *st, const char *table, char *const *cols,
+    const char *const *types, size_t ncols)
+{
+	struct buf	 sql;
+	char		**have;
+	size_t		 nhave, i, j;
+	int		 rc = -1;
+
+	if (store_table_columns(st, table, &have, &nhave) == -1)
+		return -1;
+	buf_init(&sql, 0);
+	if (nhave == 0) {
+		buf_printf(&sql, "CREATE TABLE \"%s\" (run_id INTEGER NOT NULL",
+		    table);
+		for (i = 0; i < ncols; i++)
+			buf_printf(&sql, ", \"%s\"%s%s", cols[i],
+			    types && types[i] ? " " : "",
+			    types && types[i] ? types[i] : "");
+		buf_puts(&sql, ")");
+		rc = store_exec(st, sql.b_data);
+		goto out;
+	}
+	rc = 0;
+	for (i = 0; i < ncols && rc == 0; i++) {
+		for (j = 0; j < nhave; j++)
+			if (strcasecmp(have[j], cols[i]) == 0)
+				break;
+		if (j < nhave)
+			continue;
+		buf_reset(&sql);
+		buf_printf(&sql, "ALTER TABLE \"%s\" ADD COLUMN \"%s\"%s%s",
+		    table, cols[i], types && types[i] ? " " : "",
+		    types && types[i] ? types[i] : "");
+		rc = store_exec(st, sql.b_data);
+		if (rc == 0)
+			log_info("store: added column %s to table %s", cols[i],
+			    table);
+	}
+out:
+	for (i = 0; i < nhave; i++)
+		free(have[i]);
+	free(have);
+	buf_release(&sql);
+	return rc;
+}
+
+int
+store_recover(struct store *st)
+{
+	return store_exec(st, "UPDATE runs SET status = 'failed', "
+	    "finished_at = coalesce(finished_at, started_at), "
+	    "error = 'interrupted: the monitor stopped during the run' "
+	    "WHERE status = 'running'");
+}
+
+int64_t
+store_begin_run(struct store *st, double started_at)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 id;
+
+	stmt = store_prepare(st, "INSERT INTO runs (started_at) VALUES (?1)");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_double(stmt, 1, started_at);
+	if (store_step_done(st, stmt, "begin run") == -1) {
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	id = sqlite3_last_insert_rowid(st->st_db);
+	return id;
+}
+
+int
+store_run_phase(struct store *st, int64_t run_id, const char *phase,
+    double seconds)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = store_prepare(st, "INSERT OR REPLACE INTO run_phases "
+	    "(run_id, phase, seconds) VALUES (?1, ?2, ?3)");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_text(stmt, 2, phase, -1, SQLITE_STATIC);
+	sqlite3_bind_double(stmt, 3, seconds);
+	rc = store_step_done(st, stmt, "run phase");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_end_run(struct store *st, int64_t run_id, const char *status,
+    const char *error, int64_t nodes, int64_t requests)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = store_prepare(st, "UPDATE runs SET status = ?2, error = ?3, "
+	    "finished_at = ?4, nodes = ?5, requests = ?6 WHERE run_id = ?1");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
+	if (error != NULL)
+		sqlite3_bind_text(stmt, 3, error, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(stmt, 4, now_real());
+	sqlite3_bind_int64(stmt, 5, nodes);
+	sqlite3_bind_int64(stmt, 6, requests);
+	rc = store_step_done(st, stmt, "end run");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+prune_table(struct store *st, const char *table, int64_t below)
+{
+	char	*sql;
+	int	 rc;
+
+	xasprintf(&sql, "DELETE FROM \"%s\" WHERE run_id < %" PRId64, table,
+	    below);
+	rc = store_exec(st, sql);
+	free(sql);
+	return rc;
+}
+
+int
+store_prune(struct store *st, int64_t run_id, int64_t keep,
+    int64_t retention_ms, char *const *tables, size_t ntables)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 below = 0;
+	size_t		 i;
+	int		 rc = 0;
+	char		*sql;
+
+	/* The oldest run still kept: the keep-th newest run. */
+	stmt = store_prepare(st, "SELECT run_id FROM runs WHERE run_id <= ?1 "
+	    "ORDER BY run_id DESC LIMIT 1 OFFSET ?2");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, keep - 1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		below = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (below > 0) {
+		for (i = 0; i < ntables && rc == 0; i++)
+			rc = prune_table(st, tables[i], below);
+		if (rc == 0)
+			rc = prune_table(st, "nodes", below);
+	}
+	if (rc == 0 && retention_ms > 0) {
+		xasprintf(&sql, "DELETE FROM samples WHERE run_id IN (SELECT "
+		    "run_id FROM runs WHERE started_at < %.3f)",
+		    now_real() - retention_ms / 1000.0);
+		rc = store_exec(st, sql);
+		free(sql);
+		if (rc == 0)
+			rc = store_exec(st, "DELETE FROM series WHERE NOT EXISTS "
+			    "(SELECT 1 FROM samples v WHERE v.series_id = "
+			    "series.series_id)");
+	}
+	return rc;
+}
+
+int
+store_metric(struct store *st, const char *name, const char *type,
+    const char *help)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = store_prepare(st, "INSERT INTO metrics (name, type, help) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET "
+	    "type = excluded.type, help = excluded.help");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, help, -1, SQLITE_STATIC);
+	rc = store_step_done(st, stmt, "metric");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_sample(struct store *st, int64_t run_id, const char *metric,
+    const char *labels_json, const char *expo, double value)
+{
+	int64_t	series_id = -1;
+
+	if (st->st_series_get == NULL &&
+	    (st->st_series_get = store_prepare(st, "SELECT series_id FROM "
+	    "series WHERE metric = ?1 AND labels = ?2")) == NULL)
+		return -1;
+	if (st->st_series_add == NULL &&
+	    (st->st_series_add = store_prepare(st, "INSERT INTO series "
+	    "(metric, labels, expo) VALUES (?1, ?2, ?3)")) == NULL)
+		return -1;
+	if (st->st_sample_add == NULL &&
+	    (st->st_sample_add = store_prepare(st, "INSERT INTO samples "
+	    "(run_id, series_id, value) VALUES (?1, ?2, ?3)")) == NULL)
+		return -1;
+
+	sqlite3_bind_text(st->st_series_get, 1, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st->st_series_get, 2, labels_json, -1, SQLITE_STATIC);
+	if (sqlite3_step(st->st_series_get) == SQLITE_ROW)
+		series_id = sqlite3_column_int64(st->st_series_get, 0);
+	sqlite3_reset(st->st_series_get);
+	sqlite3_clear_bindings(st->st_series_get);
+	if (series_id == -1) {
+		sqlite3_bind_text(st->st_series_add, 1, metric, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st->st_series_add, 2, labels_json, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st->st_series_add, 3, expo, -1,
+		    SQLITE_STATIC);
+		if (store_step_done(st, st->st_series_add, "series") == -1)
+			return -1;
+		sqlite3_clear_bindings(st->st_series_add);
+		series_id = sqlite3_last_insert_rowid(st->st_db);
+	}
+	sqlite3_bind_int64(st->st_sample_add, 1, run_id);
+	sqlite3_bind_int64(st->st_sample_add, 2, series_id);
+	sqlite3_bind_double(st->st_sample_add, 3, value);
+	if (sqlite3_step(st->st_sample_add) != SQLITE_DONE) {
+		log_warnx("store: sample %s%s: %s", metric, expo,
+		    sqlite3_errmsg(st->st_db));
+		sqlite3_reset(st->st_sample_add);
+		return -1;
+	}
+	sqlite3_reset(st->st_sample_add);
+	return 0;
+}
+
+int64_t
+store_latest_complete(struct store *st)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 id = 0;
+
+	stmt = store_prepare(st, "SELECT max(run_id) FROM runs "
+	    "WHERE status = 'complete'");
+	if (stmt == NULL)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return id;
+}

@@ -1,0 +1,311 @@
+/* util.c -- small helpers shared by every module */
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "xmalloc.h"
+
+double
+now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+parse_duration(const char *s, int64_t *msp, const char **errp)
+{
+	static const struct {
+		const char	*name;
+		int64_t		 ms;
+	} units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 },
+	};
+	int64_t	total = 0, n;
+	size_t	i, ulen;
+	const char *p = s;
+
+	if (*p == '\0') {
+		*errp = "empty duration";
+		return -1;
+	}
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p)) {
+			*errp = "expected a number with a unit such as 500ms, 10s, 5m, 1h";
+			return -1;
+		}
+		n = 0;
+		while (isdigit((unsigned char)*p)) {
+			if (n > (INT64_MAX / 10) - 10) {
+				*errp = "duration too large";
+				return -1;
+			}
+			n = n * 10 + (*p++ - '0');
+		}
+		ulen = 0;
+		while (isalpha((unsigned char)p[ulen]))
+			ulen++;
+		if (ulen == 0) {
+			*errp = "missing unit (ms, s, m, h or d)";
+			return -1;
+		}
+		for (i = 0; i < nitems(units); i++)
+			if (strlen(units[i].name) == ulen &&
+			    strncmp(p, units[i].name, ulen) == 0)
+				break;
+		if (i == nitems(units)) {
+			*errp = "unknown unit (use ms, s, m, h or d)";
+			return -1;
+		}
+		if (n > (INT64_MAX / units[i].ms) / 2) {
+			*errp = "duration too large";
+			return -1;
+		}
+		total += n * units[i].ms;
+		p += ulen;
+	}
+	*msp = total;
+	return 0;
+}
+
+int
+parse_size(const char *s, int64_t *bytesp, const char **errp)
+{
+	static const struct {
+		const char	*name;
+		int64_t		 mul;
+	} units[] = {
+		{ "", 1 }, { "B", 1 }, { "k", 1024 }, { "KiB", 1024 },
+		{ "M", 1048576 }, { "MiB", 1048576 },
+		{ "G", 1073741824 }, { "GiB", 1073741824 },
+	};
+	int64_t	n = 0;
+	size_t	i;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p)) {
+		*errp = "expected a size such as 512KiB, 64MiB";
+		return -1;
+	}
+	while (isdigit((unsigned char)*p)) {
+		if (n > (INT64_MAX / 10) - 10) {
+			*errp = "size too large";
+			return -1;
+		}
+		n = n * 10 + (*p++ - '0');
+	}
+	for (i = 0; i < nitems(units); i++)
+		if (strcmp(p, units[i].name) == 0)
+			break;
+	if (i == nitems(units)) {
+		*errp = "unknown size unit (use B, KiB, MiB or GiB)";
+		return -1;
+	}
+	if (n > INT64_MAX / units[i].mul / 2) {
+		*errp = "size too large";
+		return -1;
+	}
+	*bytesp = n * units[i].mul;
+	return 0;
+}
+
+const char *
+fmt_duration(int64_t ms, char *out, size_t outsz)
+{
+	static const struct {
+		const char	*name;
+		int64_t		 ms;
+	} units[] = {
+		{ "d", 86400000 }, { "h", 3600000 }, { "m", 60000 },
+		{ "s", 1000 }, { "ms", 1 },
+	};
+	size_t	i, len = 0;
+
+	if (ms == 0) {
+		snprintf(out, outsz, "0s");
+		return out;
+	}
+	out[0] = '\0';
+	for (i = 0; i < nitems(units) && ms > 0; i++) {
+		if (ms < units[i].ms)
+			continue;
+		len += snprintf(out + len, len < outsz ? outsz - len : 0,
+		    "%" PRId64 "%s", ms / units[i].ms, units[i].name);
+		ms %= units[i].ms;
+	}
+	return out;
+}
+
+const char *
+fmt_size(int64_t n, char *out, size_t outsz)
+{
+	if (n != 0 && n % 1073741824 == 0)
+		snprintf(out, outsz, "%" PRId64 "GiB", n / 1073741824);
+	else if (n != 0 && n % 1048576 == 0)
+		snprintf(out, outsz, "%" PRId64 "MiB", n / 1048576);
+	else if (n != 0 && n % 1024 == 0)
+		snprintf(out, outsz, "%" PRId64 "KiB", n / 1024);
+	else
+		snprintf(out, outsz, "%" PRId64 "B", n);
+	return out;
+}
+
+int
+valid_ident(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	for (i = 1; s[i] != '\0'; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+			return 0;
+	return i <= 64;
+}
+
+int
+valid_metric_name(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || !(isalpha((unsigned char)s[0]) || s[0] == '_' ||
+	    s[0] == ':'))
+		return 0;
+	for (i = 1; s[i] != '\0'; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_' ||
+		    s[i] == ':'))
+			return 0;
+	return 1;
+}
+
+int
+valid_label_name(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	if (s[0] == '_' && s[1] == '_')
+		return 0;
+	for (i = 1; s[i] != '\0'; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+char *
+read_file(const char *path, size_t cap, size_t *lenp)
+{
+	int	fd;
+	char	*data = NULL;
+	size_t	len = 0, size = 0;
+	ssize_t	n;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	for (;;) {
+		if (len + 1 >= size) {
+			size = size == 0 ? 4096 : size * 2;
+			data = xreallocarray(data, size, 1);
+		}
+		n = read(fd, data + len, size - len - 1);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += n;
+		if (len > cap) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	data[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return data;
+fail:
+	n = errno;
+	close(fd);
+	free(data);
+	errno = n;
+	return NULL;
+}
+
+double
+rand_unit(void)
+{
+	static uint64_t	state;
+
+	if (state == 0)
+		state = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL) ^
+		    0x9e3779b97f4a7c15ULL;
+	/* xorshift64* */
+	state ^= state >> 12;
+	state ^= state << 25;
+	state ^= state >> 27;
+	return ((state * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	unsigned int cp;
+	int	n, i;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else
+			return 0;
+		if (end - p <= n)
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}

@@ -1,0 +1,37 @@
+/* util.h -- small helpers shared by every module */
+#ifndef VANTAGE_UTIL_H
+#define VANTAGE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Wall-clock and monotonic time in seconds. */
+double	now_real(void);
+double	now_mono(void);
+
+/*
+ * Durations: an integer with a unit, ms s m h d, optionally repeated
+ * ("1m30s").  Returns 0 and milliseconds in *msp, or -1 with a reason in
+ * *errp (a static string).
+ */
+int	parse_duration(const char *, int64_t *msp, const char **errp);
+/* Sizes: an integer with an optional unit B KiB MiB GiB (or k M G). */
+int	parse_size(const char *, int64_t *bytesp, const char **errp);
+/* Render ms as the shortest exact duration ("1h30m", "500ms"); static buffer. */
+const char *fmt_duration(int64_t ms, char *out, size_t outsz);
+const char *fmt_size(int64_t bytes, char *out, size_t outsz);
+/* An SQL identifier we accept for table and column names from config. */
+int	valid_ident(const char *);
+/* A Prometheus metric / label name in the legacy charset. */
+int	valid_metric_name(const char *);
+int	valid_label_name(const char *);
+/* Read a whole file (bounded by cap bytes); caller frees. NULL and errno. */
+char	*read_file(const char *path, size_t cap, size_t *lenp);
+/* Uniform random double in [0,1) from a process-local generator. */
+double	rand_unit(void);
+/* Is s valid UTF-8? */
+int	utf8_valid(const char *s, size_t len);
+
+#endif

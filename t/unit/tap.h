@@ -1,0 +1,39 @@
+/* tap.h -- a tiny TAP producer for unit tests (collectd testing.h shape) */
+#ifndef VANTAGE_TAP_H
+#define VANTAGE_TAP_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_failed;
+
+#define plan(n)		printf("1..%d\n", (n))
+#define ok(cond, ...) do {						\
+	int tap_c_ = (cond) ? 1 : 0;					\
+	printf("%sok %d - ", tap_c_ ? "" : "not ", ++tap_n);		\
+	printf(__VA_ARGS__);						\
+	printf("\n");							\
+	if (!tap_c_) {							\
+		tap_failed++;						\
+		printf("#   failed at %s:%d\n", __FILE__, __LINE__);	\
+	}								\
+	fflush(stdout);							\
+} while (0)
+#define is_int(exp, got, ...) do {					\
+	long long tap_e_ = (exp), tap_g_ = (got);			\
+	ok(tap_e_ == tap_g_, __VA_ARGS__);				\
+	if (tap_e_ != tap_g_)						\
+		printf("#   expected %lld, got %lld\n", tap_e_, tap_g_);	\
+} while (0)
+#define is_str(exp, got, ...) do {					\
+	const char *tap_e_ = (exp), *tap_g_ = (got);			\
+	int tap_same_ = (tap_e_ == NULL && tap_g_ == NULL) ||		\
+	    (tap_e_ != NULL && tap_g_ != NULL && strcmp(tap_e_, tap_g_) == 0); \
+	ok(tap_same_, __VA_ARGS__);					\
+	if (!tap_same_)							\
+		printf("#   expected \"%s\"\n#        got \"%s\"\n",	\
+		    tap_e_ ? tap_e_ : "(null)", tap_g_ ? tap_g_ : "(null)"); \
+} while (0)
+#define done_testing()	(tap_failed == 0 ? 0 : 1)
+
+#endif
