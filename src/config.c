@@ -93,6 +93,16 @@ cf_error(struct cfparse *p, const struct ynode *at, const char *fmt, ...)
 	p->p_errors++;
 }
 
+static void
+yaml_report(struct cfparse *p, yaml_parser_t *yp)
+{
+	fprintf(p->p_err, "%s:%zu:%zu: %s%s%s\n", p->p_file,
+	    yp->problem_mark.line + 1, yp->problem_mark.column + 1,
+	    yp->problem ? yp->problem : "YAML syntax error",
+	    yp->context ? " " : "", yp->context ? yp->context : "");
+	p->p_errors++;
+}
+
 /* Build a tree from libyaml events.  Aliases and tags are refused. */
 static struct ynode *
 yaml_build(struct cfparse *p, yaml_parser_t *yp, yaml_event_t *first, int depth)
@@ -137,8 +147,10 @@ yaml_build(struct cfparse *p, yaml_parser_t *yp, yaml_event_t *first, int depth)
 		return NULL;
 	}
 	for (;;) {
-		if (!yaml_parser_parse(yp, &ev))
+		if (!yaml_parser_parse(yp, &ev)) {
+			yaml_report(p, yp);
 			goto fail;
+		}
 		if (ev.type == YAML_MAPPING_END_EVENT ||
 		    ev.type == YAML_SEQUENCE_END_EVENT) {
 			yaml_event_delete(&ev);
@@ -205,11 +217,7 @@ yaml_load(struct cfparse *p, const char *text, size_t len)
 		yaml_event_delete(&ev);
 	}
 	if (!done) {
-		fprintf(p->p_err, "%s:%zu:%zu: %s%s%s\n", p->p_file,
-		    yp.problem_mark.line + 1, yp.problem_mark.column + 1,
-		    yp.problem ? yp.problem : "YAML syntax error",
-		    yp.context ? " " : "", yp.context ? yp.context : "");
-		p->p_errors++;
+		yaml_report(p, &yp);
 		ynode_free(root);
 		root = NULL;
 	}
@@ -800,10 +808,11 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	struct table_conf *tc;
 	size_t		 i, j, m;
 
-	if (cf->cf_backoff_max_ms < cf->cf_backoff_ms)
+	if (cf->cf_backoff_max_ms != 0 &&
+	    cf->cf_backoff_max_ms < cf->cf_backoff_ms)
 		cf_error(p, ynode_at(ynode_at(root, "crawl"), "backoff_max"),
 		    "crawl.backoff_max: must be at least crawl.backoff");
-	if (cf->cf_per_node > cf->cf_concurrency)
+	if (cf->cf_concurrency != 0 && cf->cf_per_node > cf->cf_concurrency)
 		cf_error(p, ynode_at(ynode_at(root, "crawl"), "per_node"),
 		    "crawl.per_node: %" PRId64 " exceeds crawl.concurrency %"
 		    PRId64, cf->cf_per_node, cf->cf_concurrency);
@@ -851,15 +860,16 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: must start with /", i);
 		if (pc->pc_items != NULL && pc->pc_items[0] != '\0') {
-			if (pc->pc_rows[0] == '\0')
+			if (pc->pc_rows != NULL && pc->pc_rows[0] == '\0')
 				cf_error(p, ynode_item(probes, i, NULL),
 				    "probes[%zu]: a probe with items needs rows "
 				    "(JSON pointer to the answers)", i);
-			if (pc->pc_key[0] == '\0')
+			if (pc->pc_key != NULL && pc->pc_key[0] == '\0')
 				cf_error(p, ynode_item(probes, i, NULL),
 				    "probes[%zu]: a probe with items needs key "
 				    "(JSON pointer to the item in an answer)", i);
-			if (strstr(pc->pc_body, "{{items}}") == NULL)
+			if (pc->pc_body != NULL &&
+			    strstr(pc->pc_body, "{{items}}") == NULL)
 				cf_error(p, ynode_item(probes, i, "body"),
 				    "probes[%zu].body: a probe with items needs "
 				    "{{items}} in its body", i);
@@ -955,19 +965,18 @@ config_load(const char *path, char **overrides, size_t noverrides, FILE *err)
 	if (p.p_errors > 0)
 		goto fail;
 	decode_map(&p, root, top_keys, cf, "");
-	if (p.p_errors == 0)
-		config_check(&p, cf, root);
+	config_check(&p, cf, root);
 	if (p.p_errors > 0)
 		goto fail;
 
 	dircopy = xstrdup(path);
 	cf->cf_dir = xstrdup(dirname(dircopy));
 	free(dircopy);
-	if (cf->cf_queries_dir[0] != '/') {
+	if (cf->cf_queries_dir[0] != '/')
 		xasprintf(&qd, "%s/%s", cf->cf_dir, cf->cf_queries_dir);
-		free(cf->cf_queries_dir);
-		cf->cf_queries_dir = qd;
-	}
+	else
+		qd = xstrdup(cf->cf_queries_dir);
+	cf->cf_queries_path = qd;
 	ynode_free(root);
 	free(text);
 	return cf;
@@ -1024,6 +1033,7 @@ config_free(struct config *cf)
 	free_keys(top_keys, cf);
 	free(cf->cf_file);
 	free(cf->cf_dir);
+	free(cf->cf_queries_path);
 	free(cf);
 }
 

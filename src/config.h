@@ -71,7 +71,8 @@ struct config {
 	struct probe_conf *cf_probes;
 	size_t	 cf_nprobes;
 
-	char	*cf_queries_dir;	/* resolved against cf_dir */
+	char	*cf_queries_dir;	/* as written */
+	char	*cf_queries_path;	/* resolved against cf_dir */
 };
 
 /*

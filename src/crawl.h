@@ -41,7 +41,8 @@ struct crawl_result {
 	const char	*cr_body;	/* NUL-terminated; "" when none */
 	size_t		 cr_len;
 	const char	*cr_error;	/* "" on CRAWL_OK, else e.g. "HTTP 500",
-					   "timeout after 10s", "connection refused" */
+					   "timeout after 10s", "connect timeout
+					   after 5s", or libcurl's error text */
 	int		 cr_attempts;	/* 1 + retries used */
 	double		 cr_seconds;	/* wall time from first attempt to end */
 };
@@ -57,6 +58,7 @@ typedef int (*crawl_feed_cb)(void *arg);
 
 struct crawl;
 
+/* NULL (logged) if an option is out of range (a limit or timeout < 1). */
 struct crawl	*crawl_new(const struct crawl_opts *);
 void		 crawl_free(struct crawl *);	/* accepts NULL */
 
@@ -73,7 +75,10 @@ void	crawl_add(struct crawl *, int node, const char *method, const char *url,
 /*
  * Run until nothing is queued, in flight or waiting for a retry and feed
  * (may be NULL) returned 0.  If *stop becomes non-zero, remaining requests
- * end with CRAWL_CANCELLED and crawl_run returns -1; else 0.
+ * end with CRAWL_CANCELLED and crawl_run returns -1; else 0.  It also
+ * returns -1 if libcurl's multi interface fails (remaining requests end
+ * with CRAWL_ERROR).  A done callback must not keep adding requests once
+ * they are being cancelled.
  */
 int	crawl_run(struct crawl *, crawl_feed_cb feed, void *feed_arg,
 	    volatile sig_atomic_t *stop);

@@ -157,7 +157,7 @@ cmd_check(struct args *a)
 	}
 	if ((cf = load(a)) == NULL)
 		return 1;
-	if (query_load(cf->cf_queries_dir, &qs, stderr) == -1) {
+	if (query_load(cf->cf_queries_path, &qs, stderr) == -1) {
 		config_free(cf);
 		return 1;
 	}

@@ -736,7 +736,8 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_backoff_max_ms = cf->cf_backoff_max_ms;
 	co.co_max_response = cf->cf_max_response;
 	co.co_user_agent = cf->cf_user_agent;
-	pr.pr_crawl = crawl_new(&co);
+	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
+		goto out;
 	crc = crawl_run(pr.pr_crawl, probe_feed, &pr, stop);
 	if (pr.pr_failed) {
 		log_warnx("probe: the store failed during the crawl");

@@ -23,7 +23,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	memset(ru, 0, sizeof(*ru));
 	ru->ru_cf = cf;
 	ru->ru_stop = stop;
-	if (query_load(cf->cf_queries_dir, &ru->ru_qs, err) == -1)
+	if (query_load(cf->cf_queries_path, &ru->ru_qs, err) == -1)
 		return -1;
 	if ((ru->ru_st = store_open(cf->cf_store_path, 0)) == NULL)
 		return -1;

@@ -142,15 +142,15 @@ fmt_duration(int64_t ms, char *out, size_t outsz)
 	};
 	size_t	i, len = 0;
 
-	if (ms == 0) {
-		snprintf(out, outsz, "0s");
+	if (ms <= 0) {
+		snprintf(out, outsz, ms == 0 ? "0s" : "-");
 		return out;
 	}
 	out[0] = '\0';
-	for (i = 0; i < nitems(units) && ms > 0; i++) {
+	for (i = 0; i < nitems(units) && ms > 0 && len < outsz; i++) {
 		if (ms < units[i].ms)
 			continue;
-		len += snprintf(out + len, len < outsz ? outsz - len : 0,
+		len += snprintf(out + len, outsz - len,
 		    "%" PRId64 "%s", ms / units[i].ms, units[i].name);
 		ms %= units[i].ms;
 	}

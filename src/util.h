@@ -19,7 +19,7 @@ double	now_mono(void);
 int	parse_duration(const char *, int64_t *msp, const char **errp);
 /* Sizes: an integer with an optional unit B KiB MiB GiB (or k M G). */
 int	parse_size(const char *, int64_t *bytesp, const char **errp);
-/* Render ms as the shortest exact duration ("1h30m", "500ms"); static buffer. */
+/* Render ms as the shortest exact duration ("1h30m", "500ms") into out. */
 const char *fmt_duration(int64_t ms, char *out, size_t outsz);
 const char *fmt_size(int64_t bytes, char *out, size_t outsz);
 /* An SQL identifier we accept for table and column names from config. */

@@ -1,0 +1,98 @@
+#!/bin/sh
+test_description='configuration: errors with file:line:col, -D overrides, check -v'
+. "$VT_SRC_DIR/t/test-lib.sh"
+
+corpus="$VT_SRC_DIR/t/corpus/config"
+
+# Every bad configuration in the corpus fails with exactly its messages.
+for f in "$corpus"/*.yaml; do
+	name=$(basename "$f" .yaml)
+	case $name in ok-*) continue ;; esac
+	test_expect_success "config error corpus: $name" "
+		(cd '$corpus' && test_must_fail vantage -c $name.yaml check) 2>actual &&
+		test_cmp '$corpus/$name.err' actual
+	"
+done
+
+test_expect_success 'a valid configuration checks OK' '
+	(cd "$corpus" && vantage -c ok-minimal.yaml check) >out &&
+	echo "configuration OK" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'check -v prints the normalized configuration' '
+	(cd "$corpus" && vantage -c ok-minimal.yaml check -v) >out &&
+	test_cmp "$corpus/ok-minimal.normalized" out
+'
+
+test_expect_success 'the normalized configuration loads to itself' '
+	(cd "$corpus" && vantage -c ok-minimal.yaml check -v) >n1.yaml &&
+	sed "s#dir: ../../../queries/audius#dir: $VT_SRC_DIR/queries/audius#" n1.yaml >n2.yaml &&
+	vantage -c n2.yaml check -v >n3.yaml &&
+	test_cmp n2.yaml n3.yaml
+'
+
+test_expect_success '-D overrides any key' '
+	(cd "$corpus" && vantage -c ok-minimal.yaml -D crawl.timeout=1m30s \
+	    -D probes.0.path=/other -D store.path=/tmp/x.db check -v) >out &&
+	grep "^  timeout: 1m30s$" out &&
+	grep "^    path: /other$" out &&
+	grep "^  path: /tmp/x.db$" out
+'
+
+test_expect_success '-D errors name the override' '
+	(cd "$corpus" && test_must_fail vantage -c ok-minimal.yaml \
+	    -D crawl.timeout=soon -D crawl.bogus=1 -D probes.3.path=/x \
+	    -D noequals check) 2>err &&
+	cat >expect <<-\EOM &&
+	-D probes.3.path=/x: '"'"'3'"'"' is not an index of a list of 1
+	-D noequals: expected key=value
+	vantage: ok-minimal.yaml: configuration has errors
+	EOM
+	test_cmp expect err &&
+	(cd "$corpus" && test_must_fail vantage -c ok-minimal.yaml \
+	    -D crawl.timeout=soon -D crawl.bogus=1 check) 2>err &&
+	cat >expect <<-\EOM &&
+	-D crawl.bogus=1: unknown key '"'"'crawl.bogus'"'"'
+	-D crawl.timeout=soon: crawl.timeout: '"'"'soon'"'"': expected a number with a unit such as 500ms, 10s, 5m, 1h
+	vantage: ok-minimal.yaml: configuration has errors
+	EOM
+	test_cmp expect err
+'
+
+test_expect_success 'a missing configuration file is named' '
+	test_must_fail vantage -c /nonexistent/v.yaml check 2>err &&
+	grep "^/nonexistent/v.yaml: No such file or directory$" err
+'
+
+test_expect_success 'check validates the query files too' '
+	mkdir -p q &&
+	printf -- "-- metric: bad name\n-- help: x\nSELECT 1 AS value;\n" >q/10-a.sql &&
+	printf -- "-- metric: audius_users\nSELECT 1 AS value;\n" >q/20-b.sql &&
+	printf -- "-- metrics: typo\nSELECT 1;\n" >q/30-c.sql &&
+	sed "s#dir: ../../../queries/audius#dir: $TRASH/q#" "$corpus/ok-minimal.yaml" >v.yaml &&
+	test_must_fail vantage -c v.yaml check 2>err &&
+	cat >expect <<-EOM &&
+	$TRASH/q/10-a.sql: metric '"'"'bad name'"'"' is not a valid metric name
+	$TRASH/q/20-b.sql: metric audius_users needs a help: header
+	$TRASH/q/30-c.sql:1: unknown header key '"'"'metrics'"'"' (metric, type, help)
+	EOM
+	test_cmp expect err
+'
+
+test_expect_success 'the shipped Audius profile checks OK' '
+	vantage -c "$VT_SRC_DIR/conf/audius.yaml" check >out &&
+	grep "configuration OK" out
+'
+
+test_expect_success 'every key of the key table is documented in vantage.yaml(5)' '
+	vantage check --keys | cut -f1 | sed "s/\[\]//g" >keys &&
+	test -s keys &&
+	while read -r key; do
+		leaf=${key##*.}
+		grep -q -- "$leaf" "$VT_SRC_DIR/man/vantage.yaml.5" ||
+		{ echo "undocumented: $key"; exit 1; }
+	done <keys
+'
+
+test_done

@@ -1,0 +1,145 @@
+# test-lib.sh -- a small TAP test library in the shape of git's t/test-lib.sh
+#
+# A test script sets test_description, sources this file, calls
+# test_expect_success "what" 'commands' for each test, and ends with
+# test_done.  Each script runs in its own trash directory; servers it starts
+# bind 127.0.0.1 on ports derived from the script's number (VT_PORT..+9),
+# so `prove -j` and `make -j check` are safe.
+
+set -u
+: "${VT_BUILD_DIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${VT_SRC_DIR:=$VT_BUILD_DIR}"
+export VT_BUILD_DIR VT_SRC_DIR
+PATH="$VT_BUILD_DIR:$PATH"
+export PATH
+LC_ALL=C
+export LC_ALL
+
+test_name=$(basename "$0" .sh)
+test_number=$(echo "$test_name" | sed -n 's/^t\([0-9][0-9][0-9][0-9]\).*/\1/p' | sed 's/^0*//')
+VT_PORT=$((20000 + ${test_number:-0} * 10 % 40000))
+TRASH="$VT_BUILD_DIR/t/trash.$test_name"
+rm -rf "$TRASH"
+mkdir -p "$TRASH"
+cd "$TRASH" || exit 1
+
+test_count=0
+test_failures=0
+test_cleanup=
+test_bg_pids=
+
+# Under TEST_VALGRIND=1 every vantage command runs under valgrind.
+if [ "${TEST_VALGRIND:-0}" = 1 ]; then
+	vantage() {
+		valgrind -q --error-exitcode=126 --leak-check=full \
+		    --errors-for-leak-kinds=definite "$VT_BUILD_DIR/vantage" "$@"
+	}
+fi
+
+say() { printf '# %s\n' "$*"; }
+
+test_when_finished() {
+	test_cleanup="$1
+$test_cleanup"
+}
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	test_cleanup=
+	if ( eval "$2" ) >"$TRASH/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/.out"
+		test_failures=$((test_failures + 1))
+	fi
+	if [ -n "$test_cleanup" ]; then
+		( eval "$test_cleanup" ) >/dev/null 2>&1
+	fi
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1 ($2)"
+}
+
+test_must_fail() {
+	"$@"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif [ $rc -gt 128 ] || [ $rc -eq 126 ]; then
+		echo "test_must_fail: '$*' died (exit $rc)" >&2
+		return 1
+	fi
+	return 0
+}
+
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# Wait (bounded) until a file exists and is not empty.
+wait_for_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt "${2:-300}" ] && { echo "timed out waiting for $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# Wait (bounded) until an HTTP URL answers 200.
+wait_for_http() {
+	i=0
+	until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt "${2:-300}" ] && { echo "timed out waiting for $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# Start vantage-simnet in the background writing dn.db and truth.json;
+# arguments are passed on.  It stops by itself after --duration.
+start_simnet() {
+	rm -f truth.json
+	vantage-simnet -d dn.db -t truth.json -l "127.0.0.1:$VT_PORT" \
+	    --duration 300s "$@" >simnet.out 2>&1 &
+	simnet_pid=$!
+	test_bg_pids="$test_bg_pids $simnet_pid"
+	wait_for_file truth.json
+}
+
+stop_simnet() {
+	[ -n "${simnet_pid:-}" ] && kill "$simnet_pid" 2>/dev/null
+	[ -n "${simnet_pid:-}" ] && wait "$simnet_pid" 2>/dev/null
+	simnet_pid=
+	return 0
+}
+
+# A configuration for the simulated network: the Audius profile with short
+# timeouts, the store and discovery in the trash directory.
+write_config() {
+	sed -e "s#^  path: vantage.db#  path: $TRASH/vantage.db#" \
+	    -e "s#^  path: discovery.db#  path: $TRASH/dn.db#" \
+	    -e "s#^  listen: 127.0.0.1:9464#  listen: 127.0.0.1:$((VT_PORT + 1))#" \
+	    -e "s#^  timeout: 30s#  timeout: 2s#" \
+	    -e "s#^  backoff: 500ms#  backoff: 50ms#" \
+	    -e "s#^  dir: ../queries/audius#  dir: $VT_SRC_DIR/queries/audius#" \
+	    "$VT_SRC_DIR/conf/audius.yaml" >"${1:-vantage.yaml}"
+}
+
+test_done() {
+	for p in $test_bg_pids; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	echo "1..$test_count"
+	if [ $test_failures -eq 0 ]; then
+		cd "$VT_BUILD_DIR" && rm -rf "$TRASH"
+		exit 0
+	fi
+	say "failed $test_failures of $test_count"
+	exit 1
+}

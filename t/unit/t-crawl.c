@@ -1,0 +1,787 @@
+/* t-crawl.c -- the crawl engine against a libmicrohttpd server in-process */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crawl.h"
+#include "log.h"
+#include "tap.h"
+#include "util.h"
+
+#define NCONC		16	/* /conc/<node> for node < NCONC */
+#define BIG		100000
+#define MAXUPLOAD	(1024 * 1024)
+
+/* Server state, shared with the MHD threads under srv_mu. */
+static pthread_mutex_t srv_mu = PTHREAD_MUTEX_INITIALIZER;
+static int	srv_flaky_hits;
+static int	srv_429_hits;
+static int	srv_node_cur[NCONC], srv_node_max[NCONC];
+static int	srv_all_cur, srv_all_max;
+static volatile int srv_quit;
+static unsigned short srv_port;
+
+struct upload {
+	char	*u_data;
+	size_t	 u_len;
+};
+
+/* gzip of 100000 'z': a 25-byte head, 96 zero bytes, an 11-byte tail. */
+static const unsigned char gz_head[] = {
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xed,
+	0xc1, 0x31, 0x01, 0x00, 0x00, 0x00, 0xc2, 0xa0, 0xde, 0x4b, 0x6f,
+	0x0d, 0x0f, 0xa0
+};
+static const unsigned char gz_tail[] = {
+	0x80, 0x57, 0x03, 0x24, 0x97, 0xe1, 0xff, 0xa0, 0x86, 0x01, 0x00
+};
+static unsigned char gz_body[sizeof(gz_head) + 96 + sizeof(gz_tail)];
+
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned int status, const char *body,
+    size_t len, const char *hname, const char *hvalue)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result	 ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	if (hname != NULL)
+		MHD_add_response_header(resp, hname, hvalue);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+reply_cb(struct MHD_Connection *conn, uint64_t size,
+    MHD_ContentReaderCallback cb)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result	 ret;
+
+	if ((resp = MHD_create_response_from_callback(size, 4096, cb, NULL,
+	    NULL)) == NULL)
+		return MHD_NO;
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* BIG bytes without a Content-Length (chunked). */
+static ssize_t
+chunked_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	if (pos >= BIG)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (max > BIG - pos)
+		max = BIG - pos;
+	memset(buf, 'y', max);
+	return max;
+}
+
+/* Promise 1000 bytes, deliver 100, then break the connection. */
+static ssize_t
+truncated_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	if (pos >= 100)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if (max > 100 - pos)
+		max = 100 - pos;
+	memset(buf, 't', max);
+	return max;
+}
+
+static void
+nap_ms(int ms)
+{
+	int	 i;
+
+	for (i = 0; i < ms / 10 && !srv_quit; i++)
+		usleep(10000);
+}
+
+static enum MHD_Result
+serve_conc(struct MHD_Connection *conn, int node)
+{
+	pthread_mutex_lock(&srv_mu);
+	if (++srv_node_cur[node] > srv_node_max[node])
+		srv_node_max[node] = srv_node_cur[node];
+	if (++srv_all_cur > srv_all_max)
+		srv_all_max = srv_all_cur;
+	pthread_mutex_unlock(&srv_mu);
+	nap_ms(100);
+	pthread_mutex_lock(&srv_mu);
+	srv_node_cur[node]--;
+	srv_all_cur--;
+	pthread_mutex_unlock(&srv_mu);
+	return reply(conn, MHD_HTTP_OK, "conc", 4, NULL, NULL);
+}
+
+static enum MHD_Result
+serve(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **con_cls)
+{
+	struct upload	*u = *con_cls;
+	const char	*ct, *expect;
+	char		 msg[256], *big;
+	enum MHD_Result	 ret;
+	int		 hits, node;
+
+	if (u == NULL) {
+		if ((u = calloc(1, sizeof(*u))) == NULL)
+			return MHD_NO;
+		*con_cls = u;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (u->u_len + *upload_size > MAXUPLOAD)
+			return MHD_NO;
+		if ((u->u_data = realloc(u->u_data, u->u_len +
+		    *upload_size)) == NULL)
+			return MHD_NO;
+		memcpy(u->u_data + u->u_len, upload_data, *upload_size);
+		u->u_len += *upload_size;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (strcmp(url, "/ok") == 0) {
+		ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    "Content-Type");
+		expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    "Expect");
+		snprintf(msg, sizeof(msg), "method=%s len=%zu ct=%s expect=%s",
+		    method, u->u_len, ct != NULL ? ct : "none",
+		    expect != NULL ? expect : "none");
+		return reply(conn, MHD_HTTP_OK, msg, strlen(msg), NULL, NULL);
+	}
+	if (strcmp(url, "/500") == 0)
+		return reply(conn, 500, "boom", 4, NULL, NULL);
+	if (strcmp(url, "/flaky") == 0) {
+		pthread_mutex_lock(&srv_mu);
+		hits = srv_flaky_hits++;
+		pthread_mutex_unlock(&srv_mu);
+		if (hits == 0)
+			return reply(conn, 503, "later", 5, NULL, NULL);
+		return reply(conn, MHD_HTTP_OK, "fine", 4, NULL, NULL);
+	}
+	if (strcmp(url, "/429") == 0 || strcmp(url, "/429/1") == 0) {
+		pthread_mutex_lock(&srv_mu);
+		srv_429_hits++;
+		pthread_mutex_unlock(&srv_mu);
+		return reply(conn, 429, "slow down", 9, "Retry-After",
+		    url[4] == '\0' ? "0" : "1");
+	}
+	if (strcmp(url, "/slow") == 0) {
+		nap_ms(2000);
+		return reply(conn, MHD_HTTP_OK, "slow", 4, NULL, NULL);
+	}
+	if (strcmp(url, "/big") == 0) {
+		if ((big = malloc(BIG)) == NULL)
+			return MHD_NO;
+		memset(big, 'x', BIG);
+		ret = reply(conn, MHD_HTTP_OK, big, BIG, NULL, NULL);
+		free(big);
+		return ret;
+	}
+	if (strcmp(url, "/chunked") == 0)
+		return reply_cb(conn, MHD_SIZE_UNKNOWN, chunked_cb);
+	if (strcmp(url, "/gzip") == 0)
+		return reply(conn, MHD_HTTP_OK, (const char *)gz_body,
+		    sizeof(gz_body), "Content-Encoding", "gzip");
+	if (strcmp(url, "/truncated") == 0)
+		return reply_cb(conn, 1000, truncated_cb);
+	if (sscanf(url, "/conc/%d", &node) == 1 && node >= 0 && node < NCONC)
+		return serve_conc(conn, node);
+	return reply(conn, MHD_HTTP_NOT_FOUND, "nope", 4, NULL, NULL);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct upload	*u = *con_cls;
+
+	if (u != NULL) {
+		free(u->u_data);
+		free(u);
+		*con_cls = NULL;
+	}
+}
+
+static struct MHD_Daemon *
+server_start(void)
+{
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_in sin;
+
+	memcpy(gz_body, gz_head, sizeof(gz_head));
+	memcpy(gz_body + sizeof(gz_body) - sizeof(gz_tail), gz_tail,
+	    sizeof(gz_tail));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, serve, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+	    MHD_OPTION_END);
+	if (d == NULL)
+		return NULL;
+	if ((info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)) ==
+	    NULL || info->port == 0) {
+		MHD_stop_daemon(d);
+		return NULL;
+	}
+	srv_port = info->port;
+	return d;
+}
+
+static void
+conc_reset(void)
+{
+	pthread_mutex_lock(&srv_mu);
+	memset(srv_node_max, 0, sizeof(srv_node_max));
+	srv_all_max = 0;
+	pthread_mutex_unlock(&srv_mu);
+}
+
+static char *
+url(const char *path)
+{
+	static char	 u[8][128];
+	static int	 i;
+
+	i = (i + 1) % 8;
+	snprintf(u[i], sizeof(u[i]), "http://127.0.0.1:%u%s",
+	    (unsigned int)srv_port, path);
+	return u[i];
+}
+
+static struct crawl_opts
+opts_default(void)
+{
+	struct crawl_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.co_concurrency = 4;
+	o.co_per_node = 2;
+	o.co_timeout_ms = 5000;
+	o.co_connect_timeout_ms = 2000;
+	o.co_retries = 2;
+	o.co_backoff_ms = 10;
+	o.co_backoff_max_ms = 50;
+	o.co_max_response = 1024 * 1024;
+	o.co_user_agent = "t-crawl";
+	return o;
+}
+
+/* A copy of what one done callback saw. */
+struct got {
+	int		 g_calls;
+	int		 g_order;	/* completion order, from 1 */
+	enum crawl_outcome g_outcome;
+	long		 g_status;
+	char		 g_body[256];
+	size_t		 g_len;
+	char		 g_error[256];
+	int		 g_attempts;
+	double		 g_seconds;
+};
+
+static int	done_order;
+
+static void
+got_cb(void *arg, const struct crawl_result *r)
+{
+	struct got	*g = arg;
+
+	g->g_calls++;
+	g->g_order = ++done_order;
+	g->g_outcome = r->cr_outcome;
+	g->g_status = r->cr_status;
+	snprintf(g->g_body, sizeof(g->g_body), "%s", r->cr_body);
+	g->g_len = r->cr_len;
+	snprintf(g->g_error, sizeof(g->g_error), "%s", r->cr_error);
+	g->g_attempts = r->cr_attempts;
+	g->g_seconds = r->cr_seconds;
+}
+
+/* Run one request on a fresh crawl; the result lands in *g. */
+static int
+run_one(const struct crawl_opts *o, const char *method, const char *u,
+    const char *ct, const char *body, struct got *g,
+    struct crawl_stats *cs)
+{
+	struct crawl	*c;
+	int		 rv;
+
+	memset(g, 0, sizeof(*g));
+	if ((c = crawl_new(o)) == NULL)
+		return -1;
+	crawl_add(c, 0, method, u, ct, body != NULL ? strdup(body) : NULL,
+	    body != NULL ? strlen(body) : 0, got_cb, g);
+	rv = crawl_run(c, NULL, NULL, NULL);
+	if (cs != NULL)
+		crawl_stats(c, cs);
+	crawl_free(c);
+	return rv;
+}
+
+static void
+test_basic(void)
+{
+	struct crawl_opts o = opts_default();
+	struct crawl_stats cs;
+	struct got	 g;
+	char		*big;
+
+	is_int(0, run_one(&o, "GET", url("/ok"), NULL, NULL, &g, NULL),
+	    "crawl_run returns 0");
+	is_int(1, g.g_calls, "done called once");
+	is_int(CRAWL_OK, g.g_outcome, "GET /ok: ok");
+	is_int(200, g.g_status, "GET /ok: status 200");
+	is_str("method=GET len=0 ct=none expect=none", g.g_body,
+	    "GET /ok: body");
+	is_str("", g.g_error, "GET /ok: no error");
+	is_int(1, g.g_attempts, "GET /ok: one attempt");
+
+	/* A body above curl's 100-continue threshold: Expect suppressed. */
+	big = malloc(2000);
+	memset(big, 'a', 1999);
+	big[1999] = '\0';
+	run_one(&o, "POST", url("/ok"), "application/json", big, &g, NULL);
+	free(big);
+	is_str("method=POST len=1999 ct=application/json expect=none",
+	    g.g_body, "POST body and Content-Type arrive, no Expect");
+	run_one(&o, "PUT", url("/ok"), "text/plain", "abc", &g, NULL);
+	is_str("method=PUT len=3 ct=text/plain expect=none", g.g_body,
+	    "PUT with a body");
+
+	is_int(0, run_one(&o, "GET", url("/500"), NULL, NULL, &g, &cs),
+	    "crawl_run returns 0 on HTTP errors");
+	is_int(CRAWL_HTTP_ERROR, g.g_outcome, "/500: http_error");
+	is_int(500, g.g_status, "/500: status 500");
+	is_str("HTTP 500", g.g_error, "/500: error text");
+	is_str("boom", g.g_body, "/500: body kept");
+	is_int(3, g.g_attempts, "/500: 1 + 2 retries");
+	is_int(3, cs.cs_attempts, "stats: 3 attempts");
+	is_int(2, cs.cs_retries, "stats: 2 retries");
+	is_int(1, cs.cs_requests, "stats: 1 request");
+	is_int(1, cs.cs_outcome[CRAWL_HTTP_ERROR], "stats: 1 http_error");
+
+	pthread_mutex_lock(&srv_mu);
+	srv_flaky_hits = 0;
+	pthread_mutex_unlock(&srv_mu);
+	run_one(&o, "GET", url("/flaky"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_OK, g.g_outcome, "/flaky: ok in the end");
+	is_int(2, g.g_attempts, "/flaky: 2 attempts");
+	is_str("fine", g.g_body, "/flaky: body of the last attempt");
+
+	run_one(&o, "GET", url("/404"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_HTTP_ERROR, g.g_outcome, "/404: http_error");
+	is_str("HTTP 404", g.g_error, "/404: error text");
+	is_int(1, g.g_attempts, "/404: not retried");
+
+	/* Retry-After: 0 beats a backoff that would average 5s per retry. */
+	o.co_backoff_ms = o.co_backoff_max_ms = 10000;
+	pthread_mutex_lock(&srv_mu);
+	srv_429_hits = 0;
+	pthread_mutex_unlock(&srv_mu);
+	run_one(&o, "GET", url("/429"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_HTTP_ERROR, g.g_outcome, "/429: http_error");
+	is_str("HTTP 429", g.g_error, "/429: error text");
+	is_int(3, g.g_attempts, "/429: retried");
+	is_int(3, srv_429_hits, "/429: the server saw 3 requests");
+	ok(g.g_seconds < 3, "/429: Retry-After: 0 honoured (%.3fs)",
+	    g.g_seconds);
+}
+
+static void
+test_failures(void)
+{
+	struct crawl_opts o = opts_default();
+	struct crawl_stats cs;
+	struct sockaddr_in sin;
+	socklen_t	 len = sizeof(sin);
+	struct got	 g;
+	char		 want[128], u[128];
+	int		 s;
+
+	o.co_timeout_ms = 300;
+	o.co_connect_timeout_ms = 200;
+	o.co_retries = 1;
+	run_one(&o, "GET", url("/slow"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_TIMEOUT, g.g_outcome, "/slow: timeout");
+	is_str("timeout after 300ms", g.g_error, "/slow: error text");
+	is_int(2, g.g_attempts, "/slow: timeouts are retried");
+	ok(g.g_seconds >= 0.5 && g.g_seconds < 1.9,
+	    "/slow: two 300ms attempts (%.3fs)", g.g_seconds);
+
+	o = opts_default();
+	o.co_max_response = 10000;
+	run_one(&o, "GET", url("/big"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_TOO_LARGE, g.g_outcome, "/big: too_large");
+	is_str("answer larger than 10000B", g.g_error, "/big: error text");
+	is_int(1, g.g_attempts, "/big: not retried");
+	is_int(0, g.g_len, "/big: no body");
+	run_one(&o, "GET", url("/chunked"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_TOO_LARGE, g.g_outcome,
+	    "/chunked: too_large without a Content-Length");
+	run_one(&o, "GET", url("/gzip"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_TOO_LARGE, g.g_outcome,
+	    "/gzip: the cap counts decoded bytes");
+	o.co_max_response = BIG;
+	run_one(&o, "GET", url("/gzip"), NULL, NULL, &g, &cs);
+	ok(g.g_outcome == CRAWL_OK && g.g_len == BIG,
+	    "/gzip: decoded, exactly at the cap (%s, %zu bytes)",
+	    crawl_outcome_name(g.g_outcome), g.g_len);
+	is_int(sizeof(gz_body), cs.cs_bytes_in,
+	    "stats: bytes in counts the wire, not the decoded body");
+
+	o = opts_default();
+	run_one(&o, "GET", url("/truncated"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_ERROR, g.g_outcome, "/truncated: error");
+	ok(strncmp(g.g_error, "truncated answer: ", 18) == 0 &&
+	    strstr(g.g_error, "900 bytes remaining") != NULL,
+	    "/truncated: error text (%s)", g.g_error);
+	is_int(1, g.g_attempts, "/truncated: not retried");
+
+	/* A bound socket that does not listen: connection refused. */
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s == -1 || bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sin, &len) == -1)
+		sin.sin_port = htons(9);
+	snprintf(u, sizeof(u), "http://127.0.0.1:%u/ok", ntohs(sin.sin_port));
+	snprintf(want, sizeof(want), "Failed to connect to 127.0.0.1 port %u",
+	    ntohs(sin.sin_port));
+	run_one(&o, "GET", u, NULL, NULL, &g, NULL);
+	if (s != -1)
+		close(s);
+	is_int(CRAWL_CONNECT, g.g_outcome, "refused: connect");
+	ok(strncmp(g.g_error, want, strlen(want)) == 0,
+	    "refused: curl's error text (%s)", g.g_error);
+	is_int(3, g.g_attempts, "refused: retried");
+	is_int(0, g.g_status, "refused: no status");
+
+	run_one(&o, "GET", "file:///etc/passwd", NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_ERROR && strstr(g.g_error, "file") != NULL,
+	    "file:// refused (%s: %s)", crawl_outcome_name(g.g_outcome),
+	    g.g_error);
+}
+
+static void
+test_limits(void)
+{
+	struct crawl_opts o = opts_default();
+	struct crawl	*c;
+	struct crawl_stats cs;
+	struct got	 g[24], hol[6];
+	char		 path[32];
+	int		 i, node, maxnode = 0, nok = 0;
+
+	o.co_concurrency = 8;
+	o.co_per_node = 2;
+	conc_reset();
+	memset(g, 0, sizeof(g));
+	c = crawl_new(&o);
+	for (i = 0; i < 24; i++) {
+		node = i % 4;
+		snprintf(path, sizeof(path), "/conc/%d", node);
+		crawl_add(c, node, "GET", url(path), NULL, NULL, 0, got_cb,
+		    &g[i]);
+	}
+	is_int(0, crawl_run(c, NULL, NULL, NULL), "limits: run returns 0");
+	crawl_stats(c, &cs);
+	crawl_free(c);
+	for (i = 0; i < 24; i++)
+		nok += g[i].g_calls == 1 && g[i].g_outcome == CRAWL_OK;
+	is_int(24, nok, "limits: 24 requests ok, each called back once");
+	pthread_mutex_lock(&srv_mu);
+	for (i = 0; i < 4; i++)
+		if (srv_node_max[i] > maxnode)
+			maxnode = srv_node_max[i];
+	ok(maxnode <= 2, "limits: at most 2 per node (saw %d)", maxnode);
+	ok(srv_all_max <= 8, "limits: at most 8 overall (saw %d)",
+	    srv_all_max);
+	ok(srv_all_max > 2, "limits: parallel across nodes (saw %d)",
+	    srv_all_max);
+	pthread_mutex_unlock(&srv_mu);
+	is_int(24, cs.cs_requests, "stats: 24 requests");
+	is_int(24, cs.cs_attempts, "stats: 24 attempts");
+	is_int(24, cs.cs_outcome[CRAWL_OK], "stats: 24 ok");
+	ok(cs.cs_bytes_in == 24 * 4, "stats: bytes in (%llu)",
+	    cs.cs_bytes_in);
+
+	/* Node 0's backlog must not hold back node 1 (no head of line). */
+	o.co_concurrency = 3;
+	o.co_per_node = 1;
+	memset(hol, 0, sizeof(hol));
+	done_order = 0;
+	c = crawl_new(&o);
+	for (i = 0; i < 5; i++)
+		crawl_add(c, 0, "GET", url("/conc/0"), NULL, NULL, 0, got_cb,
+		    &hol[i]);
+	crawl_add(c, 1, "GET", url("/ok"), NULL, NULL, 0, got_cb, &hol[5]);
+	crawl_run(c, NULL, NULL, NULL);
+	crawl_free(c);
+	ok(hol[5].g_order == 1, "per-node queue: node 1 done first (#%d)",
+	    hol[5].g_order);
+
+	/* A retry waiting for its Retry-After holds no slot. */
+	o = opts_default();
+	o.co_concurrency = 1;
+	o.co_retries = 1;
+	o.co_backoff_max_ms = 1000;
+	memset(hol, 0, sizeof(hol));
+	done_order = 0;
+	c = crawl_new(&o);
+	crawl_add(c, 0, "GET", url("/429/1"), NULL, NULL, 0, got_cb, &hol[0]);
+	for (i = 1; i < 6; i++)
+		crawl_add(c, 1, "GET", url("/ok"), NULL, NULL, 0, got_cb,
+		    &hol[i]);
+	crawl_run(c, NULL, NULL, NULL);
+	crawl_free(c);
+	ok(hol[0].g_order == 6 && hol[0].g_attempts == 2,
+	    "waiting retry: other requests ran meanwhile (#%d, %d attempts)",
+	    hol[0].g_order, hol[0].g_attempts);
+	ok(hol[0].g_seconds >= 0.9 && hol[0].g_seconds < 4,
+	    "waiting retry: Retry-After: 1 honoured (%.3fs)",
+	    hol[0].g_seconds);
+}
+
+/* The feed test: produce fd_total requests one per call. */
+struct feeder {
+	struct crawl	*fd_crawl;
+	int		 fd_total;
+	int		 fd_added;
+	int		 fd_calls;
+	int		 fd_done;
+	int		 fd_ok;
+	int		 fd_outstanding;
+	int		 fd_max_outstanding;
+	int		 fd_chained;
+};
+
+static void
+feed_done(void *arg, const struct crawl_result *r)
+{
+	struct feeder	*f = arg;
+
+	f->fd_done++;
+	f->fd_outstanding--;
+	if (r->cr_outcome == CRAWL_OK)
+		f->fd_ok++;
+	/* Every 10th answer asks for a follow-up from the callback. */
+	if (f->fd_done % 10 == 0 && f->fd_chained < 100) {
+		f->fd_chained++;
+		f->fd_outstanding++;
+		crawl_add(f->fd_crawl, 5, "GET", url("/ok"), NULL, NULL, 0,
+		    feed_done, f);
+	}
+}
+
+static int
+feed_one(void *arg)
+{
+	struct feeder	*f = arg;
+	char		 path[32];
+
+	f->fd_calls++;
+	if (f->fd_added == f->fd_total)
+		return 0;
+	/* Every third call has nothing yet, but may have more later. */
+	if (f->fd_calls % 3 == 0)
+		return 1;
+	snprintf(path, sizeof(path), "/conc/%d", f->fd_added % 3);
+	crawl_add(f->fd_crawl, f->fd_added % 3, "POST", url(path), NULL,
+	    NULL, 0, feed_done, f);
+	f->fd_added++;
+	if (++f->fd_outstanding > f->fd_max_outstanding)
+		f->fd_max_outstanding = f->fd_outstanding;
+	return 1;
+}
+
+static int
+feed_nothing(void *arg)
+{
+	int	*calls = arg;
+
+	return ++*calls < 1000;
+}
+
+static void
+test_feed(void)
+{
+	struct crawl_opts o = opts_default();
+	struct feeder	 f;
+	struct got	 g;
+	int		 calls = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.fd_total = 30;
+	f.fd_crawl = crawl_new(&o);
+	is_int(0, crawl_run(f.fd_crawl, feed_one, &f, NULL),
+	    "feed: run returns 0");
+	crawl_free(f.fd_crawl);
+	is_int(30 + f.fd_chained, f.fd_ok, "feed: all %d requests ok",
+	    30 + f.fd_chained);
+	is_int(3, f.fd_chained, "feed: done callbacks added 3 more");
+	ok(f.fd_max_outstanding <= o.co_concurrency,
+	    "feed: at most %d queued or in flight (saw %d)", o.co_concurrency,
+	    f.fd_max_outstanding);
+
+	/* Has more, adds nothing, nothing pending: give up, do not spin. */
+	f.fd_crawl = crawl_new(&o);
+	is_int(0, crawl_run(f.fd_crawl, feed_nothing, &calls, NULL),
+	    "idle feed: run returns 0");
+	is_int(2, calls, "idle feed: called twice, then not again");
+	memset(&g, 0, sizeof(g));
+	crawl_add(f.fd_crawl, 0, "GET", url("/ok"), NULL, NULL, 0, got_cb,
+	    &g);
+	crawl_add(f.fd_crawl, 7, "GET", url("/ok"), NULL, NULL, 0, got_cb,
+	    &g);
+	crawl_free(f.fd_crawl);
+	is_int(0, g.g_calls, "crawl_free: requests never run, no callback");
+}
+
+static volatile sig_atomic_t stop_flag;
+
+struct stopper {
+	int	 st_calls;
+	int	 st_ok;
+	int	 st_cancelled;
+	int	 st_cancel_text;
+	int	 st_bad;
+};
+
+static void
+stop_done(void *arg, const struct crawl_result *r)
+{
+	struct stopper	*s = arg;
+
+	s->st_calls++;
+	if (r->cr_outcome == CRAWL_OK)
+		s->st_ok++;
+	else if (r->cr_outcome == CRAWL_CANCELLED) {
+		s->st_cancelled++;
+		s->st_cancel_text += strcmp(r->cr_error, "cancelled") == 0;
+	} else
+		s->st_bad++;
+	stop_flag = 1;
+}
+
+static void *
+stop_later(void *arg)
+{
+	usleep(150000);
+	stop_flag = 1;
+	return NULL;
+}
+
+static void
+test_stop(void)
+{
+	struct crawl_opts o = opts_default();
+	struct crawl	*c;
+	struct stopper	 s;
+	struct crawl_stats cs;
+	struct got	 g;
+	pthread_t	 tid;
+	double		 t0;
+	int		 i, rv;
+
+	o.co_concurrency = 3;
+	o.co_backoff_max_ms = 1000;
+	memset(&s, 0, sizeof(s));
+	memset(&g, 0, sizeof(g));
+	stop_flag = 0;
+	c = crawl_new(&o);
+	/* This one fails at once and waits 1s for its retry. */
+	crawl_add(c, 3, "GET", url("/429/1"), NULL, NULL, 0, got_cb, &g);
+	for (i = 0; i < 20; i++)
+		crawl_add(c, i % 2, "GET", url("/conc/9"), NULL, NULL, 0,
+		    stop_done, &s);
+	is_int(-1, crawl_run(c, NULL, NULL, &stop_flag),
+	    "stop: run returns -1");
+	is_int(20, s.st_calls, "stop: every request called back once");
+	ok(g.g_calls == 1 && g.g_outcome == CRAWL_CANCELLED &&
+	    g.g_attempts == 1, "stop: a waiting retry is cancelled too (%s)",
+	    crawl_outcome_name(g.g_outcome));
+	ok(s.st_ok >= 1 && s.st_cancelled >= 1 && s.st_bad == 0,
+	    "stop: %d ok, %d cancelled, %d other", s.st_ok, s.st_cancelled,
+	    s.st_bad);
+	is_int(s.st_cancelled, s.st_cancel_text,
+	    "stop: cancelled requests say \"cancelled\"");
+	crawl_stats(c, &cs);
+	is_int(s.st_cancelled + 1, cs.cs_outcome[CRAWL_CANCELLED],
+	    "stats: cancelled counted");
+	stop_flag = 0;
+	is_int(0, crawl_run(c, NULL, NULL, &stop_flag),
+	    "stop: nothing left afterwards");
+
+	/* As from a signal handler: noticed while every transfer is idle. */
+	memset(&g, 0, sizeof(g));
+	crawl_add(c, 0, "GET", url("/slow"), NULL, NULL, 0, got_cb, &g);
+	t0 = now_mono();
+	if (pthread_create(&tid, NULL, stop_later, NULL) != 0)
+		stop_flag = 1;
+	rv = crawl_run(c, NULL, NULL, &stop_flag);
+	t0 = now_mono() - t0;
+	pthread_join(tid, NULL);
+	ok(rv == -1 && g.g_outcome == CRAWL_CANCELLED,
+	    "stop from another thread: cancelled");
+	ok(t0 < 1.5, "stop from another thread: noticed in %.3fs", t0);
+	crawl_free(c);
+}
+
+int
+main(void)
+{
+	struct MHD_Daemon *d;
+	struct crawl_opts o = opts_default();
+
+	alarm(120);
+	log_init("t-crawl", getenv("CRAWL_DEBUG") != NULL);
+	plan(82);
+	if ((d = server_start()) == NULL) {
+		printf("Bail out! cannot start the test server\n");
+		return 1;
+	}
+	is_str("ok", crawl_outcome_name(CRAWL_OK), "outcome name ok");
+	is_str("too_large", crawl_outcome_name(CRAWL_TOO_LARGE),
+	    "outcome name too_large");
+	is_str("cancelled", crawl_outcome_name(CRAWL_CANCELLED),
+	    "outcome name cancelled");
+	o.co_per_node = 0;
+	ok(crawl_new(&o) == NULL, "crawl_new refuses co_per_node 0");
+	crawl_free(NULL);
+
+	test_basic();
+	test_failures();
+	test_limits();
+	test_feed();
+	test_stop();
+
+	srv_quit = 1;
+	MHD_stop_daemon(d);
+	return done_testing();
+}
