@@ -306,7 +306,7 @@ static const struct key table_keys[] = {
 	    0, 0, NULL, NULL, "SQL run against the discovery database" },
 	{ "indexes", K_STRLIST, offsetof(struct table_conf, tc_indexes),
 	    offsetof(struct table_conf, tc_nindexes), 0, NULL, 0, 0, NULL, NULL,
-	    "columns to index, each as (run_id, column)" },
+	    "indexes, each a column or columns separated by commas, created as (run_id, columns...)" },
 	KEND
 };
 
@@ -790,6 +790,27 @@ in_list(const char *const *list, const char *s)
 	return 0;
 }
 
+/* "a" or "a, b, c": the columns of one index. */
+static int
+valid_column_list(const char *s)
+{
+	char	*copy, *tok, *save = NULL;
+	int	 ok = 1, n = 0;
+
+	copy = xstrdup(s);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && ok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		while (*tok && tok[strlen(tok) - 1] == ' ')
+			tok[strlen(tok) - 1] = '\0';
+		ok = valid_ident(tok);
+		n++;
+	}
+	free(copy);
+	return ok && n > 0 && s[strlen(s) - 1] != ',';
+}
+
 static int
 valid_pointer(const char *s)
 {
@@ -838,12 +859,12 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, at, "discovery.tables[%zu].name: "
 				    "'%s' is used twice", i, tc->tc_name);
 		for (j = 0; j < tc->tc_nindexes; j++)
-			if (!valid_ident(tc->tc_indexes[j]))
+			if (!valid_column_list(tc->tc_indexes[j]))
 				cf_error(p, ynode_item(ynode_at(
 				    ynode_item(tables, i, NULL), "indexes"), j,
 				    NULL), "discovery.tables[%zu].indexes[%zu]: "
-				    "'%s' is not a column name", i, j,
-				    tc->tc_indexes[j]);
+				    "'%s' is not a column name or a list of them "
+				    "separated by commas", i, j, tc->tc_indexes[j]);
 	}
 	for (i = 0; i < cf->cf_nprobes; i++) {
 		pc = &cf->cf_probes[i];

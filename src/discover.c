@@ -193,6 +193,70 @@ out:
 	return rc;
 }
 
+/* Split "a, b" into its columns; calls fn for each, stops on -1. */
+static int
+index_each(const char *spec, int (*fn)(void *, const char *), void *arg)
+{
+	char	*copy, *tok, *save = NULL;
+	int	 rc = 0;
+
+	copy = xstrdup(spec);
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL && rc == 0;
+	    tok = strtok_r(NULL, ", ", &save))
+		rc = fn(arg, tok);
+	free(copy);
+	return rc;
+}
+
+struct colcheck {
+	sqlite3_stmt	*cc_q;
+	const char	*cc_what;
+};
+
+static int
+index_column_ok(void *arg, const char *col)
+{
+	struct colcheck	*cc = arg;
+
+	if (col_index(cc->cc_q, col) == -1) {
+		log_warnx("discover: %s: index column '%s' is not in the "
+		    "query's columns", cc->cc_what, col);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+index_columns_ok(sqlite3_stmt *q, const char *spec, const char *what)
+{
+	struct colcheck	cc = { q, what };
+
+	return index_each(spec, index_column_ok, &cc);
+}
+
+static int
+index_name_part(void *arg, const char *col)
+{
+	return buf_printf(arg, "_%s", col);
+}
+
+static int
+index_col_part(void *arg, const char *col)
+{
+	return buf_printf(arg, ", \"%s\"", col);
+}
+
+/* CREATE INDEX for one "a, b" spec: name table_a_b, columns (run_id, a, b). */
+static void
+index_sql(struct buf *sql, const char *table, const char *spec)
+{
+	buf_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s", table);
+	index_each(spec, index_name_part, sql);
+	buf_printf(sql, "\" ON \"%s\" (run_id", table);
+	index_each(spec, index_col_part, sql);
+	buf_puts(sql, ")");
+}
+
 static int
 copy_table(const struct config *cf, const struct table_conf *tc, sqlite3 *db,
     struct store *st, int64_t run_id)
@@ -223,11 +287,8 @@ copy_table(const struct config *cf, const struct table_conf *tc, sqlite3 *db,
 		}
 	}
 	for (i = 0; i < (int)tc->tc_nindexes; i++)
-		if (col_index(q, tc->tc_indexes[i]) == -1) {
-			log_warnx("discover: %s: index column '%s' is not in "
-			    "the query's columns", what, tc->tc_indexes[i]);
+		if (index_columns_ok(q, tc->tc_indexes[i], what) == -1)
 			goto out;
-		}
 	if (store_ensure_table(st, tc->tc_name, cols, NULL, ncols) == -1)
 		goto out;
 	buf_printf(&sql, "INSERT INTO \"%s\" (run_id", tc->tc_name);
@@ -257,9 +318,7 @@ copy_table(const struct config *cf, const struct table_conf *tc, sqlite3 *db,
 	}
 	for (i = 0; i < (int)tc->tc_nindexes; i++) {
 		buf_reset(&sql);
-		buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON "
-		    "\"%s\" (run_id, \"%s\")", tc->tc_name, tc->tc_indexes[i],
-		    tc->tc_name, tc->tc_indexes[i]);
+		index_sql(&sql, tc->tc_name, tc->tc_indexes[i]);
 		if (store_exec(st, sql.b_data) == -1)
 			goto out;
 	}

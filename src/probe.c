@@ -212,41 +212,59 @@ null:
 int
 probe_prepare_tables(const struct config *cf, struct store *st)
 {
-	const struct probe_conf *pc;
 	static const char *const tname[] = { "INTEGER", "REAL", "TEXT",
 	    "INTEGER" };
-	char		**cols, *table, *sql;
-	const char	**types;
-	size_t		 i, j, n;
+	const struct probe_conf *pc;
+	struct buf	 sql;
+	char		**have, *table;
+	size_t		 i, j, nhave;
 	int		 rc = 0;
 
+	buf_init(&sql, 0);
 	for (i = 0; i < cf->cf_nprobes && rc == 0; i++) {
 		pc = &cf->cf_probes[i];
-		n = pc->pc_nvalues + 3;
-		cols = xcalloc(n, sizeof(*cols));
-		types = xcalloc(n, sizeof(*types));
-		cols[0] = xstrdup("node_id");
-		cols[1] = xstrdup("item");
-		for (j = 0; j < pc->pc_nvalues; j++) {
-			cols[j + 2] = xstrdup(pc->pc_values[j].vc_column);
-			types[j + 2] = tname[pc->pc_values[j].vc_type];
-		}
-		cols[n - 1] = xstrdup("error");
-		types[n - 1] = "TEXT";
 		xasprintf(&table, "probe_%s", pc->pc_name);
-		rc = store_ensure_table(st, table, cols, types, n);
-		if (rc == 0) {
-			xasprintf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_item\" "
-			    "ON \"%s\" (run_id, node_id, item)", table, table);
-			rc = store_exec(st, sql);
-			free(sql);
+		if ((rc = store_table_columns(st, table, &have, &nhave)) == -1) {
+			free(table);
+			break;
 		}
+		buf_reset(&sql);
+		if (nhave == 0) {
+			/*
+			 * Clustered on (run, node, item): answers are written
+			 * and joined in that order, so both stay local.
+			 */
+			buf_printf(&sql, "CREATE TABLE \"%s\" (run_id INTEGER "
+			    "NOT NULL, node_id NOT NULL, item NOT NULL", table);
+			for (j = 0; j < pc->pc_nvalues; j++)
+				buf_printf(&sql, ", \"%s\" %s",
+				    pc->pc_values[j].vc_column,
+				    tname[pc->pc_values[j].vc_type]);
+			buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
+			    "node_id, item)) WITHOUT ROWID");
+			rc = store_exec(st, sql.b_data);
+		}
+		for (j = 0; j < pc->pc_nvalues && rc == 0 && nhave > 0; j++) {
+			size_t k;
+
+			for (k = 0; k < nhave; k++)
+				if (strcasecmp(have[k],
+				    pc->pc_values[j].vc_column) == 0)
+					break;
+			if (k < nhave)
+				continue;
+			buf_reset(&sql);
+			buf_printf(&sql, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s",
+			    table, pc->pc_values[j].vc_column,
+			    tname[pc->pc_values[j].vc_type]);
+			rc = store_exec(st, sql.b_data);
+		}
+		for (j = 0; j < nhave; j++)
+			free(have[j]);
+		free(have);
 		free(table);
-		for (j = 0; j < n; j++)
-			free(cols[j]);
-		free(cols);
-		free(types);
 	}
+	buf_release(&sql);
 	return rc;
 }
 
@@ -263,6 +281,8 @@ task_release(struct task *t)
 	t->t_is_int = NULL;
 	t->t_nitems = 0;
 }
+
+static void	task_dedupe(struct task *);
 
 /* Run the probe's items query for the task's node. */
 static int
@@ -307,6 +327,7 @@ task_load(struct probe_crawl *pr, struct task *t)
 		    n->n_url_orig, store_errmsg(pr->pr_st));
 		return -1;
 	}
+	task_dedupe(t);
 	return 0;
 }
 
@@ -366,6 +387,35 @@ itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
 	return -1;
 }
 
+/* An item is asked about once per node, whatever the items query yields. */
+static void
+task_dedupe(struct task *t)
+{
+	struct itemhash	 ih;
+	char		*keep;
+	size_t		 i, o;
+
+	if (t->t_nitems < 2)
+		return;
+	itemhash_init(&ih, t->t_items, t->t_nitems);
+	keep = xcalloc(t->t_nitems, 1);
+	for (i = 0; i < t->t_nitems; i++)
+		keep[i] = itemhash_find(&ih, t->t_items, t->t_items[i],
+		    strlen(t->t_items[i])) == (int32_t)i;
+	for (i = 0, o = 0; i < t->t_nitems; i++) {
+		if (!keep[i]) {
+			free(t->t_items[i]);
+			continue;
+		}
+		t->t_items[o] = t->t_items[i];
+		t->t_is_int[o] = t->t_is_int[i];
+		o++;
+	}
+	t->t_nitems = o;
+	free(keep);
+	free(ih.ih_slot);
+}
+
 /*
  * Write one row per requested item: values from its answer in matched[i],
  * or NULLs and the reason.  err non-NULL: the whole batch failed.
@@ -390,7 +440,7 @@ batch_write(struct probe_crawl *pr, struct batch *b, json_t **matched,
 		sqlite3_bind_int64(ins, 1, pr->pr_run_id);
 		sqlite3_bind_value(ins, 2, n->n_id);
 		if (t->t_items == NULL)
-			sqlite3_bind_null(ins, 3);
+			sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
 		else if (t->t_is_int[b->b_first + i])
 			sqlite3_bind_int64(ins, 3, strtoll(
 			    t->t_items[b->b_first + i], NULL, 10));

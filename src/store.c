@@ -186,7 +186,7 @@ store_open(const char *path, int readonly)
 	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
 	    store_exec(st, "PRAGMA cache_size = -32768") == -1 ||
-	    store_exec(st, "PRAGMA temp_store = FILE") == -1)
+	    store_exec(st, "PRAGMA temp_store = MEMORY") == -1)
 		goto fail;
 	if (store_migrate(st) == -1)
 		goto fail;
