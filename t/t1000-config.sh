@@ -91,7 +91,7 @@ test_expect_success 'every key of the key table is documented in vantage.yaml(5)
 	while read -r key; do
 		leaf=${key##*.}
 		grep -q -- "$leaf" "$VT_SRC_DIR/man/vantage.yaml.5" ||
-		{ echo "undocumented: $key"; exit 1; }
+		{ echo "undocumented: $key"; return 1; }
 	done <keys
 '
 

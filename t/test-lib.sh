@@ -43,10 +43,16 @@ test_when_finished() {
 $test_cleanup"
 }
 
+# The body runs in this shell (as in git), so it can start servers whose
+# pids test_done stops; use `return 1` rather than `exit` inside it.
+test_run_() {
+	eval "$1"
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	test_cleanup=
-	if ( eval "$2" ) >"$TRASH/.out" 2>&1; then
+	if test_run_ "$2" >"$TRASH/.out" 2>&1 </dev/null; then
 		echo "ok $test_count - $1"
 	else
 		echo "not ok $test_count - $1"
@@ -54,8 +60,9 @@ test_expect_success() {
 		test_failures=$((test_failures + 1))
 	fi
 	if [ -n "$test_cleanup" ]; then
-		( eval "$test_cleanup" ) >/dev/null 2>&1
+		eval "$test_cleanup" >/dev/null 2>&1
 	fi
+	cd "$TRASH" || exit 1
 }
 
 test_skip() {

@@ -1,0 +1,86 @@
+#!/bin/sh
+test_description='discovery: the node list and index tables of a run'
+. "$VT_SRC_DIR/t/test-lib.sh"
+
+make_dn() {
+	rm -f dn.db &&
+	sqlite3 dn.db "
+	CREATE TABLE ursm_content_nodes(cnode_sp_id INTEGER, endpoint TEXT, is_current INTEGER);
+	CREATE TABLE users(user_id INTEGER, wallet TEXT, is_current INTEGER, primary_id INTEGER NULL, secondary_ids TEXT NULL);
+	$1"
+}
+
+test_expect_success 'a missing discovery database fails the run, naming it' '
+	write_config v.yaml &&
+	test_must_fail vantage -c v.yaml -D discovery.path=$TRASH/nope.db once 2>err &&
+	grep "discover: $TRASH/nope.db: unable to open database file" err &&
+	vantage -c v.yaml sql "SELECT status, error FROM runs" >out &&
+	grep "^failed,discover: .*nope.db: unable to open database file$" out
+'
+
+test_expect_success 'a node query without node_id and url is refused' '
+	write_config v.yaml &&
+	make_dn "" &&
+	test_must_fail vantage -c v.yaml -D "discovery.nodes=SELECT 1 AS id" once 2>err &&
+	grep "the query must yield columns node_id and url" err
+'
+
+test_expect_success 'nodes with unusable urls get every item answered with the reason' '
+	write_config v.yaml &&
+	make_dn "
+	INSERT INTO ursm_content_nodes VALUES (1, '"''"', 1), (2, '"'ftp://x'"', 1), (3, '"'http://127.0.0.1:$((VT_PORT+2))'"', 0);
+	INSERT INTO users VALUES (10, '"'0xaa'"', 1, 1, '"'[2,1]'"');
+	INSERT INTO users VALUES (11, '"'0xbb'"', 0, 1, '"'[2,1]'"');" &&
+	vantage -c v.yaml once &&
+	vantage -c v.yaml sql --csv "SELECT node_id, url, up, last_error FROM nodes ORDER BY node_id" >out &&
+	cat >expect <<-\EOM &&
+	node_id,url,up,last_error
+	1,,0,invalid url '"''"'
+	2,ftp://x,0,invalid url '"'ftp://x'"'
+	EOM
+	test_cmp expect out &&
+	vantage -c v.yaml sql --csv "SELECT node_id, item, clock, error FROM probe_clock ORDER BY node_id" >out &&
+	cat >expect <<-\EOM &&
+	node_id,item,clock,error
+	1,0xaa,,invalid url '"''"'
+	2,0xaa,,invalid url '"'ftp://x'"'
+	EOM
+	test_cmp expect out
+'
+
+test_expect_success 'only current users are copied, with their secondaries parsed' '
+	vantage -c v.yaml sql --csv "SELECT user_id, wallet, primary_id, secondary_count, secondary1_id, secondary2_id FROM users" >out &&
+	cat >expect <<-\EOM &&
+	user_id,wallet,primary_id,secondary_count,secondary1_id,secondary2_id
+	10,0xaa,1,2,2,1
+	EOM
+	test_cmp expect out
+'
+
+test_expect_success 'malformed secondary_ids make an incomplete replica set, not a failed run' '
+	write_config v.yaml &&
+	rm -f vantage.db* &&
+	make_dn "
+	INSERT INTO ursm_content_nodes VALUES (1, '"'http://127.0.0.1:9/a'"', 1);
+	INSERT INTO users VALUES (1, '"'0x1'"', 1, 1, '"'[2,'"');
+	INSERT INTO users VALUES (2, '"'0x2'"', 1, 1, '"'7'"');
+	INSERT INTO users VALUES (3, '"'0x3'"', 1, NULL, NULL);" &&
+	vantage -c v.yaml -D crawl.retries=0 -D crawl.connect_timeout=500ms once &&
+	vantage -c v.yaml metrics >m &&
+	grep "^audius_users{status=\"incomplete_replica_set\"} 2$" m &&
+	grep "^audius_users{status=\"no_replica_set\"} 1$" m
+'
+
+test_expect_success 'a node listed twice is kept once, with a warning' '
+	write_config v.yaml &&
+	rm -f vantage.db* &&
+	make_dn "
+	INSERT INTO ursm_content_nodes VALUES (1, '"'http://127.0.0.1:9/a'"', 1), (1, '"'http://127.0.0.1:9/b'"', 1);" &&
+	vantage -c v.yaml -D crawl.retries=0 once 2>err &&
+	grep "node 1 listed twice; the first row is kept" err &&
+	vantage -c v.yaml sql --csv "SELECT count(*) AS n, min(url) AS url FROM nodes" >out &&
+	printf "n,url\n1,http://127.0.0.1:9/a\n" >expect &&
+	test_cmp expect out
+'
+
+test_done
