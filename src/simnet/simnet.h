@@ -1,0 +1,135 @@
+/* simnet.h -- vantage-simnet: a simulated Audius network */
+#ifndef VANTAGE_SIMNET_H
+#define VANTAGE_SIMNET_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SN_WALLET_LEN	42		/* "0x" + 40 hex digits */
+#define SN_MAX_USERS	20000000
+#define SN_MAX_NODES	10000
+#define SN_BATCH_MAX	5000		/* distinct wallets a batch */
+#define SN_BODY_MAX	(2 * 1024 * 1024)	/* request body cap */
+
+/*
+ * Faults a node can have.  The first six make the node give no usable
+ * answer at all (see simnet_fault_unanswered).
+ */
+enum sn_fault {
+	SN_FAULT_NONE = 0,
+	SN_FAULT_DOWN,
+	SN_FAULT_SLOW,
+	SN_FAULT_HTTP500,
+	SN_FAULT_MALFORMED,
+	SN_FAULT_TRUNCATED,
+	SN_FAULT_OVERSIZED,
+	SN_FAULT_MISSING,
+	SN_FAULT_FLAKY,
+	SN_NFAULTS
+};
+
+/*
+ * Replica set statuses, in the order the truth lists them.  A status mix
+ * assigns the first SN_NMIX; unknown only comes from faults.
+ */
+enum sn_status {
+	SN_FULLY_SYNCED = 0,
+	SN_PARTIALLY_SYNCED,
+	SN_UNSYNCED,
+	SN_PRIMARY_MISSING,
+	SN_NO_REPLICA_SET,
+	SN_INCOMPLETE_REPLICA_SET,
+	SN_UNKNOWN,
+	SN_NSTATUS
+};
+#define SN_NMIX		SN_UNKNOWN
+
+/*
+ * One current user; user_id is its index + 1 and its wallet is
+ * sn_wallets + index * SN_WALLET_LEN (not NUL-terminated).
+ */
+struct sn_user {
+	int32_t	u_primary;	/* spID, 0 = NULL */
+	int32_t	u_sec[2];	/* secondary spIDs, u_nsec of them */
+	int32_t	u_clock[3];	/* of primary, u_sec[]; -1 = none */
+	int8_t	u_nsec;		/* -1 = secondary_ids NULL */
+	uint8_t	u_target;	/* enum sn_status the mix asked for */
+	uint8_t	u_status;	/* enum sn_status a monitor must find */
+	uint8_t	u_flags;
+#define SN_U_NOWALLET	0x01	/* wallet is NULL in the database */
+};
+
+/* One slot of a node's wallet -> clock table (open addressing). */
+struct sn_slot {
+	uint32_t	sl_user;	/* user index + 1, 0 = empty */
+	uint32_t	sl_tag;		/* hash bits, to skip compares */
+	int32_t		sl_clock;
+};
+
+struct sn_node {
+	int		 nd_spid;
+	enum sn_fault	 nd_fault;
+	char		*nd_endpoint;	/* owned; gen_set_endpoints */
+	char		 nd_signer[SN_WALLET_LEN + 1];
+	struct sn_slot	*nd_slots;	/* owned; nd_mask + 1 of them */
+	uint32_t	 nd_mask;
+	uint32_t	 nd_count;	/* wallets stored */
+	atomic_ulong	 nd_requests;	/* requests seen (flaky) */
+};
+
+struct simnet {
+	uint64_t	 sn_seed;
+	uint32_t	 sn_nusers;
+	int		 sn_nnodes;
+	int		 sn_mix[SN_NMIX];	/* percentages, sum 100 */
+	enum sn_fault	*sn_faults;	/* [spID - 1], owned */
+	int64_t		 sn_slow_ms;
+	int64_t		 sn_oversize;
+	char		 sn_host[64];	/* numeric IPv4 of the nodes */
+	int		 sn_port;	/* where live nodes answer */
+	int		 sn_down_port;	/* bound, not listening */
+
+	/* Filled by gen_users, freed by gen_free. */
+	struct sn_node	*sn_nodes;	/* [spID - 1] */
+	struct sn_user	*sn_users;	/* [user_id - 1] */
+	char		*sn_wallets;	/* SN_WALLET_LEN bytes a user */
+};
+
+/* gen.c: the model, its generation and the discovery database. */
+const char	*simnet_fault_name(enum sn_fault);
+int		 simnet_fault_parse(const char *, enum sn_fault *);
+/* Does a node with this fault give no usable answer at all? */
+int		 simnet_fault_unanswered(enum sn_fault);
+const char	*simnet_status_name(enum sn_status);
+int		 simnet_status_parse(const char *, enum sn_status *);
+uint32_t	 simnet_fnv1a32(const char *, size_t);
+/* Is this wallet omitted from the answers of a `missing` node? */
+int		 simnet_omitted(const char *, size_t);
+/* The spID that only appears as is_current = 0. */
+int		 simnet_deregistered(const struct simnet *);
+const char	*simnet_wallet(const struct simnet *, uint32_t idx);
+
+void	 gen_users(struct simnet *);
+void	 gen_set_endpoints(struct simnet *);
+int	 gen_write_db(const struct simnet *, const char *path);
+/* The clock a node stores for a wallet as sent, -1 if none. */
+int32_t	 gen_lookup(const struct simnet *, const struct sn_node *,
+	    const char *wallet, size_t len);
+void	 gen_free(struct simnet *);
+
+/* serve.c: one libmicrohttpd daemon for every node. */
+struct serve;
+
+/* Listen on host:port (port 0 picks one); sn is borrowed until serve_stop. */
+struct serve	*serve_start(struct simnet *, const char *host, int port);
+int		 serve_port(const struct serve *);
+void		 serve_stop(struct serve *);	/* accepts NULL */
+
+/* truth.c */
+/* Write the ground truth to path atomically (path.tmp, rename), or stdout. */
+int	 truth_write(const struct simnet *, const char *path);
+/* The compare subcommand: returns the exit status (0, 1 or 2). */
+int	 truth_compare(const char *truthpath, const char *metricspath);
+
+#endif
