@@ -1066,8 +1066,15 @@ print_string(FILE *f, const char *s)
 {
 	struct buf	b;
 
-	if (*s != '\0' && strcspn(s, ":#{}[],&*!|>'\"%@`\n\\") == strlen(s) &&
-	    s[0] != ' ' && s[0] != '-' && s[0] != '?' && s[strlen(s) - 1] != ' ') {
+	size_t		i, plain = *s != '\0' &&
+			    strcspn(s, ":#{}[],&*!|>'\"%@`\\") == strlen(s) &&
+			    s[0] != ' ' && s[0] != '-' && s[0] != '?' &&
+			    s[strlen(s) - 1] != ' ';
+
+	for (i = 0; plain && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			plain = 0;
+	if (plain) {
 		fputs(s, f);
 		return;
 	}
@@ -1081,12 +1088,21 @@ static void
 print_block(FILE *f, const char *s, int indent)
 {
 	const char	*nl;
-	size_t		 len = strlen(s);
+	size_t		 len = strlen(s), i;
 
 	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' '))
 		len--;
-	if (len == 0) {
-		fputs("\"\"\n", f);
+	/*
+	 * A block scalar takes its indentation from its first line and
+	 * cannot hold control characters: anything else is quoted.
+	 */
+	for (i = 0; i < len && s[0] != ' ' && s[0] != '\t' && s[0] != '\n'; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n') ||
+		    s[i] == 0x7f)
+			break;
+	if (len == 0 || i < len) {
+		print_string(f, s);
+		fputc('\n', f);
 		return;
 	}
 	fputs("|\n", f);

@@ -14,7 +14,7 @@
 void
 expo_label_value(struct buf *b, const char *s, size_t len)
 {
-	size_t	i, start;
+	size_t	i, n, start;
 
 	for (i = 0; i < len; i++) {
 		switch (s[i]) {
@@ -32,17 +32,23 @@ expo_label_value(struct buf *b, const char *s, size_t len)
 			buf_putc(b, s[i]);
 			continue;
 		}
-		/* Copy one multi-byte character if it is valid UTF-8. */
-		start = i;
-		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80 &&
-		    i - start < 4)
+		/*
+		 * One multi-byte character, its length from the lead byte;
+		 * an invalid one becomes a single U+FFFD.
+		 */
+		start = (unsigned char)s[i];
+		n = (start & 0xe0) == 0xc0 ? 2 : (start & 0xf0) == 0xe0 ? 3 :
+		    (start & 0xf8) == 0xf0 ? 4 : 0;
+		if (n > 0 && i + n <= len && utf8_valid(s + i, n)) {
+			buf_add(b, s + i, n);
+			i += n - 1;
+			continue;
+		}
+		/* One U+FFFD for the lead byte and its continuation bytes. */
+		buf_add(b, "\xef\xbf\xbd", 3);
+		for (start = 1; start < n && i + 1 < len &&
+		    ((unsigned char)s[i + 1] & 0xc0) == 0x80; start++)
 			i++;
-		if (utf8_valid(s + start, i - start))
-			buf_add(b, s + start, i - start);
-		else
-			buf_add(b, "\xef\xbf\xbd", 3);
-		i--;
 	}
 }
 

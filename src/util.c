@@ -78,7 +78,8 @@ parse_duration(const char *s, int64_t *msp, const char **errp)
 			*errp = "unknown unit (use ms, s, m, h or d)";
 			return -1;
 		}
-		if (n > (INT64_MAX / units[i].ms) / 2) {
+		if (n > (INT64_MAX / units[i].ms) / 2 ||
+		    n * units[i].ms > INT64_MAX / 2 - total) {
 			*errp = "duration too large";
 			return -1;
 		}

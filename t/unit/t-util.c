@@ -348,12 +348,13 @@ main(void)
 	test_utf8();
 	test_read_file();
 	test_buf();
-	test_duration_sum_overflow();
 
 	snprintf(path, sizeof(path), "%s/f", tmpdir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/empty", tmpdir);
 	unlink(path);
 	rmdir(tmpdir);
+
+	test_duration_sum_overflow();	/* last: see there */
 	return done_testing();
 }

@@ -1,0 +1,410 @@
+/* t-store.c -- the SQLite store: migrations, runs, samples, pruning */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "tap.h"
+#include "util.h"
+
+static char	tmpdir[64];
+
+/* The first column of the first row of sql as an integer; -999 if none. */
+static int64_t
+q_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 v = -999;
+
+	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		printf("# %s: %s\n", sql, sqlite3_errmsg(st->st_db));
+		return -999;
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* The first column as text into out ("(none)" if no row or NULL). */
+static const char *
+q_text(struct store *st, const char *sql, char *out, size_t outsz)
+{
+	sqlite3_stmt	*stmt;
+
+	snprintf(out, outsz, "(none)");
+	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		printf("# %s: %s\n", sql, sqlite3_errmsg(st->st_db));
+		return out;
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		snprintf(out, outsz, "%s", sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return out;
+}
+
+static int
+nschema(void)
+{
+	int	n;
+
+	for (n = 0; n < 1000 && schema_files[n].sf_name != NULL; n++)
+		;
+	return n;
+}
+
+static char *
+tmp_path(const char *name)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/%s", tmpdir, name) == -1)
+		abort();
+	return p;
+}
+
+static void
+remove_db(const char *path)
+{
+	char	 p[256];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-journal", path);
+	unlink(p);
+}
+
+static void
+test_open(void)
+{
+	struct store	*st;
+	char		*path = tmp_path("open.db"), buf[64];
+	int		 n = nschema();
+
+	st = store_open(path, 0);
+	ok(st != NULL, "store_open creates a new store");
+	if (st == NULL) {
+		printf("Bail out! cannot open a store\n");
+		exit(1);
+	}
+	ok(n >= 1, "at least one compiled schema file");
+	is_int(n, q_int(st, "PRAGMA user_version"),
+	    "user_version is the number of schema files");
+	is_int(5, q_int(st, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = 'table' AND name IN ('runs', 'nodes', 'samples', 'series', "
+	    "'metrics')"), "runs, nodes, samples, series, metrics exist");
+	is_str("wal", q_text(st, "PRAGMA journal_mode", buf, sizeof(buf)),
+	    "journal_mode is wal");
+	is_int(1, q_int(st, "PRAGMA foreign_keys"), "foreign keys are on");
+	ok(store_begin_run(st, 1000.0) == 1, "first run gets id 1");
+	store_close(st);
+
+	st = store_open(path, 0);
+	ok(st != NULL, "reopening the store works");
+	if (st != NULL) {
+		is_int(n, q_int(st, "PRAGMA user_version"),
+		    "  user_version unchanged");
+		is_int(1, q_int(st, "SELECT count(*) FROM runs"),
+		    "  the data is kept (migrations not rerun)");
+		ok(store_exec(st, "PRAGMA user_version = 999") == 0,
+		    "  user_version can be raised (a newer vantage)");
+	} else {
+		ok(0, "skipped");
+		ok(0, "skipped");
+		ok(0, "skipped");
+	}
+	store_close(st);
+
+	st = store_open(path, 0);
+	ok(st == NULL, "a store from a newer schema is refused");
+	store_close(st);
+
+	remove_db(path);
+	free(path);
+}
+
+static void
+test_runs(struct store *st)
+{
+	char	 buf[128];
+	int64_t	 r1, r2, r3, r4;
+
+	is_int(0, store_latest_complete(st), "no complete run yet: 0");
+	r1 = store_begin_run(st, now_real());
+	r2 = store_begin_run(st, now_real());
+	ok(r1 > 0 && r2 == r1 + 1, "store_begin_run hands out increasing ids");
+	is_str("running", q_text(st, "SELECT status FROM runs WHERE run_id = 1",
+	    buf, sizeof(buf)), "a new run is running");
+	ok(store_end_run(st, r1, "complete", NULL, 12, 340) == 0,
+	    "store_end_run complete");
+	is_int(r1, store_latest_complete(st), "latest complete is that run");
+	ok(store_end_run(st, r2, "failed", "crawl: store failed", 3, 4) == 0,
+	    "store_end_run failed");
+	is_int(r1, store_latest_complete(st),
+	    "a newer failed run is not the latest complete");
+	is_str("crawl: store failed", q_text(st, "SELECT error FROM runs "
+	    "WHERE run_id = 2", buf, sizeof(buf)), "the failure reason is kept");
+	is_int(12340, q_int(st, "SELECT nodes * 1000 + requests FROM runs "
+	    "WHERE run_id = 1"), "node and request counts are kept");
+	is_int(1, q_int(st, "SELECT finished_at >= started_at FROM runs "
+	    "WHERE run_id = 1"), "finished_at is set");
+	ok(store_end_run(st, r1, "bogus", NULL, 0, 0) == -1,
+	    "an unknown status is refused");
+
+	ok(store_run_phase(st, r1, "crawl", 1.5) == 0 &&
+	    store_run_phase(st, r1, "crawl", 2.5) == 0,
+	    "store_run_phase twice for one phase");
+	is_int(2500, q_int(st, "SELECT count(*) * seconds * 1000 FROM "
+	    "run_phases WHERE run_id = 1 AND phase = 'crawl'"),
+	    "  the last duration replaces the first");
+
+	r3 = store_begin_run(st, 5000.0);
+	r4 = store_begin_run(st, 6000.0);
+	store_end_run(st, r4, "complete", NULL, 1, 1);
+	is_int(r4, store_latest_complete(st), "a newer complete run is latest");
+	ok(store_recover(st) == 0, "store_recover");
+	is_str("failed", q_text(st, "SELECT status FROM runs WHERE run_id = 3",
+	    buf, sizeof(buf)), "  marks a running run failed");
+	is_str("interrupted: the monitor stopped during the run",
+	    q_text(st, "SELECT error FROM runs WHERE run_id = 3", buf,
+	    sizeof(buf)), "  with the reason");
+	is_int(5000, q_int(st, "SELECT finished_at FROM runs WHERE run_id = 3"),
+	    "  finished when it started");
+	is_int(0, q_int(st, "SELECT count(*) FROM runs WHERE status = 'running'"),
+	    "  no run is left running");
+	is_str("complete", q_text(st, "SELECT status FROM runs WHERE run_id = 4",
+	    buf, sizeof(buf)), "  complete runs are untouched");
+	(void)r3;
+}
+
+static void
+test_samples(struct store *st)
+{
+	int64_t	 r1, r2, series1;
+	char	 sql[128];
+
+	r1 = store_begin_run(st, now_real());
+	r2 = store_begin_run(st, now_real());
+	ok(store_metric(st, "m_up", "gauge", "Up.") == 0, "store_metric");
+	ok(store_metric(st, "m_up", "counter", "Up again.") == 0,
+	    "store_metric again updates");
+	is_int(1, q_int(st, "SELECT count(*) FROM metrics WHERE name = 'm_up' "
+	    "AND type = 'counter' AND help = 'Up again.'"),
+	    "  one family with the new type and help");
+
+	ok(store_sample(st, r1, "m_up", "{\"n\":\"a\"}", "{n=\"a\"}", 1) == 0,
+	    "store_sample first sample");
+	is_int(1, q_int(st, "SELECT count(*) FROM series"), "  creates a series");
+	series1 = q_int(st, "SELECT series_id FROM series");
+	ok(store_sample(st, r2, "m_up", "{\"n\":\"a\"}", "{n=\"a\"}", 0) == 0,
+	    "same series in the next run");
+	is_int(1, q_int(st, "SELECT count(*) FROM series"),
+	    "  reuses the series");
+	is_int(2, q_int(st, "SELECT count(*) FROM samples"), "  two samples");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM samples WHERE "
+	    "series_id = %lld", (long long)series1);
+	is_int(2, q_int(st, sql), "  both on the first series");
+	ok(store_sample(st, r2, "m_up", "{\"n\":\"b\"}", "{n=\"b\"}", 1) == 0,
+	    "other labels");
+	is_int(2, q_int(st, "SELECT count(*) FROM series"), "  make a new series");
+	ok(store_sample(st, r2, "m_up", "{\"n\":\"b\"}", "{n=\"b\"}", 1) == -1,
+	    "a duplicate sample in one run is refused");
+	is_int(3, q_int(st, "SELECT count(*) FROM samples"),
+	    "  and nothing is added");
+	ok(store_sample(st, 9999, "m_up", "{\"n\":\"a\"}", "{n=\"a\"}", 1) == -1,
+	    "a sample for a run that does not exist is refused");
+	ok(store_sample(st, r1, "m_up", "{\"n\":\"c\"}", "{n=\"c\"}", 0.25) == 0,
+	    "the store still works after a refused sample");
+	is_int(250, q_int(st, "SELECT value * 1000 FROM samples v JOIN series s "
+	    "USING (series_id) WHERE s.labels = '{\"n\":\"c\"}'"),
+	    "  the value is stored");
+
+	ok(store_begin(st) == 0, "store_begin");
+	store_sample(st, r1, "m_up", "{\"n\":\"d\"}", "{n=\"d\"}", 1);
+	store_rollback(st);
+	is_int(0, q_int(st, "SELECT count(*) FROM series WHERE labels = "
+	    "'{\"n\":\"d\"}'"), "store_rollback undoes the transaction");
+	ok(st->st_in_tx == 0, "  and leaves no transaction open");
+	store_rollback(st);
+	ok(store_begin(st) == 0 && store_commit(st) == 0,
+	    "rollback outside a transaction is harmless");
+}
+
+static void
+test_prune(void)
+{
+	struct store	*st;
+	char		*path = tmp_path("prune.db");
+	char		*cols[] = { (char *)"node_id", (char *)"v" };
+	const char	*types[] = { NULL, "INTEGER" };
+	char		*tables[] = { (char *)"probe_x" };
+	char		 sql[256];
+	int64_t		 run[5], now = (int64_t)now_real();
+	int		 i;
+
+	if ((st = store_open(path, 0)) == NULL) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	ok(store_ensure_table(st, "probe_x", cols, types, 2) == 0,
+	    "store_ensure_table creates a run-scoped table");
+	store_metric(st, "m", "gauge", "M.");
+	for (i = 0; i < 5; i++) {
+		/* Runs 0-2 are ten days old, 3-4 fresh. */
+		run[i] = store_begin_run(st, i < 3 ? now - 10 * 86400 : now);
+		store_end_run(st, run[i], "complete", NULL, 1, 1);
+		snprintf(sql, sizeof(sql), "INSERT INTO probe_x VALUES "
+		    "(%lld, 'n1', %d), (%lld, 'n2', %d)", (long long)run[i], i,
+		    (long long)run[i], i);
+		store_exec(st, sql);
+		snprintf(sql, sizeof(sql), "INSERT INTO nodes (run_id, node_id, "
+		    "url) VALUES (%lld, 'n1', 'http://n1')", (long long)run[i]);
+		store_exec(st, sql);
+		/* Run i has series 0..i; series 0-2 only appear in old runs. */
+		snprintf(sql, sizeof(sql), "{\"i\":\"%d\"}", i);
+		store_sample(st, run[i], "m", sql, sql, i);
+		if (i > 0)
+			store_sample(st, run[i], "m", "{\"i\":\"all\"}",
+			    "{i=\"all\"}", i);
+	}
+	is_int(10, q_int(st, "SELECT count(*) FROM probe_x"), "10 probe rows");
+
+	ok(store_prune(st, run[4], 10, 0, tables, 1) == 0,
+	    "prune keeping more runs than there are");
+	is_int(10, q_int(st, "SELECT count(*) FROM probe_x"), "  deletes nothing");
+
+	ok(store_prune(st, run[4], 2, 0, tables, 1) == 0, "prune keep=2");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM probe_x WHERE run_id "
+	    "IN (%lld, %lld)", (long long)run[3], (long long)run[4]);
+	is_int(4, q_int(st, sql), "  the newest two runs' rows remain");
+	is_int(4, q_int(st, "SELECT count(*) FROM probe_x"), "  and only them");
+	snprintf(sql, sizeof(sql), "SELECT min(run_id) FROM nodes");
+	is_int(run[3], q_int(st, sql), "  nodes of older runs are deleted too");
+	is_int(9, q_int(st, "SELECT count(*) FROM samples"),
+	    "  samples are not pruned by keep");
+	is_int(5, q_int(st, "SELECT count(*) FROM runs"),
+	    "  runs themselves are kept");
+
+	ok(store_prune(st, run[4], 2, 86400000, tables, 1) == 0,
+	    "prune with a retention of 1d");
+	is_int(4, q_int(st, "SELECT count(*) FROM samples"),
+	    "  samples of runs older than the retention are deleted");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM samples WHERE run_id "
+	    "< %lld", (long long)run[3]);
+	is_int(0, q_int(st, sql), "  none from an old run remains");
+	is_int(3, q_int(st, "SELECT count(*) FROM series"),
+	    "  series left without samples are deleted");
+	is_int(1, q_int(st, "SELECT count(*) FROM series WHERE labels = "
+	    "'{\"i\":\"all\"}'"), "  a series with fresh samples is kept");
+
+	store_close(st);
+	remove_db(path);
+	free(path);
+}
+
+static void
+test_ensure_table(struct store *st)
+{
+	char		*c1[] = { (char *)"wallet" };
+	char		*c2[] = { (char *)"WALLET", (char *)"clock",
+	    (char *)"note" };
+	const char	*t2[] = { NULL, "INTEGER", "TEXT" };
+	char		**have;
+	size_t		 nhave = 99, i;
+	int		 rc;
+
+	rc = store_table_columns(st, "nosuch", &have, &nhave);
+	ok(rc == 0 && nhave == 0 && have == NULL,
+	    "store_table_columns of a missing table: none");
+
+	ok(store_ensure_table(st, "users_t", c1, NULL, 1) == 0,
+	    "store_ensure_table creates a table");
+	store_exec(st, "INSERT INTO users_t VALUES (1, 'w1')");
+	ok(store_ensure_table(st, "users_t", c2, t2, 3) == 0,
+	    "store_ensure_table with more columns");
+	rc = store_table_columns(st, "users_t", &have, &nhave);
+	is_int(4, nhave, "  adds the missing ones (a name differing in case "
+	    "is the same column)");
+	ok(rc == 0 && nhave == 4 && strcmp(have[0], "run_id") == 0 &&
+	    strcmp(have[1], "wallet") == 0 && strcmp(have[2], "clock") == 0 &&
+	    strcmp(have[3], "note") == 0, "  columns run_id, wallet, clock, note");
+	for (i = 0; i < nhave; i++)
+		free(have[i]);
+	free(have);
+	is_int(1, q_int(st, "SELECT count(*) FROM users_t WHERE wallet = 'w1' "
+	    "AND clock IS NULL"), "  existing rows are kept");
+	ok(store_ensure_table(st, "users_t", c2, t2, 3) == 0,
+	    "store_ensure_table again is a no-op");
+	ok(store_exec(st, "INSERT INTO users_t (run_id, clock) VALUES (1, 5)")
+	    == 0, "  the new columns are usable");
+}
+
+static void
+test_readonly(const char *path)
+{
+	struct store	*ro;
+	char		*missing = tmp_path("missing.db");
+
+	ro = store_open(path, 1);
+	ok(ro != NULL, "store_open readonly on an existing store");
+	if (ro == NULL) {
+		ok(0, "skipped");
+		ok(0, "skipped");
+		ok(0, "skipped");
+		ok(0, "skipped");
+	} else {
+		ok(store_latest_complete(ro) > 0, "  reads work");
+		ok(store_begin_run(ro, now_real()) == -1, "  store_begin_run refused");
+		ok(store_exec(ro, "CREATE TABLE x (a)") == -1,
+		    "  CREATE TABLE refused");
+		ok(store_exec(ro, "DELETE FROM runs") == -1, "  DELETE refused");
+	}
+	store_close(ro);
+	ro = store_open(missing, 1);
+	ok(ro == NULL, "store_open readonly does not create a store");
+	store_close(ro);
+	ok(access(missing, F_OK) == -1, "  and leaves no file behind");
+	free(missing);
+}
+
+int
+main(void)
+{
+	struct store	*st;
+	char		*path;
+
+	plan(82);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-store.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_open();
+
+	path = tmp_path("main.db");
+	if ((st = store_open(path, 0)) == NULL) {
+		printf("Bail out! cannot open %s\n", path);
+		return 1;
+	}
+	test_runs(st);
+	test_samples(st);
+	test_ensure_table(st);
+	test_readonly(path);
+	store_close(st);
+	remove_db(path);
+	free(path);
+
+	test_prune();
+	rmdir(tmpdir);
+	return done_testing();
+}
