@@ -282,7 +282,7 @@ static const struct key probe_keys[] = {
 	{ "path", K_STR, offsetof(struct probe_conf, pc_path), 0, 0, NULL,
 	    0, 0, NULL, NULL, "path appended to the node url" },
 	{ "items", K_SQL, offsetof(struct probe_conf, pc_items), 0, 0, NULL,
-	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about; empty: one request per node" },
+	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about and, optionally, a second column: the key stored in the probe table instead of the item; empty: one request per node" },
 	{ "batch", K_INT, offsetof(struct probe_conf, pc_batch), 0, 0, NULL,
 	    1, 1000000, "1000", NULL, "at most this many items per request" },
 	{ "body", K_STR, offsetof(struct probe_conf, pc_body), 0, 0, NULL,

@@ -27,6 +27,8 @@ struct task {
 	int		 t_done;	/* every batch finished */
 	char		**t_items;	/* NULL when the probe has no items */
 	int		*t_is_int;
+	char		**t_keys;	/* stored instead of the item; NULL: none */
+	int		*t_key_int;
 	size_t		 t_nitems;
 	size_t		 t_next;	/* first item not yet sent */
 	size_t		 t_outstanding;	/* batches queued or in flight */
@@ -94,6 +96,8 @@ json_pointer(json_t *j, const char *p)
 			} else
 				tok[o++] = p[i];
 		}
+		if (i < len)
+			return NULL;	/* a key longer than any we look up */
 		tok[o] = '\0';
 		if (json_is_object(j))
 			j = json_object_get(j, tok);
@@ -275,10 +279,16 @@ task_release(struct task *t)
 
 	for (i = 0; i < t->t_nitems; i++)
 		free(t->t_items[i]);
+	for (i = 0; t->t_keys != NULL && i < t->t_nitems; i++)
+		free(t->t_keys[i]);
 	free(t->t_items);
 	free(t->t_is_int);
+	free(t->t_keys);
+	free(t->t_key_int);
 	t->t_items = NULL;
 	t->t_is_int = NULL;
+	t->t_keys = NULL;
+	t->t_key_int = NULL;
 	t->t_nitems = 0;
 }
 
@@ -293,11 +303,12 @@ task_load(struct probe_crawl *pr, struct task *t)
 	sqlite3_stmt	*q = pr->pr_items_stmt[t->t_probe];
 	const char	*text;
 	size_t		 cap = 0;
-	int		 rc;
+	int		 rc, keyed;
 
 	t->t_loaded = 1;
 	if (q == NULL)
 		return 0;
+	keyed = sqlite3_column_count(q) == 2;
 	sqlite3_reset(q);
 	store_bind_common(q, pr->pr_run_id, n->n_id);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -310,15 +321,32 @@ task_load(struct probe_crawl *pr, struct task *t)
 			    ITEM_MAX_BYTES);
 			continue;
 		}
+		if (keyed && sqlite3_column_type(q, 1) == SQLITE_NULL) {
+			log_warnx("probe %s: an item of node %s has a NULL key; "
+			    "skipped", pc->pc_name, n->n_url_orig);
+			continue;
+		}
 		if (t->t_nitems == cap) {
 			cap = cap == 0 ? 1024 : cap * 2;
 			t->t_items = xreallocarray(t->t_items, cap,
 			    sizeof(*t->t_items));
 			t->t_is_int = xreallocarray(t->t_is_int, cap,
 			    sizeof(*t->t_is_int));
+			if (keyed) {
+				t->t_keys = xreallocarray(t->t_keys, cap,
+				    sizeof(*t->t_keys));
+				t->t_key_int = xreallocarray(t->t_key_int, cap,
+				    sizeof(*t->t_key_int));
+			}
 		}
 		t->t_is_int[t->t_nitems] = sqlite3_column_type(q, 0) ==
 		    SQLITE_INTEGER;
+		if (keyed) {
+			t->t_key_int[t->t_nitems] = sqlite3_column_type(q, 1) ==
+			    SQLITE_INTEGER;
+			t->t_keys[t->t_nitems] = xstrdup((const char *)
+			    sqlite3_column_text(q, 1));
+		}
 		t->t_items[t->t_nitems++] = xstrdup(text);
 	}
 	sqlite3_reset(q);
@@ -387,33 +415,51 @@ itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
 	return -1;
 }
 
-/* An item is asked about once per node, whatever the items query yields. */
+/*
+ * Each stored identity (the key, else the item) is asked about once per
+ * node, whatever the items query yields: the first row wins.
+ */
 static void
 task_dedupe(struct task *t)
 {
 	struct itemhash	 ih;
-	char		*keep;
+	char		**ids = t->t_keys ? t->t_keys : t->t_items, *keep;
 	size_t		 i, o;
 
 	if (t->t_nitems < 2)
 		return;
-	itemhash_init(&ih, t->t_items, t->t_nitems);
+	itemhash_init(&ih, ids, t->t_nitems);
 	keep = xcalloc(t->t_nitems, 1);
 	for (i = 0; i < t->t_nitems; i++)
-		keep[i] = itemhash_find(&ih, t->t_items, t->t_items[i],
-		    strlen(t->t_items[i])) == (int32_t)i;
+		keep[i] = itemhash_find(&ih, ids, ids[i], strlen(ids[i])) ==
+		    (int32_t)i;
 	for (i = 0, o = 0; i < t->t_nitems; i++) {
 		if (!keep[i]) {
 			free(t->t_items[i]);
+			if (t->t_keys != NULL)
+				free(t->t_keys[i]);
 			continue;
 		}
 		t->t_items[o] = t->t_items[i];
 		t->t_is_int[o] = t->t_is_int[i];
+		if (t->t_keys != NULL) {
+			t->t_keys[o] = t->t_keys[i];
+			t->t_key_int[o] = t->t_key_int[i];
+		}
 		o++;
 	}
 	t->t_nitems = o;
 	free(keep);
 	free(ih.ih_slot);
+}
+
+static void
+bind_item(sqlite3_stmt *ins, const char *text, int is_int)
+{
+	if (is_int)
+		sqlite3_bind_int64(ins, 3, strtoll(text, NULL, 10));
+	else
+		sqlite3_bind_text(ins, 3, text, -1, SQLITE_STATIC);
 }
 
 /*
@@ -441,12 +487,12 @@ batch_write(struct probe_crawl *pr, struct batch *b, json_t **matched,
 		sqlite3_bind_value(ins, 2, n->n_id);
 		if (t->t_items == NULL)
 			sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
-		else if (t->t_is_int[b->b_first + i])
-			sqlite3_bind_int64(ins, 3, strtoll(
-			    t->t_items[b->b_first + i], NULL, 10));
+		else if (t->t_keys != NULL)
+			bind_item(ins, t->t_keys[b->b_first + i],
+			    t->t_key_int[b->b_first + i]);
 		else
-			sqlite3_bind_text(ins, 3, t->t_items[b->b_first + i],
-			    -1, SQLITE_STATIC);
+			bind_item(ins, t->t_items[b->b_first + i],
+			    t->t_is_int[b->b_first + i]);
 		rowerr = err;
 		if (rowerr == NULL && matched[i] == NULL)
 			rowerr = "missing from answer";
@@ -759,9 +805,10 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			goto out;
 		}
 		if (pr.pr_items_stmt[p] != NULL &&
-		    sqlite3_column_count(pr.pr_items_stmt[p]) != 1) {
-			log_warnx("probe %s: the items query must yield exactly "
-			    "one column", cf->cf_probes[p].pc_name);
+		    sqlite3_column_count(pr.pr_items_stmt[p]) != 1 &&
+		    sqlite3_column_count(pr.pr_items_stmt[p]) != 2) {
+			log_warnx("probe %s: the items query must yield the item "
+			    "and, optionally, its key", cf->cf_probes[p].pc_name);
 			goto out;
 		}
 	}

@@ -19,17 +19,17 @@ test_expect_success 'every exported Audius metric equals the ground truth' '
 	vantage-simnet compare truth.json m
 '
 
-test_expect_success 'every requested wallet has exactly one clock row' '
+test_expect_success 'every user naming a node has exactly one clock row there' '
 	vantage -c v.yaml sql --csv "
 	    WITH asked AS (
-		SELECT DISTINCT n.node_id, u.wallet FROM nodes n JOIN users u
+		SELECT DISTINCT n.node_id, u.user_id FROM nodes n JOIN users u
 		  ON u.run_id = n.run_id AND n.node_id IN
 		     (u.primary_id, u.secondary1_id, u.secondary2_id)
 		WHERE n.run_id = 1 AND u.wallet IS NOT NULL)
 	    SELECT (SELECT count(*) FROM asked) AS asked,
 		   (SELECT count(*) FROM probe_clock WHERE run_id = 1) AS rows,
 		   (SELECT count(*) FROM asked a JOIN probe_clock p
-		      ON p.run_id = 1 AND p.node_id = a.node_id AND p.item = a.wallet) AS matched" >out &&
+		      ON p.run_id = 1 AND p.node_id = a.node_id AND p.item = a.user_id) AS matched" >out &&
 	tail -1 out >counts &&
 	IFS=, read asked rows matched <counts &&
 	test "$asked" -gt 0 && test "$asked" = "$rows" && test "$rows" = "$matched"

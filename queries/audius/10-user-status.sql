@@ -8,7 +8,8 @@
 --   fully_synced            both secondaries report the primary's clock
 --   partially_synced        exactly one does
 --   unsynced                neither does
--- The result is a temporary table the metric files below read.
+-- probe_clock.item is the user_id (see conf/audius.yaml).  The result is a
+-- temporary table the metric files below read.
 DROP TABLE IF EXISTS temp.user_status;
 
 CREATE TEMP TABLE user_status AS
@@ -36,9 +37,9 @@ SELECT u.user_id, u.primary_id,
     END AS status
 FROM users u
 LEFT JOIN probe_clock cp ON cp.run_id = :run_id
-    AND cp.node_id = u.primary_id AND cp.item = u.wallet
+    AND cp.node_id = u.primary_id AND cp.item = u.user_id
 LEFT JOIN probe_clock c1 ON c1.run_id = :run_id
-    AND c1.node_id = u.secondary1_id AND c1.item = u.wallet
+    AND c1.node_id = u.secondary1_id AND c1.item = u.user_id
 LEFT JOIN probe_clock c2 ON c2.run_id = :run_id
-    AND c2.node_id = u.secondary2_id AND c2.item = u.wallet
+    AND c2.node_id = u.secondary2_id AND c2.item = u.user_id
 WHERE u.run_id = :run_id;
