@@ -170,8 +170,9 @@ cmd_check(struct args *a)
 	return 0;
 }
 
+/* once and serve: load, take the signals, open the store, then act. */
 static int
-cmd_once(struct args *a)
+cmd_run(struct args *a, int serve)
 {
 	struct config	*cf;
 	struct runner	 ru;
@@ -184,26 +185,11 @@ cmd_once(struct args *a)
 		runner_release(&ru);
 		return 1;
 	}
-	rc = run_once(&ru);
-	runner_release(&ru);
-	return rc == 0 ? 0 : 1;
-}
-
-static int
-cmd_serve(struct args *a)
-{
-	struct config	*cf;
-	struct runner	 ru;
-	int		 rc;
-
-	if ((cf = load(a)) == NULL)
-		return 1;
-	signals();
-	if (runner_init(&ru, cf, &stop_flag, stderr) == -1) {
-		runner_release(&ru);
-		return 1;
-	}
-	rc = run_serve(&ru, &reload_flag, a->a_overrides, a->a_noverrides);
+	if (serve)
+		rc = run_serve(&ru, &reload_flag, a->a_overrides,
+		    a->a_noverrides);
+	else
+		rc = run_once(&ru);
 	runner_release(&ru);
 	return rc == 0 ? 0 : 1;
 }
@@ -452,9 +438,9 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "check") == 0)
 		rc = cmd_check(&a);
 	else if (strcmp(cmd, "once") == 0)
-		rc = cmd_once(&a);
+		rc = cmd_run(&a, 0);
 	else if (strcmp(cmd, "serve") == 0)
-		rc = cmd_serve(&a);
+		rc = cmd_run(&a, 1);
 	else if (strcmp(cmd, "metrics") == 0)
 		rc = cmd_metrics(&a);
 	else if (strcmp(cmd, "sql") == 0)

@@ -360,19 +360,6 @@ task_load(struct probe_crawl *pr, struct task *t)
 }
 
 /* Items are hashed per batch to match answers to requests. */
-static uint32_t
-hash_str(const char *s, size_t len)
-{
-	uint32_t	h = 2166136261u;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 struct itemhash {
 	int32_t	*ih_slot;	/* item index or -1 */
 	size_t	 ih_mask;
@@ -389,7 +376,7 @@ itemhash_init(struct itemhash *ih, char *const *items, size_t n)
 	memset(ih->ih_slot, 0xff, size * sizeof(*ih->ih_slot));
 	ih->ih_mask = size - 1;
 	for (i = 0; i < n; i++) {
-		h = hash_str(items[i], strlen(items[i])) & ih->ih_mask;
+		h = fnv1a32(items[i], strlen(items[i])) & ih->ih_mask;
 		while (ih->ih_slot[h] != -1) {
 			if (strcmp(items[ih->ih_slot[h]], items[i]) == 0)
 				break;	/* duplicate item: first index answers */
@@ -404,7 +391,7 @@ static int32_t
 itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
     size_t len)
 {
-	size_t	h = hash_str(s, len) & ih->ih_mask;
+	size_t	h = fnv1a32(s, len) & ih->ih_mask;
 
 	while (ih->ih_slot[h] != -1) {
 		if (strlen(items[ih->ih_slot[h]]) == len &&

@@ -272,6 +272,32 @@ rand_unit(void)
 	return ((state * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+uint32_t
+fnv1a32(const char *s, size_t len)
+{
+	uint32_t	h = 2166136261U;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619U;
+	}
+	return h;
+}
+
+uint64_t
+fnv1a64(const char *s, size_t len)
+{
+	uint64_t	h = 14695981039346656037ULL;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 int
 utf8_valid(const char *s, size_t len)
 {

@@ -31,6 +31,9 @@ int	valid_label_name(const char *);
 char	*read_file(const char *path, size_t cap, size_t *lenp);
 /* Uniform random double in [0,1) from a process-local generator. */
 double	rand_unit(void);
+/* FNV-1a hashes of len bytes. */
+uint32_t fnv1a32(const char *s, size_t len);
+uint64_t fnv1a64(const char *s, size_t len);
 /* Is s valid UTF-8? */
 int	utf8_valid(const char *s, size_t len);
 

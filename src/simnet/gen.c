@@ -88,23 +88,10 @@ simnet_status_parse(const char *s, enum sn_status *stp)
 	return -1;
 }
 
-uint32_t
-simnet_fnv1a32(const char *s, size_t len)
-{
-	uint32_t h = 2166136261U;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619U;
-	}
-	return h;
-}
-
 int
 simnet_omitted(const char *wallet, size_t len)
 {
-	return simnet_fnv1a32(wallet, len) % 5 == 0;
+	return fnv1a32(wallet, len) % 5 == 0;
 }
 
 int
@@ -429,13 +416,8 @@ gen_targets(struct simnet *sn)
 static uint64_t
 map_hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t	 i;
+	uint64_t h = fnv1a64(s, len);
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
 	h ^= h >> 32;
 	return h * 0x9e3779b97f4a7c15ULL;
 }

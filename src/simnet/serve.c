@@ -134,7 +134,7 @@ answer_sign(struct answer *an, const struct sn_node *nd)
 	snprintf(stamp + i, sizeof(stamp) - i, ".%03ldZ",
 	    ts.tv_nsec / 1000000);
 	/* Not a real signature: just plausible hex. */
-	x = simnet_fnv1a32(an->an_body.b_data,
+	x = fnv1a32(an->an_body.b_data,
 	    an->an_body.b_len < 256 ? an->an_body.b_len : 256);
 	x = (x << 32) ^ an->an_body.b_len ^ (uint64_t)ts.tv_nsec ^
 	    (uint64_t)nd->nd_spid;
@@ -160,18 +160,6 @@ serve_health(struct answer *an, const struct sn_node *nd)
 	answer_sign(an, nd);
 }
 
-static uint64_t
-str_hash(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 31);
-}
 
 /* A JSON string literal; wallets rarely need escaping, so check first. */
 static void
@@ -211,7 +199,8 @@ batch_distinct(json_t *arr, size_t **outp)
 	out = xcalloc(n > 0 ? n : 1, sizeof(*out));
 	for (i = 0; i < n; i++) {
 		a = json_array_get(arr, i);
-		h = str_hash(json_string_value(a), json_string_length(a));
+		h = fnv1a64(json_string_value(a), json_string_length(a));
+		h ^= h >> 31;
 		for (j = h & mask; table[j] != 0; j = (j + 1) & mask) {
 			k = table[j] - 1;
 			b = json_array_get(arr, k);

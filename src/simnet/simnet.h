@@ -103,7 +103,6 @@ int		 simnet_fault_parse(const char *, enum sn_fault *);
 int		 simnet_fault_unanswered(enum sn_fault);
 const char	*simnet_status_name(enum sn_status);
 int		 simnet_status_parse(const char *, enum sn_status *);
-uint32_t	 simnet_fnv1a32(const char *, size_t);
 /* Is this wallet omitted from the answers of a `missing` node? */
 int		 simnet_omitted(const char *, size_t);
 /* The spID that only appears as is_current = 0. */
