@@ -291,6 +291,22 @@ copy_table(const struct config *cf, const struct table_conf *tc, sqlite3 *db,
 			goto out;
 	if (store_ensure_table(st, tc->tc_name, cols, NULL, ncols) == -1)
 		goto out;
+	/*
+	 * Indexes first: filling them row by row, in the order discovery
+	 * gives, is cheaper than sorting the whole run's rows afterwards.
+	 */
+	for (i = 0; i < (int)tc->tc_nindexes; i++) {
+		buf_reset(&sql);
+		index_sql(&sql, tc->tc_name, tc->tc_indexes[i]);
+		if (store_exec(st, sql.b_data) == -1)
+			goto out;
+	}
+	buf_reset(&sql);
+	buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_run\" ON \"%s\" "
+	    "(run_id)", tc->tc_name, tc->tc_name);
+	if (store_exec(st, sql.b_data) == -1)
+		goto out;
+	buf_reset(&sql);
 	buf_printf(&sql, "INSERT INTO \"%s\" (run_id", tc->tc_name);
 	for (i = 0; i < ncols; i++)
 		buf_printf(&sql, ", \"%s\"", cols[i]);
@@ -316,17 +332,6 @@ copy_table(const struct config *cf, const struct table_conf *tc, sqlite3 *db,
 		log_warnx("discover: %s: %s", what, sqlite3_errmsg(db));
 		goto out;
 	}
-	for (i = 0; i < (int)tc->tc_nindexes; i++) {
-		buf_reset(&sql);
-		index_sql(&sql, tc->tc_name, tc->tc_indexes[i]);
-		if (store_exec(st, sql.b_data) == -1)
-			goto out;
-	}
-	buf_reset(&sql);
-	buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_run\" ON \"%s\" "
-	    "(run_id)", tc->tc_name, tc->tc_name);
-	if (store_exec(st, sql.b_data) == -1)
-		goto out;
 	log_debug("discover: %s: %" PRId64 " rows", tc->tc_name, rows);
 	rc = 0;
 out:
