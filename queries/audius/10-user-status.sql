@@ -16,7 +16,7 @@ CREATE TEMP TABLE user_status AS
 WITH cur(node_id) AS (
 	SELECT node_id FROM nodes WHERE run_id = :run_id
 )
-SELECT u.user_id, u.primary_id,
+SELECT u.user_id, u.primary_id, u.secondary1_id, u.secondary2_id,
     CASE
 	WHEN u.primary_id IS NULL THEN 'no_replica_set'
 	WHEN u.secondary_count IS NOT 2

@@ -9,7 +9,14 @@ primaries AS (
 	FROM users WHERE run_id = :run_id AND primary_id IS NOT NULL
 	GROUP BY primary_id
 ),
--- A user naming the node as both secondaries counts once.
+-- A user naming the node as both secondaries counts once: such users are
+-- counted twice below and subtracted once (few; read from the in-memory
+-- temp.user_status of 10-user-status.sql).
+doubles AS (
+	SELECT secondary1_id AS node_id, count(*) AS c
+	FROM temp.user_status WHERE secondary1_id = secondary2_id
+	GROUP BY secondary1_id
+),
 secondaries AS (
 	SELECT node_id, sum(c) AS c FROM (
 		SELECT secondary1_id AS node_id, count(*) AS c
@@ -18,8 +25,9 @@ secondaries AS (
 		UNION ALL
 		SELECT secondary2_id, count(*)
 		FROM users WHERE run_id = :run_id AND secondary2_id IS NOT NULL
-		    AND secondary2_id IS NOT secondary1_id
-		GROUP BY secondary2_id)
+		GROUP BY secondary2_id
+		UNION ALL
+		SELECT node_id, -c FROM doubles)
 	GROUP BY node_id
 )
 SELECT n.url AS endpoint, 'primary' AS role, coalesce(p.c, 0) AS value
