@@ -1,4 +1,5 @@
 /* config.c -- YAML configuration: tree with marks, overrides, one key table */
+#include <crypt.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -320,9 +321,36 @@ static const struct key store_keys[] = {
 	KEND
 };
 
+static const struct key basic_keys[] = {
+	{ "user", K_STR, offsetof(struct basic_conf, bc_user), 0, 0, NULL,
+	    0, 0, NULL, NULL, "user name" },
+	{ "password_hash", K_STR, offsetof(struct basic_conf, bc_password_hash),
+	    0, 0, NULL, 0, 0, NULL, NULL,
+	    "crypt(3) hash of the password, e.g. from mkpasswd -m bcrypt" },
+	KEND
+};
+
 static const struct key http_keys[] = {
 	{ "listen", K_ADDR, OFF(cf_listen), 0, 0, NULL, 0, 0, "127.0.0.1:9464", NULL,
 	    "address and port of the metrics server" },
+	{ "threads", K_INT, OFF(cf_http_threads), 0, 0, NULL, 1, 64, "2", NULL,
+	    "threads answering requests" },
+	{ "max_connections", K_INT, OFF(cf_http_max_conn), 0, 0, NULL, 1, 100000, "512", NULL,
+	    "connections open at once, all clients" },
+	{ "max_connections_per_ip", K_INT, OFF(cf_http_max_conn_ip), 0, 0, NULL, 1, 100000, "64", NULL,
+	    "connections open at once from one address" },
+	{ "timeout", K_DUR, OFF(cf_http_timeout_ms), 0, 0, NULL, 1000, 3600000, "15s", NULL,
+	    "a connection idle or slow for this long is closed" },
+	{ "tls_cert", K_STR, OFF(cf_tls_cert), 0, 0, NULL, 0, 0, "", NULL,
+	    "PEM certificate (chain) file; with tls_key, serve HTTPS only" },
+	{ "tls_key", K_STR, OFF(cf_tls_key), 0, 0, NULL, 0, 0, "", NULL,
+	    "PEM private key file of tls_cert" },
+	{ "tls_client_ca", K_STR, OFF(cf_tls_client_ca), 0, 0, NULL, 0, 0, "", NULL,
+	    "PEM CA file: clients must present a certificate it signed" },
+	{ "bearer_token_sha256", K_STRLIST, OFF(cf_bearer_sha256), OFF(cf_nbearer), 0, NULL,
+	    0, 0, NULL, NULL, "hex SHA-256 digests of accepted bearer tokens" },
+	{ "basic_auth", K_LIST, OFF(cf_basic), OFF(cf_nbasic), sizeof(struct basic_conf),
+	    basic_keys, 0, 0, NULL, NULL, "users accepted with HTTP basic authentication" },
 	KEND
 };
 
@@ -367,6 +395,8 @@ static const struct key crawl_keys[] = {
 static const struct key queries_keys[] = {
 	{ "dir", K_STR, OFF(cf_queries_dir), 0, 0, NULL, 0, 0, NULL, NULL,
 	    "folder of *.sql run in name order after the crawl (relative to the config file)" },
+	{ "others", K_STR, OFF(cf_others), 0, 0, NULL, 0, 0, "others", NULL,
+	    "label value of the series a cardinality cutoff folds the long tail into" },
 	KEND
 };
 
@@ -673,6 +703,55 @@ decode_map(struct cfparse *p, const struct ynode *map, const struct key *keys,
 /* ------------------------------------------------------------------ */
 /* -D overrides: key.path=value, numeric parts index lists */
 
+static void
+ynode_origin(struct ynode *y, const char *ov)
+{
+	size_t	i;
+
+	y->y_origin = ov;
+	for (i = 0; i < y->y_nkids; i++)
+		ynode_origin(y->y_kids[i], ov);
+}
+
+/* key=[a, b]: the value is a YAML flow sequence that replaces the node. */
+static int
+override_list(struct cfparse *p, struct ynode *cur, const char *ov,
+    const char *value)
+{
+	struct cfparse	 vp;
+	struct ynode	*v;
+	char		*name;
+
+	memset(&vp, 0, sizeof(vp));
+	vp.p_err = p->p_err;
+	xasprintf(&name, "-D %s", ov);
+	vp.p_file = name;
+	v = yaml_load(&vp, value, strlen(value));
+	free(name);
+	if (v == NULL || v->y_type != Y_SEQ) {
+		if (vp.p_errors == 0)
+			fprintf(p->p_err, "-D %s: expected a list [a, b]\n", ov);
+		p->p_errors++;
+		ynode_free(v);
+		return -1;
+	}
+	ynode_origin(v, ov);
+	/* Take v's contents into cur, keeping cur's place in the tree. */
+	free(cur->y_value);
+	while (cur->y_nkids > 0)
+		ynode_free(cur->y_kids[--cur->y_nkids]);
+	free(cur->y_kids);
+	cur->y_type = Y_SEQ;
+	cur->y_value = NULL;
+	cur->y_kids = v->y_kids;
+	cur->y_nkids = v->y_nkids;
+	cur->y_origin = ov;
+	v->y_kids = NULL;
+	v->y_nkids = 0;
+	ynode_free(v);
+	return 0;
+}
+
 static int
 apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 {
@@ -735,6 +814,8 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 			break;
 		part = dot + 1;
 	}
+	if (eq[1] == '[')
+		return override_list(p, cur, ov, eq + 1);
 	if (cur->y_type != Y_SCALAR) {
 		fprintf(p->p_err, "-D %s: the key holds a %s, not a scalar\n",
 		    ov, cur->y_type == Y_MAP ? "mapping" : "list");
@@ -818,6 +899,57 @@ valid_pointer(const char *s)
 }
 
 static void
+check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
+{
+	struct crypt_data cd;
+	const char	*h, *out;
+	size_t		 i, j;
+
+	if (cf->cf_tls_cert == NULL || cf->cf_tls_key == NULL ||
+	    cf->cf_tls_client_ca == NULL)
+		return;
+	if ((cf->cf_tls_cert[0] == '\0') != (cf->cf_tls_key[0] == '\0'))
+		cf_error(p, http, "http: tls_cert and tls_key go together");
+	if (cf->cf_tls_client_ca[0] != '\0' && cf->cf_tls_cert[0] == '\0')
+		cf_error(p, ynode_at(http, "tls_client_ca"),
+		    "http.tls_client_ca: needs tls_cert and tls_key");
+	for (i = 0; i < cf->cf_nbearer; i++) {
+		h = cf->cf_bearer_sha256[i];
+		if (strlen(h) != 64 || strspn(h, "0123456789abcdef") != 64)
+			cf_error(p, ynode_item(ynode_at(http,
+			    "bearer_token_sha256"), i, NULL),
+			    "http.bearer_token_sha256[%zu]: not 64 lowercase hex "
+			    "digits (sha256sum of the token)", i);
+	}
+	for (i = 0; i < cf->cf_nbasic; i++) {
+		h = cf->cf_basic[i].bc_password_hash;
+		if (h == NULL || cf->cf_basic[i].bc_user == NULL)
+			continue;
+		memset(&cd, 0, sizeof(cd));
+		out = h[0] == '$' ? crypt_r("probe", h, &cd) : NULL;
+		if (out == NULL || out[0] == '*' ||
+		    strncmp(out, h, strcspn(h + 1, "$") + 2) != 0)
+			cf_error(p, ynode_item(ynode_at(http, "basic_auth"), i,
+			    "password_hash"), "http.basic_auth[%zu].password_hash: "
+			    "not a crypt(3) hash this system supports (make one "
+			    "with mkpasswd -m bcrypt)", i);
+		if (strchr(cf->cf_basic[i].bc_user, ':') != NULL ||
+		    cf->cf_basic[i].bc_user[0] == '\0')
+			cf_error(p, ynode_item(ynode_at(http, "basic_auth"), i,
+			    "user"), "http.basic_auth[%zu].user: must be non-empty "
+			    "and without ':'", i);
+		for (j = 0; j < i; j++)
+			if (cf->cf_basic[j].bc_user != NULL &&
+			    strcmp(cf->cf_basic[j].bc_user,
+			    cf->cf_basic[i].bc_user) == 0)
+				cf_error(p, ynode_item(ynode_at(http,
+				    "basic_auth"), i, "user"),
+				    "http.basic_auth[%zu].user: '%s' is used twice",
+				    i, cf->cf_basic[i].bc_user);
+	}
+}
+
+static void
 config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 {
 	const struct ynode *disc = ynode_at(root, "discovery");
@@ -840,6 +972,11 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	if (cf->cf_store_path != NULL && cf->cf_store_path[0] == '\0')
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
+	check_http(p, cf, ynode_at(root, "http"));
+	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
+	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
+		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),
+		    "queries.others: must be a non-empty UTF-8 string");
 	for (i = 0; i < cf->cf_ntables; i++) {
 		tc = &cf->cf_tables[i];
 		if (tc->tc_name == NULL)

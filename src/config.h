@@ -42,6 +42,12 @@ struct probe_conf {
 	size_t	 pc_nvalues;
 };
 
+/* A user of HTTP basic authentication. */
+struct basic_conf {
+	char	*bc_user;
+	char	*bc_password_hash;	/* crypt(3): $2b$..., $y$..., $6$... */
+};
+
 struct config {
 	char	*cf_file;		/* path given with -c */
 	char	*cf_dir;		/* its directory, for relative queries.dir */
@@ -51,6 +57,17 @@ struct config {
 	int64_t	 cf_retention_ms;	/* samples older than this are deleted; 0 keeps all */
 
 	char	*cf_listen;		/* host:port */
+	int64_t	 cf_http_threads;
+	int64_t	 cf_http_max_conn;
+	int64_t	 cf_http_max_conn_ip;
+	int64_t	 cf_http_timeout_ms;	/* idle or slow connection */
+	char	*cf_tls_cert;		/* "" = plain HTTP */
+	char	*cf_tls_key;
+	char	*cf_tls_client_ca;	/* "" = no client certificates */
+	char	**cf_bearer_sha256;	/* hex SHA-256 of accepted tokens */
+	size_t	 cf_nbearer;
+	struct basic_conf *cf_basic;
+	size_t	 cf_nbasic;
 	int64_t	 cf_interval_ms;
 
 	char	*cf_disc_path;
@@ -72,6 +89,7 @@ struct config {
 	size_t	 cf_nprobes;
 
 	char	*cf_queries_dir;	/* as written */
+	char	*cf_others;		/* label value of folded series */
 	char	*cf_queries_path;	/* resolved against cf_dir */
 };
 

@@ -1,20 +1,46 @@
-/* expo.c -- Prometheus text exposition rendered from stored samples */
+/* expo.c -- Prometheus and OpenMetrics text rendered from stored samples */
+#include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "expo.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
+#include "xmalloc.h"
+
+/* One series of a family, as stored. */
+struct series {
+	char	*se_labels;	/* JSON object, column order */
+	char	*se_expo;	/* {a="b"} or "" */
+	double	 se_value;
+};
+
+struct family {
+	char		*fa_name;
+	char		*fa_type;	/* gauge, counter, untyped */
+	char		*fa_help;
+	char		*fa_cutoff_label;	/* NULL: no cutoff */
+	int64_t		 fa_cutoff;
+	struct series	*fa_series;
+	size_t		 fa_len;
+};
+
+struct famlist {
+	struct family	*fl_fams;
+	size_t		 fl_len;
+};
 
 void
 expo_label_value(struct buf *b, const char *s, size_t len)
 {
-	size_t	i, n, start;
+	size_t		i, n, k;
+	unsigned char	lead;
 
 	for (i = 0; i < len; i++) {
 		switch (s[i]) {
@@ -36,30 +62,31 @@ expo_label_value(struct buf *b, const char *s, size_t len)
 		 * One multi-byte character, its length from the lead byte;
 		 * an invalid one becomes a single U+FFFD.
 		 */
-		start = (unsigned char)s[i];
-		n = (start & 0xe0) == 0xc0 ? 2 : (start & 0xf0) == 0xe0 ? 3 :
-		    (start & 0xf8) == 0xf0 ? 4 : 0;
+		lead = (unsigned char)s[i];
+		n = (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3 :
+		    (lead & 0xf8) == 0xf0 ? 4 : 0;
 		if (n > 0 && i + n <= len && utf8_valid(s + i, n)) {
 			buf_add(b, s + i, n);
 			i += n - 1;
 			continue;
 		}
-		/* One U+FFFD for the lead byte and its continuation bytes. */
 		buf_add(b, "\xef\xbf\xbd", 3);
-		for (start = 1; start < n && i + 1 < len &&
-		    ((unsigned char)s[i + 1] & 0xc0) == 0x80; start++)
+		for (k = 1; k < n && i + 1 < len &&
+		    ((unsigned char)s[i + 1] & 0xc0) == 0x80; k++)
 			i++;
 	}
 }
 
 static void
-expo_help(struct buf *b, const char *s)
+expo_help(struct buf *b, const char *s, enum expo_format fmt)
 {
 	for (; *s != '\0'; s++) {
 		if (*s == '\\')
 			buf_add(b, "\\\\", 2);
 		else if (*s == '\n')
 			buf_add(b, "\\n", 2);
+		else if (*s == '"' && fmt == EXPO_OPENMETRICS)
+			buf_add(b, "\\\"", 2);
 		else
 			buf_putc(b, *s);
 	}
@@ -68,32 +95,253 @@ expo_help(struct buf *b, const char *s)
 void
 expo_value(struct buf *b, double v)
 {
+	char	tmp[32];
+
 	if (isnan(v))
 		buf_puts(b, "NaN");
 	else if (isinf(v))
 		buf_puts(b, v > 0 ? "+Inf" : "-Inf");
 	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
 		buf_printf(b, "%.0f", v);
-	else
-		buf_printf(b, "%.17g", v);
+	else {
+		/* The shortest text that reads back as the same double. */
+		snprintf(tmp, sizeof(tmp), "%.15g", v);
+		if (strtod(tmp, NULL) != v)
+			snprintf(tmp, sizeof(tmp), "%.17g", v);
+		buf_puts(b, tmp);
+	}
 }
 
 static void
-family(struct buf *b, const char *name, const char *type, const char *help)
+famlist_release(struct famlist *fl)
 {
-	buf_printf(b, "# HELP %s ", name);
-	expo_help(b, help);
-	buf_printf(b, "\n# TYPE %s %s\n", name, type);
+	size_t	i, j;
+
+	for (i = 0; i < fl->fl_len; i++) {
+		struct family *fa = &fl->fl_fams[i];
+
+		for (j = 0; j < fa->fa_len; j++) {
+			free(fa->fa_series[j].se_labels);
+			free(fa->fa_series[j].se_expo);
+		}
+		free(fa->fa_series);
+		free(fa->fa_name);
+		free(fa->fa_type);
+		free(fa->fa_help);
+		free(fa->fa_cutoff_label);
+	}
+	free(fl->fl_fams);
+	fl->fl_fams = NULL;
+	fl->fl_len = 0;
 }
 
-/* The monitor's own live state, from the runs table. */
+static struct family *
+family_add(struct famlist *fl, const char *name, const char *type,
+    const char *help)
+{
+	struct family	*fa;
+
+	fl->fl_fams = xreallocarray(fl->fl_fams, fl->fl_len + 1,
+	    sizeof(*fl->fl_fams));
+	fa = &fl->fl_fams[fl->fl_len++];
+	memset(fa, 0, sizeof(*fa));
+	fa->fa_name = xstrdup(name);
+	fa->fa_type = xstrdup(type);
+	fa->fa_help = xstrdup(help);
+	return fa;
+}
+
+static void
+series_add(struct family *fa, const char *labels, const char *expo, double v)
+{
+	fa->fa_series = xreallocarray(fa->fa_series, fa->fa_len + 1,
+	    sizeof(*fa->fa_series));
+	fa->fa_series[fa->fa_len].se_labels = xstrdup(labels);
+	fa->fa_series[fa->fa_len].se_expo = xstrdup(expo);
+	fa->fa_series[fa->fa_len].se_value = v;
+	fa->fa_len++;
+}
+
+/* The stored samples of run_id, one family per metric, sorted. */
 static int
-render_live(struct store *st, struct buf *b)
+load_samples(struct store *st, int64_t run_id, struct famlist *fl)
 {
 	sqlite3_stmt	*q;
-	int64_t		 complete = 0, failed = 0;
-	double		 last_end = 0, last_ok_end = 0;
-	int		 last_ok = 0, have_last = 0;
+	struct family	*fa = NULL;
+	const char	*name;
+	int		 rc;
+
+	q = store_prepare(st, "SELECT s.metric, m.type, m.help, m.cutoff_label, "
+	    "m.cutoff, s.labels, s.expo, v.value FROM samples v "
+	    "JOIN series s ON s.series_id = v.series_id "
+	    "JOIN metrics m ON m.name = s.metric "
+	    "WHERE v.run_id = ?1 ORDER BY s.metric, s.expo");
+	if (q == NULL)
+		return -1;
+	sqlite3_bind_int64(q, 1, run_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(q, 0);
+		if (fa == NULL || strcmp(fa->fa_name, name) != 0) {
+			fa = family_add(fl, name,
+			    (const char *)sqlite3_column_text(q, 1),
+			    (const char *)sqlite3_column_text(q, 2));
+			if (sqlite3_column_type(q, 3) != SQLITE_NULL) {
+				fa->fa_cutoff_label = xstrdup((const char *)
+				    sqlite3_column_text(q, 3));
+				fa->fa_cutoff = sqlite3_column_int64(q, 4);
+			}
+		}
+		series_add(fa, (const char *)sqlite3_column_text(q, 5),
+		    (const char *)sqlite3_column_text(q, 6),
+		    sqlite3_column_double(q, 7));
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		log_warnx("expo: %s", store_errmsg(st));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- cardinality cutoff ---- */
+
+struct lvtotal {
+	const char	*lv_value;	/* borrowed from the parsed labels */
+	double		 lv_total;
+};
+
+static int
+cmp_lvtotal(const void *a, const void *b)
+{
+	const struct lvtotal *x = a, *y = b;
+
+	if (x->lv_total != y->lv_total)
+		return x->lv_total > y->lv_total ? -1 : 1;
+	return strcmp(x->lv_value, y->lv_value);	/* stable ties */
+}
+
+static int
+cmp_series(const void *a, const void *b)
+{
+	return strcmp(((const struct series *)a)->se_expo,
+	    ((const struct series *)b)->se_expo);
+}
+
+/* The exposition label set of a JSON label object. */
+static char *
+labels_expo(json_t *labels)
+{
+	struct buf	 b;
+	const char	*k;
+	json_t		*v;
+	int		 first = 1;
+
+	buf_init(&b, 0);
+	json_object_foreach(labels, k, v) {
+		if (!json_is_string(v) || json_string_length(v) == 0)
+			continue;
+		buf_printf(&b, "%s%s=\"", first ? "{" : ",", k);
+		expo_label_value(&b, json_string_value(v),
+		    json_string_length(v));
+		buf_putc(&b, '"');
+		first = 0;
+	}
+	if (!first)
+		buf_putc(&b, '}');
+	else
+		buf_puts(&b, "");
+	return buf_take(&b, NULL);
+}
+
+/*
+ * Keep the series of the cutoff label's top N values (by their summed
+ * value); fold every other series into one whose label value is others,
+ * per combination of the remaining labels, summed.
+ */
+static void
+family_cutoff(struct family *fa, const char *others)
+{
+	json_t		**parsed;
+	struct lvtotal	*tot = NULL;
+	struct series	*out = NULL, *se;
+	const char	*lv;
+	char		*expo;
+	size_t		 ntot = 0, nout = 0, n0 = fa->fa_len, i, j;
+
+	if (fa->fa_cutoff_label == NULL || n0 == 0)
+		return;
+	parsed = xcalloc(n0, sizeof(*parsed));
+	for (i = 0; i < n0; i++) {
+		parsed[i] = json_loads(fa->fa_series[i].se_labels, 0, NULL);
+		lv = json_string_value(json_object_get(parsed[i],
+		    fa->fa_cutoff_label));
+		if (lv == NULL)
+			continue;
+		for (j = 0; j < ntot; j++)
+			if (strcmp(tot[j].lv_value, lv) == 0)
+				break;
+		if (j == ntot) {
+			tot = xreallocarray(tot, ntot + 1, sizeof(*tot));
+			tot[ntot].lv_value = lv;
+			tot[ntot++].lv_total = 0;
+		}
+		tot[j].lv_total += fa->fa_series[i].se_value;
+	}
+	if (ntot <= (size_t)fa->fa_cutoff)
+		goto out;
+	qsort(tot, ntot, sizeof(*tot), cmp_lvtotal);
+	for (i = 0; i < n0; i++) {
+		se = &fa->fa_series[i];
+		lv = json_string_value(json_object_get(parsed[i],
+		    fa->fa_cutoff_label));
+		for (j = 0; lv != NULL && j < (size_t)fa->fa_cutoff; j++)
+			if (strcmp(tot[j].lv_value, lv) == 0)
+				break;
+		if (lv == NULL || j < (size_t)fa->fa_cutoff) {
+			out = xreallocarray(out, nout + 1, sizeof(*out));
+			out[nout++] = *se;	/* kept: ownership moves */
+			continue;
+		}
+		json_object_set_new(parsed[i], fa->fa_cutoff_label,
+		    json_string(others));
+		expo = labels_expo(parsed[i]);
+		for (j = 0; j < nout; j++)
+			if (strcmp(out[j].se_expo, expo) == 0)
+				break;
+		if (j < nout) {
+			out[j].se_value += se->se_value;
+			free(expo);
+		} else {
+			out = xreallocarray(out, nout + 1, sizeof(*out));
+			out[nout].se_labels = json_dumps(parsed[i],
+			    JSON_COMPACT | JSON_PRESERVE_ORDER);
+			out[nout].se_expo = expo;
+			out[nout++].se_value = se->se_value;
+		}
+		free(se->se_labels);
+		free(se->se_expo);
+	}
+	free(fa->fa_series);
+	qsort(out, nout, sizeof(*out), cmp_series);
+	fa->fa_series = out;
+	fa->fa_len = nout;
+out:
+	for (i = 0; i < n0; i++)
+		json_decref(parsed[i]);
+	free(parsed);
+	free(tot);
+}
+
+/* ---- live state ---- */
+
+static int
+load_live(struct store *st, struct famlist *fl)
+{
+	sqlite3_stmt	*q;
+	struct family	*fa;
+	int64_t		 complete, failed;
+	double		 last_end, last_ok_end;
+	int		 last_ok, have_last;
 
 	q = store_prepare(st, "SELECT "
 	    "(SELECT count(*) FROM runs WHERE status = 'complete'), "
@@ -115,84 +363,150 @@ render_live(struct store *st, struct buf *b)
 	failed = sqlite3_column_int64(q, 1);
 	last_ok_end = sqlite3_column_double(q, 2);
 	have_last = sqlite3_column_type(q, 3) != SQLITE_NULL;
-	last_end = sqlite3_column_double(q, 3);
-	last_ok = sqlite3_column_int(q, 4);
+	last_end = have_last ? sqlite3_column_double(q, 3) : 0;
+	last_ok = have_last ? sqlite3_column_int(q, 4) : 0;
 	sqlite3_finalize(q);
 
-	family(b, "vantage_build_info", "gauge",
+	fa = family_add(fl, "vantage_build_info", "gauge",
 	    "A metric with a constant 1 labelled by the vantage version.");
-	buf_puts(b, "vantage_build_info{version=\"" PACKAGE_VERSION "\"} 1\n");
-	family(b, "vantage_runs_total", "counter",
-	    "Runs finished, by final status, over the life of the store.");
-	buf_printf(b, "vantage_runs_total{status=\"complete\"} %lld\n",
-	    (long long)complete);
-	buf_printf(b, "vantage_runs_total{status=\"failed\"} %lld\n",
-	    (long long)failed);
-	family(b, "vantage_last_run_success", "gauge",
+	series_add(fa, "{\"version\":\"" PACKAGE_VERSION "\"}",
+	    "{version=\"" PACKAGE_VERSION "\"}", 1);
+	fa = family_add(fl, "vantage_last_complete_run_timestamp_seconds",
+	    "gauge", "Unix time the latest complete run finished; the other "
+	    "metrics come from that run.");
+	series_add(fa, "{}", "", complete > 0 ? last_ok_end : 0);
+	fa = family_add(fl, "vantage_last_run_success", "gauge",
 	    "1 if the last finished run completed, 0 if it failed.");
-	buf_printf(b, "vantage_last_run_success %d\n", have_last ? last_ok : 0);
-	family(b, "vantage_last_run_timestamp_seconds", "gauge",
+	series_add(fa, "{}", "", last_ok);
+	fa = family_add(fl, "vantage_last_run_timestamp_seconds", "gauge",
 	    "Unix time the last run (complete or failed) finished.");
-	buf_puts(b, "vantage_last_run_timestamp_seconds ");
-	expo_value(b, have_last ? last_end : 0);
-	buf_putc(b, '\n');
-	family(b, "vantage_last_complete_run_timestamp_seconds", "gauge",
-	    "Unix time the latest complete run finished; the other metrics "
-	    "come from that run.");
-	buf_puts(b, "vantage_last_complete_run_timestamp_seconds ");
-	expo_value(b, complete > 0 ? last_ok_end : 0);
-	buf_putc(b, '\n');
+	series_add(fa, "{}", "", last_end);
+	fa = family_add(fl, "vantage_runs_total", "counter",
+	    "Runs finished, by final status, over the life of the store.");
+	series_add(fa, "{\"status\":\"complete\"}", "{status=\"complete\"}",
+	    complete);
+	series_add(fa, "{\"status\":\"failed\"}", "{status=\"failed\"}",
+	    failed);
 	return 0;
 }
 
-char *
-expo_render(struct store *st, int64_t run_id, size_t *lenp)
-{
-	sqlite3_stmt	*q;
-	struct buf	 b;
-	const char	*name;
-	char		*prevcopy = NULL;
-	int		 rc;
+/* ---- writing ---- */
 
-	buf_init(&b, 0);
-	if (run_id > 0) {
-		q = store_prepare(st, "SELECT s.metric, m.type, m.help, s.expo, "
-		    "v.value FROM samples v "
-		    "JOIN series s ON s.series_id = v.series_id "
-		    "JOIN metrics m ON m.name = s.metric "
-		    "WHERE v.run_id = ?1 ORDER BY s.metric, s.expo");
-		if (q == NULL)
-			goto fail;
-		sqlite3_bind_int64(q, 1, run_id);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			name = (const char *)sqlite3_column_text(q, 0);
-			if (prevcopy == NULL || strcmp(prevcopy, name) != 0) {
-				family(&b, name,
-				    (const char *)sqlite3_column_text(q, 1),
-				    (const char *)sqlite3_column_text(q, 2));
-				free(prevcopy);
-				prevcopy = strdup(name);
-				if (prevcopy == NULL)
-					fatal("strdup");
-			}
-			buf_puts(&b, name);
-			buf_puts(&b, (const char *)sqlite3_column_text(q, 3));
-			buf_putc(&b, ' ');
-			expo_value(&b, sqlite3_column_double(q, 4));
-			buf_putc(&b, '\n');
-		}
-		free(prevcopy);
-		if (rc != SQLITE_DONE) {
-			log_warnx("expo: %s", store_errmsg(st));
-			sqlite3_finalize(q);
-			goto fail;
-		}
-		sqlite3_finalize(q);
+static const char *
+unit_of(const char *name)
+{
+	static const char *const units[] = { "seconds", "bytes", "ratio" };
+	size_t	i, n = strlen(name), u;
+
+	for (i = 0; i < nitems(units); i++) {
+		u = strlen(units[i]);
+		if (n > u + 1 && name[n - u - 1] == '_' &&
+		    strcmp(name + n - u, units[i]) == 0)
+			return units[i];
 	}
-	if (render_live(st, &b) == -1)
+	return NULL;
+}
+
+static void
+write_family(struct buf *b, const struct family *fa, enum expo_format fmt)
+{
+	const char	*unit;
+	char		*fname;
+	size_t		 i, n;
+
+	if (fmt == EXPO_TEXT) {
+		buf_printf(b, "# HELP %s ", fa->fa_name);
+		expo_help(b, fa->fa_help, fmt);
+		buf_printf(b, "\n# TYPE %s %s\n", fa->fa_name, fa->fa_type);
+		for (i = 0; i < fa->fa_len; i++) {
+			buf_puts(b, fa->fa_name);
+			buf_puts(b, fa->fa_series[i].se_expo);
+			buf_putc(b, ' ');
+			expo_value(b, fa->fa_series[i].se_value);
+			buf_putc(b, '\n');
+		}
+		return;
+	}
+	/* OpenMetrics: a counter family is named without its _total. */
+	fname = xstrdup(fa->fa_name);
+	n = strlen(fname);
+	if (strcmp(fa->fa_type, "counter") == 0 && n > 6 &&
+	    strcmp(fname + n - 6, "_total") == 0)
+		fname[n - 6] = '\0';
+	buf_printf(b, "# TYPE %s %s\n", fname,
+	    strcmp(fa->fa_type, "untyped") == 0 ? "unknown" : fa->fa_type);
+	if ((unit = unit_of(fname)) != NULL)
+		buf_printf(b, "# UNIT %s %s\n", fname, unit);
+	buf_printf(b, "# HELP %s ", fname);
+	expo_help(b, fa->fa_help, fmt);
+	buf_putc(b, '\n');
+	for (i = 0; i < fa->fa_len; i++) {
+		buf_puts(b, fa->fa_name);
+		buf_puts(b, fa->fa_series[i].se_expo);
+		buf_putc(b, ' ');
+		expo_value(b, fa->fa_series[i].se_value);
+		buf_putc(b, '\n');
+	}
+	free(fname);
+}
+
+static int
+cmp_family(const void *a, const void *b)
+{
+	return strcmp(((const struct family *)a)->fa_name,
+	    ((const struct family *)b)->fa_name);
+}
+
+char *
+expo_render(struct store *st, int64_t run_id, enum expo_format fmt,
+    const char *others, size_t *lenp)
+{
+	struct famlist	 fl = { NULL, 0 };
+	struct buf	 b;
+	size_t		 i;
+
+	if (run_id > 0 && load_samples(st, run_id, &fl) == -1)
 		goto fail;
+	if (load_live(st, &fl) == -1)
+		goto fail;
+	qsort(fl.fl_fams, fl.fl_len, sizeof(*fl.fl_fams), cmp_family);
+	buf_init(&b, 0);
+	for (i = 0; i < fl.fl_len; i++) {
+		family_cutoff(&fl.fl_fams[i], others);
+		write_family(&b, &fl.fl_fams[i], fmt);
+	}
+	if (fmt == EXPO_OPENMETRICS)
+		buf_puts(&b, "# EOF\n");
+	famlist_release(&fl);
 	return buf_take(&b, lenp);
 fail:
-	buf_release(&b);
+	famlist_release(&fl);
 	return NULL;
+}
+
+char *
+expo_gzip(const char *in, size_t len, size_t *outlenp)
+{
+	z_stream	 zs;
+	char		*out;
+	size_t		 cap;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	cap = deflateBound(&zs, len);
+	out = xmalloc(cap);
+	zs.next_in = (unsigned char *)(uintptr_t)in;
+	zs.avail_in = len;
+	zs.next_out = (unsigned char *)out;
+	zs.avail_out = cap;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&zs);
+		free(out);
+		return NULL;
+	}
+	*outlenp = zs.total_out;
+	deflateEnd(&zs);
+	return out;
 }

@@ -1,4 +1,4 @@
-/* expo.h -- Prometheus text exposition rendered from stored samples */
+/* expo.h -- Prometheus and OpenMetrics text rendered from stored samples */
 #ifndef VANTAGE_EXPO_H
 #define VANTAGE_EXPO_H
 
@@ -8,17 +8,30 @@
 struct buf;
 struct store;
 
+enum expo_format {
+	EXPO_TEXT = 0,		/* Prometheus text 0.0.4 */
+	EXPO_OPENMETRICS,	/* OpenMetrics 1.0 text */
+	EXPO_NFORMATS
+};
+
 #define EXPO_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+#define EXPO_OM_CONTENT_TYPE	\
+	"application/openmetrics-text; version=1.0.0; charset=utf-8"
 
 /* Append s as an escaped label value (\\, \", \n; invalid UTF-8 → U+FFFD). */
 void	expo_label_value(struct buf *, const char *s, size_t len);
 /* Append a sample value as the exposition writes it. */
 void	expo_value(struct buf *, double);
 /*
- * Render the exposition: the samples of run_id (0: none yet) and the
- * monitor's live state from the runs table.  Returns a string the caller
- * frees, or NULL if the store failed.
+ * Render the exposition in format: the samples of run_id (0: none yet),
+ * with each family's cardinality cutoff applied (the long tail folded
+ * into one series whose label value is others), and the monitor's live
+ * state from the runs table.  Returns a string the caller frees, or NULL
+ * if the store failed.
  */
-char	*expo_render(struct store *, int64_t run_id, size_t *lenp);
+char	*expo_render(struct store *, int64_t run_id, enum expo_format,
+	    const char *others, size_t *lenp);
+/* gzip (RFC 1952) of len bytes; a string the caller frees, NULL on error. */
+char	*expo_gzip(const char *, size_t len, size_t *outlenp);
 
 #endif

@@ -4,20 +4,37 @@
 
 #include <stddef.h>
 
+#include "expo.h"
+
+struct config;
 struct http;
 
 /*
- * Start serving on listen ("host:port", "[v6]:port").  Until the first
+ * Start serving as configured (http.*): listen address, TLS and client
+ * certificates, bearer or basic authentication, connection limits.  The
+ * JSON API reads the store at cf_store_path.  Until the first
  * http_publish, /metrics answers 503.  NULL (logged) on failure.
  */
-struct http	*http_start(const char *listen);
+struct http	*http_start(const struct config *);
 void		 http_stop(struct http *);	/* accepts NULL */
 /*
- * Replace the exposition served on /metrics; text is taken (freed when no
- * request uses it any more).  ready: a complete run exists.
+ * Replace what /metrics serves: text[f] is the exposition in format f
+ * (taken, freed when no request uses it any more); gzip copies are made
+ * here, once.  ready: a complete run exists.
  */
-void		 http_publish(struct http *, char *text, size_t len, int ready);
+void		 http_publish(struct http *, char *text[EXPO_NFORMATS],
+		    size_t len[EXPO_NFORMATS], int ready);
 /* The port actually bound (for listen ports of 0). */
 unsigned int	 http_port(struct http *);
+
+/*
+ * Which exposition an Accept header asks for: OpenMetrics if it is
+ * acceptable and not less preferred than text/plain, else text 0.0.4.
+ */
+enum expo_format http_negotiate_format(const char *accept);
+/* Does an Accept-Encoding header accept gzip? */
+int		 http_accepts_gzip(const char *accept_encoding);
+/* Constant-time comparison of two strings (length leaks, content not). */
+int		 http_secure_equal(const char *, const char *);
 
 #endif

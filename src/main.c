@@ -24,6 +24,8 @@ struct args {
 	int		 a_verbose;
 	int		 a_format;	/* sql: 0 auto, 1 table, 2 csv, 3 json */
 	int		 a_keys;	/* check --keys */
+	int		 a_openmetrics;	/* metrics --openmetrics */
+	const char	*a_others;	/* queries.others of the config */
 	char		**a_rest;	/* positional arguments after the command */
 	size_t		 a_nrest;
 };
@@ -41,7 +43,8 @@ usage(int status)
 "                     normalized, --keys lists every known key\n"
 "  once               one run; exits 0 only if the run completed\n"
 "  serve              a run every schedule.interval, metrics over HTTP\n"
-"  metrics            print the exposition of the latest complete run\n"
+"  metrics [--openmetrics]\n"
+"                     print the exposition of the latest complete run\n"
 "  sql [--table|--csv|--json] QUERY\n"
 "                     read-only SQL on the store (works while serve runs)\n"
 "  version            print the version\n"
@@ -112,6 +115,8 @@ parse_args(int argc, char **argv, struct args *a, const char **cmd)
 			a->a_format = 3;
 		else if (strcmp(s, "--keys") == 0)
 			a->a_keys = 1;
+		else if (strcmp(s, "--openmetrics") == 0)
+			a->a_openmetrics = 1;
 		else if (strcmp(s, "--") == 0) {
 			for (i++; i < argc; i++) {
 				a->a_rest = xreallocarray(a->a_rest,
@@ -199,6 +204,7 @@ open_readonly(struct args *a)
 {
 	struct config	*cf;
 	struct store	*st;
+	static char	 others[256];
 
 	if ((cf = load(a)) == NULL)
 		return NULL;
@@ -209,6 +215,8 @@ open_readonly(struct args *a)
 		return NULL;
 	}
 	st = store_open(cf->cf_store_path, 1);
+	snprintf(others, sizeof(others), "%s", cf->cf_others);
+	a->a_others = others;
 	config_free(cf);
 	return st;
 }
@@ -222,7 +230,8 @@ cmd_metrics(struct args *a)
 
 	if ((st = open_readonly(a)) == NULL)
 		return 1;
-	text = expo_render(st, store_latest_complete(st), &len);
+	text = expo_render(st, store_latest_complete(st), a->a_openmetrics ?
+	    EXPO_OPENMETRICS : EXPO_TEXT, a->a_others, &len);
 	store_close(st);
 	if (text == NULL)
 		return 1;

@@ -32,6 +32,8 @@ query_file_release(struct query_file *qf)
 	free(qf->qf_metric);
 	free(qf->qf_type);
 	free(qf->qf_help);
+	free(qf->qf_cutoff_text);
+	free(qf->qf_cutoff_label);
 }
 
 void
@@ -44,6 +46,25 @@ queryset_release(struct queryset *qs)
 	free(qs->qs_files);
 	qs->qs_files = NULL;
 	qs->qs_len = 0;
+}
+
+/* "-- cutoff: LABEL N": keep LABEL's top N values, fold the rest. */
+static int
+parse_cutoff(struct query_file *qf, FILE *err)
+{
+	char		 label[65], extra;
+	long long	 n;
+
+	if (sscanf(qf->qf_cutoff_text, "%64s %lld %c", label, &n, &extra) != 2 ||
+	    !valid_label_name(label) || n < 1 || n > 100000) {
+		fprintf(err, "%s: cutoff '%s' is not 'LABEL N' (a label name and "
+		    "a count from 1 to 100000)\n", qf->qf_path,
+		    qf->qf_cutoff_text);
+		return -1;
+	}
+	qf->qf_cutoff_label = xstrdup(label);
+	qf->qf_cutoff = n;
+	return 0;
 }
 
 /* Parse the "-- key: value" lines at the top of a file. */
@@ -89,9 +110,11 @@ parse_header(struct query_file *qf, FILE *err)
 			slot = &qf->qf_type;
 		else if (klen == 4 && strncmp(k, "help", 4) == 0)
 			slot = &qf->qf_help;
+		else if (klen == 6 && strncmp(k, "cutoff", 6) == 0)
+			slot = &qf->qf_cutoff_text;
 		else {
 			fprintf(err, "%s:%zu: unknown header key '%.*s' (metric, "
-			    "type, help)\n", qf->qf_path, line, (int)klen, k);
+			    "type, help, cutoff)\n", qf->qf_path, line, (int)klen, k);
 			errors++;
 			p = *eol ? eol + 1 : eol;
 			continue;
@@ -105,9 +128,10 @@ parse_header(struct query_file *qf, FILE *err)
 		p = *eol ? eol + 1 : eol;
 	}
 	if (qf->qf_metric == NULL) {
-		if (qf->qf_type != NULL || qf->qf_help != NULL) {
-			fprintf(err, "%s: type and help need a metric: header\n",
-			    qf->qf_path);
+		if (qf->qf_type != NULL || qf->qf_help != NULL ||
+		    qf->qf_cutoff_text != NULL) {
+			fprintf(err, "%s: type, help and cutoff need a metric: "
+			    "header\n", qf->qf_path);
 			errors++;
 		}
 		return errors ? -1 : 0;
@@ -131,6 +155,15 @@ parse_header(struct query_file *qf, FILE *err)
 		    qf->qf_path, qf->qf_type);
 		errors++;
 	}
+	if (strcmp(qf->qf_type, "counter") == 0 &&
+	    (strlen(qf->qf_metric) < 7 || strcmp(qf->qf_metric +
+	    strlen(qf->qf_metric) - 6, "_total") != 0)) {
+		fprintf(err, "%s: counter %s must be named *_total\n",
+		    qf->qf_path, qf->qf_metric);
+		errors++;
+	}
+	if (qf->qf_cutoff_text != NULL && parse_cutoff(qf, err) == -1)
+		errors++;
 	if (qf->qf_help == NULL || qf->qf_help[0] == '\0') {
 		fprintf(err, "%s: metric %s needs a help: header\n", qf->qf_path,
 		    qf->qf_metric);
@@ -346,7 +379,19 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 			    qf->qf_path, qf->qf_metric, rows[i].r_expo);
 			goto fail;
 		}
-	if (store_metric(st, qf->qf_metric, qf->qf_type, qf->qf_help) == -1)
+	if (qf->qf_cutoff_label != NULL) {
+		for (c = 0; c < ncols; c++)
+			if (strcmp(sqlite3_column_name(stmt, c),
+			    qf->qf_cutoff_label) == 0)
+				break;
+		if (c == ncols) {
+			log_warnx("query: %s: the cutoff label %s is not a "
+			    "column", qf->qf_path, qf->qf_cutoff_label);
+			goto fail;
+		}
+	}
+	if (store_metric(st, qf->qf_metric, qf->qf_type, qf->qf_help,
+	    qf->qf_cutoff_label, qf->qf_cutoff) == -1)
 		goto fail;
 	for (i = 0; i < nrows; i++)
 		if (store_sample(st, run_id, qf->qf_metric, rows[i].r_json,

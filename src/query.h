@@ -20,6 +20,9 @@ struct query_file {
 	char	*qf_metric;	/* NULL: a maintenance file */
 	char	*qf_type;	/* gauge, counter, untyped */
 	char	*qf_help;
+	char	*qf_cutoff_text;	/* "-- cutoff: LABEL N" as written */
+	char	*qf_cutoff_label;	/* NULL: no cutoff */
+	int64_t	 qf_cutoff;
 };
 
 struct queryset {

@@ -89,14 +89,16 @@ record_self(struct runner *ru, int64_t run_id, const struct nodeset *ns,
 	int		 o, rc = 0;
 
 	rc |= store_metric(st, "vantage_run_phase_seconds", "gauge",
-	    "Seconds the latest complete run spent in each phase.");
+	    "Seconds the latest complete run spent in each phase.", NULL, 0);
 	rc |= store_metric(st, "vantage_run_requests", "gauge",
-	    "HTTP requests of the latest complete run by probe and outcome.");
+	    "HTTP requests of the latest complete run by probe and outcome.",
+	    NULL, 0);
 	rc |= store_metric(st, "vantage_run_items", "gauge",
-	    "Items asked for in the latest complete run, answered or not.");
+	    "Items asked for in the latest complete run, answered or not.",
+	    NULL, 0);
 	rc |= store_metric(st, "vantage_run_nodes", "gauge",
 	    "Nodes of the latest complete run by state (up: every request "
-	    "got a valid answer).");
+	    "got a valid answer).", NULL, 0);
 	for (i = 0; i < nitems(phases); i++) {
 		rc |= self_sample(st, run_id, "vantage_run_phase_seconds",
 		    "phase", phases[i], NULL, NULL, phase[i]);
@@ -267,16 +269,26 @@ out:
 int
 runner_publish(struct runner *ru)
 {
+	char	*text[EXPO_NFORMATS];
+	size_t	 len[EXPO_NFORMATS];
 	int64_t	 run_id;
-	char	*text;
-	size_t	 len;
+	double	 t0 = now_mono();
+	int	 f;
 
 	if (ru->ru_http == NULL)
 		return 0;
 	run_id = store_latest_complete(ru->ru_st);
-	if ((text = expo_render(ru->ru_st, run_id, &len)) == NULL)
-		return -1;
+	for (f = 0; f < EXPO_NFORMATS; f++)
+		if ((text[f] = expo_render(ru->ru_st, run_id, f,
+		    ru->ru_cf->cf_others, &len[f])) == NULL) {
+			while (f-- > 0)
+				free(text[f]);
+			return -1;
+		}
 	http_publish(ru->ru_http, text, len, run_id > 0);
+	/* How long the exposition took, recorded with the run it shows. */
+	if (run_id > 0)
+		store_run_phase(ru->ru_st, run_id, "render", now_mono() - t0);
 	return 0;
 }
 
@@ -306,7 +318,7 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 		return;
 	}
 	if (strcmp(ncf->cf_listen, ru->ru_cf->cf_listen) != 0)
-		log_warnx("reload: http.listen changes only on restart");
+		log_warnx("reload: http settings change only on restart");
 	if (runner_init(&nru, ncf, ru->ru_stop, stderr) == -1) {
 		runner_release(&nru);
 		log_warnx("reload: cannot use the new configuration; keeping "
@@ -326,7 +338,7 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 {
 	double	next, now;
 
-	if ((ru->ru_http = http_start(ru->ru_cf->cf_listen)) == NULL)
+	if ((ru->ru_http = http_start(ru->ru_cf)) == NULL)
 		return -1;
 	runner_publish(ru);
 	next = now_mono();

@@ -411,19 +411,25 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 
 int
 store_metric(struct store *st, const char *name, const char *type,
-    const char *help)
+    const char *help, const char *cutoff_label, int64_t cutoff)
 {
 	sqlite3_stmt	*stmt;
 	int		 rc;
 
-	stmt = store_prepare(st, "INSERT INTO metrics (name, type, help) "
-	    "VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET "
-	    "type = excluded.type, help = excluded.help");
+	stmt = store_prepare(st, "INSERT INTO metrics (name, type, help, "
+	    "cutoff_label, cutoff) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (name) DO UPDATE SET type = excluded.type, "
+	    "help = excluded.help, cutoff_label = excluded.cutoff_label, "
+	    "cutoff = excluded.cutoff");
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, help, -1, SQLITE_STATIC);
+	if (cutoff_label != NULL) {
+		sqlite3_bind_text(stmt, 4, cutoff_label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 5, cutoff);
+	}
 	rc = store_step_done(st, stmt, "metric");
 	sqlite3_finalize(stmt);
 	return rc;

@@ -67,9 +67,9 @@ int	store_end_run(struct store *, int64_t run_id, const char *status,
 int	store_prune(struct store *, int64_t run_id, int64_t keep,
 	    int64_t retention_ms, char *const *tables, size_t ntables);
 
-/* Upsert a metric family. */
+/* Upsert a metric family; cutoff_label NULL: no cardinality cutoff. */
 int	store_metric(struct store *, const char *name, const char *type,
-	    const char *help);
+	    const char *help, const char *cutoff_label, int64_t cutoff);
 /* Record one sample; labels_json and expo describe the series. */
 int	store_sample(struct store *, int64_t run_id, const char *metric,
 	    const char *labels_json, const char *expo, double value);

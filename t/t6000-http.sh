@@ -5,9 +5,8 @@ test_description='serve: /metrics, health and readiness, methods, signals'
 HTTP="http://127.0.0.1:$((VT_PORT + 1))"
 
 start_serve() {
-	vantage -c v.yaml -D schedule.interval=1s "$@" serve >serve.out 2>&1 &
-	serve_pid=$!
-	test_bg_pids="$test_bg_pids $serve_pid"
+	bg_start vantage -c v.yaml -D schedule.interval=1s "$@" serve >serve.out 2>&1 &&
+	serve_pid=$bg_pid &&
 	wait_for_http "$HTTP/-/healthy"
 }
 
@@ -18,7 +17,8 @@ stop_serve() {
 		i=$((i + 1)); [ $i -gt 100 ] && return 1
 		sleep 0.1
 	done
-	wait "$serve_pid"
+	wait "$serve_pid" 2>/dev/null
+	return 0
 }
 
 test_expect_success 'not ready while no run has completed' '

@@ -3,7 +3,7 @@
 # A test script sets test_description, sources this file, calls
 # test_expect_success "what" 'commands' for each test, and ends with
 # test_done.  Each script runs in its own trash directory; servers it starts
-# bind 127.0.0.1 on ports derived from the script's number (VT_PORT..+9),
+# bind 127.0.0.1 on ports derived from the script's number (VT_PORT..+2),
 # so `prove -j` and `make -j check` are safe.
 
 set -u
@@ -17,7 +17,9 @@ export LC_ALL
 
 test_name=$(basename "$0" .sh)
 test_number=$(echo "$test_name" | sed -n 's/^t\([0-9][0-9][0-9][0-9]\).*/\1/p' | sed 's/^0*//')
-VT_PORT=$((20000 + ${test_number:-0} * 10 % 40000))
+# Three ports per test (VT_PORT..VT_PORT+2), distinct for distinct numbers
+# and below Linux's ephemeral range (32768 up).
+VT_PORT=$((2000 + ${test_number:-0} * 3))
 TRASH="$VT_BUILD_DIR/t/trash.$test_name"
 rm -rf "$TRASH"
 mkdir -p "$TRASH"
@@ -107,14 +109,25 @@ wait_for_http() {
 	done
 }
 
+# Run a server in the background; bg_pid is its own pid (recorded by the
+# process itself, since dash may put a subshell between $! and the
+# server), and test_done stops it.  Redirect the call to capture output.
+bg_start() {
+	_pidf="$TRASH/.pid.$$.$test_count.${1##*/}"
+	rm -f "$_pidf"
+	sh -c 'echo $$ >"$0"; exec "$@"' "$_pidf" "$@" &
+	wait_for_file "$_pidf" || return 1
+	read bg_pid <"$_pidf"
+	test_bg_pids="$test_bg_pids $bg_pid"
+}
+
 # Start vantage-simnet in the background writing dn.db and truth.json;
 # arguments are passed on.  It stops by itself after --duration.
 start_simnet() {
 	rm -f truth.json
-	vantage-simnet -d dn.db -t truth.json -l "127.0.0.1:$VT_PORT" \
-	    --duration 300s "$@" >simnet.out 2>&1 &
-	simnet_pid=$!
-	test_bg_pids="$test_bg_pids $simnet_pid"
+	bg_start vantage-simnet -d dn.db -t truth.json -l "127.0.0.1:$VT_PORT" \
+	    --duration 300s "$@" >simnet.out 2>&1 || return 1
+	simnet_pid=$bg_pid
 	wait_for_file truth.json
 }
 

@@ -668,7 +668,7 @@ test_print_keys(void)
 	    != NULL, "config_print_keys lists discovery.tables[].indexes");
 	ok(strncmp(text, "store\tmapping\t-\t", 16) == 0,
 	    "config_print_keys starts with the store section");
-	is_int(41, count_lines(text), "config_print_keys has one line per key");
+	is_int(53, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 

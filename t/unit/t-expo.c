@@ -103,10 +103,10 @@ test_value(void)
 static void
 fill(struct store *st, int64_t *r1, int64_t *r2)
 {
-	store_metric(st, "app_requests_total", "counter", "Requests answered.");
+	store_metric(st, "app_requests_total", "counter", "Requests answered.", NULL, 0);
 	store_metric(st, "app_ratio", "gauge",
-	    "Share of C:\\data synced\nper node.");
-	store_metric(st, "app_unused", "gauge", "Never sampled in run 2.");
+	    "Share of C:\\data synced\nper node.", NULL, 0);
+	store_metric(st, "app_unused", "gauge", "Never sampled in run 2.", NULL, 0);
 	*r1 = store_begin_run(st, now_real() - 60);
 	store_sample(st, *r1, "app_requests_total", "{\"n\":\"a\"}",
 	    "{node=\"a\"}", 1);
@@ -189,7 +189,7 @@ test_render(void)
 		exit(1);
 	}
 
-	text = expo_render(st, 0, &len);
+	text = expo_render(st, 0, EXPO_TEXT, "others", &len);
 	ok(text != NULL && strncmp(text, "# HELP vantage_build_info ", 26) == 0,
 	    "before any run only the live metrics are rendered");
 	ok(text != NULL && strstr(text,
@@ -199,7 +199,7 @@ test_render(void)
 	free(text);
 
 	fill(st, &r1, &r2);
-	text = expo_render(st, r2, &len);
+	text = expo_render(st, r2, EXPO_TEXT, "others", &len);
 	ok(text != NULL, "expo_render of a complete run");
 	if (text == NULL)
 		text = strdup("");
@@ -232,7 +232,7 @@ test_render(void)
 	promtool_check(text, len);
 	free(text);
 
-	text = expo_render(st, r1, &len);
+	text = expo_render(st, r1, EXPO_TEXT, "others", &len);
 	ok(text != NULL && strstr(text, "app_requests_total{node=\"a\"} 1\n") &&
 	    strstr(text, "app_unused 3\n") != NULL &&
 	    strstr(text, "app_ratio") == NULL,
@@ -241,7 +241,7 @@ test_render(void)
 
 	r3 = store_begin_run(st, now_real());
 	store_end_run(st, r3, "failed", "crawl: boom", 0, 0);
-	text = expo_render(st, r2, &len);
+	text = expo_render(st, r2, EXPO_TEXT, "others", &len);
 	ok(text != NULL && strstr(text, "\nvantage_last_run_success 0\n") != NULL,
 	    "vantage_last_run_success 0 after a failed run");
 	ok(text != NULL &&

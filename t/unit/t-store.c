@@ -195,8 +195,8 @@ test_samples(struct store *st)
 
 	r1 = store_begin_run(st, now_real());
 	r2 = store_begin_run(st, now_real());
-	ok(store_metric(st, "m_up", "gauge", "Up.") == 0, "store_metric");
-	ok(store_metric(st, "m_up", "counter", "Up again.") == 0,
+	ok(store_metric(st, "m_up", "gauge", "Up.", NULL, 0) == 0, "store_metric");
+	ok(store_metric(st, "m_up", "counter", "Up again.", NULL, 0) == 0,
 	    "store_metric again updates");
 	is_int(1, q_int(st, "SELECT count(*) FROM metrics WHERE name = 'm_up' "
 	    "AND type = 'counter' AND help = 'Up again.'"),
@@ -258,7 +258,7 @@ test_prune(void)
 	}
 	ok(store_ensure_table(st, "probe_x", cols, types, 2) == 0,
 	    "store_ensure_table creates a run-scoped table");
-	store_metric(st, "m", "gauge", "M.");
+	store_metric(st, "m", "gauge", "M.", NULL, 0);
 	for (i = 0; i < 5; i++) {
 		/* Runs 0-2 are ten days old, 3-4 fresh. */
 		run[i] = store_begin_run(st, i < 3 ? now - 10 * 86400 : now);
