@@ -106,6 +106,16 @@ test_expect_success 'the targets API shows a healthy scrape with no error' '
 	{ jq . targets.json; return 1; }
 '
 
+test_expect_success 'what Prometheus scraped was OpenMetrics (its own Accept header)' '
+	curl -fsS -D h -H "Accept: application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1" \
+	    "http://127.0.0.1:$((VT_PORT + 1))/metrics" >om &&
+	grep -i "^content-type: application/openmetrics-text; version=1.0.0" h &&
+	test "$(tail -n 1 om)" = "# EOF" &&
+	q=$(curl -fsS -G --data-urlencode "query=vantage_runs_total{status=\"complete\"}" \
+	    "http://$PROM_ADDR/api/v1/query" | jq -r ".data.result[0].value[1]") &&
+	test "$q" -ge 1
+'
+
 test_expect_success 'Prometheus stops cleanly and kept its files in the trash' '
 	kill -TERM "$prom_pid" &&
 	i=0

@@ -77,6 +77,25 @@ test_expect_success 'the cutoff keeps the top values and folds the rest into oth
 	test "$(tail -n 1 all)" = "$shown,6"
 '
 
+test_expect_success 'the JSON API: runs, nodes, series, history, errors' '
+	curl -fsS "$HTTP/api/v1/runs" >runs.json &&
+	jq -e ".status == \"success\" and .error == null and (.result | length) == 1 and .result[0].status == \"complete\" and (.result[0].durations.crawl > 0)" runs.json &&
+	curl -fsS "$HTTP/api/v1/nodes" >nodes.json &&
+	jq -e "(.result.nodes | length) == 6 and all(.result.nodes[]; .up == true)" nodes.json &&
+	curl -fsS "$HTTP/api/v1/series?metric=audius_users" >series.json &&
+	jq -e "(.result | length) == 7" series.json &&
+	curl -fsS -G --data-urlencode "metric=audius_users" \
+	    --data-urlencode "labels={\"status\":\"fully_synced\"}" \
+	    "$HTTP/api/v1/history" >hist.json &&
+	want=$(jq ".samples[] | select(.metric == \"audius_users\" and .labels.status == \"fully_synced\") | .value" truth.json) &&
+	jq -e ".result.points | length == 1 and .[0][1] == $want" hist.json &&
+	code=$(curl -s -o err.json -w "%{http_code}" "$HTTP/api/v1/history?metric=bad%20name") &&
+	test "$code" = 400 &&
+	jq -e ".status == \"error\" and .result == null and (.error | length) > 0" err.json &&
+	code=$(curl -s -o /dev/null -w "%{http_code}" "$HTTP/api/v1/nope") &&
+	test "$code" = 404
+'
+
 test_expect_success 'series that vanish from a run vanish from /metrics' '
 	grep -c "^audius_content_node_up{" m >before &&
 	test "$(cat before)" = 6 &&
