@@ -77,37 +77,6 @@ jappend(json_t *arr, json_t *v)
 		fatalx("api: out of memory");
 }
 
-/*
- * Copy s to b as valid UTF-8: an invalid sequence becomes one U+FFFD, the
- * way expo_label_value repairs label values for the exposition.
- */
-static void
-utf8_repair(struct buf *b, const char *s, size_t len)
-{
-	size_t		 i, n, k;
-	unsigned char	 c;
-
-	buf_puts(b, "");
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c < 0x80) {
-			buf_putc(b, (char)c);
-			continue;
-		}
-		n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-		    (c & 0xf8) == 0xf0 ? 4 : 0;
-		if (n > 0 && i + n <= len && utf8_valid(s + i, n)) {
-			buf_add(b, s + i, n);
-			i += n - 1;
-			continue;
-		}
-		buf_add(b, "\xef\xbf\xbd", 3);
-		for (k = 1; k < n && i + 1 < len &&
-		    ((unsigned char)s[i + 1] & 0xc0) == 0x80; k++)
-			i++;
-	}
-}
-
 /* A JSON string of len bytes of s (repaired if not UTF-8); NULL: null. */
 static json_t *
 jstr(const char *s, size_t len)
@@ -120,7 +89,7 @@ jstr(const char *s, size_t len)
 	if (utf8_valid(s, len))
 		return jcheck(json_stringn(s, len));
 	buf_init(&b, 0);
-	utf8_repair(&b, s, len);
+	buf_add_utf8(&b, s, len);
 	j = jcheck(json_stringn(b.b_data, b.b_len));
 	buf_release(&b);
 	return j;
@@ -171,7 +140,7 @@ labels_load(const char *s, size_t len)
 		j = json_loadb(s, len, 0, NULL);
 	else {
 		buf_init(&b, 0);
-		utf8_repair(&b, s, len);
+		buf_add_utf8(&b, s, len);
 		j = json_loadb(b.b_data, b.b_len, 0, NULL);
 		buf_release(&b);
 	}
@@ -387,7 +356,7 @@ api_runs(struct api_req *r, const char *store_path)
 			/* A key must be UTF-8 without NUL, whatever is stored. */
 			buf_reset(&key);
 			s = (const char *)sqlite3_column_text(phases, 0);
-			utf8_repair(&key, s != NULL ? s : "",
+			buf_add_utf8(&key, s != NULL ? s : "",
 			    s != NULL ? strlen(s) : 0);
 			jset(durations, key.b_data,
 			    jnum(sqlite3_column_double(phases, 1)));

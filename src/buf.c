@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "util.h"
 #include "xmalloc.h"
 
 void
@@ -139,4 +140,32 @@ buf_json_string(struct buf *b, const char *s, size_t len)
 			return -1;
 	}
 	return buf_putc(b, '"');
+}
+
+int
+buf_add_utf8(struct buf *b, const char *s, size_t len)
+{
+	size_t		i, n, k;
+	unsigned char	c;
+	int		rc = 0;
+
+	for (i = 0; i < len && rc == 0; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x80) {
+			rc = buf_putc(b, (char)c);
+			continue;
+		}
+		n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+		    (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (n > 0 && i + n <= len && utf8_valid(s + i, n)) {
+			rc = buf_add(b, s + i, n);
+			i += n - 1;
+			continue;
+		}
+		rc = buf_add(b, "\xef\xbf\xbd", 3);
+		for (k = 1; k < n && i + 1 < len &&
+		    ((unsigned char)s[i + 1] & 0xc0) == 0x80; k++)
+			i++;
+	}
+	return rc;
 }

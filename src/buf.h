@@ -28,6 +28,11 @@ int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Hand the bytes to the caller (who frees them); the buf is left empty. */
 char	*buf_take(struct buf *, size_t *lenp);
+/*
+ * Append len bytes of s as valid UTF-8: each invalid sequence (a stray
+ * byte, or a lead byte with its continuation bytes) becomes one U+FFFD.
+ */
+int	 buf_add_utf8(struct buf *, const char *s, size_t len);
 /* Append s as a JSON string literal, quotes included. */
 int	 buf_json_string(struct buf *, const char *s, size_t len);
 

@@ -39,42 +39,27 @@ struct famlist {
 void
 expo_label_value(struct buf *b, const char *s, size_t len)
 {
-	size_t		i, n, k;
-	unsigned char	lead;
+	struct buf	u;
+	size_t		i;
 
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
+	buf_init(&u, 0);
+	buf_add_utf8(&u, s, len);
+	for (i = 0; i < u.b_len; i++) {
+		switch (u.b_data[i]) {
 		case '\\':
 			buf_add(b, "\\\\", 2);
-			continue;
+			break;
 		case '"':
 			buf_add(b, "\\\"", 2);
-			continue;
+			break;
 		case '\n':
 			buf_add(b, "\\n", 2);
-			continue;
+			break;
+		default:
+			buf_putc(b, u.b_data[i]);
 		}
-		if ((unsigned char)s[i] < 0x80) {
-			buf_putc(b, s[i]);
-			continue;
-		}
-		/*
-		 * One multi-byte character, its length from the lead byte;
-		 * an invalid one becomes a single U+FFFD.
-		 */
-		lead = (unsigned char)s[i];
-		n = (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3 :
-		    (lead & 0xf8) == 0xf0 ? 4 : 0;
-		if (n > 0 && i + n <= len && utf8_valid(s + i, n)) {
-			buf_add(b, s + i, n);
-			i += n - 1;
-			continue;
-		}
-		buf_add(b, "\xef\xbf\xbd", 3);
-		for (k = 1; k < n && i + 1 < len &&
-		    ((unsigned char)s[i + 1] & 0xc0) == 0x80; k++)
-			i++;
 	}
+	buf_release(&u);
 }
 
 static void
