@@ -208,4 +208,16 @@ test_expect_success 'the table panels: instant queries merged by endpoint' '
 	! grep -v "^\(sum\|max\) by (endpoint) (" texprs
 '
 
+test_expect_success 'the image builds with every package configure requires' '
+	sed -n "s/^VT_DEP(\[[A-Z0-9]*\], \[[^]]*\], \[\([a-z0-9.+-]*\)\]).*/\1/p" \
+	    "$VT_SRC_DIR/configure.ac" >deps &&
+	grep -o "install the Debian package [a-z0-9.+-]*" "$VT_SRC_DIR/configure.ac" |
+	    sed "s/.* //" >>deps &&
+	test $(wc -l <deps) -ge 7 &&
+	while read -r pkg; do
+		grep -q -- "$pkg" "$d/Dockerfile" || { echo "Dockerfile lacks $pkg"; return 1; }
+		grep -q -- "$pkg" "$VT_SRC_DIR/.ci/deps" || { echo ".ci/deps lacks $pkg"; return 1; }
+	done <deps
+'
+
 test_done
