@@ -86,11 +86,11 @@ param_q(const char *p, const char *end)
 		if (*q != ';')
 			continue;
 		q++;
-		while (q < end && *q == ' ')
+		while (q < end && (*q == ' ' || *q == '\t'))
 			q++;
 		if (end - q >= 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
 			v = strtod(q + 2, NULL);
-			return v < 0 ? 0 : v > 1 ? 1 : v;
+			return !(v > 0) ? 0 : v > 1 ? 1 : v;	/* NaN: 0 */
 		}
 	}
 	return 1;
@@ -104,7 +104,7 @@ each_element(const char *h, void (*fn)(void *, const char *, size_t, double),
 	const char	*p = h, *end, *tok_end;
 
 	while (p != NULL && *p != '\0') {
-		while (*p == ' ' || *p == ',')
+		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
 		if (*p == '\0')
 			break;
@@ -112,7 +112,8 @@ each_element(const char *h, void (*fn)(void *, const char *, size_t, double),
 		if (end == NULL)
 			end = p + strlen(p);
 		tok_end = p;
-		while (tok_end < end && *tok_end != ';' && *tok_end != ' ')
+		while (tok_end < end && *tok_end != ';' && *tok_end != ' ' &&
+		    *tok_end != '\t')
 			tok_end++;
 		fn(arg, p, tok_end - p, param_q(tok_end, end));
 		p = end;
@@ -163,8 +164,11 @@ encoding_elem(void *arg, const char *tok, size_t len, double q)
 	struct gzip_q	*gq = arg;
 
 	if ((len == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
-	    (len == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
-		gq->gq_gzip = q;
+	    (len == 6 && strncasecmp(tok, "x-gzip", 6) == 0)) {
+		/* Named twice: a refusal wins. */
+		if (gq->gq_gzip < 0 || q < gq->gq_gzip)
+			gq->gq_gzip = q;
+	}
 	else if (len == 1 && tok[0] == '*')
 		gq->gq_any = q;
 }
@@ -653,8 +657,8 @@ http_start(const struct config *cf)
 	}
 	info = MHD_get_daemon_info(ht->ht_daemon, MHD_DAEMON_INFO_BIND_PORT);
 	ht->ht_port = info != NULL ? info->port : 0;
-	log_info("http: listening on %s%s", cf->cf_listen,
-	    ht->ht_cert != NULL ? " (TLS)" : "");
+	log_info("http: listening on %s (port %u)%s", cf->cf_listen,
+	    ht->ht_port, ht->ht_cert != NULL ? ", TLS" : "");
 	return ht;
 fail:
 	http_free(ht);

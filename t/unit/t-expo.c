@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "expo.h"
@@ -265,10 +266,309 @@ test_render(void)
 	free(path);
 }
 
+/* A fresh store at tmpdir/name; the caller closes it and calls unstore. */
+static struct store *
+new_store(const char *name, char **pathp)
+{
+	struct store	*st;
+
+	if (asprintf(pathp, "%s/%s", tmpdir, name) == -1)
+		abort();
+	if ((st = store_open(*pathp, 0)) == NULL) {
+		printf("Bail out! cannot open %s\n", *pathp);
+		exit(1);
+	}
+	return st;
+}
+
+static void
+unstore(struct store *st, char *path)
+{
+	char	p[256];
+
+	store_close(st);
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	free(path);
+}
+
+/* The lines of text starting with prefix, joined (a static string). */
+static const char *
+lines_of(const char *text, const char *prefix)
+{
+	static char	 out[4096];
+	const char	*p = text, *eol;
+	size_t		 n = strlen(prefix), len = 0;
+	int		 lines = 0;
+
+	out[0] = '\0';
+	while (p != NULL && *p != '\0' && lines++ < 10000) {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if (strncmp(p, prefix, n) == 0 &&
+		    len + (size_t)(eol - p) + 2 < sizeof(out)) {
+			memcpy(out + len, p, eol - p);
+			len += eol - p;
+			out[len++] = '\n';
+			out[len] = '\0';
+		}
+		p = *eol != '\0' ? eol + 1 : eol;
+	}
+	return out;
+}
+
+static void
+test_openmetrics(void)
+{
+	struct store	*st;
+	char		*path, *text, *om;
+	size_t		 len = 0, omlen = 0;
+	int64_t		 r;
+	const char	*want =
+	    "# TYPE app_latency_seconds gauge\n"
+	    "# UNIT app_latency_seconds seconds\n"
+	    "# HELP app_latency_seconds Time to answer.\n"
+	    "app_latency_seconds{node=\"a\"} 0.25\n"
+	    "# TYPE app_note gauge\n"
+	    "# HELP app_note Say \\\"hi\\\" to C:\\\\data\\nnow.\n"
+	    "app_note 1\n"
+	    "# TYPE app_requests counter\n"
+	    "# HELP app_requests Requests answered.\n"
+	    "app_requests_total{node=\"a\"} 5\n"
+	    "app_requests_total{node=\"b\"} 7\n"
+	    "# TYPE vantage_build_info gauge\n";
+
+	st = new_store("om.db", &path);
+	store_metric(st, "app_requests_total", "counter", "Requests answered.",
+	    NULL, 0);
+	store_metric(st, "app_note", "gauge", "Say \"hi\" to C:\\data\nnow.",
+	    NULL, 0);
+	store_metric(st, "app_latency_seconds", "gauge", "Time to answer.",
+	    NULL, 0);
+	r = store_begin_run(st, now_real());
+	store_sample(st, r, "app_requests_total", "{\"n\":\"b\"}",
+	    "{node=\"b\"}", 7);
+	store_sample(st, r, "app_requests_total", "{\"n\":\"a\"}",
+	    "{node=\"a\"}", 5);
+	store_sample(st, r, "app_note", "{}", "", 1);
+	store_sample(st, r, "app_latency_seconds", "{\"n\":\"a\"}",
+	    "{node=\"a\"}", 0.25);
+	store_end_run(st, r, "complete", NULL, 2, 2);
+
+	om = expo_render(st, r, EXPO_OPENMETRICS, "others", &omlen);
+	ok(om != NULL, "expo_render in OpenMetrics");
+	if (om == NULL)
+		om = strdup("");
+	is_int(strlen(om), omlen, "  length returned");
+	ok(strncmp(om, want, strlen(want)) == 0,
+	    "  TYPE, UNIT, HELP in that order; counter family without _total, "
+	    "its samples with it; HELP escapes \\, newline and \"");
+	if (strncmp(om, want, strlen(want)) != 0)
+		printf("# got:\n%.*s\n", (int)strlen(want), om);
+	is_int(1, count(om, "# TYPE app_requests counter\n"),
+	    "  # TYPE app_requests counter, once");
+	is_int(0, count(om, "# TYPE app_requests_total"),
+	    "  no TYPE line names the family with _total");
+	is_int(0, count(om, "# HELP app_requests_total"),
+	    "  no HELP line names the family with _total");
+	ok(strstr(om, "\napp_requests_total{node=\"a\"} 5\n") != NULL,
+	    "  the counter sample is app_requests_total{...}");
+	ok(strstr(om, "\n# UNIT app_latency_seconds seconds\n") != NULL,
+	    "  # UNIT x_seconds seconds");
+	is_int(0, count(om, "# UNIT app_requests"),
+	    "  no UNIT for a family without a unit suffix");
+	ok(strstr(om, "\n# TYPE vantage_runs counter\n") != NULL &&
+	    strstr(om, "\nvantage_runs_total{status=\"complete\"} 1\n") != NULL,
+	    "  the live counter vantage_runs_total too");
+	ok(strstr(om, "\n# UNIT vantage_last_run_timestamp_seconds seconds\n")
+	    != NULL, "  and the live _seconds gauges carry a UNIT");
+	ok(omlen >= 6 && strcmp(om + omlen - 6, "# EOF\n") == 0 &&
+	    (omlen == 6 || om[omlen - 7] == '\n'),
+	    "  the last line is # EOF");
+	is_int(1, count(om, "# EOF"), "  # EOF once");
+	ok(strstr(om, "\n\n") == NULL && om[0] != '\n', "  no blank lines");
+
+	text = expo_render(st, r, EXPO_TEXT, "others", &len);
+	ok(text != NULL && strstr(text,
+	    "\n# HELP app_note Say \"hi\" to C:\\\\data\\nnow.\n") != NULL,
+	    "text 0.0.4: HELP leaves a double quote unescaped");
+	ok(text != NULL && strstr(text, "# TYPE app_requests_total counter\n")
+	    != NULL && strstr(text, "# UNIT") == NULL &&
+	    strstr(text, "# EOF") == NULL,
+	    "  keeps _total in TYPE, has no UNIT and no # EOF");
+	free(text);
+	free(om);
+	unstore(st, path);
+}
+
+/* endpoint x role samples of app_users, with the values of vals[]. */
+static void
+cutoff_fill(struct store *st, int64_t run)
+{
+	static const struct {
+		const char	*ep;
+		const char	*role;
+		double		 v;
+	} vals[] = {
+		{ "e1", "primary", 10 }, { "e1", "secondary", 1 },	/* 11 */
+		{ "e2", "primary", 2 }, { "e2", "secondary", 3 },	/* 5 */
+		{ "e3", "primary", 20 }, { "e3", "secondary", 30 },	/* 50 */
+		{ "e4", "primary", 4 }, { "e4", "secondary", 0.5 },	/* 4.5 */
+	};
+	char	labels[128], expo[128];
+	size_t	i;
+
+	for (i = 0; i < nitems(vals); i++) {
+		snprintf(labels, sizeof(labels),
+		    "{\"endpoint\":\"%s\",\"role\":\"%s\"}", vals[i].ep,
+		    vals[i].role);
+		snprintf(expo, sizeof(expo), "{endpoint=\"%s\",role=\"%s\"}",
+		    vals[i].ep, vals[i].role);
+		store_sample(st, run, "app_users", labels, expo, vals[i].v);
+	}
+	/* Without the cutoff label: always kept. */
+	store_sample(st, run, "app_users", "{\"role\":\"all\"}", "{role=\"all\"}",
+	    100);
+}
+
+static void
+test_cutoff(void)
+{
+	struct store	*st;
+	char		*path, *text;
+	size_t		 len = 0;
+	int64_t		 r;
+
+	st = new_store("cutoff.db", &path);
+	store_metric(st, "app_users", "gauge", "Users by endpoint and role.",
+	    "endpoint", 2);
+	store_metric(st, "app_tie", "gauge", "Equal totals.", "endpoint", 1);
+	store_metric(st, "app_few", "gauge", "Under the cutoff.", "endpoint", 5);
+	r = store_begin_run(st, now_real());
+	cutoff_fill(st, r);
+	store_sample(st, r, "app_tie", "{\"endpoint\":\"b\"}", "{endpoint=\"b\"}",
+	    5);
+	store_sample(st, r, "app_tie", "{\"endpoint\":\"c\"}", "{endpoint=\"c\"}",
+	    1);
+	store_sample(st, r, "app_tie", "{\"endpoint\":\"a\"}", "{endpoint=\"a\"}",
+	    5);
+	store_sample(st, r, "app_few", "{\"endpoint\":\"y\"}", "{endpoint=\"y\"}",
+	    1);
+	store_sample(st, r, "app_few", "{\"endpoint\":\"x\"}", "{endpoint=\"x\"}",
+	    2);
+	store_end_run(st, r, "complete", NULL, 4, 4);
+
+	text = expo_render(st, r, EXPO_TEXT, "others", &len);
+	ok(text != NULL, "expo_render with cardinality cutoffs");
+	if (text == NULL)
+		text = strdup("");
+	is_str("app_users{endpoint=\"e1\",role=\"primary\"} 10\n"
+	    "app_users{endpoint=\"e1\",role=\"secondary\"} 1\n"
+	    "app_users{endpoint=\"e3\",role=\"primary\"} 20\n"
+	    "app_users{endpoint=\"e3\",role=\"secondary\"} 30\n"
+	    "app_users{endpoint=\"others\",role=\"primary\"} 6\n"
+	    "app_users{endpoint=\"others\",role=\"secondary\"} 3.5\n"
+	    "app_users{role=\"all\"} 100\n",
+	    lines_of(text, "app_users"),
+	    "cutoff 2 of 4 endpoints: the 2 largest by summed value kept with "
+	    "every role, the rest summed per role into others, sorted, and the "
+	    "series without the label kept");
+	ok(strstr(text, "# HELP app_users Users by endpoint and role.\n"
+	    "# TYPE app_users gauge\napp_users{") != NULL,
+	    "  HELP and TYPE once before the samples");
+	is_str("app_tie{endpoint=\"a\"} 5\napp_tie{endpoint=\"others\"} 6\n",
+	    lines_of(text, "app_tie"),
+	    "equal totals: the smaller label value is kept");
+	is_str("app_few{endpoint=\"x\"} 2\napp_few{endpoint=\"y\"} 1\n",
+	    lines_of(text, "app_few"),
+	    "a family under its cutoff is left alone");
+	free(text);
+
+	text = expo_render(st, r, EXPO_TEXT, "rest", &len);
+	is_str("app_users{endpoint=\"e1\",role=\"primary\"} 10\n"
+	    "app_users{endpoint=\"e1\",role=\"secondary\"} 1\n"
+	    "app_users{endpoint=\"e3\",role=\"primary\"} 20\n"
+	    "app_users{endpoint=\"e3\",role=\"secondary\"} 30\n"
+	    "app_users{endpoint=\"rest\",role=\"primary\"} 6\n"
+	    "app_users{endpoint=\"rest\",role=\"secondary\"} 3.5\n"
+	    "app_users{role=\"all\"} 100\n",
+	    text != NULL ? lines_of(text, "app_users") : "",
+	    "a custom others name: rest");
+	ok(text != NULL && strstr(text, "others") == NULL,
+	    "  and no series is named others");
+	promtool_check(text != NULL ? text : "", text != NULL ? len : 0);
+	free(text);
+
+	text = expo_render(st, r, EXPO_OPENMETRICS, "others", &len);
+	ok(text != NULL && strstr(text,
+	    "\napp_users{endpoint=\"others\",role=\"secondary\"} 3.5\n") != NULL &&
+	    strstr(text, "endpoint=\"e2\"") == NULL,
+	    "OpenMetrics applies the cutoff too");
+	free(text);
+	unstore(st, path);
+}
+
+static void
+test_gzip(void)
+{
+	struct buf	 b;
+	z_stream	 zs;
+	char		*gz, *out;
+	size_t		 gzlen = 0, cap;
+	int		 i, rc;
+
+	buf_init(&b, 0);
+	for (i = 0; i < 5000; i++)
+		buf_printf(&b, "app_series{n=\"%d\"} %d\n", i, i * 7);
+	gz = expo_gzip(b.b_data, b.b_len, &gzlen);
+	ok(gz != NULL && gzlen > 10 && gzlen < b.b_len,
+	    "expo_gzip compresses %zu bytes to %zu", b.b_len, gzlen);
+	ok(gz != NULL && (unsigned char)gz[0] == 0x1f &&
+	    (unsigned char)gz[1] == 0x8b && gz[2] == 8,
+	    "  gzip magic and deflate method");
+	cap = b.b_len + 16;
+	out = malloc(cap);
+	memset(&zs, 0, sizeof(zs));
+	rc = inflateInit2(&zs, 15 + 32);
+	if (rc == Z_OK && gz != NULL) {
+		zs.next_in = (unsigned char *)gz;
+		zs.avail_in = gzlen;
+		zs.next_out = (unsigned char *)out;
+		zs.avail_out = cap;
+		rc = inflate(&zs, Z_FINISH);
+	}
+	ok(rc == Z_STREAM_END && zs.total_out == b.b_len &&
+	    memcmp(out, b.b_data, b.b_len) == 0 && zs.avail_in == 0,
+	    "  inflates back to the same bytes, nothing trailing");
+	inflateEnd(&zs);
+	free(gz);
+
+	gz = expo_gzip("", 0, &gzlen);
+	memset(&zs, 0, sizeof(zs));
+	rc = inflateInit2(&zs, 15 + 32);
+	if (rc == Z_OK && gz != NULL) {
+		zs.next_in = (unsigned char *)gz;
+		zs.avail_in = gzlen;
+		zs.next_out = (unsigned char *)out;
+		zs.avail_out = cap;
+		rc = inflate(&zs, Z_FINISH);
+	}
+	ok(gz != NULL && rc == Z_STREAM_END && zs.total_out == 0,
+	    "expo_gzip of nothing is a valid empty gzip stream");
+	inflateEnd(&zs);
+	free(gz);
+	free(out);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
-	plan(49);
+	plan(78);
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-expo.XXXXXX");
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
@@ -277,6 +577,9 @@ main(void)
 	test_value();
 	test_render();
 	test_label_value();
+	test_openmetrics();
+	test_cutoff();
+	test_gzip();
 	rmdir(tmpdir);
 	return done_testing();
 }
