@@ -385,7 +385,7 @@ static const struct key crawl_keys[] = {
 	    "first retry waits up to this long, doubling after, with full jitter" },
 	{ "backoff_max", K_DUR, OFF(cf_backoff_max_ms), 0, 0, NULL, 0, 3600000, "10s", NULL,
 	    "cap on one retry wait" },
-	{ "max_response", K_SIZE, OFF(cf_max_response), 0, 0, NULL, 1, 1LL << 32, "64MiB", NULL,
+	{ "max_response", K_SIZE, OFF(cf_max_response), 0, 0, NULL, 1, 1LL << 30, "16MiB", NULL,
 	    "largest answer accepted" },
 	{ "user_agent", K_STR, OFF(cf_user_agent), 0, 0, NULL, 0, 0, "vantage/" PACKAGE_VERSION, NULL,
 	    "User-Agent header" },
@@ -961,8 +961,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	struct table_conf *tc;
 	size_t		 i, j, m;
 
-	if (cf->cf_backoff_max_ms != 0 &&
-	    cf->cf_backoff_max_ms < cf->cf_backoff_ms)
+	if (cf->cf_backoff_max_ms < cf->cf_backoff_ms)
 		cf_error(p, ynode_at(ynode_at(root, "crawl"), "backoff_max"),
 		    "crawl.backoff_max: must be at least crawl.backoff");
 	if (cf->cf_concurrency != 0 && cf->cf_per_node > cf->cf_concurrency)

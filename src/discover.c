@@ -106,6 +106,25 @@ labels_json(sqlite3_stmt *stmt, int id_col, int url_col)
 	return buf_take(&b, NULL);
 }
 
+/* Nodes sharing a url would make label sets that collide: say so. */
+static int
+warn_shared_urls(struct store *st, int64_t run_id)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	q = store_prepare(st, "SELECT url, group_concat(node_id, ', ') "
+	    "FROM nodes WHERE run_id = ?1 GROUP BY url HAVING count(*) > 1");
+	if (q == NULL)
+		return -1;
+	sqlite3_bind_int64(q, 1, run_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		log_warnx("discover: nodes %s share the url '%.200s'",
+		    sqlite3_column_text(q, 1), sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
     int64_t run_id, struct nodeset *ns)
@@ -114,7 +133,7 @@ read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
 	struct node	*n;
 	const char	*url;
 	char		*labels;
-	size_t		 len, i;
+	size_t		 len, cap = 0;
 	int		 idc, urlc, rc = -1, step;
 
 	if ((q = disc_prepare(db, "discovery.nodes", cf->cf_disc_nodes)) == NULL)
@@ -126,8 +145,8 @@ read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
 		    "columns node_id and url (use AS)");
 		goto out;
 	}
-	ins = store_prepare(st, "INSERT INTO nodes (run_id, node_id, url, "
-	    "labels) VALUES (?1, ?2, ?3, ?4)");
+	ins = store_prepare(st, "INSERT OR IGNORE INTO nodes (run_id, node_id, "
+	    "url, labels) VALUES (?1, ?2, ?3, ?4)");
 	if (ins == NULL)
 		goto out;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -139,24 +158,29 @@ read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
 		url = (const char *)sqlite3_column_text(q, urlc);
 		if (url == NULL)
 			url = "";
-		for (i = 0; i < ns->ns_len; i++)
-			if (sqlite3_value_type(ns->ns_nodes[i].n_id) ==
-			    sqlite3_column_type(q, idc) &&
-			    strcmp((const char *)sqlite3_value_text(
-			    ns->ns_nodes[i].n_id),
-			    (const char *)sqlite3_column_text(q, idc)) == 0)
-				break;
-		if (i < ns->ns_len) {
-			log_warnx("discover: node %s listed twice; the first "
-			    "row is kept", sqlite3_column_text(q, idc));
-			continue;
-		}
 		if (ns->ns_len >= MAX_NODES) {
 			log_warnx("discover: more than %d nodes", MAX_NODES);
 			goto out;
 		}
-		ns->ns_nodes = xreallocarray(ns->ns_nodes, ns->ns_len + 1,
-		    sizeof(*ns->ns_nodes));
+		/* The primary key (run_id, node_id) finds repeated nodes. */
+		labels = labels_json(q, idc, urlc);
+		sqlite3_bind_int64(ins, 1, run_id);
+		sqlite3_bind_value(ins, 2, sqlite3_column_value(q, idc));
+		sqlite3_bind_text(ins, 3, url, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 4, labels, -1, SQLITE_TRANSIENT);
+		free(labels);
+		if (store_step_done(st, ins, "nodes") == -1)
+			goto out;
+		if (sqlite3_changes(st->st_db) == 0) {
+			log_warnx("discover: node %s listed twice; the first "
+			    "row is kept", sqlite3_column_text(q, idc));
+			continue;
+		}
+		if (ns->ns_len == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			ns->ns_nodes = xreallocarray(ns->ns_nodes, cap,
+			    sizeof(*ns->ns_nodes));
+		}
 		n = &ns->ns_nodes[ns->ns_len++];
 		memset(n, 0, sizeof(*n));
 		n->n_id = sqlite3_value_dup(sqlite3_column_value(q, idc));
@@ -173,20 +197,12 @@ read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
 		    utf8_valid(url, strlen(url));
 		if (!n->n_url_ok)
 			xasprintf(&n->n_last_error, "invalid url '%.200s'", url);
-		labels = labels_json(q, idc, urlc);
-		sqlite3_bind_int64(ins, 1, run_id);
-		sqlite3_bind_value(ins, 2, n->n_id);
-		sqlite3_bind_text(ins, 3, n->n_url_orig, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 4, labels, -1, SQLITE_TRANSIENT);
-		free(labels);
-		if (store_step_done(st, ins, "nodes") == -1)
-			goto out;
 	}
 	if (step != SQLITE_DONE) {
 		log_warnx("discover: discovery.nodes: %s", sqlite3_errmsg(db));
 		goto out;
 	}
-	rc = 0;
+	rc = warn_shared_urls(st, run_id);
 out:
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);

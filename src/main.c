@@ -10,6 +10,7 @@
 #include "config.h"
 #include "expo.h"
 #include "log.h"
+#include "probe.h"
 #include "run.h"
 #include "store.h"
 #include "util.h"
@@ -442,6 +443,7 @@ main(int argc, char **argv)
 	int		 rc;
 
 	memset(&a, 0, sizeof(a));
+	probe_init();
 	parse_args(argc, argv, &a, &cmd);
 	log_init("vantage", a.a_verbose);
 	if (strcmp(cmd, "check") == 0)

@@ -1,6 +1,8 @@
 /* probe.c -- request templates, batching, answer extraction into rows */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +62,87 @@ struct probe_crawl {
 };
 
 static const char *const invalid_name = "invalid_answer";
+
+/*
+ * jansson's allocations are counted per thread, so that parsing one
+ * answer can be held to a memory budget: a small but deeply nested or
+ * object-heavy answer cannot make the monitor allocate gigabytes.
+ */
+#define PARSE_BUDGET_MIN	(4 * 1024 * 1024)
+#define PARSE_BUDGET_MAX	((size_t)256 * 1024 * 1024)
+#define PARSE_FACTOR		8	/* budget per byte of answer */
+
+static _Thread_local size_t	 jm_used, jm_limit;	/* limit 0: none */
+static _Thread_local int	 jm_over;
+
+union jm_header {
+	struct {
+		size_t	size;
+		int	counted;
+	} h;
+	max_align_t	align;
+};
+
+static void *
+jm_malloc(size_t n)
+{
+	union jm_header	*p;
+	int		 counted = jm_limit != 0;
+
+	if (counted && (n > jm_limit || jm_used > jm_limit - n)) {
+		jm_over = 1;
+		return NULL;
+	}
+	if (n > SIZE_MAX - sizeof(*p) || (p = malloc(sizeof(*p) + n)) == NULL)
+		return NULL;
+	p->h.size = n;
+	p->h.counted = counted;
+	if (counted)
+		jm_used += n;
+	return p + 1;
+}
+
+static void
+jm_free(void *ptr)
+{
+	union jm_header	*p;
+
+	if (ptr == NULL)
+		return;
+	p = (union jm_header *)ptr - 1;
+	if (p->h.counted && jm_used >= p->h.size)
+		jm_used -= p->h.size;
+	free(p);
+}
+
+void
+probe_init(void)
+{
+	json_set_alloc_funcs(jm_malloc, jm_free);
+}
+
+json_t *
+probe_parse(const char *body, size_t len, char *err, size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*doc;
+	size_t		 budget;
+
+	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
+	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
+	jm_used = 0;
+	jm_over = 0;
+	jm_limit = budget;
+	doc = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
+	jm_limit = 0;	/* freeing doc later is not counted against anyone */
+	if (doc == NULL && jm_over)
+		snprintf(err, errlen, "malformed answer: more than %zu MiB "
+		    "when parsed", budget >> 20);
+	else if (doc == NULL)
+		snprintf(err, errlen, "malformed answer: %s at line %d column "
+		    "%d", jerr.text, jerr.line, jerr.column);
+	return doc;
+}
 
 const char *
 probe_outcome_name(int o)
@@ -549,7 +632,6 @@ batch_done(void *arg, const struct crawl_result *res)
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	struct probe_counts *cnt = &pr->pr_counts[t->t_probe];
 	json_t		*doc = NULL, *rows, *row, *key, **matched;
-	json_error_t	 jerr;
 	struct itemhash	 ih = { NULL, 0 };
 	char		 err[512], num[32];
 	const char	*kstr;
@@ -562,12 +644,10 @@ batch_done(void *arg, const struct crawl_result *res)
 	err[0] = '\0';
 	if (res->cr_outcome != CRAWL_OK)
 		snprintf(err, sizeof(err), "%s", res->cr_error);
-	else if ((doc = json_loadb(res->cr_body, res->cr_len, JSON_DECODE_ANY,
-	    &jerr)) == NULL) {
-		snprintf(err, sizeof(err), "malformed answer: %s at line %d "
-		    "column %d", jerr.text, jerr.line, jerr.column);
+	else if ((doc = probe_parse(res->cr_body, res->cr_len, err,
+	    sizeof(err))) == NULL)
 		outcome = PROBE_INVALID;
-	} else if (t->t_items == NULL) {
+	else if (t->t_items == NULL) {
 		matched[0] = doc;
 		valid = 1;
 	} else if ((rows = json_pointer(doc, pc->pc_rows)) == NULL ||

@@ -25,6 +25,20 @@ struct probe_counts {
 	int64_t	pc_unanswered;
 };
 
+/*
+ * Route jansson's allocations through per-thread accounting, so that each
+ * answer is parsed within a memory budget.  Call once, before any thread
+ * or JSON value exists.
+ */
+void	probe_init(void);
+
+/*
+ * Parse an answer within its memory budget (8 bytes per byte of answer
+ * plus 4MiB, at most 256MiB, once probe_init ran); NULL and the reason in
+ * err if it is not JSON or needs more.
+ */
+json_t	*probe_parse(const char *body, size_t len, char *err, size_t errlen);
+
 /* Create or extend every probe_<name> table of the configuration. */
 int	probe_prepare_tables(const struct config *, struct store *);
 

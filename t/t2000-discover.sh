@@ -83,4 +83,24 @@ test_expect_success 'a node listed twice is kept once, with a warning' '
 	test_cmp expect out
 '
 
+test_expect_success 'an endpoint registered twice is one node, and never fails a run' '
+	write_config v.yaml &&
+	rm -f vantage.db* &&
+	make_dn "
+	INSERT INTO ursm_content_nodes VALUES (1, '"'http://127.0.0.1:9/a'"', 1), (2, '"'http://127.0.0.1:9/a'"', 1), (3, '"'http://127.0.0.1:9/b'"', 1);
+	INSERT INTO users VALUES (1, '"'0x1'"', 1, 2, '"'[1,3]'"');" &&
+	vantage -c v.yaml -D crawl.retries=0 once &&
+	vantage -c v.yaml metrics >m &&
+	test $(grep -c "^audius_content_node_up{" m) = 2 &&
+	grep "^audius_users{status=\"incomplete_replica_set\"} 1$" m
+'
+
+test_expect_success 'a nodes query yielding one url twice is named in a warning' '
+	test_must_fail vantage -c v.yaml -D crawl.retries=0 \
+	    -D "discovery.nodes=SELECT cnode_sp_id AS node_id, endpoint AS url FROM ursm_content_nodes" \
+	    once 2>err &&
+	grep "discover: nodes 1, 2 share the url '"'http://127.0.0.1:9/a'"'" err &&
+	grep "appears twice" err
+'
+
 test_done

@@ -119,8 +119,8 @@ test_minimal(void)
 	is_int(5000, cf->cf_connect_timeout_ms,
 	    "crawl.connect_timeout defaults to 5s");
 	is_int(500, cf->cf_backoff_ms, "crawl.backoff defaults to 500ms");
-	is_int(64 * 1024 * 1024, cf->cf_max_response,
-	    "crawl.max_response defaults to 64MiB");
+	is_int(16 * 1024 * 1024, cf->cf_max_response,
+	    "crawl.max_response defaults to 16MiB");
 	is_str("vantage.db", cf->cf_store_path, "store.path default");
 	is_int(3, cf->cf_keep_runs, "store.keep_runs default");
 	is_int(30LL * 86400000, cf->cf_retention_ms, "store.retention default 30d");
@@ -662,7 +662,7 @@ test_print_keys(void)
 	    "config_print_keys lists crawl.per_node with type and default");
 	ok(strstr(text, "\nprobes[].values[].pointer\tstring\trequired\t") != NULL,
 	    "config_print_keys lists probes[].values[].pointer as required");
-	ok(strstr(text, "\ncrawl.max_response\tsize\t64MiB\t") != NULL,
+	ok(strstr(text, "\ncrawl.max_response\tsize\t16MiB\t") != NULL,
 	    "config_print_keys lists crawl.max_response");
 	ok(strstr(text, "\ndiscovery.tables[].indexes\tlist of strings\t-\t")
 	    != NULL, "config_print_keys lists discovery.tables[].indexes");

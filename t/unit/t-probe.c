@@ -255,12 +255,45 @@ test_bind(void)
 	sqlite3_close(db);
 }
 
+/* An answer is parsed within 8 bytes per byte plus 4MiB. */
+static void
+test_parse_budget(void)
+{
+	char	 err[256];
+	char	*big;
+	size_t	 i, n = 1024 * 1024;
+	json_t	*doc;
+	const char *ok_answer =
+	    "{\"data\":{\"users\":[{\"walletPublicKey\":\"0xa\",\"clock\":3}]}}";
+
+	doc = probe_parse(ok_answer, strlen(ok_answer), err, sizeof(err));
+	ok(doc != NULL, "a normal answer parses within its budget");
+	json_decref(doc);
+	/* 1MiB of empty objects needs far more than 12MiB as jansson values. */
+	big = malloc(n + 4);
+	big[0] = '[';
+	for (i = 1; i + 3 < n; i += 3)
+		memcpy(big + i, "{},", 3);
+	memcpy(big + i, "{}]", 3);
+	doc = probe_parse(big, i + 3, err, sizeof(err));
+	ok(doc == NULL, "an object-heavy 1MiB answer exceeds its parse budget");
+	is_str("malformed answer: more than 12 MiB when parsed", err,
+	    "  and says so");
+	json_decref(doc);
+	doc = probe_parse("{\"a\": [1, 2", 11, err, sizeof(err));
+	ok(doc == NULL && strncmp(err, "malformed answer: ", 18) == 0,
+	    "a truncated answer is malformed");
+	free(big);
+}
+
 int
 main(void)
 {
-	plan(57);
+	probe_init();	/* before any JSON value exists */
+	plan(61);
 	test_pointer();
 	test_body();
 	test_bind();
+	test_parse_budget();
 	return done_testing();
 }
