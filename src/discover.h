@@ -19,6 +19,7 @@ struct node {
 	int64_t		 n_failed;	/* requests without a valid answer */
 	int64_t		 n_items;
 	int64_t		 n_unanswered;
+	int		 n_unreachable;	/* connect/timeout failures in a row */
 	char		*n_last_error;	/* owned */
 };
 

@@ -19,6 +19,12 @@
 #include "xmalloc.h"
 
 #define ITEM_MAX_BYTES	4096	/* longer items are refused, not sent */
+/*
+ * After this many requests in a row that could not reach a node (connect
+ * errors or timeouts, each after its retries), its remaining items are
+ * written off at once: one blackholed node must not hold a run for hours.
+ */
+#define NODE_GIVE_UP	3
 
 /* The work of one probe on one node. */
 struct task {
@@ -683,6 +689,10 @@ batch_done(void *arg, const struct crawl_result *res)
 	}
 	cnt->pc_requests[outcome]++;
 	n->n_requests++;
+	if (outcome == CRAWL_CONNECT || outcome == CRAWL_TIMEOUT)
+		n->n_unreachable++;
+	else if (outcome != CRAWL_CANCELLED)
+		n->n_unreachable = 0;
 	if (!valid) {
 		n->n_failed++;
 		node_error(n, "%s %s: %s", pc->pc_method ? "POST" : "GET",
@@ -769,6 +779,38 @@ task_skip(struct probe_crawl *pr, struct task *t)
 	return rc;
 }
 
+/* Write off what is left of a task whose node gave up answering. */
+static int
+task_skip_rest(struct probe_crawl *pr, struct task *t)
+{
+	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
+	struct batch	 b;
+	char		*why;
+	int64_t		 unanswered = 0;
+	int		 rc;
+
+	b.b_task = t;
+	b.b_first = t->t_next;
+	b.b_n = t->t_items ? t->t_nitems - t->t_next : 1;
+	xasprintf(&why, "node unreachable: skipped after %d failed requests "
+	    "in a row", NODE_GIVE_UP);
+	rc = batch_write(pr, &b, NULL, why, &unanswered);
+	free(why);
+	if (t->t_items != NULL) {
+		n->n_items += b.b_n;
+		n->n_unanswered += unanswered;
+		t->t_next = t->t_nitems;
+	} else
+		t->t_single_sent = 1;
+	pr->pr_counts[t->t_probe].pc_items += b.b_n;
+	pr->pr_counts[t->t_probe].pc_unanswered += unanswered;
+	if (t->t_outstanding == 0) {
+		t->t_done = 1;
+		task_release(t);
+	}
+	return rc;
+}
+
 static int
 probe_feed(void *arg)
 {
@@ -801,6 +843,13 @@ probe_feed(void *arg)
 				t->t_done = 1;
 				continue;
 			}
+		}
+		if (pr->pr_ns->ns_nodes[t->t_node].n_unreachable >=
+		    NODE_GIVE_UP && (t->t_items != NULL ?
+		    t->t_next < t->t_nitems : !t->t_single_sent)) {
+			if (task_skip_rest(pr, t) == -1)
+				pr->pr_failed = 1;
+			continue;
 		}
 		while (pr->pr_node_out[t->t_node] < per_node &&
 		    pr->pr_outstanding < cap &&

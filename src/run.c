@@ -302,6 +302,50 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+static int
+strs_differ(char **a, size_t na, char **b, size_t nb)
+{
+	size_t	i;
+
+	if (na != nb)
+		return 1;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What the HTTP server took at start: listen address, TLS, credentials,
+ * limits and the store the API reads.  A reload that changes any of them
+ * is refused as a whole rather than applied in part (a revoked token must
+ * not silently keep working).
+ */
+static int
+serving_changed(const struct config *a, const struct config *b)
+{
+	size_t	i;
+
+	if (strcmp(a->cf_listen, b->cf_listen) != 0 ||
+	    strcmp(a->cf_store_path, b->cf_store_path) != 0 ||
+	    strcmp(a->cf_tls_cert, b->cf_tls_cert) != 0 ||
+	    strcmp(a->cf_tls_key, b->cf_tls_key) != 0 ||
+	    strcmp(a->cf_tls_client_ca, b->cf_tls_client_ca) != 0 ||
+	    a->cf_http_threads != b->cf_http_threads ||
+	    a->cf_http_max_conn != b->cf_http_max_conn ||
+	    a->cf_http_max_conn_ip != b->cf_http_max_conn_ip ||
+	    a->cf_http_timeout_ms != b->cf_http_timeout_ms ||
+	    strs_differ(a->cf_bearer_sha256, a->cf_nbearer, b->cf_bearer_sha256,
+	    b->cf_nbearer) || a->cf_nbasic != b->cf_nbasic)
+		return 1;
+	for (i = 0; i < a->cf_nbasic; i++)
+		if (strcmp(a->cf_basic[i].bc_user, b->cf_basic[i].bc_user) != 0 ||
+		    strcmp(a->cf_basic[i].bc_password_hash,
+		    b->cf_basic[i].bc_password_hash) != 0)
+			return 1;
+	return 0;
+}
+
 /* Load the configuration again; the old one stays if the new one is bad. */
 static void
 reload(struct runner *ru, char **overrides, size_t noverrides)
@@ -317,8 +361,12 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 		    "configuration", ru->ru_cf->cf_file);
 		return;
 	}
-	if (strcmp(ncf->cf_listen, ru->ru_cf->cf_listen) != 0)
-		log_warnx("reload: http settings change only on restart");
+	if (serving_changed(ru->ru_cf, ncf)) {
+		log_warnx("reload: http.* or store.path changed, which takes a "
+		    "restart; keeping the running configuration");
+		config_free(ncf);
+		return;
+	}
 	if (runner_init(&nru, ncf, ru->ru_stop, stderr) == -1) {
 		runner_release(&nru);
 		log_warnx("reload: cannot use the new configuration; keeping "

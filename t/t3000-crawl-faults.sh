@@ -76,4 +76,18 @@ test_expect_success 'the exposition passes promtool check metrics' '
 	promtool check metrics <m
 '
 
+test_expect_success 'a node that keeps timing out is given up on, its items still answered' '
+	rm -f vantage.db* &&
+	vantage -c v.yaml -D crawl.max_response=1MiB -D crawl.timeout=1s \
+	    -D crawl.retries=0 -D probes.0.batch=20 once 2>err &&
+	vantage -c v.yaml metrics >m &&
+	vantage-simnet compare truth.json m &&
+	vantage -c v.yaml sql --csv "SELECT requests FROM nodes WHERE node_id = 2" >out &&
+	requests=$(tail -n 1 out) &&
+	test "$requests" -le 5 &&
+	vantage -c v.yaml sql --csv "SELECT count(*) AS n FROM probe_clock WHERE node_id = 2
+	    AND error = '"'node unreachable: skipped after 3 failed requests in a row'"'" >out &&
+	test "$(tail -n 1 out)" -gt 500
+'
+
 test_done
