@@ -355,6 +355,7 @@ api_runs(struct api_req *r, const char *store_path)
 		while ((step = sqlite3_step(phases)) == SQLITE_ROW) {
 			/* A key must be UTF-8 without NUL, whatever is stored. */
 			buf_reset(&key);
+			buf_puts(&key, "");	/* b_data is never NULL */
 			s = (const char *)sqlite3_column_text(phases, 0);
 			buf_add_utf8(&key, s != NULL ? s : "",
 			    s != NULL ? strlen(s) : 0);
@@ -520,7 +521,7 @@ api_history(struct api_req *r, const char *store_path)
 	const char	*metric, *s;
 	char		*dump;
 	double		 start, end;
-	int		 rc = -1, step, npoints = 0;
+	int		 rc = -1, step, npoints = 0, nseries;
 
 	buf_init(&ids, 0);
 	if ((metric = api_metric(r)) == NULL ||
@@ -544,11 +545,18 @@ api_history(struct api_req *r, const char *store_path)
 		goto out;
 
 	if (api_prepare(r, "SELECT series_id, labels FROM series "
-	    "WHERE metric = ?1", &stmt) == -1)
+	    "WHERE metric = ?1 LIMIT ?2", &stmt) == -1)
 		goto out;
 	sqlite3_bind_text(stmt, 1, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, API_MAX_SERIES + 1);
 	buf_putc(&ids, '[');
+	nseries = 0;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (++nseries > API_MAX_SERIES) {
+			api_fail(r, 400, "metric has more than 10000 series; "
+			    "history is not searched");
+			goto out;
+		}
 		got = labels_load((const char *)sqlite3_column_text(stmt, 1),
 		    (size_t)sqlite3_column_bytes(stmt, 1));
 		if (got != NULL && json_equal(want, got))

@@ -190,6 +190,81 @@ load_samples(struct store *st, int64_t run_id, struct famlist *fl)
 
 /* ---- cardinality cutoff ---- */
 
+/* A string -> index map; keys are borrowed and must outlive the map. */
+struct strmap {
+	const char	**sm_keys;
+	size_t		 *sm_vals;
+	size_t		  sm_mask;
+	size_t		  sm_len;
+};
+
+static void
+strmap_init(struct strmap *m, size_t hint)
+{
+	size_t	size = 16;
+
+	while (size < hint * 2)
+		size *= 2;
+	m->sm_keys = xcalloc(size, sizeof(*m->sm_keys));
+	m->sm_vals = xcalloc(size, sizeof(*m->sm_vals));
+	m->sm_mask = size - 1;
+	m->sm_len = 0;
+}
+
+static void
+strmap_release(struct strmap *m)
+{
+	free(m->sm_keys);
+	free(m->sm_vals);
+}
+
+/* The slot of key: its own, or the empty one where it would go. */
+static size_t
+strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t	h = fnv1a64(key, strlen(key)) & m->sm_mask;
+
+	while (m->sm_keys[h] != NULL && strcmp(m->sm_keys[h], key) != 0)
+		h = (h + 1) & m->sm_mask;
+	return h;
+}
+
+static int
+strmap_get(const struct strmap *m, const char *key, size_t *valp)
+{
+	size_t	h = strmap_slot(m, key);
+
+	if (m->sm_keys[h] == NULL)
+		return 0;
+	*valp = m->sm_vals[h];
+	return 1;
+}
+
+static void
+strmap_put(struct strmap *m, const char *key, size_t val)
+{
+	const char	**keys = m->sm_keys;
+	size_t		 *vals = m->sm_vals, size = m->sm_mask + 1, i, h;
+
+	if ((m->sm_len + 1) * 2 > size) {
+		strmap_init(m, size);
+		for (i = 0; i < size; i++)
+			if (keys[i] != NULL) {
+				h = strmap_slot(m, keys[i]);
+				m->sm_keys[h] = keys[i];
+				m->sm_vals[h] = vals[i];
+				m->sm_len++;
+			}
+		free(keys);
+		free(vals);
+	}
+	h = strmap_slot(m, key);
+	if (m->sm_keys[h] == NULL)
+		m->sm_len++;
+	m->sm_keys[h] = key;
+	m->sm_vals[h] = val;
+}
+
 struct lvtotal {
 	const char	*lv_value;	/* borrowed from the parsed labels */
 	double		 lv_total;
@@ -222,6 +297,7 @@ labels_expo(json_t *labels)
 	int		 first = 1;
 
 	buf_init(&b, 0);
+	buf_puts(&b, "");
 	json_object_foreach(labels, k, v) {
 		if (!json_is_string(v) || json_string_length(v) == 0)
 			continue;
@@ -233,79 +309,97 @@ labels_expo(json_t *labels)
 	}
 	if (!first)
 		buf_putc(&b, '}');
-	else
-		buf_puts(&b, "");
 	return buf_take(&b, NULL);
+}
+
+static void
+out_add(struct series **outp, size_t *noutp, struct strmap *byexpo,
+    struct series *se)
+{
+	size_t	j;
+
+	if (strmap_get(byexpo, se->se_expo, &j)) {
+		(*outp)[j].se_value += se->se_value;
+		free(se->se_labels);
+		free(se->se_expo);
+		return;
+	}
+	*outp = xreallocarray(*outp, *noutp + 1, sizeof(**outp));
+	(*outp)[*noutp] = *se;		/* ownership moves */
+	strmap_put(byexpo, (*outp)[*noutp].se_expo, *noutp);
+	(*noutp)++;
 }
 
 /*
  * Keep the series of the cutoff label's top N values (by their summed
  * value); fold every other series into one whose label value is others,
- * per combination of the remaining labels, summed.
+ * per combination of the remaining labels, summed.  Kept series go first,
+ * so a real value equal to the others name takes the folded sum.
  */
 static void
 family_cutoff(struct family *fa, const char *others)
 {
 	json_t		**parsed;
-	struct lvtotal	*tot = NULL;
-	struct series	*out = NULL, *se;
+	struct lvtotal	*tot;
+	struct series	*out = NULL, folded;
+	struct strmap	 byvalue, byexpo;
 	const char	*lv;
-	char		*expo;
-	size_t		 ntot = 0, nout = 0, n0 = fa->fa_len, i, j;
+	char		*keep;
+	size_t		 ntot = 0, nout = 0, n0 = fa->fa_len, i, j, pass;
 
 	if (fa->fa_cutoff_label == NULL || n0 == 0)
 		return;
 	parsed = xcalloc(n0, sizeof(*parsed));
+	tot = xcalloc(n0, sizeof(*tot));
+	strmap_init(&byvalue, n0);
 	for (i = 0; i < n0; i++) {
 		parsed[i] = json_loads(fa->fa_series[i].se_labels, 0, NULL);
 		lv = json_string_value(json_object_get(parsed[i],
 		    fa->fa_cutoff_label));
 		if (lv == NULL)
 			continue;
-		for (j = 0; j < ntot; j++)
-			if (strcmp(tot[j].lv_value, lv) == 0)
-				break;
-		if (j == ntot) {
-			tot = xreallocarray(tot, ntot + 1, sizeof(*tot));
-			tot[ntot].lv_value = lv;
-			tot[ntot++].lv_total = 0;
+		if (!strmap_get(&byvalue, lv, &j)) {
+			j = ntot++;
+			tot[j].lv_value = lv;
+			strmap_put(&byvalue, lv, j);
 		}
 		tot[j].lv_total += fa->fa_series[i].se_value;
 	}
+	strmap_release(&byvalue);
 	if (ntot <= (size_t)fa->fa_cutoff)
 		goto out;
 	qsort(tot, ntot, sizeof(*tot), cmp_lvtotal);
+	strmap_init(&byvalue, fa->fa_cutoff);
+	for (j = 0; j < (size_t)fa->fa_cutoff; j++)
+		strmap_put(&byvalue, tot[j].lv_value, j);
+	keep = xcalloc(n0, 1);
 	for (i = 0; i < n0; i++) {
-		se = &fa->fa_series[i];
 		lv = json_string_value(json_object_get(parsed[i],
 		    fa->fa_cutoff_label));
-		for (j = 0; lv != NULL && j < (size_t)fa->fa_cutoff; j++)
-			if (strcmp(tot[j].lv_value, lv) == 0)
-				break;
-		if (lv == NULL || j < (size_t)fa->fa_cutoff) {
-			out = xreallocarray(out, nout + 1, sizeof(*out));
-			out[nout++] = *se;	/* kept: ownership moves */
-			continue;
-		}
-		json_object_set_new(parsed[i], fa->fa_cutoff_label,
-		    json_string(others));
-		expo = labels_expo(parsed[i]);
-		for (j = 0; j < nout; j++)
-			if (strcmp(out[j].se_expo, expo) == 0)
-				break;
-		if (j < nout) {
-			out[j].se_value += se->se_value;
-			free(expo);
-		} else {
-			out = xreallocarray(out, nout + 1, sizeof(*out));
-			out[nout].se_labels = json_dumps(parsed[i],
-			    JSON_COMPACT | JSON_PRESERVE_ORDER);
-			out[nout].se_expo = expo;
-			out[nout++].se_value = se->se_value;
-		}
-		free(se->se_labels);
-		free(se->se_expo);
+		keep[i] = lv == NULL || strmap_get(&byvalue, lv, &j);
 	}
+	strmap_init(&byexpo, n0);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n0; i++) {
+			if (keep[i] != (pass == 0))
+				continue;
+			if (pass == 0) {
+				out_add(&out, &nout, &byexpo, &fa->fa_series[i]);
+				continue;
+			}
+			json_object_set_new(parsed[i], fa->fa_cutoff_label,
+			    json_string(others));
+			folded.se_labels = json_dumps(parsed[i],
+			    JSON_COMPACT | JSON_PRESERVE_ORDER);
+			folded.se_expo = labels_expo(parsed[i]);
+			folded.se_value = fa->fa_series[i].se_value;
+			free(fa->fa_series[i].se_labels);
+			free(fa->fa_series[i].se_expo);
+			out_add(&out, &nout, &byexpo, &folded);
+		}
+	strmap_release(&byexpo);
+	strmap_release(&byvalue);
+	free(keep);
 	free(fa->fa_series);
 	qsort(out, nout, sizeof(*out), cmp_series);
 	fa->fa_series = out;

@@ -1,5 +1,6 @@
 /* probe.c -- request templates, batching, answer extraction into rows */
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -81,43 +82,33 @@ static const char *const invalid_name = "invalid_answer";
 static _Thread_local size_t	 jm_used, jm_limit;	/* limit 0: none */
 static _Thread_local int	 jm_over;
 
-union jm_header {
-	struct {
-		size_t	size;
-		int	counted;
-	} h;
-	max_align_t	align;
-};
-
+/*
+ * Plain malloc and free, so that what jansson hands out (json_dumps) can
+ * be freed with free(); while a parse runs, its bytes are counted.
+ */
 static void *
 jm_malloc(size_t n)
 {
-	union jm_header	*p;
-	int		 counted = jm_limit != 0;
+	void	*p;
 
-	if (counted && (n > jm_limit || jm_used > jm_limit - n)) {
+	if (jm_limit != 0 && (n > jm_limit || jm_used > jm_limit - n)) {
 		jm_over = 1;
 		return NULL;
 	}
-	if (n > SIZE_MAX - sizeof(*p) || (p = malloc(sizeof(*p) + n)) == NULL)
-		return NULL;
-	p->h.size = n;
-	p->h.counted = counted;
-	if (counted)
-		jm_used += n;
-	return p + 1;
+	if ((p = malloc(n)) != NULL && jm_limit != 0)
+		jm_used += malloc_usable_size(p);
+	return p;
 }
 
 static void
-jm_free(void *ptr)
+jm_free(void *p)
 {
-	union jm_header	*p;
+	size_t	n;
 
-	if (ptr == NULL)
-		return;
-	p = (union jm_header *)ptr - 1;
-	if (p->h.counted && jm_used >= p->h.size)
-		jm_used -= p->h.size;
+	if (p != NULL && jm_limit != 0) {
+		n = malloc_usable_size(p);
+		jm_used -= n < jm_used ? n : jm_used;
+	}
 	free(p);
 }
 

@@ -292,7 +292,7 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 	sqlite3		*db = st->st_db;
 	sqlite3_stmt	*stmt;
 	const char	*tail, *name, *text;
-	struct buf	 expo, json;
+	struct buf	 expo, json, utf8;
 	struct row	*rows = NULL;
 	size_t		 nrows = 0, i;
 	int		 ncols, valcol = -1, c, rc = -1, step, first;
@@ -326,6 +326,7 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 	store_bind_common(stmt, run_id, NULL);
 	buf_init(&expo, 0);
 	buf_init(&json, 0);
+	buf_init(&utf8, 0);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (nrows >= QUERY_MAX_SERIES) {
 			log_warnx("query: %s: more than %d series", qf->qf_path,
@@ -351,7 +352,11 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 				text = "";
 			buf_printf(&json, "%s\"%s\":", json.b_len > 1 ? "," : "",
 			    name);
-			buf_json_string(&json, text, strlen(text));
+			/* Labels may come from nodes: valid UTF-8 in JSON too. */
+			buf_reset(&utf8);
+			buf_puts(&utf8, "");
+			buf_add_utf8(&utf8, text, strlen(text));
+			buf_json_string(&json, utf8.b_data, utf8.b_len);
 			if (*text == '\0')
 				continue;	/* empty means absent */
 			buf_printf(&expo, "%s%s=\"", first ? "{" : ",", name);
@@ -407,6 +412,7 @@ fail:
 	free(rows);
 	buf_release(&expo);
 	buf_release(&json);
+	buf_release(&utf8);
 out:
 	sqlite3_finalize(stmt);
 	return rc;

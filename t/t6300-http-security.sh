@@ -99,6 +99,23 @@ test_expect_success 'bearer token: only the configured token gets in' '
 	stop_serve
 '
 
+test_expect_success 'a reload that changes credentials is refused, not half-applied' '
+	a=$(printf %s token-a | sha256sum | cut -d" " -f1) &&
+	b=$(printf %s token-b | sha256sum | cut -d" " -f1) &&
+	sed "s#^  listen: \(.*\)#  listen: \1\n  bearer_token_sha256: [$a]#" v.yaml >vr.yaml &&
+	bg_start vantage -c vr.yaml -D schedule.interval=1h serve >serve.out 2>&1 &&
+	serve_pid=$bg_pid &&
+	ready "http://127.0.0.1:$PORT/-/healthy" &&
+	sed -i "s#\[$a\]#[$b]#" vr.yaml &&
+	kill -HUP $serve_pid &&
+	i=0; until grep -q "keeping the running configuration" serve.out; do
+		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
+	grep "reload: http.\* or store.path changed, which takes a restart" serve.out &&
+	code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer token-a" \
+	    "http://127.0.0.1:$PORT/metrics") && test "$code" = 200 &&
+	stop_serve
+'
+
 test_expect_success 'basic auth with a crypt(3) hash' '
 	hash=$(openssl passwd -6 -salt Vx7bq2Zx "correct horse") &&
 	cat v.yaml >vb.yaml &&

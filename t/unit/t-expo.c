@@ -448,7 +448,15 @@ test_cutoff(void)
 	    "endpoint", 2);
 	store_metric(st, "app_tie", "gauge", "Equal totals.", "endpoint", 1);
 	store_metric(st, "app_few", "gauge", "Under the cutoff.", "endpoint", 5);
+	store_metric(st, "app_named", "gauge", "A real value named others.",
+	    "endpoint", 1);
 	r = store_begin_run(st, now_real());
+	store_sample(st, r, "app_named", "{\"endpoint\":\"others\"}",
+	    "{endpoint=\"others\"}", 100);
+	store_sample(st, r, "app_named", "{\"endpoint\":\"y\"}",
+	    "{endpoint=\"y\"}", 2);
+	store_sample(st, r, "app_named", "{\"endpoint\":\"z\"}",
+	    "{endpoint=\"z\"}", 1);
 	cutoff_fill(st, r);
 	store_sample(st, r, "app_tie", "{\"endpoint\":\"b\"}", "{endpoint=\"b\"}",
 	    5);
@@ -486,6 +494,9 @@ test_cutoff(void)
 	is_str("app_few{endpoint=\"x\"} 2\napp_few{endpoint=\"y\"} 1\n",
 	    lines_of(text, "app_few"),
 	    "a family under its cutoff is left alone");
+	is_str("app_named{endpoint=\"others\"} 103\n",
+	    lines_of(text, "app_named"),
+	    "a kept real value named others takes the folded sum, once");
 	free(text);
 
 	text = expo_render(st, r, EXPO_TEXT, "rest", &len);
@@ -498,7 +509,7 @@ test_cutoff(void)
 	    "app_users{role=\"all\"} 100\n",
 	    text != NULL ? lines_of(text, "app_users") : "",
 	    "a custom others name: rest");
-	ok(text != NULL && strstr(text, "others") == NULL,
+	ok(text != NULL && strstr(lines_of(text, "app_users"), "others") == NULL,
 	    "  and no series is named others");
 	promtool_check(text != NULL ? text : "", text != NULL ? len : 0);
 	free(text);
@@ -568,7 +579,7 @@ test_gzip(void)
 int
 main(void)
 {
-	plan(78);
+	plan(79);
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-expo.XXXXXX");
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
