@@ -452,7 +452,7 @@ serve_finish(struct serve *sv, struct MHD_Connection *conn,
 			st->st_total = len;
 			st->st_cut = len / 2;
 		} else {
-			/* {...} becomes {...,"padding":"xxx...xxx"} */
+			/* {...} becomes {...,"padding":"<filler to the size>"} */
 			static const char pad[] = ",\"padding\":\"";
 
 			st->st_head = xreallocarray(st->st_head,
