@@ -743,11 +743,8 @@ int
 main(void)
 {
 	plan(67);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-api.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-api") == -1)
 		return 1;
-	}
 	make_store();
 	test_runs();
 	test_nodes();

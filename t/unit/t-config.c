@@ -678,11 +678,8 @@ main(void)
 	size_t	i;
 
 	plan(87);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-config.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
-	}
 	test_minimal();
 	test_absolute_queries();
 	test_overrides();

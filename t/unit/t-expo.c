@@ -580,11 +580,8 @@ int
 main(void)
 {
 	plan(79);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-expo.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-expo") == -1)
 		return 1;
-	}
 	test_value();
 	test_render();
 	test_label_value();

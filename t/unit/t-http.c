@@ -739,11 +739,8 @@ main(void)
 
 	plan(99);
 	log_init("t-http", getenv("HTTP_DEBUG") != NULL);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-http.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-http") == -1)
 		return 1;
-	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		printf("Bail out! curl_global_init\n");
 		return 1;

@@ -384,11 +384,8 @@ main(void)
 	char		*path;
 
 	plan(82);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-store.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-store") == -1)
 		return 1;
-	}
 	test_open();
 
 	path = tmp_path("main.db");

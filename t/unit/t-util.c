@@ -336,11 +336,8 @@ main(void)
 	char	 path[128];
 
 	plan(140);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t-util.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
+	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-util") == -1)
 		return 1;
-	}
 	test_parse_duration();
 	test_fmt_duration();
 	test_size();

@@ -3,6 +3,7 @@
 #define VANTAGE_TAP_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -35,5 +36,27 @@ static int tap_n, tap_failed;
 		    tap_e_ ? tap_e_ : "(null)", tap_g_ ? tap_g_ : "(null)"); \
 } while (0)
 #define done_testing()	(tap_failed == 0 ? 0 : 1)
+
+/*
+ * Make a fresh directory /tmp/NAME.<random> in dir (size bytes) with
+ * mkdtemp(3); 0, or -1 after printing why.  Tests remove it themselves.
+ */
+static inline int
+tap_tmpdir(char *dir, size_t size, const char *name)
+{
+	int	n = snprintf(dir, size, "/tmp/%s.", name);
+
+	if (n < 0 || (size_t)n + 7 > size) {
+		fprintf(stderr, "tap_tmpdir: name too long\n");
+		return -1;
+	}
+	memset(dir + n, 'X', 6);	/* mkdtemp's template suffix */
+	dir[n + 6] = '\0';
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
 
 #endif
