@@ -346,13 +346,16 @@ serving_changed(const struct config *a, const struct config *b)
 	return 0;
 }
 
-/* Load the configuration again; the old one stays if the new one is bad. */
+/*
+ * Load the configuration again; the old one stays if the new one is bad.
+ * The store stays open: it is the same file (serving_changed), and its
+ * lock is held by this process for as long as the process serves.
+ */
 static void
 reload(struct runner *ru, char **overrides, size_t noverrides)
 {
 	struct config	*ncf;
-	struct runner	 nru;
-	struct http	*http = ru->ru_http;
+	struct queryset	 qs = { NULL, 0 };
 
 	log_info("reloading %s", ru->ru_cf->cf_file);
 	if ((ncf = config_load(ru->ru_cf->cf_file, overrides, noverrides,
@@ -367,15 +370,18 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 		config_free(ncf);
 		return;
 	}
-	if (runner_init(&nru, ncf, ru->ru_stop, stderr) == -1) {
-		runner_release(&nru);
+	if (query_load(ncf->cf_queries_path, &qs, stderr) == -1 ||
+	    probe_prepare_tables(ncf, ru->ru_st) == -1) {
+		queryset_release(&qs);
+		config_free(ncf);
 		log_warnx("reload: cannot use the new configuration; keeping "
 		    "the running one");
 		return;
 	}
-	runner_release(ru);
-	*ru = nru;
-	ru->ru_http = http;
+	queryset_release(&ru->ru_qs);
+	config_free(ru->ru_cf);
+	ru->ru_cf = ncf;
+	ru->ru_qs = qs;
 	runner_publish(ru);
 	log_info("reload: done");
 }

@@ -1,9 +1,13 @@
 /* store.c -- the SQLite store: open, migrations, runs, samples */
+#include <sys/file.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
@@ -153,6 +157,49 @@ store_migrate(struct store *st)
 	return 0;
 }
 
+/*
+ * A store has one writer: it holds an exclusive flock(2) on PATH.lock for
+ * as long as it is open, with its pid in the file for the message a
+ * second writer prints.  The kernel drops the lock when the process dies,
+ * however it dies, so a crash never leaves a store locked.  Readers do not
+ * take it.
+ */
+static int
+store_lock(struct store *st)
+{
+	char	*lpath, pid[32];
+	ssize_t	 n;
+	int	 fd;
+
+	xasprintf(&lpath, "%s.lock", st->st_path);
+	if ((fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		log_warn("store: %s", lpath);
+		free(lpath);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK) {
+			n = pread(fd, pid, sizeof(pid) - 1, 0);
+			pid[n > 0 ? n : 0] = '\0';
+			pid[strcspn(pid, "\n")] = '\0';
+			log_warnx("store: %s: in use by another vantage (pid %s); "
+			    "a store has one writer", st->st_path,
+			    *pid ? pid : "unknown");
+		} else
+			log_warn("store: %s: lock", lpath);
+		close(fd);
+		free(lpath);
+		return -1;
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 ||
+	    pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid))
+		log_warn("store: %s: cannot record the pid", lpath);
+	free(lpath);
+	st->st_lock_fd = fd;
+	return 0;
+}
+
 struct store *
 store_open(const char *path, int readonly)
 {
@@ -167,6 +214,9 @@ store_open(const char *path, int readonly)
 	st = xcalloc(1, sizeof(*st));
 	st->st_path = xstrdup(path);
 	st->st_readonly = readonly;
+	st->st_lock_fd = -1;
+	if (!readonly && store_lock(st) == -1)
+		goto fail;
 	flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &st->st_db, flags | SQLITE_OPEN_NOMUTEX,
@@ -210,6 +260,8 @@ store_close(struct store *st)
 			    NULL);
 		sqlite3_close_v2(st->st_db);
 	}
+	if (st->st_lock_fd != -1)
+		close(st->st_lock_fd);	/* releases the lock */
 	free(st->st_path);
 	free(st);
 }
@@ -387,6 +439,17 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 	sqlite3_bind_int64(stmt, 1, run_id);
 	sqlite3_bind_int64(stmt, 2, keep - 1);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
+		below = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	/* A run that has not finished is never pruned, whoever runs it. */
+	stmt = store_prepare(st, "SELECT min(run_id) FROM runs WHERE "
+	    "status = 'running' AND run_id <> ?1");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(stmt, 0) < below)
 		below = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	if (below > 0) {

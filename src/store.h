@@ -19,6 +19,7 @@ struct store {
 	char		*st_path;
 	int		 st_readonly;
 	int		 st_in_tx;
+	int		 st_lock_fd;	/* flock on PATH.lock; -1 for readers */
 	sqlite3_stmt	*st_series_get;
 	sqlite3_stmt	*st_series_add;
 	sqlite3_stmt	*st_sample_add;
@@ -26,7 +27,9 @@ struct store {
 
 /*
  * Open (creating if needed) the store at path, in WAL mode, and apply the
- * pending migrations.  readonly opens an existing store for queries only.
+ * pending migrations.  The writer holds PATH.lock until store_close; a
+ * second writer is refused with the owner's pid.  readonly opens an
+ * existing store for queries only and takes no lock.
  * Errors are logged; NULL on failure.
  */
 struct store	*store_open(const char *path, int readonly);

@@ -82,6 +82,8 @@ remove_db(const char *path)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-journal", path);
 	unlink(p);
+	snprintf(p, sizeof(p), "%s.lock", path);
+	unlink(p);
 }
 
 static void
@@ -240,6 +242,83 @@ test_samples(struct store *st)
 	    "rollback outside a transaction is harmless");
 }
 
+/* Rows of a run that has not finished survive any keep_runs. */
+static void
+test_prune_running(void)
+{
+	struct store	*st;
+	char		*path = tmp_path("prune-running.db");
+	char		*cols[] = { (char *)"v" };
+	char		*tables[] = { (char *)"probe_y" };
+	char		 sql[256];
+	int64_t		 inflight, done;
+
+	if ((st = store_open(path, 0)) == NULL) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	store_ensure_table(st, "probe_y", cols, NULL, 1);
+	inflight = store_begin_run(st, now_real());	/* still running */
+	done = store_begin_run(st, now_real());
+	store_end_run(st, done, "complete", NULL, 1, 1);
+	snprintf(sql, sizeof(sql), "INSERT INTO probe_y VALUES (%lld, 1), "
+	    "(%lld, 2)", (long long)inflight, (long long)done);
+	store_exec(st, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO nodes (run_id, node_id, url) "
+	    "VALUES (%lld, 'n1', 'http://n1')", (long long)inflight);
+	store_exec(st, sql);
+	ok(store_prune(st, done, 1, 0, tables, 1) == 0,
+	    "prune keep=1 with an older run still running");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM probe_y WHERE run_id = "
+	    "%lld", (long long)inflight);
+	is_int(1, q_int(st, sql), "  the running run's probe rows remain");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM nodes WHERE run_id = "
+	    "%lld", (long long)inflight);
+	is_int(1, q_int(st, sql), "  and its nodes");
+	store_end_run(st, inflight, "failed", "test", 1, 1);
+	ok(store_prune(st, done, 1, 0, tables, 1) == 0,
+	    "prune once it has finished");
+	is_int(1, q_int(st, "SELECT count(*) FROM probe_y"),
+	    "  now only the newest run's rows remain");
+	store_close(st);
+	remove_db(path);
+	free(path);
+}
+
+static void
+test_owner(void)
+{
+	struct store	*st, *second, *ro;
+	char		*path = tmp_path("owner.db"), lock[512], text[64];
+	FILE		*f;
+
+	if ((st = store_open(path, 0)) == NULL) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	f = fopen(lock, "r");
+	text[0] = '\0';
+	if (f != NULL) {
+		if (fgets(text, sizeof(text), f) == NULL)
+			text[0] = '\0';
+		fclose(f);
+	}
+	is_int(getpid(), atoi(text), "the writer records its pid in PATH.lock");
+	second = store_open(path, 0);
+	ok(second == NULL, "a second writer is refused while the first holds it");
+	store_close(second);
+	ro = store_open(path, 1);
+	ok(ro != NULL, "a reader opens a store a writer holds");
+	store_close(ro);
+	store_close(st);
+	st = store_open(path, 0);
+	ok(st != NULL, "the store can be opened again once the writer closed it");
+	store_close(st);
+	remove_db(path);
+	free(path);
+}
+
 static void
 test_prune(void)
 {
@@ -383,7 +462,7 @@ main(void)
 	struct store	*st;
 	char		*path;
 
-	plan(82);
+	plan(91);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-store") == -1)
 		return 1;
 	test_open();
@@ -401,7 +480,9 @@ main(void)
 	remove_db(path);
 	free(path);
 
+	test_owner();
 	test_prune();
+	test_prune_running();
 	rmdir(tmpdir);
 	return done_testing();
 }
