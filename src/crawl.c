@@ -1,5 +1,5 @@
 /* crawl.c -- the libcurl multi engine: queue, limits, retries, one place a transfer ends */
-#include "config.h"
+#include "conf.h"
 
 #include <sys/queue.h>
 

@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "buf.h"
-#include "config.h"
+#include "conf.h"
 #include "discover.h"
+#include "labels.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -79,30 +80,21 @@ nodeset_release(struct nodeset *ns)
 
 /* Extra columns of the node query become labels, as a JSON object. */
 static char *
-labels_json(sqlite3_stmt *stmt, int id_col, int url_col)
+labels_of_row(sqlite3_stmt *stmt, int id_col, int url_col)
 {
+	struct labels	 ls;
 	struct buf	 b;
-	const char	*name, *v;
-	int		 i, first = 1;
+	int		 i;
 
+	labels_init(&ls);
+	for (i = 0; i < sqlite3_column_count(stmt); i++)
+		if (i != id_col && i != url_col)
+			labels_add(&ls, sqlite3_column_name(stmt, i),
+			    (const char *)sqlite3_column_text(stmt, i),
+			    sqlite3_column_bytes(stmt, i));
 	buf_init(&b, 0);
-	buf_putc(&b, '{');
-	for (i = 0; i < sqlite3_column_count(stmt); i++) {
-		if (i == id_col || i == url_col)
-			continue;
-		name = sqlite3_column_name(stmt, i);
-		v = (const char *)sqlite3_column_text(stmt, i);
-		if (!first)
-			buf_putc(&b, ',');
-		first = 0;
-		buf_json_string(&b, name, strlen(name));
-		buf_putc(&b, ':');
-		if (v == NULL)
-			buf_puts(&b, "null");
-		else
-			buf_json_string(&b, v, sqlite3_column_bytes(stmt, i));
-	}
-	buf_putc(&b, '}');
+	labels_json(&ls, &b);
+	labels_release(&ls);
 	return buf_take(&b, NULL);
 }
 
@@ -163,7 +155,7 @@ read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
 			goto out;
 		}
 		/* The primary key (run_id, node_id) finds repeated nodes. */
-		labels = labels_json(q, idc, urlc);
+		labels = labels_of_row(q, idc, urlc);
 		sqlite3_bind_int64(ins, 1, run_id);
 		sqlite3_bind_value(ins, 2, sqlite3_column_value(q, idc));
 		sqlite3_bind_text(ins, 3, url, -1, SQLITE_TRANSIENT);

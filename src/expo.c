@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "expo.h"
+#include "labels.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -35,32 +36,6 @@ struct famlist {
 	struct family	*fl_fams;
 	size_t		 fl_len;
 };
-
-void
-expo_label_value(struct buf *b, const char *s, size_t len)
-{
-	struct buf	u;
-	size_t		i;
-
-	buf_init(&u, 0);
-	buf_add_utf8(&u, s, len);
-	for (i = 0; i < u.b_len; i++) {
-		switch (u.b_data[i]) {
-		case '\\':
-			buf_add(b, "\\\\", 2);
-			break;
-		case '"':
-			buf_add(b, "\\\"", 2);
-			break;
-		case '\n':
-			buf_add(b, "\\n", 2);
-			break;
-		default:
-			buf_putc(b, u.b_data[i]);
-		}
-	}
-	buf_release(&u);
-}
 
 static void
 expo_help(struct buf *b, const char *s, enum expo_format fmt)
@@ -289,26 +264,22 @@ cmp_series(const void *a, const void *b)
 
 /* The exposition label set of a JSON label object. */
 static char *
-labels_expo(json_t *labels)
+series_expo(json_t *obj)
 {
+	struct labels	 ls;
 	struct buf	 b;
 	const char	*k;
 	json_t		*v;
-	int		 first = 1;
 
+	labels_init(&ls);
+	json_object_foreach(obj, k, v)
+		if (json_is_string(v))
+			labels_add(&ls, k, json_string_value(v),
+			    json_string_length(v));
 	buf_init(&b, 0);
 	buf_puts(&b, "");
-	json_object_foreach(labels, k, v) {
-		if (!json_is_string(v) || json_string_length(v) == 0)
-			continue;
-		buf_printf(&b, "%s%s=\"", first ? "{" : ",", k);
-		expo_label_value(&b, json_string_value(v),
-		    json_string_length(v));
-		buf_putc(&b, '"');
-		first = 0;
-	}
-	if (!first)
-		buf_putc(&b, '}');
+	labels_expo(&ls, &b);
+	labels_release(&ls);
 	return buf_take(&b, NULL);
 }
 
@@ -391,7 +362,7 @@ family_cutoff(struct family *fa, const char *others)
 			    json_string(others));
 			folded.se_labels = json_dumps(parsed[i],
 			    JSON_COMPACT | JSON_PRESERVE_ORDER);
-			folded.se_expo = labels_expo(parsed[i]);
+			folded.se_expo = series_expo(parsed[i]);
 			folded.se_value = fa->fa_series[i].se_value;
 			free(fa->fa_series[i].se_labels);
 			free(fa->fa_series[i].se_expo);

@@ -18,8 +18,6 @@ enum expo_format {
 #define EXPO_OM_CONTENT_TYPE	\
 	"application/openmetrics-text; version=1.0.0; charset=utf-8"
 
-/* Append s as an escaped label value (\\, \", \n; invalid UTF-8 → U+FFFD). */
-void	expo_label_value(struct buf *, const char *s, size_t len);
 /* Append a sample value as the exposition writes it. */
 void	expo_value(struct buf *, double);
 /*

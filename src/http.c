@@ -15,7 +15,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
-#include "config.h"
+#include "conf.h"
 #include "expo.h"
 #include "http.h"
 #include "log.h"

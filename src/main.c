@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "config.h"
+#include "conf.h"
 #include "expo.h"
 #include "log.h"
 #include "probe.h"

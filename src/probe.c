@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "config.h"
+#include "conf.h"
 #include "crawl.h"
 #include "discover.h"
 #include "log.h"

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "expo.h"
 #include "log.h"
+#include "labels.h"
 #include "query.h"
 #include "store.h"
 #include "util.h"
@@ -292,10 +293,11 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 	sqlite3		*db = st->st_db;
 	sqlite3_stmt	*stmt;
 	const char	*tail, *name, *text;
-	struct buf	 expo, json, utf8;
+	struct buf	 expo, json;
+	struct labels	 ls;
 	struct row	*rows = NULL;
 	size_t		 nrows = 0, i;
-	int		 ncols, valcol = -1, c, rc = -1, step, first;
+	int		 ncols, valcol = -1, c, rc = -1, step;
 
 	if (sqlite3_prepare_v2(db, qf->qf_sql, -1, &stmt, &tail) != SQLITE_OK) {
 		log_warnx("query: %s: %s", qf->qf_path, sqlite3_errmsg(db));
@@ -326,7 +328,7 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 	store_bind_common(stmt, run_id, NULL);
 	buf_init(&expo, 0);
 	buf_init(&json, 0);
-	buf_init(&utf8, 0);
+	labels_init(&ls);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (nrows >= QUERY_MAX_SERIES) {
 			log_warnx("query: %s: more than %d series", qf->qf_path,
@@ -339,34 +341,19 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 			    qf->qf_path, c == SQLITE_NULL ? "NULL" : "text");
 			goto fail;
 		}
-		buf_reset(&expo);
-		buf_reset(&json);
-		buf_putc(&json, '{');
-		first = 1;
+		labels_reset(&ls);
 		for (c = 0; c < ncols; c++) {
 			if (c == valcol)
 				continue;
-			name = sqlite3_column_name(stmt, c);
 			text = (const char *)sqlite3_column_text(stmt, c);
-			if (text == NULL)
-				text = "";
-			buf_printf(&json, "%s\"%s\":", json.b_len > 1 ? "," : "",
-			    name);
-			/* Labels may come from nodes: valid UTF-8 in JSON too. */
-			buf_reset(&utf8);
-			buf_puts(&utf8, "");
-			buf_add_utf8(&utf8, text, strlen(text));
-			buf_json_string(&json, utf8.b_data, utf8.b_len);
-			if (*text == '\0')
-				continue;	/* empty means absent */
-			buf_printf(&expo, "%s%s=\"", first ? "{" : ",", name);
-			expo_label_value(&expo, text, strlen(text));
-			buf_putc(&expo, '"');
-			first = 0;
+			labels_add(&ls, sqlite3_column_name(stmt, c),
+			    text ? text : "", text ? strlen(text) : 0);
 		}
-		if (!first)
-			buf_putc(&expo, '}');
-		buf_putc(&json, '}');
+		buf_reset(&expo);
+		buf_puts(&expo, "");
+		labels_expo(&ls, &expo);
+		buf_reset(&json);
+		labels_json(&ls, &json);
 		rows = xreallocarray(rows, nrows + 1, sizeof(*rows));
 		rows[nrows].r_expo = xstrdup(expo.b_data ? expo.b_data : "");
 		rows[nrows].r_json = xstrdup(json.b_data);
@@ -412,7 +399,7 @@ fail:
 	free(rows);
 	buf_release(&expo);
 	buf_release(&json);
-	buf_release(&utf8);
+	labels_release(&ls);
 out:
 	sqlite3_finalize(stmt);
 	return rc;

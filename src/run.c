@@ -5,10 +5,11 @@
 #include <time.h>
 
 #include "buf.h"
-#include "config.h"
+#include "conf.h"
 #include "discover.h"
 #include "expo.h"
 #include "http.h"
+#include "labels.h"
 #include "log.h"
 #include "probe.h"
 #include "run.h"
@@ -49,28 +50,22 @@ self_sample(struct store *st, int64_t run_id, const char *metric,
     const char *k1, const char *v1, const char *k2, const char *v2,
     double value)
 {
+	struct labels	ls;
 	struct buf	expo, json;
 	int		rc;
 
+	labels_init(&ls);
+	if (k1 != NULL)
+		labels_add(&ls, k1, v1, strlen(v1));
+	if (k2 != NULL)
+		labels_add(&ls, k2, v2, strlen(v2));
 	buf_init(&expo, 0);
 	buf_init(&json, 0);
-	buf_putc(&json, '{');
-	if (k1 != NULL) {
-		buf_printf(&expo, "{%s=\"", k1);
-		expo_label_value(&expo, v1, strlen(v1));
-		buf_printf(&json, "\"%s\":", k1);
-		buf_json_string(&json, v1, strlen(v1));
-		if (k2 != NULL) {
-			buf_printf(&expo, "\",%s=\"", k2);
-			expo_label_value(&expo, v2, strlen(v2));
-			buf_printf(&json, ",\"%s\":", k2);
-			buf_json_string(&json, v2, strlen(v2));
-		}
-		buf_puts(&expo, "\"}");
-	}
-	buf_putc(&json, '}');
-	rc = store_sample(st, run_id, metric, json.b_data,
-	    expo.b_data ? expo.b_data : "", value);
+	buf_puts(&expo, "");
+	labels_expo(&ls, &expo);
+	labels_json(&ls, &json);
+	rc = store_sample(st, run_id, metric, json.b_data, expo.b_data, value);
+	labels_release(&ls);
 	buf_release(&expo);
 	buf_release(&json);
 	return rc;

@@ -1,5 +1,5 @@
 /* gen.c -- deterministic users, replica sets, clocks and the discovery db */
-#include "config.h"
+#include "conf.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* serve.c -- the fake content nodes: one libmicrohttpd daemon, /cn/<k>/ */
-#include "config.h"
+#include "conf.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

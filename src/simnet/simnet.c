@@ -1,5 +1,5 @@
 /* simnet.c -- vantage-simnet: command line, setup and the serve loop */
-#include "config.h"
+#include "conf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* truth.c -- the values a correct monitor exports, and `compare` */
-#include "config.h"
+#include "conf.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* t-config.c -- config_load decoding, defaults, -D, errors, printing */
-#include "config.h"
+#include "conf.h"
 
 #include <stdint.h>
 #include <stdio.h>

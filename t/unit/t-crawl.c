@@ -1,5 +1,5 @@
 /* t-crawl.c -- the crawl engine against a libmicrohttpd server in-process */
-#include "config.h"
+#include "conf.h"
 
 #include <sys/socket.h>
 

@@ -1,5 +1,5 @@
 /* t-expo.c -- label escaping, values, and the rendered exposition */
-#include "config.h"
+#include "conf.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "expo.h"
+#include "labels.h"
 #include "store.h"
 #include "tap.h"
 #include "util.h"
@@ -20,7 +21,7 @@
 
 static char	tmpdir[64];
 
-/* expo_label_value of s (len bytes) into a static string. */
+/* labels_escape of s (len bytes) into a static string. */
 static const char *
 label(const char *s, size_t len)
 {
@@ -29,7 +30,7 @@ label(const char *s, size_t len)
 
 	buf_init(&b, 0);
 	buf_puts(&b, "");
-	expo_label_value(&b, s, len);
+	labels_escape(&b, s, len);
 	snprintf(out, sizeof(out), "%s", b.b_data);
 	buf_release(&b);
 	return out;

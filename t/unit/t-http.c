@@ -1,5 +1,5 @@
 /* t-http.c -- Accept parsing, constant-time comparison, and a live server */
-#include "config.h"
+#include "conf.h"
 
 #include <curl/curl.h>
 #include <stdint.h>

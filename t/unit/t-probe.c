@@ -1,5 +1,5 @@
 /* t-probe.c -- JSON pointers, request bodies, typed binding of answers */
-#include "config.h"
+#include "conf.h"
 
 #include <jansson.h>
 #include <sqlite3.h>

@@ -1,5 +1,5 @@
 /* t-store.c -- the SQLite store: migrations, runs, samples, pruning */
-#include "config.h"
+#include "conf.h"
 
 #include <sqlite3.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
-/* config.h -- YAML configuration: one key table, errors with file:line:col */
-#ifndef VANTAGE_CONFIG_H
-#define VANTAGE_CONFIG_H
+/* conf.h -- YAML configuration: one key table, errors with file:line:col */
+#ifndef VANTAGE_CONF_H
+#define VANTAGE_CONF_H
 
 #include <stddef.h>
 #include <stdint.h>

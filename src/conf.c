@@ -1,4 +1,4 @@
-/* config.c -- YAML configuration: tree with marks, overrides, one key table */
+/* conf.c -- YAML configuration: tree with marks, overrides, one key table */
 #include <crypt.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "config.h"
+#include "conf.h"
 #include "buf.h"
 #include "log.h"
 #include "util.h"

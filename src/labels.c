@@ -1,0 +1,144 @@
+/* labels.c -- one label set, rendered as stored JSON and as the exposition writes it */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "labels.h"
+#include "xmalloc.h"
+
+void
+labels_init(struct labels *ls)
+{
+	memset(ls, 0, sizeof(*ls));
+}
+
+void
+labels_reset(struct labels *ls)
+{
+	size_t	i;
+
+	for (i = 0; i < ls->ls_n; i++) {
+		free(ls->ls_v[i].l_name);
+		free(ls->ls_v[i].l_value);
+	}
+	ls->ls_n = 0;
+}
+
+void
+labels_release(struct labels *ls)
+{
+	labels_reset(ls);
+	free(ls->ls_v);
+	labels_init(ls);
+}
+
+void
+labels_add(struct labels *ls, const char *name, const char *value, size_t len)
+{
+	struct label	*l;
+	struct buf	 b;
+
+	if (ls->ls_n == ls->ls_cap) {
+		ls->ls_cap = ls->ls_cap == 0 ? 4 : ls->ls_cap * 2;
+		ls->ls_v = xreallocarray(ls->ls_v, ls->ls_cap, sizeof(*ls->ls_v));
+	}
+	l = &ls->ls_v[ls->ls_n++];
+	l->l_name = xstrdup(name);
+	l->l_value = NULL;
+	l->l_len = 0;
+	if (value == NULL)
+		return;
+	buf_init(&b, 0);
+	buf_add_utf8(&b, value, len);
+	l->l_value = buf_take(&b, &l->l_len);
+}
+
+const char *
+labels_get(const struct labels *ls, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ls->ls_n; i++)
+		if (strcmp(ls->ls_v[i].l_name, name) == 0)
+			return ls->ls_v[i].l_value;
+	return NULL;
+}
+
+void
+labels_json(const struct labels *ls, struct buf *b)
+{
+	const struct label *l;
+	size_t		 i;
+
+	buf_putc(b, '{');
+	for (i = 0; i < ls->ls_n; i++) {
+		l = &ls->ls_v[i];
+		if (i > 0)
+			buf_putc(b, ',');
+		buf_json_string(b, l->l_name, strlen(l->l_name));
+		buf_putc(b, ':');
+		if (l->l_value == NULL)
+			buf_puts(b, "null");
+		else
+			buf_json_string(b, l->l_value, l->l_len);
+	}
+	buf_putc(b, '}');
+}
+
+/* Escape a value that is valid UTF-8 already. */
+static void
+escape(struct buf *b, const char *s, size_t len)
+{
+	size_t	i, run;
+
+	for (i = 0; i < len; i += run) {
+		run = strcspn(s + i, "\\\"\n");
+		if (run > len - i)
+			run = len - i;
+		if (run > 0) {
+			buf_add(b, s + i, run);
+			continue;
+		}
+		if (s[i] == '\n')
+			buf_add(b, "\\n", 2);
+		else if (s[i] == '"' || s[i] == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, s[i]);
+		} else
+			buf_putc(b, s[i]);	/* a NUL byte */
+		run = 1;
+	}
+}
+
+void
+labels_escape(struct buf *b, const char *s, size_t len)
+{
+	struct buf	u;
+
+	buf_init(&u, 0);
+	buf_add_utf8(&u, s, len);
+	escape(b, u.b_data ? u.b_data : "", u.b_len);
+	buf_release(&u);
+}
+
+void
+labels_expo(const struct labels *ls, struct buf *b)
+{
+	const struct label *l;
+	size_t		 i;
+	int		 first = 1;
+
+	for (i = 0; i < ls->ls_n; i++) {
+		l = &ls->ls_v[i];
+		if (l->l_value == NULL || l->l_len == 0)
+			continue;	/* empty means absent */
+		buf_puts(b, first ? "{" : ",");
+		buf_puts(b, l->l_name);
+		buf_puts(b, "=\"");
+		escape(b, l->l_value, l->l_len);
+		buf_putc(b, '"');
+		first = 0;
+	}
+	if (!first)
+		buf_putc(b, '}');
+}

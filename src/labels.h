@@ -1,0 +1,48 @@
+/* labels.h -- one label set, rendered as stored JSON and as the exposition writes it */
+#ifndef VANTAGE_LABELS_H
+#define VANTAGE_LABELS_H
+
+#include <stddef.h>
+
+struct buf;
+
+/*
+ * A label set in insertion order.  Names and values are copied in.  One
+ * policy for bytes that are not UTF-8, applied when a value enters the
+ * set: each invalid sequence becomes U+FFFD (buf_add_utf8), so both
+ * renderings carry the same text.  A NULL value is kept as absent: null in
+ * JSON, left out of the exposition, as an empty value is.
+ */
+struct label {
+	char	*l_name;
+	char	*l_value;	/* NULL: absent */
+	size_t	 l_len;
+};
+
+struct labels {
+	struct label	*ls_v;
+	size_t		 ls_n;
+	size_t		 ls_cap;
+};
+
+void	labels_init(struct labels *);
+void	labels_release(struct labels *);
+/* Empty the set, keeping its memory for the next one. */
+void	labels_reset(struct labels *);
+/* Append name="value" (len bytes of value; value may be NULL). */
+void	labels_add(struct labels *, const char *name, const char *value,
+	    size_t len);
+/* The value of name, or NULL. */
+const char *labels_get(const struct labels *, const char *name);
+/* Append the set as a JSON object: {"a":"x","b":null}. */
+void	labels_json(const struct labels *, struct buf *);
+/*
+ * Append the set as the exposition writes it, {a="x",b="y"} with values
+ * escaped (\\, \", \n); labels with empty or absent values are left out,
+ * and a set with none appends nothing.
+ */
+void	labels_expo(const struct labels *, struct buf *);
+/* Append len bytes of s escaped as an exposition label value. */
+void	labels_escape(struct buf *, const char *s, size_t len);
+
+#endif
