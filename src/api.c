@@ -15,10 +15,11 @@
 #include "api.h"
 #include "buf.h"
 #include "log.h"
+#include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
-#define API_BUSY_TIMEOUT_MS	5000
+#define API_TIMEOUT_MS		10000	/* one statement of a request */
 #define API_RUNS_DEFAULT	100
 #define API_RUNS_MAX		1000
 #define API_MAX_POINTS		100000
@@ -33,7 +34,7 @@
  * itself fails (an SQLite error, which is also logged).
  */
 struct api_req {
-	sqlite3		*ar_db;
+	struct store	*ar_st;
 	const char	*ar_path;
 	api_arg_fn	 ar_args;
 	void		*ar_arg;
@@ -189,7 +190,10 @@ api_fail(struct api_req *r, int status, const char *fmt, ...)
 static int
 api_dberr(struct api_req *r)
 {
-	return api_fail(r, 500, "store: %s", sqlite3_errmsg(r->ar_db));
+	if (store_timed_out(r->ar_st))
+		return api_fail(r, 503, "store: the query took longer than "
+		    "%ds", API_TIMEOUT_MS / 1000);
+	return api_fail(r, 500, "store: %s", store_errmsg(r->ar_st));
 }
 
 static const char *
@@ -252,10 +256,8 @@ parse_time(const char *s, double *tp)
 static int
 api_prepare(struct api_req *r, const char *sql, sqlite3_stmt **stmtp)
 {
-	if (sqlite3_prepare_v2(r->ar_db, sql, -1, stmtp, NULL) != SQLITE_OK) {
-		*stmtp = NULL;
+	if ((*stmtp = store_prepare(r->ar_st, sql)) == NULL)
 		return api_dberr(r);
-	}
 	return 0;
 }
 
@@ -267,49 +269,38 @@ static int
 api_open(struct api_req *r, const char *store_path)
 {
 	struct stat	 sb;
-	sqlite3_stmt	*stmt = NULL;
-	int		 rc = -1;
+	char		*cause;
+	int		 ready;
 
 	if (store_path == NULL || stat(store_path, &sb) == -1) {
 		if (store_path == NULL || errno == ENOENT || errno == ENOTDIR)
 			return api_fail(r, 503, "no store yet");
 		return api_fail(r, 500, "store: %s", strerror(errno));
 	}
-	if (sqlite3_open_v2(store_path, &r->ar_db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		return api_dberr(r);
-	sqlite3_busy_timeout(r->ar_db, API_BUSY_TIMEOUT_MS);
-	if (sqlite3_exec(r->ar_db, "PRAGMA query_only = 1; BEGIN", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	if ((r->ar_st = store_open_reader(store_path, API_TIMEOUT_MS,
+	    &cause)) == NULL) {
+		api_fail(r, 500, "store: %s", cause);
+		free(cause);
+		return -1;
+	}
+	if (store_read_begin(r->ar_st) == -1)
 		return api_dberr(r);
 	/* A file vantage has not set up yet (or not finished setting up). */
-	if (api_prepare(r, "SELECT count(*) FROM sqlite_master WHERE "
-	    "type IN ('table', 'view') AND name IN ('runs', 'run_phases', "
-	    "'nodes', 'series', 'samples', 'metrics')", &stmt) == -1)
-		goto out;
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		api_dberr(r);
-		goto out;
-	}
-	if (sqlite3_column_int(stmt, 0) != 6) {
-		api_fail(r, 503, "no store yet");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	if ((ready = store_ready(r->ar_st)) == -1)
+		return api_dberr(r);
+	if (!ready)
+		return api_fail(r, 503, "no store yet");
+	return 0;
 }
 
 static void
 api_close(struct api_req *r)
 {
-	if (r->ar_db == NULL)
+	if (r->ar_st == NULL)
 		return;
-	if (sqlite3_get_autocommit(r->ar_db) == 0)
-		sqlite3_exec(r->ar_db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close_v2(r->ar_db);
-	r->ar_db = NULL;
+	store_read_end(r->ar_st);
+	store_close(r->ar_st);
+	r->ar_st = NULL;
 }
 
 /* /api/v1/runs?limit=N */

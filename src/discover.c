@@ -163,7 +163,7 @@ read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
 		free(labels);
 		if (store_step_done(st, ins, "nodes") == -1)
 			goto out;
-		if (sqlite3_changes(st->st_db) == 0) {
+		if (store_changes(st) == 0) {
 			log_warnx("discover: node %s listed twice; the first "
 			    "row is kept", sqlite3_column_text(q, idc));
 			continue;

@@ -26,6 +26,7 @@ struct args {
 	int		 a_format;	/* sql: 0 auto, 1 table, 2 csv, 3 json */
 	int		 a_keys;	/* check --keys */
 	int		 a_openmetrics;	/* metrics --openmetrics */
+	long		 a_timeout_ms;	/* sql --timeout: one statement */
 	const char	*a_others;	/* queries.others of the config */
 	char		**a_rest;	/* positional arguments after the command */
 	size_t		 a_nrest;
@@ -46,7 +47,7 @@ usage(int status)
 "  serve              a run every schedule.interval, metrics over HTTP\n"
 "  metrics [--openmetrics]\n"
 "                     print the exposition of the latest complete run\n"
-"  sql [--table|--csv|--json] QUERY\n"
+"  sql [--table|--csv|--json] [--timeout DURATION] QUERY\n"
 "                     read-only SQL on the store (works while serve runs)\n"
 "  version            print the version\n"
 "\n"
@@ -118,6 +119,20 @@ parse_args(int argc, char **argv, struct args *a, const char **cmd)
 			a->a_keys = 1;
 		else if (strcmp(s, "--openmetrics") == 0)
 			a->a_openmetrics = 1;
+		else if (strcmp(s, "--timeout") == 0) {
+			int64_t		 ms;
+			const char	*why;
+
+			if (++i == argc)
+				usage(2);
+			if (parse_duration(argv[i], &ms, &why) == -1 ||
+			    ms > 86400000) {
+				fprintf(stderr, "vantage: --timeout '%s': %s\n",
+				    argv[i], ms > 86400000 ? "at most 1d" : why);
+				exit(2);
+			}
+			a->a_timeout_ms = ms;
+		}
 		else if (strcmp(s, "--") == 0) {
 			for (i++; i < argc; i++) {
 				a->a_rest = xreallocarray(a->a_rest,
@@ -206,6 +221,7 @@ open_readonly(struct args *a)
 	struct config	*cf;
 	struct store	*st;
 	static char	 others[256];
+	char		*cause;
 
 	if ((cf = load(a)) == NULL)
 		return NULL;
@@ -215,7 +231,11 @@ open_readonly(struct args *a)
 		config_free(cf);
 		return NULL;
 	}
-	st = store_open(cf->cf_store_path, 1);
+	if ((st = store_open_reader(cf->cf_store_path, a->a_timeout_ms,
+	    &cause)) == NULL) {
+		fprintf(stderr, "vantage: store: %s\n", cause);
+		free(cause);
+	}
 	snprintf(others, sizeof(others), "%s", cf->cf_others);
 	a->a_others = others;
 	config_free(cf);
@@ -396,6 +416,7 @@ cmd_sql(struct args *a)
 	struct store	*st;
 	sqlite3_stmt	*q = NULL;
 	const char	*tail;
+	char		*cause, dur[32];
 	int		 rc = 1, format = a->a_format;
 
 	if (a->a_nrest != 1) {
@@ -406,9 +427,10 @@ cmd_sql(struct args *a)
 		return 1;
 	if (format == 0)
 		format = isatty(STDOUT_FILENO) ? 1 : 2;
-	if (sqlite3_prepare_v2(st->st_db, a->a_rest[0], -1, &q, &tail) !=
-	    SQLITE_OK) {
-		fprintf(stderr, "vantage: sql: %s\n", sqlite3_errmsg(st->st_db));
+	tail = a->a_rest[0];
+	if (store_prepare_next(st, &tail, &q, &cause) == -1) {
+		fprintf(stderr, "vantage: sql: %s\n", cause);
+		free(cause);
 		goto out;
 	}
 	if (q == NULL) {
@@ -425,7 +447,12 @@ cmd_sql(struct args *a)
 		goto out;
 	}
 	if (print_table(q, format) == -1) {
-		fprintf(stderr, "vantage: sql: %s\n", sqlite3_errmsg(st->st_db));
+		if (store_timed_out(st))
+			fprintf(stderr, "vantage: sql: interrupted: the query "
+			    "ran longer than --timeout %s\n", fmt_duration(
+			    a->a_timeout_ms, dur, sizeof(dur)));
+		else
+			fprintf(stderr, "vantage: sql: %s\n", store_errmsg(st));
 		goto out;
 	}
 	rc = 0;
@@ -443,6 +470,7 @@ main(int argc, char **argv)
 	int		 rc;
 
 	memset(&a, 0, sizeof(a));
+	a.a_timeout_ms = 30000;
 	probe_init();
 	parse_args(argc, argv, &a, &cmd);
 	log_init("vantage", a.a_verbose);

@@ -246,30 +246,28 @@ query_load(const char *dir, struct queryset *qs, FILE *err)
 static int
 run_statements(struct query_file *qf, struct store *st, int64_t run_id)
 {
-	sqlite3		*db = st->st_db;
 	sqlite3_stmt	*stmt;
-	const char	*sql = qf->qf_sql, *tail;
+	const char	*sql = qf->qf_sql;
+	char		*cause;
 	int		 rc;
 
 	while (*sql != '\0') {
-		if (sqlite3_prepare_v2(db, sql, -1, &stmt, &tail) != SQLITE_OK) {
-			log_warnx("query: %s: %s", qf->qf_path,
-			    sqlite3_errmsg(db));
+		if (store_prepare_next(st, &sql, &stmt, &cause) == -1) {
+			log_warnx("query: %s: %s", qf->qf_path, cause);
+			free(cause);
 			return -1;
 		}
-		sql = tail;
 		if (stmt == NULL)
 			continue;	/* only comments or blanks left */
 		store_bind_common(stmt, run_id, NULL);
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 			;
+		sqlite3_finalize(stmt);
 		if (rc != SQLITE_DONE) {
 			log_warnx("query: %s: %s", qf->qf_path,
-			    sqlite3_errmsg(db));
-			sqlite3_finalize(stmt);
+			    store_errmsg(st));
 			return -1;
 		}
-		sqlite3_finalize(stmt);
 	}
 	return 0;
 }
@@ -290,17 +288,18 @@ cmp_row(const void *a, const void *b)
 static int
 run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 {
-	sqlite3		*db = st->st_db;
 	sqlite3_stmt	*stmt;
-	const char	*tail, *name, *text;
+	const char	*tail = qf->qf_sql, *name, *text;
+	char		*cause;
 	struct buf	 expo, json;
 	struct labels	 ls;
 	struct row	*rows = NULL;
 	size_t		 nrows = 0, i;
 	int		 ncols, valcol = -1, c, rc = -1, step;
 
-	if (sqlite3_prepare_v2(db, qf->qf_sql, -1, &stmt, &tail) != SQLITE_OK) {
-		log_warnx("query: %s: %s", qf->qf_path, sqlite3_errmsg(db));
+	if (store_prepare_next(st, &tail, &stmt, &cause) == -1) {
+		log_warnx("query: %s: %s", qf->qf_path, cause);
+		free(cause);
 		return -1;
 	}
 	if (stmt == NULL || strspn(tail, " \t\r\n;") != strlen(tail)) {
@@ -361,7 +360,7 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 		nrows++;
 	}
 	if (step != SQLITE_DONE) {
-		log_warnx("query: %s: %s", qf->qf_path, sqlite3_errmsg(db));
+		log_warnx("query: %s: %s", qf->qf_path, store_errmsg(st));
 		goto fail;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_row);

@@ -26,7 +26,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	ru->ru_stop = stop;
 	if (query_load(cf->cf_queries_path, &ru->ru_qs, err) == -1)
 		return -1;
-	if ((ru->ru_st = store_open(cf->cf_store_path, 0)) == NULL)
+	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
 	if (store_recover(ru->ru_st) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1)

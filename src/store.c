@@ -17,6 +17,20 @@
 
 #define BUSY_TIMEOUT_MS	10000
 
+struct store {
+	sqlite3		*st_db;
+	char		*st_path;
+	int		 st_readonly;
+	int		 st_in_tx;
+	int		 st_lock_fd;	/* flock on PATH.lock; -1 for readers */
+	double		 st_deadline;	/* readers: statement timeout, mono s */
+	long		 st_timeout_ms;
+	int		 st_timed_out;
+	sqlite3_stmt	*st_series_get;
+	sqlite3_stmt	*st_series_add;
+	sqlite3_stmt	*st_sample_add;
+};
+
 static void
 store_log_cb(void *arg, int code, const char *msg)
 {
@@ -200,38 +214,36 @@ store_lock(struct store *st)
 	return 0;
 }
 
-struct store *
-store_open(const char *path, int readonly)
+static void
+store_log_once(void)
 {
-	static int	 logged;
-	struct store	*st;
-	int		 flags;
+	static int	logged;
 
 	if (!logged) {
 		sqlite3_config(SQLITE_CONFIG_LOG, store_log_cb, NULL);
 		logged = 1;
 	}
+}
+
+struct store *
+store_open(const char *path)
+{
+	struct store	*st;
+
+	store_log_once();
 	st = xcalloc(1, sizeof(*st));
 	st->st_path = xstrdup(path);
-	st->st_readonly = readonly;
 	st->st_lock_fd = -1;
-	if (!readonly && store_lock(st) == -1)
+	if (store_lock(st) == -1)
 		goto fail;
-	flags = readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &st->st_db, flags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->st_db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		log_warnx("store: %s: %s", path, st->st_db ?
 		    sqlite3_errmsg(st->st_db) : "cannot open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->st_db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->st_db, 1);
-	if (readonly) {
-		if (store_exec(st, "PRAGMA query_only = 1") == -1)
-			goto fail;
-		return st;
-	}
 	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
@@ -244,6 +256,178 @@ store_open(const char *path, int readonly)
 fail:
 	store_close(st);
 	return NULL;
+}
+
+/* Readers may read; nothing that writes, attaches or loads code. */
+static int
+reader_authorize(void *arg, int action, const char *a, const char *b,
+    const char *db, const char *trigger)
+{
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		/* Functions that load code or reach outside the store. */
+		if (b != NULL && (strcasecmp(b, "load_extension") == 0 ||
+		    strcasecmp(b, "fts3_tokenizer") == 0 ||
+		    strcasecmp(b, "readfile") == 0 ||
+		    strcasecmp(b, "writefile") == 0 ||
+		    strcasecmp(b, "edit") == 0))
+			return SQLITE_DENY;
+		return SQLITE_OK;
+	case SQLITE_PRAGMA:
+		/* Reading pragmas only: no "= value" argument. */
+		return b == NULL ? SQLITE_OK : SQLITE_DENY;
+	case SQLITE_TRANSACTION:
+	case SQLITE_SAVEPOINT:
+		return SQLITE_OK;	/* a read transaction */
+	case SQLITE_UPDATE:
+		/*
+		 * SQLite reports its own reading of the schema (for a table
+		 * such as json_each) as an update of sqlite_master; the
+		 * connection is read-only and query_only underneath.
+		 */
+		return a != NULL && strcmp(a, "sqlite_master") == 0 ?
+		    SQLITE_OK : SQLITE_DENY;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+/* The statement timeout of a reader, checked every few thousand steps. */
+static int
+reader_progress(void *arg)
+{
+	struct store	*st = arg;
+
+	if (st->st_deadline > 0 && now_mono() > st->st_deadline) {
+		st->st_timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* A new statement of a reader gets the whole timeout. */
+static int
+reader_trace(unsigned int type, void *arg, void *p, void *x)
+{
+	struct store	*st = arg;
+
+	st->st_timed_out = 0;
+	st->st_deadline = now_mono() + st->st_timeout_ms / 1000.0;
+	return 0;
+}
+
+struct store *
+store_open_reader(const char *path, long timeout_ms, char **cause)
+{
+	struct store	*st;
+	int		 off = 0;
+
+	store_log_once();
+	*cause = NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->st_path = xstrdup(path);
+	st->st_readonly = 1;
+	st->st_lock_fd = -1;
+	st->st_timeout_ms = timeout_ms;
+	if (sqlite3_open_v2(path, &st->st_db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", path, st->st_db ?
+		    sqlite3_errmsg(st->st_db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->st_db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(st->st_db, 1);
+	sqlite3_db_config(st->st_db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0,
+	    &off);
+	sqlite3_db_config(st->st_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    &off);
+	sqlite3_db_config(st->st_db, SQLITE_DBCONFIG_DEFENSIVE, 1, &off);
+	sqlite3_limit(st->st_db, SQLITE_LIMIT_ATTACHED, 0);
+	if (sqlite3_exec(st->st_db, "PRAGMA query_only = 1", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(st->st_db));
+		goto fail;
+	}
+	sqlite3_set_authorizer(st->st_db, reader_authorize, st);
+	if (timeout_ms > 0) {
+		sqlite3_trace_v2(st->st_db, SQLITE_TRACE_STMT, reader_trace, st);
+		sqlite3_progress_handler(st->st_db, 1000, reader_progress, st);
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+int
+store_read_begin(struct store *st)
+{
+	return sqlite3_exec(st->st_db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ?
+	    0 : -1;
+}
+
+void
+store_read_end(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->st_db) == 0)
+		sqlite3_exec(st->st_db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+store_ready(struct store *st)
+{
+	sqlite3_stmt	*stmt;
+	int		 n = 0;
+
+	if (sqlite3_prepare_v2(st->st_db, "SELECT count(*) FROM sqlite_master "
+	    "WHERE type IN ('table', 'view') AND name IN ('runs', "
+	    "'run_phases', 'nodes', 'series', 'samples', 'metrics')", -1,
+	    &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	else
+		n = -1;
+	sqlite3_finalize(stmt);
+	return n == -1 ? -1 : n == 6;
+}
+
+int
+store_prepare_next(struct store *st, const char **sqlp, sqlite3_stmt **stmtp,
+    char **cause)
+{
+	const char	*tail;
+
+	*cause = NULL;
+	*stmtp = NULL;
+	if (sqlite3_prepare_v2(st->st_db, *sqlp, -1, stmtp, &tail) !=
+	    SQLITE_OK) {
+		if (sqlite3_errcode(st->st_db) == SQLITE_AUTH)
+			*cause = xstrdup("the store is read-only here; only "
+			    "queries are allowed");
+		else
+			*cause = xstrdup(sqlite3_errmsg(st->st_db));
+		*stmtp = NULL;
+		return -1;
+	}
+	*sqlp = tail;
+	return 0;
+}
+
+int64_t
+store_changes(struct store *st)
+{
+	return sqlite3_changes64(st->st_db);
+}
+
+int
+store_timed_out(struct store *st)
+{
+	return st->st_timed_out;
 }
 
 void

@@ -14,26 +14,43 @@ struct schema_file {
 };
 extern const struct schema_file schema_files[];
 
-struct store {
-	sqlite3		*st_db;
-	char		*st_path;
-	int		 st_readonly;
-	int		 st_in_tx;
-	int		 st_lock_fd;	/* flock on PATH.lock; -1 for readers */
-	sqlite3_stmt	*st_series_get;
-	sqlite3_stmt	*st_series_add;
-	sqlite3_stmt	*st_sample_add;
-};
+/* Opaque: only store.c touches the connection. */
+struct store;
 
 /*
  * Open (creating if needed) the store at path, in WAL mode, and apply the
  * pending migrations.  The writer holds PATH.lock until store_close; a
- * second writer is refused with the owner's pid.  readonly opens an
- * existing store for queries only and takes no lock.
- * Errors are logged; NULL on failure.
+ * second writer is refused with the owner's pid.  Errors are logged; NULL
+ * on failure.
  */
-struct store	*store_open(const char *path, int readonly);
+struct store	*store_open(const char *path);
+/*
+ * The one read-only open, for `vantage sql`, `vantage metrics` and the
+ * JSON API: an existing store (never created), no lock, and an authorizer
+ * that allows reading only (no write, ATTACH, writing pragma or function
+ * that loads code).  A statement running longer than timeout_ms (0: no
+ * limit) is interrupted.  NULL and a reason in *cause (the caller frees)
+ * on failure.
+ */
+struct store	*store_open_reader(const char *path, long timeout_ms,
+		    char **cause);
 void		 store_close(struct store *);	/* accepts NULL */
+/* A reader's snapshot: every statement between these sees one state. */
+int	store_read_begin(struct store *);
+void	store_read_end(struct store *);
+/* Does the store have vantage's tables (a reader may see a new file)? */
+int	store_ready(struct store *);
+/*
+ * Prepare the first statement of *sqlp and advance *sqlp past it.  Sets
+ * *stmtp to NULL when only blanks and comments were left.  -1 and a
+ * reason in *cause (the caller frees) if it does not prepare.
+ */
+int	store_prepare_next(struct store *, const char **sqlp,
+	    sqlite3_stmt **stmtp, char **cause);
+/* Rows changed by the last statement. */
+int64_t	store_changes(struct store *);
+/* Was the latest failure an interruption by the statement timeout? */
+int	store_timed_out(struct store *);
 
 /* Run one statement (no rows expected); logs and returns -1 on failure. */
 int	store_exec(struct store *, const char *sql);

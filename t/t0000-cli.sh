@@ -10,7 +10,7 @@ test_expect_success 'no command is a usage error (exit 2)' '
 test_expect_success '-h prints usage on stdout and exits 0' '
 	vantage -h >out &&
 	grep "^usage: vantage" out &&
-	grep "sql \[--table|--csv|--json\] QUERY" out
+	grep "sql \[--table|--csv|--json\] \[--timeout DURATION\] QUERY" out
 '
 
 test_expect_success 'an unknown command is a usage error' '

@@ -72,6 +72,19 @@ test_expect_success 'sql refuses statements that write' '
 	test_cmp expect out
 '
 
+test_expect_success 'sql: reading only, with a statement timeout' '
+	test_must_fail vantage -c v.yaml sql "ATTACH '"'x.db'"' AS x" 2>err &&
+	grep "only queries are allowed" err &&
+	test ! -e x.db &&
+	test_must_fail vantage -c v.yaml sql "PRAGMA user_version = 7" 2>err &&
+	grep "only queries are allowed" err &&
+	test_must_fail vantage -c v.yaml sql --timeout 300ms "WITH RECURSIVE
+	    c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c" 2>err &&
+	grep "interrupted: the query ran longer than --timeout 300ms" err &&
+	test_must_fail vantage -c v.yaml sql --timeout soon "SELECT 1" 2>err &&
+	grep "timeout .soon." err
+'
+
 test_expect_success 'sql --json and --table output' '
 	cat >q.sql <<-\EOS &&
 	SELECT 1 AS a, '"'"'x"y'"'"' AS b, NULL AS c, 2.5 AS d

@@ -143,7 +143,7 @@ make_store(void)
 	double		 now = floor(now_real());
 
 	db = tmp_path("api.db");
-	if ((st = store_open(db, 0)) == NULL) {
+	if ((st = store_open(db)) == NULL) {
 		printf("Bail out! cannot open %s\n", db);
 		exit(1);
 	}
@@ -631,7 +631,7 @@ test_stores(void)
 	ok(last_status == 503, "  history 503");
 	ok(access(missing, F_OK) == -1, "  and no file is created");
 
-	if ((st = store_open(empty, 0)) == NULL) {
+	if ((st = store_open(empty)) == NULL) {
 		printf("Bail out! cannot open %s\n", empty);
 		exit(1);
 	}
@@ -683,7 +683,7 @@ test_concurrent(void)
 	struct store	*st;
 	json_t		*res;
 
-	if ((st = store_open(db, 0)) == NULL) {
+	if ((st = store_open(db)) == NULL) {
 		printf("Bail out! cannot reopen %s\n", db);
 		exit(1);
 	}
@@ -708,7 +708,7 @@ test_big(void)
 	    "end", "9999999", NULL };
 	json_t		*res;
 
-	if ((st = store_open(big, 0)) == NULL) {
+	if ((st = store_open(big)) == NULL) {
 		printf("Bail out! cannot open %s\n", big);
 		exit(1);
 	}

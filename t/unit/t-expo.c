@@ -186,7 +186,7 @@ test_render(void)
 
 	if (asprintf(&path, "%s/expo.db", tmpdir) == -1)
 		abort();
-	if ((st = store_open(path, 0)) == NULL) {
+	if ((st = store_open(path)) == NULL) {
 		printf("Bail out! cannot open %s\n", path);
 		exit(1);
 	}
@@ -275,7 +275,7 @@ new_store(const char *name, char **pathp)
 
 	if (asprintf(pathp, "%s/%s", tmpdir, name) == -1)
 		abort();
-	if ((st = store_open(*pathp, 0)) == NULL) {
+	if ((st = store_open(*pathp)) == NULL) {
 		printf("Bail out! cannot open %s\n", *pathp);
 		exit(1);
 	}

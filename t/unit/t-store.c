@@ -21,10 +21,8 @@ q_int(struct store *st, const char *sql)
 	sqlite3_stmt	*stmt;
 	int64_t		 v = -999;
 
-	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		printf("# %s: %s\n", sql, sqlite3_errmsg(st->st_db));
+	if ((stmt = store_prepare(st, sql)) == NULL)
 		return -999;
-	}
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(stmt, 0);
@@ -39,10 +37,8 @@ q_text(struct store *st, const char *sql, char *out, size_t outsz)
 	sqlite3_stmt	*stmt;
 
 	snprintf(out, outsz, "(none)");
-	if (sqlite3_prepare_v2(st->st_db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		printf("# %s: %s\n", sql, sqlite3_errmsg(st->st_db));
+	if ((stmt = store_prepare(st, sql)) == NULL)
 		return out;
-	}
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
 		snprintf(out, outsz, "%s", sqlite3_column_text(stmt, 0));
@@ -93,7 +89,7 @@ test_open(void)
 	char		*path = tmp_path("open.db"), buf[64];
 	int		 n = nschema();
 
-	st = store_open(path, 0);
+	st = store_open(path);
 	ok(st != NULL, "store_open creates a new store");
 	if (st == NULL) {
 		printf("Bail out! cannot open a store\n");
@@ -111,7 +107,7 @@ test_open(void)
 	ok(store_begin_run(st, 1000.0) == 1, "first run gets id 1");
 	store_close(st);
 
-	st = store_open(path, 0);
+	st = store_open(path);
 	ok(st != NULL, "reopening the store works");
 	if (st != NULL) {
 		is_int(n, q_int(st, "PRAGMA user_version"),
@@ -127,7 +123,7 @@ test_open(void)
 	}
 	store_close(st);
 
-	st = store_open(path, 0);
+	st = store_open(path);
 	ok(st == NULL, "a store from a newer schema is refused");
 	store_close(st);
 
@@ -236,7 +232,8 @@ test_samples(struct store *st)
 	store_rollback(st);
 	is_int(0, q_int(st, "SELECT count(*) FROM series WHERE labels = "
 	    "'{\"n\":\"d\"}'"), "store_rollback undoes the transaction");
-	ok(st->st_in_tx == 0, "  and leaves no transaction open");
+	ok(store_begin(st) == 0 && store_commit(st) == 0,
+	    "  and leaves no transaction open");
 	store_rollback(st);
 	ok(store_begin(st) == 0 && store_commit(st) == 0,
 	    "rollback outside a transaction is harmless");
@@ -253,7 +250,7 @@ test_prune_running(void)
 	char		 sql[256];
 	int64_t		 inflight, done;
 
-	if ((st = store_open(path, 0)) == NULL) {
+	if ((st = store_open(path)) == NULL) {
 		printf("Bail out! cannot open %s\n", path);
 		exit(1);
 	}
@@ -290,9 +287,10 @@ test_owner(void)
 {
 	struct store	*st, *second, *ro;
 	char		*path = tmp_path("owner.db"), lock[512], text[64];
+	char		*cause;
 	FILE		*f;
 
-	if ((st = store_open(path, 0)) == NULL) {
+	if ((st = store_open(path)) == NULL) {
 		printf("Bail out! cannot open %s\n", path);
 		exit(1);
 	}
@@ -305,14 +303,15 @@ test_owner(void)
 		fclose(f);
 	}
 	is_int(getpid(), atoi(text), "the writer records its pid in PATH.lock");
-	second = store_open(path, 0);
+	second = store_open(path);
 	ok(second == NULL, "a second writer is refused while the first holds it");
 	store_close(second);
-	ro = store_open(path, 1);
+	ro = store_open_reader(path, 0, &cause);
+	free(cause);
 	ok(ro != NULL, "a reader opens a store a writer holds");
 	store_close(ro);
 	store_close(st);
-	st = store_open(path, 0);
+	st = store_open(path);
 	ok(st != NULL, "the store can be opened again once the writer closed it");
 	store_close(st);
 	remove_db(path);
@@ -331,7 +330,7 @@ test_prune(void)
 	int64_t		 run[5], now = (int64_t)now_real();
 	int		 i;
 
-	if ((st = store_open(path, 0)) == NULL) {
+	if ((st = store_open(path)) == NULL) {
 		printf("Bail out! cannot open %s\n", path);
 		exit(1);
 	}
@@ -432,9 +431,13 @@ static void
 test_readonly(const char *path)
 {
 	struct store	*ro;
-	char		*missing = tmp_path("missing.db");
+	sqlite3_stmt	*stmt;
+	char		*missing = tmp_path("missing.db"), *cause = NULL;
+	char		 attach[512];
+	const char	*sql;
+	int		 rc;
 
-	ro = store_open(path, 1);
+	ro = store_open_reader(path, 0, &cause);
 	ok(ro != NULL, "store_open readonly on an existing store");
 	if (ro == NULL) {
 		ok(0, "skipped");
@@ -447,10 +450,31 @@ test_readonly(const char *path)
 		ok(store_exec(ro, "CREATE TABLE x (a)") == -1,
 		    "  CREATE TABLE refused");
 		ok(store_exec(ro, "DELETE FROM runs") == -1, "  DELETE refused");
+		snprintf(attach, sizeof(attach), "ATTACH '%s' AS other", path);
+		ok(store_exec(ro, attach) == -1, "  ATTACH refused");
+		ok(store_exec(ro, "PRAGMA journal_mode = DELETE") == -1,
+		    "  a pragma that writes is refused");
+		ok(store_exec(ro, "SELECT load_extension('x')") == -1,
+		    "  load_extension refused");
+		ok(store_exec(ro, "VACUUM INTO '/tmp/vt-copy.db'") == -1 &&
+		    access("/tmp/vt-copy.db", F_OK) == -1, "  VACUUM INTO refused");
+		ok(store_ready(ro) == 1, "  store_ready on a set-up store");
 	}
 	store_close(ro);
-	ro = store_open(missing, 1);
-	ok(ro == NULL, "store_open readonly does not create a store");
+	ro = store_open_reader(path, 200, &cause);
+	sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+	    "SELECT count(*) FROM c";
+	rc = ro ? store_prepare_next(ro, &sql, &stmt, &cause) : -1;
+	ok(rc == 0 && stmt != NULL && sqlite3_step(stmt) == SQLITE_INTERRUPT &&
+	    store_timed_out(ro), "a reader's statement is interrupted at its "
+	    "timeout");
+	if (rc == 0)
+		sqlite3_finalize(stmt);
+	store_close(ro);
+	ro = store_open_reader(missing, 0, &cause);
+	ok(ro == NULL && cause != NULL, "store_open_reader does not create a "
+	    "store, and says why");
+	free(cause);
 	store_close(ro);
 	ok(access(missing, F_OK) == -1, "  and leaves no file behind");
 	free(missing);
@@ -462,13 +486,13 @@ main(void)
 	struct store	*st;
 	char		*path;
 
-	plan(91);
+	plan(97);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-store") == -1)
 		return 1;
 	test_open();
 
 	path = tmp_path("main.db");
-	if ((st = store_open(path, 0)) == NULL) {
+	if ((st = store_open(path)) == NULL) {
 		printf("Bail out! cannot open %s\n", path);
 		return 1;
 	}
