@@ -176,10 +176,7 @@ api_fail(struct api_req *r, int status, const char *fmt, ...)
 	vsnprintf(r->ar_error, sizeof(r->ar_error), fmt, ap);
 	va_end(ap);
 	r->ar_status = status;
-	/*
-	 * Not log_warnx: that also sets log_last_error(), a failed run's
-	 * reason, from this (HTTP) thread while a run may be failing.
-	 */
+	/* A request's failure is the client's business: info, not a warning. */
 	if (status == 500)
 		log_info("api: %s: %s", r->ar_path, r->ar_error);
 	else

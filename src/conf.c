@@ -10,6 +10,8 @@
 #include <yaml.h>
 
 #include "conf.h"
+#include "conf-keys.h"
+#include "source.h"
 #include "buf.h"
 #include "log.h"
 #include "util.h"
@@ -232,33 +234,6 @@ out:
 /* ------------------------------------------------------------------ */
 /* The key table */
 
-enum key_type {
-	K_STR,		/* any string */
-	K_SQL,		/* SQL text (printed as a block) */
-	K_INT,
-	K_DUR,		/* duration in ms */
-	K_SIZE,		/* bytes */
-	K_ENUM,		/* one of k_enums, stored as its index */
-	K_ADDR,		/* host:port */
-	K_STRLIST,	/* sequence of strings */
-	K_MAP,		/* nested keys */
-	K_LIST		/* sequence of maps of k_sub */
-};
-
-struct key {
-	const char	*k_name;
-	enum key_type	 k_type;
-	size_t		 k_off;
-	size_t		 k_cnt_off;	/* K_LIST, K_STRLIST: where the count goes */
-	size_t		 k_elem;	/* K_LIST: element size */
-	const struct key *k_sub;	/* K_MAP, K_LIST */
-	int64_t		 k_min, k_max;
-	const char	*k_default;	/* NULL: required (scalars) or empty */
-	const char	*const *k_enums;
-	const char	*k_help;
-};
-
-#define KEND	{ NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 #define OFF(m)	offsetof(struct config, m)
 
 static const char *const method_names[] = { "GET", "POST", NULL };
@@ -267,148 +242,148 @@ static const char *const vtype_names[] = { "integer", "real", "text",
 
 static const struct key value_keys[] = {
 	{ "column", K_STR, offsetof(struct value_conf, vc_column), 0, 0, NULL,
-	    0, 0, NULL, NULL, "column of the probe table that receives the value" },
+	    0, 0, NULL, NULL, "column of the probe table that receives the value", NULL },
 	{ "pointer", K_STR, offsetof(struct value_conf, vc_pointer), 0, 0, NULL,
-	    0, 0, NULL, NULL, "JSON pointer to the value inside one answered item" },
+	    0, 0, NULL, NULL, "JSON pointer to the value inside one answered item", NULL },
 	{ "type", K_ENUM, offsetof(struct value_conf, vc_type), 0, 0, NULL,
-	    0, 0, "integer", vtype_names, "integer, real, text or boolean; other JSON types are an error for that item" },
+	    0, 0, "integer", vtype_names, "integer, real, text or boolean; other JSON types are an error for that item", NULL },
 	KEND
 };
 
 static const struct key probe_keys[] = {
 	{ "name", K_STR, offsetof(struct probe_conf, pc_name), 0, 0, NULL,
-	    0, 0, NULL, NULL, "probe name; its rows go to table probe_NAME" },
+	    0, 0, NULL, NULL, "probe name; its rows go to table probe_NAME", NULL },
 	{ "method", K_ENUM, offsetof(struct probe_conf, pc_method), 0, 0, NULL,
-	    0, 0, "GET", method_names, "HTTP method, GET or POST" },
+	    0, 0, "GET", method_names, "HTTP method, GET or POST", NULL },
 	{ "path", K_STR, offsetof(struct probe_conf, pc_path), 0, 0, NULL,
-	    0, 0, NULL, NULL, "path appended to the node url" },
+	    0, 0, NULL, NULL, "path appended to the node url", NULL },
 	{ "items", K_SQL, offsetof(struct probe_conf, pc_items), 0, 0, NULL,
-	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about and, optionally, a second column: the key stored in the probe table instead of the item; empty: one request per node" },
+	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about and, optionally, a second column: the key stored in the probe table instead of the item; empty: one request per node", NULL },
 	{ "batch", K_INT, offsetof(struct probe_conf, pc_batch), 0, 0, NULL,
-	    1, 1000000, "1000", NULL, "at most this many items per request" },
+	    1, 1000000, "1000", NULL, "at most this many items per request", NULL },
 	{ "body", K_STR, offsetof(struct probe_conf, pc_body), 0, 0, NULL,
-	    0, 0, "", NULL, "request body; {{items}} becomes a JSON array of the batch's items" },
+	    0, 0, "", NULL, "request body; {{items}} becomes a JSON array of the batch's items", NULL },
 	{ "content_type", K_STR, offsetof(struct probe_conf, pc_content_type), 0, 0, NULL,
-	    0, 0, "application/json", NULL, "Content-Type of the request body" },
+	    0, 0, "application/json", NULL, "Content-Type of the request body", NULL },
 	{ "rows", K_STR, offsetof(struct probe_conf, pc_rows), 0, 0, NULL,
-	    0, 0, "", NULL, "JSON pointer to the array holding one answer per item (batched probes)" },
+	    0, 0, "", NULL, "JSON pointer to the array holding one answer per item (batched probes)", NULL },
 	{ "key", K_STR, offsetof(struct probe_conf, pc_key), 0, 0, NULL,
-	    0, 0, "", NULL, "JSON pointer, inside one answer, to the item it answers (matched exactly)" },
+	    0, 0, "", NULL, "JSON pointer, inside one answer, to the item it answers (matched exactly)", NULL },
 	{ "values", K_LIST, offsetof(struct probe_conf, pc_values),
 	    offsetof(struct probe_conf, pc_nvalues), sizeof(struct value_conf),
-	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer" },
+	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer", NULL },
 	KEND
 };
 
 static const struct key table_keys[] = {
 	{ "name", K_STR, offsetof(struct table_conf, tc_name), 0, 0, NULL,
-	    0, 0, NULL, NULL, "table name in the store" },
+	    0, 0, NULL, NULL, "table name in the store", NULL },
 	{ "query", K_SQL, offsetof(struct table_conf, tc_query), 0, 0, NULL,
-	    0, 0, NULL, NULL, "SQL run against the discovery database" },
+	    0, 0, NULL, NULL, "SQL run against the discovery database", NULL },
 	{ "indexes", K_STRLIST, offsetof(struct table_conf, tc_indexes),
 	    offsetof(struct table_conf, tc_nindexes), 0, NULL, 0, 0, NULL, NULL,
-	    "indexes, each a column or columns separated by commas, created as (run_id, columns...)" },
+	    "indexes, each a column or columns separated by commas, created as (run_id, columns...)", NULL },
 	KEND
 };
 
 static const struct key store_keys[] = {
 	{ "path", K_STR, OFF(cf_store_path), 0, 0, NULL, 0, 0, "vantage.db", NULL,
-	    "SQLite store (created if missing)" },
+	    "SQLite store (created if missing)", NULL },
 	{ "keep_runs", K_INT, OFF(cf_keep_runs), 0, 0, NULL, 1, 1000000, "3", NULL,
-	    "runs whose node, index-table and probe rows are kept" },
+	    "runs whose node, index-table and probe rows are kept", NULL },
 	{ "retention", K_DUR, OFF(cf_retention_ms), 0, 0, NULL, 0, INT64_MAX, "30d", NULL,
-	    "samples older than this are deleted; 0s keeps them forever" },
+	    "samples older than this are deleted; 0s keeps them forever", NULL },
 	KEND
 };
 
 static const struct key basic_keys[] = {
 	{ "user", K_STR, offsetof(struct basic_conf, bc_user), 0, 0, NULL,
-	    0, 0, NULL, NULL, "user name" },
+	    0, 0, NULL, NULL, "user name", NULL },
 	{ "password_hash", K_STR, offsetof(struct basic_conf, bc_password_hash),
 	    0, 0, NULL, 0, 0, NULL, NULL,
-	    "crypt(3) hash of the password, e.g. from mkpasswd -m bcrypt" },
+	    "crypt(3) hash of the password, e.g. from mkpasswd -m bcrypt", NULL },
 	KEND
 };
 
 static const struct key http_keys[] = {
 	{ "listen", K_ADDR, OFF(cf_listen), 0, 0, NULL, 0, 0, "127.0.0.1:9464", NULL,
-	    "address and port of the metrics server" },
+	    "address and port of the metrics server", NULL },
 	{ "threads", K_INT, OFF(cf_http_threads), 0, 0, NULL, 1, 64, "2", NULL,
-	    "threads answering requests" },
+	    "threads answering requests", NULL },
 	{ "max_connections", K_INT, OFF(cf_http_max_conn), 0, 0, NULL, 1, 100000, "512", NULL,
-	    "connections open at once, all clients" },
+	    "connections open at once, all clients", NULL },
 	{ "max_connections_per_ip", K_INT, OFF(cf_http_max_conn_ip), 0, 0, NULL, 1, 100000, "64", NULL,
-	    "connections open at once from one address" },
+	    "connections open at once from one address", NULL },
 	{ "timeout", K_DUR, OFF(cf_http_timeout_ms), 0, 0, NULL, 1000, 3600000, "15s", NULL,
-	    "a connection idle or slow for this long is closed" },
+	    "a connection idle or slow for this long is closed", NULL },
 	{ "tls_cert", K_STR, OFF(cf_tls_cert), 0, 0, NULL, 0, 0, "", NULL,
-	    "PEM certificate (chain) file; with tls_key, serve HTTPS only" },
+	    "PEM certificate (chain) file; with tls_key, serve HTTPS only", NULL },
 	{ "tls_key", K_STR, OFF(cf_tls_key), 0, 0, NULL, 0, 0, "", NULL,
-	    "PEM private key file of tls_cert" },
+	    "PEM private key file of tls_cert", NULL },
 	{ "tls_client_ca", K_STR, OFF(cf_tls_client_ca), 0, 0, NULL, 0, 0, "", NULL,
-	    "PEM CA file: clients must present a certificate it signed" },
+	    "PEM CA file: clients must present a certificate it signed", NULL },
 	{ "bearer_token_sha256", K_STRLIST, OFF(cf_bearer_sha256), OFF(cf_nbearer), 0, NULL,
-	    0, 0, NULL, NULL, "hex SHA-256 digests of accepted bearer tokens" },
+	    0, 0, NULL, NULL, "hex SHA-256 digests of accepted bearer tokens", NULL },
 	{ "basic_auth", K_LIST, OFF(cf_basic), OFF(cf_nbasic), sizeof(struct basic_conf),
-	    basic_keys, 0, 0, NULL, NULL, "users accepted with HTTP basic authentication" },
+	    basic_keys, 0, 0, NULL, NULL, "users accepted with HTTP basic authentication", NULL },
 	KEND
 };
 
 static const struct key schedule_keys[] = {
 	{ "interval", K_DUR, OFF(cf_interval_ms), 0, 0, NULL, 1000, 86400000LL * 7, "5m", NULL,
-	    "time between the starts of two runs in serve" },
+	    "time between the starts of two runs in serve", NULL },
 	KEND
 };
 
 static const struct key discovery_keys[] = {
-	{ "path", K_STR, OFF(cf_disc_path), 0, 0, NULL, 0, 0, NULL, NULL,
-	    "discovery database (SQLite, opened read-only)" },
-	{ "nodes", K_SQL, OFF(cf_disc_nodes), 0, 0, NULL, 0, 0, NULL, NULL,
-	    "SQL yielding node_id, url and optional label columns" },
+	{ "source", K_KIND, OFF(cf_source), OFF(cf_source_conf), 0, NULL, 0, 0,
+	    "sqlite", NULL, "where the node list comes from: sqlite or static; each kind adds keys of its own", source_kinds },
+	{ "timeout", K_DUR, OFF(cf_disc_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
+	    "time limit for reading the source once", NULL },
 	{ "tables", K_LIST, OFF(cf_tables), OFF(cf_ntables), sizeof(struct table_conf),
-	    table_keys, 0, 0, NULL, NULL, "index tables copied into every run" },
+	    table_keys, 0, 0, NULL, NULL, "index tables copied into every run (SQL sources only)", NULL },
 	KEND
 };
 
 static const struct key crawl_keys[] = {
 	{ "concurrency", K_INT, OFF(cf_concurrency), 0, 0, NULL, 1, 10000, "32", NULL,
-	    "requests in flight, all nodes" },
+	    "requests in flight, all nodes", NULL },
 	{ "per_node", K_INT, OFF(cf_per_node), 0, 0, NULL, 1, 1000, "2", NULL,
-	    "requests in flight to one node" },
+	    "requests in flight to one node", NULL },
 	{ "timeout", K_DUR, OFF(cf_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
-	    "time limit for one request" },
+	    "time limit for one request", NULL },
 	{ "connect_timeout", K_DUR, OFF(cf_connect_timeout_ms), 0, 0, NULL, 1, 600000, "5s", NULL,
-	    "time limit for connecting" },
+	    "time limit for connecting", NULL },
 	{ "retries", K_INT, OFF(cf_retries), 0, 0, NULL, 0, 100, "2", NULL,
-	    "extra attempts after a transient failure (connection error, timeout, 5xx, 429)" },
+	    "extra attempts after a transient failure (connection error, timeout, 5xx, 429)", NULL },
 	{ "backoff", K_DUR, OFF(cf_backoff_ms), 0, 0, NULL, 0, 3600000, "500ms", NULL,
-	    "first retry waits up to this long, doubling after, with full jitter" },
+	    "first retry waits up to this long, doubling after, with full jitter", NULL },
 	{ "backoff_max", K_DUR, OFF(cf_backoff_max_ms), 0, 0, NULL, 0, 3600000, "10s", NULL,
-	    "cap on one retry wait" },
+	    "cap on one retry wait", NULL },
 	{ "max_response", K_SIZE, OFF(cf_max_response), 0, 0, NULL, 1, 1LL << 30, "16MiB", NULL,
-	    "largest answer accepted" },
+	    "largest answer accepted", NULL },
 	{ "user_agent", K_STR, OFF(cf_user_agent), 0, 0, NULL, 0, 0, "vantage/" PACKAGE_VERSION, NULL,
-	    "User-Agent header" },
+	    "User-Agent header", NULL },
 	KEND
 };
 
 static const struct key queries_keys[] = {
 	{ "dir", K_STR, OFF(cf_queries_dir), 0, 0, NULL, 0, 0, NULL, NULL,
-	    "folder of *.sql run in name order after the crawl (relative to the config file)" },
+	    "folder of *.sql run in name order after the crawl (relative to the config file)", NULL },
 	{ "others", K_STR, OFF(cf_others), 0, 0, NULL, 0, 0, "others", NULL,
-	    "label value of the series a cardinality cutoff folds the long tail into" },
+	    "label value of the series a cardinality cutoff folds the long tail into", NULL },
 	KEND
 };
 
 static const struct key top_keys[] = {
-	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store" },
-	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server" },
-	{ "schedule", K_MAP, 0, 0, 0, schedule_keys, 0, 0, NULL, NULL, "when runs start" },
-	{ "discovery", K_MAP, 0, 0, 0, discovery_keys, 0, 0, NULL, NULL, "where nodes come from" },
-	{ "crawl", K_MAP, 0, 0, 0, crawl_keys, 0, 0, NULL, NULL, "how nodes are asked" },
+	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
+	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
+	{ "schedule", K_MAP, 0, 0, 0, schedule_keys, 0, 0, NULL, NULL, "when runs start", NULL },
+	{ "discovery", K_MAP, 0, 0, 0, discovery_keys, 0, 0, NULL, NULL, "where nodes come from", NULL },
+	{ "crawl", K_MAP, 0, 0, 0, crawl_keys, 0, 0, NULL, NULL, "how nodes are asked", NULL },
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
-	    probe_keys, 0, 0, NULL, NULL, "what each node is asked" },
-	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl" },
+	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
+	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
 	KEND
 };
 
@@ -472,6 +447,7 @@ type_name(enum key_type t)
 {
 	switch (t) {
 	case K_MAP:
+	case K_STRMAP:
 		return "a mapping";
 	case K_LIST:
 	case K_STRLIST:
@@ -585,7 +561,8 @@ decode_key(struct cfparse *p, const struct ynode *y, const struct key *k,
 	size_t		 i;
 	int		 rc = 0;
 
-	if (y != NULL && k->k_type == K_MAP && y->y_type != Y_MAP) {
+	if (y != NULL && (k->k_type == K_MAP || k->k_type == K_STRMAP) &&
+	    y->y_type != Y_MAP) {
 		cf_error(p, y, "%s: expected %s", path, type_name(k->k_type));
 		return -1;
 	}
@@ -595,7 +572,8 @@ decode_key(struct cfparse *p, const struct ynode *y, const struct key *k,
 		return -1;
 	}
 	if (y != NULL && k->k_type != K_MAP && k->k_type != K_LIST &&
-	    k->k_type != K_STRLIST && y->y_type != Y_SCALAR) {
+	    k->k_type != K_STRLIST && k->k_type != K_STRMAP &&
+	    y->y_type != Y_SCALAR) {
 		cf_error(p, y, "%s: expected %s", path, type_name(k->k_type));
 		return -1;
 	}
@@ -618,6 +596,24 @@ decode_key(struct cfparse *p, const struct ynode *y, const struct key *k,
 			    (char *)elems + i * k->k_elem, sub) == -1)
 				rc = -1;
 			free(sub);
+		}
+		return rc;
+	case K_STRMAP:
+		if (y == NULL)
+			return 0;
+		strs = xcalloc(y->y_nkids + 1, sizeof(*strs));
+		*(char ***)((char *)base + k->k_off) = strs;
+		*(size_t *)((char *)base + k->k_cnt_off) = y->y_nkids / 2;
+		for (i = 0; i + 1 < y->y_nkids; i += 2) {
+			item = y->y_kids[i + 1];
+			strs[i] = xstrdup(y->y_kids[i]->y_value);
+			if (item->y_type != Y_SCALAR) {
+				cf_error(p, item, "%s.%s: expected a scalar", path,
+				    strs[i]);
+				rc = -1;
+				strs[i + 1] = xstrdup("");
+			} else
+				strs[i + 1] = xstrdup(item->y_value);
 		}
 		return rc;
 	case K_STRLIST:
@@ -646,23 +642,136 @@ decode_key(struct cfparse *p, const struct ynode *y, const struct key *k,
 	}
 }
 
+static const struct ynode *
+map_value(const struct ynode *map, const char *name)
+{
+	const struct ynode *found = NULL;
+	size_t		 i;
+
+	for (i = 0; map != NULL && i + 1 < map->y_nkids; i += 2)
+		if (strcmp(map->y_kids[i]->y_value, name) == 0)
+			found = map->y_kids[i + 1];	/* the last one wins */
+	return found;
+}
+
+/*
+ * A K_KIND key: pick the kind by name and allocate its settings, which
+ * the kind's own keys then decode into.  Returns the kind, or NULL.
+ */
+static const struct kind *
+decode_kind(struct cfparse *p, const struct ynode *map, const struct key *k,
+    void *base, const char *prefix)
+{
+	const struct ynode *y = map_value(map, k->k_name);
+	const struct kind *const *kd;
+	const char	*name = k->k_default;
+	struct buf	 choices;
+
+	if (y != NULL && y->y_type != Y_SCALAR) {
+		cf_error(p, y, "%s%s%s: expected a scalar", prefix,
+		    *prefix ? "." : "", k->k_name);
+		return NULL;
+	}
+	if (y != NULL)
+		name = y->y_value;
+	for (kd = k->k_kinds; *kd != NULL; kd++)
+		if (strcmp((*kd)->kd_name, name) == 0) {
+			*(const struct kind **)((char *)base + k->k_off) = *kd;
+			*(void **)((char *)base + k->k_cnt_off) =
+			    xcalloc(1, (*kd)->kd_conf_size);
+			return *kd;
+		}
+	buf_init(&choices, 0);
+	for (kd = k->k_kinds; *kd != NULL; kd++)
+		buf_printf(&choices, "%s%s", kd == k->k_kinds ? "" : ", ",
+		    (*kd)->kd_name);
+	cf_error(p, y != NULL ? y : map, "%s%s%s: '%s' is not one of %s",
+	    prefix, *prefix ? "." : "", k->k_name, name, choices.b_data);
+	buf_release(&choices);
+	return NULL;
+}
+
+/* An unknown key that another kind knows: say whose it is. */
+static const char *
+kind_owning(const struct key *k, const char *name)
+{
+	const struct kind *const *kd;
+
+	for (kd = k->k_kinds; *kd != NULL; kd++)
+		if (key_find((*kd)->kd_keys, name) != NULL)
+			return (*kd)->kd_name;
+	return NULL;
+}
+
+static int
+decode_keys(struct cfparse *p, const struct ynode *map, const struct key *keys,
+    void *base, const char *prefix)
+{
+	const struct key *k;
+	const struct kind *kind;
+	char		*path;
+	int		 rc = 0, r;
+
+	for (k = keys; k != NULL && k->k_name != NULL; k++) {
+		if (k->k_type == K_KIND) {
+			/* The kind's own keys, decoded where it stands. */
+			kind = *(const struct kind **)((char *)base + k->k_off);
+			if (kind != NULL && decode_keys(p, map, kind->kd_keys,
+			    *(void **)((char *)base + k->k_cnt_off), prefix) == -1)
+				rc = -1;
+			continue;
+		}
+		xasprintf(&path, "%s%s%s", prefix, *prefix ? "." : "",
+		    k->k_name);
+		r = decode_key(p, map_value(map, k->k_name), k, base, path);
+		if (r == 1) {
+			cf_error(p, map, "missing required key '%s'", path);
+			r = -1;
+		}
+		if (r == -1)
+			rc = -1;
+		free(path);
+	}
+	return rc;
+}
+
 static int
 decode_map(struct cfparse *p, const struct ynode *map, const struct key *keys,
     void *base, const char *prefix)
 {
-	const struct key *k;
-	const struct ynode *kn, *vn, *found;
-	const char	*hint;
-	char		*path;
+	const struct key *k, *kindkey = NULL, *kindkeys = NULL;
+	const struct kind *kind = NULL;
+	const struct ynode *kn;
+	const char	*hint, *owner;
 	size_t		 i, j;
-	int		 rc = 0, r;
+	int		 rc = 0;
 
+	for (k = keys; k->k_name != NULL; k++)
+		if (k->k_type == K_KIND)
+			kindkey = k;
+	if (kindkey != NULL) {
+		if ((kind = decode_kind(p, map, kindkey, base, prefix)) == NULL)
+			rc = -1;
+		else
+			kindkeys = kind->kd_keys;
+	}
 	/* Unknown and duplicate keys first. */
 	for (i = 0; map != NULL && i + 1 < map->y_nkids; i += 2) {
 		kn = map->y_kids[i];
-		if (key_find(keys, kn->y_value) == NULL) {
+		if (key_find(keys, kn->y_value) == NULL && (kindkeys == NULL ||
+		    key_find(kindkeys, kn->y_value) == NULL)) {
 			hint = key_suggest(keys, kn->y_value);
-			if (hint != NULL)
+			if (hint == NULL && kindkeys != NULL)
+				hint = key_suggest(kindkeys, kn->y_value);
+			owner = kindkey != NULL && kind != NULL ?
+			    kind_owning(kindkey, kn->y_value) : NULL;
+			if (owner != NULL)
+				cf_error(p, kn, "unknown key '%s%s%s' for %s "
+				    "'%s' (it is a key of %s '%s')", prefix,
+				    *prefix ? "." : "", kn->y_value,
+				    kindkey->k_name, kind->kd_name,
+				    kindkey->k_name, owner);
+			else if (hint != NULL)
 				cf_error(p, kn, "unknown key '%s%s%s' (did you "
 				    "mean '%s'?)", prefix, *prefix ? "." : "",
 				    kn->y_value, hint);
@@ -679,24 +788,8 @@ decode_map(struct cfparse *p, const struct ynode *map, const struct key *keys,
 				rc = -1;
 			}
 	}
-	for (k = keys; k->k_name != NULL; k++) {
-		found = NULL;
-		for (i = 0; map != NULL && i + 1 < map->y_nkids; i += 2)
-			if (strcmp(map->y_kids[i]->y_value, k->k_name) == 0) {
-				vn = map->y_kids[i + 1];
-				found = vn;	/* the last one wins, after the error */
-			}
-		xasprintf(&path, "%s%s%s", prefix, *prefix ? "." : "",
-		    k->k_name);
-		r = decode_key(p, found, k, base, path);
-		if (r == 1) {
-			cf_error(p, map, "missing required key '%s'", path);
-			r = -1;
-		}
-		if (r == -1)
-			rc = -1;
-		free(path);
-	}
+	if (decode_keys(p, map, keys, base, prefix) == -1)
+		rc = -1;
 	return rc;
 }
 
@@ -976,6 +1069,11 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
 		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),
 		    "queries.others: must be a non-empty UTF-8 string");
+	if (cf->cf_ntables > 0 && cf->cf_source != NULL &&
+	    !((const struct source_kind *)cf->cf_source)->sk_tables)
+		cf_error(p, tables, "discovery.tables: source '%s' yields nodes "
+		    "only; index tables come from SQL sources",
+		    cf->cf_source->kd_name);
 	for (i = 0; i < cf->cf_ntables; i++) {
 		tc = &cf->cf_tables[i];
 		if (tc->tc_name == NULL)
@@ -1148,6 +1246,7 @@ static void
 free_keys(const struct key *keys, void *base)
 {
 	const struct key *k;
+	const struct kind *kind;
 	void		*elems;
 	char		**strs;
 	size_t		 n, i;
@@ -1165,11 +1264,21 @@ free_keys(const struct key *keys, void *base)
 			free(elems);
 			break;
 		case K_STRLIST:
+		case K_STRMAP:
 			strs = *(char ***)((char *)base + k->k_off);
 			n = *(size_t *)((char *)base + k->k_cnt_off);
+			if (k->k_type == K_STRMAP)
+				n *= 2;
 			for (i = 0; strs != NULL && i < n; i++)
 				free(strs[i]);
 			free(strs);
+			break;
+		case K_KIND:
+			kind = *(const struct kind **)((char *)base + k->k_off);
+			elems = *(void **)((char *)base + k->k_cnt_off);
+			if (kind != NULL && elems != NULL)
+				free_keys(kind->kd_keys, elems);
+			free(elems);
 			break;
 		case K_STR:
 		case K_SQL:
@@ -1264,6 +1373,7 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
     int first_dash)
 {
 	const struct key *k;
+	const struct kind *kind;
 	const void	*elems;
 	char		**strs;
 	const char	*s;
@@ -1294,6 +1404,25 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 			for (i = 0; i < n; i++)
 				print_keys(f, k->k_sub, (const char *)elems +
 				    i * k->k_elem, indent + 4, 1);
+			break;
+		case K_KIND:
+			kind = *(const struct kind *const *)((const char *)base +
+			    k->k_off);
+			fprintf(f, " %s\n", kind->kd_name);
+			print_keys(f, kind->kd_keys, *(void *const *)((const char *)
+			    base + k->k_cnt_off), indent, 0);
+			break;
+		case K_STRMAP:
+			strs = *(char **const *)((const char *)base + k->k_off);
+			n = *(const size_t *)((const char *)base + k->k_cnt_off);
+			fputs(" {", f);
+			for (i = 0; i < n; i++) {
+				fputs(i ? ", " : "", f);
+				print_string(f, strs[2 * i]);
+				fputs(": ", f);
+				print_string(f, strs[2 * i + 1]);
+			}
+			fputs("}\n", f);
 			break;
 		case K_STRLIST:
 			strs = *(char **const *)((const char *)base + k->k_off);
@@ -1368,31 +1497,45 @@ key_type_name(const struct key *k)
 		return "mapping";
 	case K_LIST:
 		return "list";
+	case K_STRMAP:
+		return "mapping of strings";
+	case K_KIND:
+		return "kind";
 	}
 	return "?";
 }
 
 static void
-print_key_list(FILE *f, const struct key *keys, const char *prefix)
+print_key_list(FILE *f, const struct key *keys, const char *prefix,
+    const char *kind)
 {
 	const struct key *k;
+	const struct kind *const *kd;
 	char		*path;
 
 	for (k = keys; k->k_name != NULL; k++) {
 		xasprintf(&path, "%s%s%s", prefix, *prefix ? "." : "",
 		    k->k_name);
-		fprintf(f, "%s\t%s\t%s\t%s\n", path, key_type_name(k),
+		fprintf(f, "%s\t%s\t%s\t%s%s%s%s\n", path, key_type_name(k),
 		    k->k_type == K_MAP || k->k_type == K_LIST ||
-		    k->k_type == K_STRLIST ? "-" : k->k_default == NULL ?
-		    "required" : *k->k_default == '\0' ? "\"\"" : k->k_default,
-		    k->k_help);
+		    k->k_type == K_STRLIST || k->k_type == K_STRMAP ? "-" :
+		    k->k_default == NULL ? "required" : *k->k_default == '\0' ?
+		    "\"\"" : k->k_default, kind ? "(" : "", kind ? kind : "",
+		    kind ? ") " : "", k->k_help);
 		if (k->k_type == K_MAP)
-			print_key_list(f, k->k_sub, path);
+			print_key_list(f, k->k_sub, path, kind);
 		else if (k->k_type == K_LIST) {
 			free(path);
 			xasprintf(&path, "%s%s%s[]", prefix, *prefix ? "." : "",
 			    k->k_name);
-			print_key_list(f, k->k_sub, path);
+			print_key_list(f, k->k_sub, path, kind);
+		} else if (k->k_type == K_KIND) {
+			for (kd = k->k_kinds; *kd != NULL; kd++) {
+				free(path);
+				xasprintf(&path, "%s %s", k->k_name,
+				    (*kd)->kd_name);
+				print_key_list(f, (*kd)->kd_keys, prefix, path);
+			}
 		}
 		free(path);
 	}
@@ -1401,5 +1544,5 @@ print_key_list(FILE *f, const struct key *keys, const char *prefix)
 void
 config_print_keys(FILE *f)
 {
-	print_key_list(f, top_keys, "");
+	print_key_list(f, top_keys, "", NULL);
 }

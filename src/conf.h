@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct kind;
+
 enum value_type {
 	VT_INTEGER,
 	VT_REAL,
@@ -70,8 +72,9 @@ struct config {
 	size_t	 cf_nbasic;
 	int64_t	 cf_interval_ms;
 
-	char	*cf_disc_path;
-	char	*cf_disc_nodes;		/* SQL yielding node_id, url [, labels...] */
+	const struct kind *cf_source;	/* discovery.source: a struct source_kind */
+	void	*cf_source_conf;	/* its own settings (source-<kind>.c) */
+	int64_t	 cf_disc_timeout_ms;
 	struct table_conf *cf_tables;
 	size_t	 cf_ntables;
 

@@ -1,4 +1,4 @@
-/* discover.c -- discovery sources: the nodes and index tables of one run */
+/* discover.c -- a run's nodes and index tables, from whichever source */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,53 +9,13 @@
 #include "conf.h"
 #include "discover.h"
 #include "labels.h"
+#include "source.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
 #define MAX_NODES	100000
-
-static sqlite3 *
-disc_open(const struct config *cf)
-{
-	sqlite3	*db = NULL;
-
-	/* mode=ro through the URI so a missing file is an error, not created. */
-	if (sqlite3_open_v2(cf->cf_disc_path, &db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		log_warnx("discover: %s: %s", cf->cf_disc_path,
-		    db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
-		return NULL;
-	}
-	sqlite3_busy_timeout(db, 10000);
-	sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL);
-	return db;
-}
-
-static sqlite3_stmt *
-disc_prepare(sqlite3 *db, const char *what, const char *sql)
-{
-	sqlite3_stmt	*stmt;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		log_warnx("discover: %s: %s", what, sqlite3_errmsg(db));
-		return NULL;
-	}
-	return stmt;
-}
-
-static int
-col_index(sqlite3_stmt *stmt, const char *name)
-{
-	int	i;
-
-	for (i = 0; i < sqlite3_column_count(stmt); i++)
-		if (strcasecmp(sqlite3_column_name(stmt, i), name) == 0)
-			return i;
-	return -1;
-}
 
 static void
 node_free(struct node *n)
@@ -78,309 +38,372 @@ nodeset_release(struct nodeset *ns)
 	ns->ns_len = 0;
 }
 
-/* Extra columns of the node query become labels, as a JSON object. */
-static char *
-labels_of_row(sqlite3_stmt *stmt, int id_col, int url_col)
-{
-	struct labels	 ls;
-	struct buf	 b;
-	int		 i;
-
-	labels_init(&ls);
-	for (i = 0; i < sqlite3_column_count(stmt); i++)
-		if (i != id_col && i != url_col)
-			labels_add(&ls, sqlite3_column_name(stmt, i),
-			    (const char *)sqlite3_column_text(stmt, i),
-			    sqlite3_column_bytes(stmt, i));
-	buf_init(&b, 0);
-	labels_json(&ls, &b);
-	labels_release(&ls);
-	return buf_take(&b, NULL);
-}
-
-/* Nodes sharing a url would make label sets that collide: say so. */
-static int
-warn_shared_urls(struct store *st, int64_t run_id)
-{
-	sqlite3_stmt	*q;
-	int		 rc;
-
-	q = store_prepare(st, "SELECT url, group_concat(node_id, ', ') "
-	    "FROM nodes WHERE run_id = ?1 GROUP BY url HAVING count(*) > 1");
-	if (q == NULL)
-		return -1;
-	sqlite3_bind_int64(q, 1, run_id);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		log_warnx("discover: nodes %s share the url '%.200s'",
-		    sqlite3_column_text(q, 1), sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
-read_nodes(const struct config *cf, sqlite3 *db, struct store *st,
-    int64_t run_id, struct nodeset *ns)
-{
-	sqlite3_stmt	*q, *ins = NULL;
-	struct node	*n;
-	const char	*url;
-	char		*labels;
-	size_t		 len, cap = 0;
-	int		 idc, urlc, rc = -1, step;
-
-	if ((q = disc_prepare(db, "discovery.nodes", cf->cf_disc_nodes)) == NULL)
-		return -1;
-	idc = col_index(q, "node_id");
-	urlc = col_index(q, "url");
-	if (idc == -1 || urlc == -1) {
-		log_warnx("discover: discovery.nodes: the query must yield "
-		    "columns node_id and url (use AS)");
-		goto out;
-	}
-	ins = store_prepare(st, "INSERT OR IGNORE INTO nodes (run_id, node_id, "
-	    "url, labels) VALUES (?1, ?2, ?3, ?4)");
-	if (ins == NULL)
-		goto out;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (sqlite3_column_type(q, idc) == SQLITE_NULL) {
-			log_warnx("discover: discovery.nodes: a row has NULL "
-			    "node_id; skipped");
-			continue;
-		}
-		url = (const char *)sqlite3_column_text(q, urlc);
-		if (url == NULL)
-			url = "";
-		if (ns->ns_len >= MAX_NODES) {
-			log_warnx("discover: more than %d nodes", MAX_NODES);
-			goto out;
-		}
-		/* The primary key (run_id, node_id) finds repeated nodes. */
-		labels = labels_of_row(q, idc, urlc);
-		sqlite3_bind_int64(ins, 1, run_id);
-		sqlite3_bind_value(ins, 2, sqlite3_column_value(q, idc));
-		sqlite3_bind_text(ins, 3, url, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 4, labels, -1, SQLITE_TRANSIENT);
-		free(labels);
-		if (store_step_done(st, ins, "nodes") == -1)
-			goto out;
-		if (store_changes(st) == 0) {
-			log_warnx("discover: node %s listed twice; the first "
-			    "row is kept", sqlite3_column_text(q, idc));
-			continue;
-		}
-		if (ns->ns_len == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			ns->ns_nodes = xreallocarray(ns->ns_nodes, cap,
-			    sizeof(*ns->ns_nodes));
-		}
-		n = &ns->ns_nodes[ns->ns_len++];
-		memset(n, 0, sizeof(*n));
-		n->n_id = sqlite3_value_dup(sqlite3_column_value(q, idc));
-		if (n->n_id == NULL)
-			fatalx("sqlite3_value_dup: out of memory");
-		n->n_url_orig = xstrdup(url);
-		n->n_url = xstrdup(url);
-		len = strlen(n->n_url);
-		while (len > 0 && n->n_url[len - 1] == '/')
-			n->n_url[--len] = '\0';
-		n->n_url_ok = (strncasecmp(url, "http://", 7) == 0 ||
-		    strncasecmp(url, "https://", 8) == 0) &&
-		    strcspn(url, " \t\r\n") == strlen(url) &&
-		    utf8_valid(url, strlen(url));
-		if (!n->n_url_ok)
-			xasprintf(&n->n_last_error, "invalid url '%.200s'", url);
-	}
-	if (step != SQLITE_DONE) {
-		log_warnx("discover: discovery.nodes: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	rc = warn_shared_urls(st, run_id);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
-	return rc;
-}
-
-/* Split "a, b" into its columns; calls fn for each, stops on -1. */
-static int
-index_each(const char *spec, int (*fn)(void *, const char *), void *arg)
-{
-	char	*copy, *tok, *save = NULL;
-	int	 rc = 0;
-
-	copy = xstrdup(spec);
-	for (tok = strtok_r(copy, ", ", &save); tok != NULL && rc == 0;
-	    tok = strtok_r(NULL, ", ", &save))
-		rc = fn(arg, tok);
-	free(copy);
-	return rc;
-}
-
-struct colcheck {
-	sqlite3_stmt	*cc_q;
-	const char	*cc_what;
+/* What a source hands over, into the run's tables and node list. */
+struct source_sink {
+	const struct config *sk_cf;
+	struct store	*sk_st;
+	int64_t		 sk_run_id;
+	struct nodeset	*sk_ns;
+	sqlite3_stmt	*sk_node_ins;
+	sqlite3_stmt	*sk_id_sel;	/* SELECT ?1: an sval as an SQL value */
+	size_t		 sk_cap;
+	size_t		*sk_urls;	/* open addressing: node index + 1 */
+	size_t		 sk_urls_mask;
+	/* The index table being copied. */
+	const struct table_conf *sk_tc;
+	sqlite3_stmt	*sk_row_ins;
+	size_t		 sk_ncols;
+	int64_t		 sk_rows;
 };
 
-static int
-index_column_ok(void *arg, const char *col)
+static void
+bind_sval(sqlite3_stmt *stmt, int col, const struct sval *v)
 {
-	struct colcheck	*cc = arg;
+	switch (v->sv_type) {
+	case SV_INTEGER:
+		sqlite3_bind_int64(stmt, col, v->sv_int);
+		break;
+	case SV_REAL:
+		sqlite3_bind_double(stmt, col, v->sv_real);
+		break;
+	case SV_TEXT:
+		sqlite3_bind_text(stmt, col, v->sv_text, (int)v->sv_len,
+		    SQLITE_STATIC);
+		break;
+	default:
+		sqlite3_bind_null(stmt, col);
+	}
+}
 
-	if (col_index(cc->cc_q, col) == -1) {
-		log_warnx("discover: %s: index column '%s' is not in the "
-		    "query's columns", cc->cc_what, col);
+static const char *
+sval_text(const struct sval *v, char *buf, size_t size)
+{
+	switch (v->sv_type) {
+	case SV_INTEGER:
+		snprintf(buf, size, "%" PRId64, v->sv_int);
+		return buf;
+	case SV_REAL:
+		snprintf(buf, size, "%g", v->sv_real);
+		return buf;
+	case SV_TEXT:
+		snprintf(buf, size, "%.*s", (int)(v->sv_len < 200 ? v->sv_len :
+		    200), v->sv_text);
+		return buf;
+	default:
+		return "NULL";
+	}
+}
+
+/* The index of the node already listed with this url, or -1. */
+static ssize_t
+sink_url_find(const struct source_sink *sk, const char *url)
+{
+	size_t	h, i;
+
+	if (sk->sk_urls == NULL)
+		return -1;
+	h = fnv1a64(url, strlen(url)) & sk->sk_urls_mask;
+	while ((i = sk->sk_urls[h]) != 0) {
+		if (strcmp(sk->sk_ns->ns_nodes[i - 1].n_url_orig, url) == 0)
+			return (ssize_t)(i - 1);
+		h = (h + 1) & sk->sk_urls_mask;
+	}
+	return -1;
+}
+
+static void
+sink_url_put(size_t *slots, size_t mask, const char *url, size_t idx)
+{
+	size_t	h = fnv1a64(url, strlen(url)) & mask;
+
+	while (slots[h] != 0)
+		h = (h + 1) & mask;
+	slots[h] = idx + 1;
+}
+
+/* Remember the url of the node just appended. */
+static void
+sink_url_add(struct source_sink *sk)
+{
+	struct nodeset	*ns = sk->sk_ns;
+	size_t		 size, i, *slots;
+
+	if (ns->ns_len * 2 > sk->sk_urls_mask) {
+		size = sk->sk_urls_mask ? (sk->sk_urls_mask + 1) * 2 : 256;
+		slots = xcalloc(size, sizeof(*slots));
+		for (i = 0; i + 1 < ns->ns_len; i++)
+			sink_url_put(slots, size - 1, ns->ns_nodes[i].n_url_orig,
+			    i);
+		free(sk->sk_urls);
+		sk->sk_urls = slots;
+		sk->sk_urls_mask = size - 1;
+	}
+	sink_url_put(sk->sk_urls, sk->sk_urls_mask,
+	    ns->ns_nodes[ns->ns_len - 1].n_url_orig, ns->ns_len - 1);
+}
+
+int
+source_node(struct source_sink *sk, const struct sval *id, const char *url,
+    const struct labels *ls, char **cause)
+{
+	struct nodeset	*ns = sk->sk_ns;
+	struct node	*n;
+	struct buf	 json;
+	sqlite3_value	*idv;
+	sqlite3_stmt	*q;
+	char		 b1[256], b2[256];
+	ssize_t		 other;
+	size_t		 len;
+	int		 rc;
+
+	if (id->sv_type == SV_NULL) {
+		log_warnx("discover: a node without id (url '%.200s'); skipped",
+		    url);
+		return 0;
+	}
+	if (ns->ns_len >= MAX_NODES) {
+		xasprintf(cause, "more than %d nodes", MAX_NODES);
 		return -1;
 	}
+	/* Nodes found twice (the same url) are one node. */
+	if ((other = sink_url_find(sk, url)) != -1) {
+		snprintf(b2, sizeof(b2), "%.200s", (const char *)
+		    sqlite3_value_text(ns->ns_nodes[other].n_id));
+		log_warnx("discover: node %s: url '%.200s' is node %s's too; "
+		    "kept once", sval_text(id, b1, sizeof(b1)), url, b2);
+		return 0;
+	}
+	buf_init(&json, 0);
+	if (ls != NULL)
+		labels_json(ls, &json);
+	else
+		buf_puts(&json, "{}");
+	/* The primary key (run_id, node_id) finds repeated ids. */
+	q = sk->sk_node_ins;
+	sqlite3_bind_int64(q, 1, sk->sk_run_id);
+	bind_sval(q, 2, id);
+	sqlite3_bind_text(q, 3, url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, json.b_data, (int)json.b_len, SQLITE_STATIC);
+	if (store_step_done(sk->sk_st, q, "nodes") == -1) {
+		buf_release(&json);
+		xasprintf(cause, "store: nodes: %s", store_errmsg(sk->sk_st));
+		return -1;
+	}
+	buf_release(&json);
+	if (store_changes(sk->sk_st) == 0) {
+		log_warnx("discover: node %s listed twice; the first row is kept",
+		    sval_text(id, b1, sizeof(b1)));
+		return 0;
+	}
+	if (ns->ns_len == sk->sk_cap) {
+		sk->sk_cap = sk->sk_cap == 0 ? 64 : sk->sk_cap * 2;
+		ns->ns_nodes = xreallocarray(ns->ns_nodes, sk->sk_cap,
+		    sizeof(*ns->ns_nodes));
+	}
+	n = &ns->ns_nodes[ns->ns_len++];
+	memset(n, 0, sizeof(*n));
+	/* The id as an SQL value, for binding :node_id in probes. */
+	bind_sval(sk->sk_id_sel, 1, id);
+	idv = NULL;
+	if ((rc = sqlite3_step(sk->sk_id_sel)) == SQLITE_ROW)
+		idv = sqlite3_value_dup(sqlite3_column_value(sk->sk_id_sel, 0));
+	sqlite3_reset(sk->sk_id_sel);
+	if (idv == NULL)
+		fatalx("discover: node id: out of memory");
+	n->n_id = idv;
+	n->n_url_orig = xstrdup(url);
+	n->n_url = xstrdup(url);
+	len = strlen(n->n_url);
+	while (len > 0 && n->n_url[len - 1] == '/')
+		n->n_url[--len] = '\0';
+	n->n_url_ok = (strncasecmp(url, "http://", 7) == 0 ||
+	    strncasecmp(url, "https://", 8) == 0) &&
+	    strcspn(url, " \t\r\n") == strlen(url) &&
+	    utf8_valid(url, strlen(url));
+	if (!n->n_url_ok)
+		xasprintf(&n->n_last_error, "invalid url '%.200s'", url);
+	sink_url_add(sk);
 	return 0;
-}
-
-static int
-index_columns_ok(sqlite3_stmt *q, const char *spec, const char *what)
-{
-	struct colcheck	cc = { q, what };
-
-	return index_each(spec, index_column_ok, &cc);
-}
-
-static int
-index_name_part(void *arg, const char *col)
-{
-	return buf_printf(arg, "_%s", col);
-}
-
-static int
-index_col_part(void *arg, const char *col)
-{
-	return buf_printf(arg, ", \"%s\"", col);
 }
 
 /* CREATE INDEX for one "a, b" spec: name table_a_b, columns (run_id, a, b). */
 static void
 index_sql(struct buf *sql, const char *table, const char *spec)
 {
-	buf_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s", table);
-	index_each(spec, index_name_part, sql);
-	buf_printf(sql, "\" ON \"%s\" (run_id", table);
-	index_each(spec, index_col_part, sql);
-	buf_puts(sql, ")");
+	char	*copy, *tok, *save = NULL;
+	struct buf name, cols;
+
+	buf_init(&name, 0);
+	buf_init(&cols, 0);
+	copy = xstrdup(spec);
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		buf_printf(&name, "_%s", tok);
+		buf_printf(&cols, ", \"%s\"", tok);
+	}
+	free(copy);
+	buf_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s%s\" ON \"%s\" "
+	    "(run_id%s)", table, name.b_data ? name.b_data : "", table,
+	    cols.b_data ? cols.b_data : "");
+	buf_release(&name);
+	buf_release(&cols);
 }
 
+/* Is every column of an index spec among the table's columns? */
 static int
-copy_table(const struct config *cf, const struct table_conf *tc, sqlite3 *db,
-    struct store *st, int64_t run_id)
+index_columns_ok(const char *spec, char *const *cols, size_t ncols,
+    const char *table, char **cause)
 {
-	sqlite3_stmt	*q, *ins = NULL;
-	struct buf	 sql;
-	char		**cols = NULL, *what;
-	int		 ncols, i, rc = -1, step;
-	int64_t		 rows = 0;
+	char	*copy, *tok, *save = NULL;
+	size_t	 i;
+	int	 rc = 0;
 
-	xasprintf(&what, "discovery.tables %s", tc->tc_name);
-	buf_init(&sql, 0);
-	if ((q = disc_prepare(db, what, tc->tc_query)) == NULL)
-		goto out;
-	ncols = sqlite3_column_count(q);
-	if (ncols == 0) {
-		log_warnx("discover: %s: the query yields no columns", what);
-		goto out;
-	}
-	cols = xcalloc(ncols, sizeof(*cols));
-	for (i = 0; i < ncols; i++) {
-		cols[i] = xstrdup(sqlite3_column_name(q, i));
-		if (!valid_ident(cols[i]) || strcasecmp(cols[i], "run_id") == 0) {
-			log_warnx("discover: %s: column '%s' is not a plain "
-			    "name other than run_id; give it one with AS", what,
-			    cols[i]);
-			goto out;
+	copy = xstrdup(spec);
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL && rc == 0;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		for (i = 0; i < ncols; i++)
+			if (strcasecmp(cols[i], tok) == 0)
+				break;
+		if (i == ncols) {
+			xasprintf(cause, "discovery.tables %s: index column "
+			    "'%s' is not in the query's columns", table, tok);
+			rc = -1;
 		}
 	}
-	for (i = 0; i < (int)tc->tc_nindexes; i++)
-		if (index_columns_ok(q, tc->tc_indexes[i], what) == -1)
-			goto out;
-	if (store_ensure_table(st, tc->tc_name, cols, NULL, ncols) == -1)
+	free(copy);
+	return rc;
+}
+
+int
+source_table_begin(struct source_sink *sk, const struct table_conf *tc,
+    char *const *cols, size_t ncols, char **cause)
+{
+	struct buf	 sql;
+	size_t		 i;
+	int		 rc = -1;
+
+	sk->sk_tc = tc;
+	sk->sk_ncols = ncols;
+	sk->sk_rows = 0;
+	buf_init(&sql, 0);
+	if (ncols == 0) {
+		xasprintf(cause, "discovery.tables %s: the query yields no "
+		    "columns", tc->tc_name);
 		goto out;
+	}
+	for (i = 0; i < ncols; i++)
+		if (!valid_ident(cols[i]) || strcasecmp(cols[i], "run_id") == 0) {
+			xasprintf(cause, "discovery.tables %s: column '%s' is not "
+			    "a plain name other than run_id; give it one with AS",
+			    tc->tc_name, cols[i]);
+			goto out;
+		}
+	for (i = 0; i < tc->tc_nindexes; i++)
+		if (index_columns_ok(tc->tc_indexes[i], cols, ncols,
+		    tc->tc_name, cause) == -1)
+			goto out;
+	if (store_ensure_table(sk->sk_st, tc->tc_name, cols, NULL, ncols) == -1)
+		goto store;
 	/*
 	 * Indexes first: filling them row by row, in the order discovery
 	 * gives, is cheaper than sorting the whole run's rows afterwards.
 	 */
-	for (i = 0; i < (int)tc->tc_nindexes; i++) {
+	for (i = 0; i < tc->tc_nindexes; i++) {
 		buf_reset(&sql);
 		index_sql(&sql, tc->tc_name, tc->tc_indexes[i]);
-		if (store_exec(st, sql.b_data) == -1)
-			goto out;
+		if (store_exec(sk->sk_st, sql.b_data) == -1)
+			goto store;
 	}
 	buf_reset(&sql);
 	buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_run\" ON \"%s\" "
 	    "(run_id)", tc->tc_name, tc->tc_name);
-	if (store_exec(st, sql.b_data) == -1)
-		goto out;
+	if (store_exec(sk->sk_st, sql.b_data) == -1)
+		goto store;
 	buf_reset(&sql);
 	buf_printf(&sql, "INSERT INTO \"%s\" (run_id", tc->tc_name);
 	for (i = 0; i < ncols; i++)
 		buf_printf(&sql, ", \"%s\"", cols[i]);
 	buf_puts(&sql, ") VALUES (?1");
 	for (i = 0; i < ncols; i++)
-		buf_printf(&sql, ", ?%d", i + 2);
+		buf_printf(&sql, ", ?%zu", i + 2);
 	buf_puts(&sql, ")");
-	if ((ins = store_prepare(st, sql.b_data)) == NULL)
-		goto out;
-	sqlite3_bind_int64(ins, 1, run_id);
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		for (i = 0; i < ncols; i++)
-			sqlite3_bind_value(ins, i + 2, sqlite3_column_value(q, i));
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			log_warnx("discover: %s: insert: %s", what,
-			    store_errmsg(st));
-			goto out;
-		}
-		sqlite3_reset(ins);
-		rows++;
-	}
-	if (step != SQLITE_DONE) {
-		log_warnx("discover: %s: %s", what, sqlite3_errmsg(db));
-		goto out;
-	}
-	log_debug("discover: %s: %" PRId64 " rows", tc->tc_name, rows);
+	if ((sk->sk_row_ins = store_prepare(sk->sk_st, sql.b_data)) == NULL)
+		goto store;
+	sqlite3_bind_int64(sk->sk_row_ins, 1, sk->sk_run_id);
 	rc = 0;
+	goto out;
+store:
+	xasprintf(cause, "store: discovery.tables %s: %s", tc->tc_name,
+	    store_errmsg(sk->sk_st));
 out:
-	for (i = 0; cols != NULL && i < ncols; i++)
-		free(cols[i]);
-	free(cols);
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
 	buf_release(&sql);
-	free(what);
 	return rc;
 }
 
 int
-discover_run(const struct config *cf, struct store *st, int64_t run_id,
-    struct nodeset *ns)
+source_table_row(struct source_sink *sk, const struct sval *values,
+    char **cause)
 {
-	sqlite3	*db;
-	size_t	 i;
-	int	 rc = -1;
+	size_t	i;
 
-	if ((db = disc_open(cf)) == NULL)
+	for (i = 0; i < sk->sk_ncols; i++)
+		bind_sval(sk->sk_row_ins, (int)i + 2, &values[i]);
+	if (sqlite3_step(sk->sk_row_ins) != SQLITE_DONE) {
+		xasprintf(cause, "store: discovery.tables %s: insert: %s",
+		    sk->sk_tc->tc_name, store_errmsg(sk->sk_st));
+		sqlite3_reset(sk->sk_row_ins);
 		return -1;
-	/* One read transaction: nodes and tables from the same snapshot. */
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		log_warnx("discover: %s: %s", cf->cf_disc_path,
-		    sqlite3_errmsg(db));
-		goto out;
 	}
-	if (read_nodes(cf, db, st, run_id, ns) == -1)
-		goto out;
-	for (i = 0; i < cf->cf_ntables; i++)
-		if (copy_table(cf, &cf->cf_tables[i], db, st, run_id) == -1)
-			goto out;
-	rc = 0;
-out:
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc;
+	sqlite3_reset(sk->sk_row_ins);
+	sk->sk_rows++;
+	return 0;
 }
 
+int
+source_table_end(struct source_sink *sk, char **cause)
+{
+	log_debug("discover: %s: %" PRId64 " rows", sk->sk_tc->tc_name,
+	    sk->sk_rows);
+	sqlite3_finalize(sk->sk_row_ins);
+	sk->sk_row_ins = NULL;
+	sk->sk_tc = NULL;
+	return 0;
+}
+
+int
+discover_run(const struct config *cf, struct store *st, int64_t run_id,
+    struct nodeset *ns, char **cause)
+{
+	const struct source_kind *kind = (const struct source_kind *)
+	    cf->cf_source;
+	struct source_sink sk;
+	int		 rc = -1;
+
+	*cause = NULL;
+	memset(&sk, 0, sizeof(sk));
+	sk.sk_cf = cf;
+	sk.sk_st = st;
+	sk.sk_run_id = run_id;
+	sk.sk_ns = ns;
+	sk.sk_node_ins = store_prepare(st, "INSERT OR IGNORE INTO nodes "
+	    "(run_id, node_id, url, labels) VALUES (?1, ?2, ?3, ?4)");
+	sk.sk_id_sel = store_prepare(st, "SELECT ?1");
+	if (sk.sk_node_ins == NULL || sk.sk_id_sel == NULL) {
+		xasprintf(cause, "store: %s", store_errmsg(st));
+		goto out;
+	}
+	if (kind->sk_read(cf, cf->cf_source_conf, &sk, cause) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1 && *cause == NULL)
+		xasprintf(cause, "source %s failed", kind->sk_kind.kd_name);
+	sqlite3_finalize(sk.sk_node_ins);
+	sqlite3_finalize(sk.sk_id_sel);
+	sqlite3_finalize(sk.sk_row_ins);
+	free(sk.sk_urls);
+	return rc;
+}
 int
 discover_save_nodes(struct store *st, int64_t run_id, const struct nodeset *ns)
 {

@@ -1,4 +1,4 @@
-/* discover.h -- discovery sources: the nodes and index tables of one run */
+/* discover.h -- a run's nodes and index tables, from whichever source */
 #ifndef VANTAGE_DISCOVER_H
 #define VANTAGE_DISCOVER_H
 
@@ -29,12 +29,14 @@ struct nodeset {
 };
 
 /*
- * Read the node list and copy every configured index table from the
- * discovery database into the store for run_id (inside the caller's
- * transaction).  Errors are logged; returns -1 on any.
+ * Read the node list, and copy every configured index table, from the
+ * configured source into the store for run_id (inside the caller's
+ * transaction).  Nodes listed twice (the same id or the same url) are
+ * kept once, with a warning.  Returns 0, or -1 with the reason in *cause
+ * (the caller frees).
  */
 int	discover_run(const struct config *, struct store *, int64_t run_id,
-	    struct nodeset *);
+	    struct nodeset *, char **cause);
 /* Write the nodes' crawl results to the store's nodes table. */
 int	discover_save_nodes(struct store *, int64_t run_id,
 	    const struct nodeset *);

@@ -10,19 +10,6 @@
 
 int log_verbose;
 static const char *log_prog = "vantage";
-static char log_last[512];	/* the last warning, for runs.error */
-
-const char *
-log_last_error(void)
-{
-	return log_last;
-}
-
-void
-log_clear_error(void)
-{
-	log_last[0] = '\0';
-}
 
 void
 log_init(const char *progname, int verbose)
@@ -37,10 +24,6 @@ vlog(const char *level, const char *fmt, va_list ap, const char *suffix)
 	char	msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (*level == '\0' && suffix != NULL)
-		snprintf(log_last, sizeof(log_last), "%.400s: %.100s", msg, suffix);
-	else if (*level == '\0')
-		snprintf(log_last, sizeof(log_last), "%.500s", msg);
 	if (suffix != NULL)
 		fprintf(stderr, "%s: %s%s: %s\n", log_prog, level, msg, suffix);
 	else

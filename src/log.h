@@ -8,9 +8,6 @@
 extern int log_verbose;
 
 void	log_init(const char *progname, int verbose);
-/* The last warning logged (for a failed run's reason); "" if none since clear. */
-const char *log_last_error(void);
-void	log_clear_error(void);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -244,17 +244,18 @@ query_load(const char *dir, struct queryset *qs, FILE *err)
 
 /* Run every statement of a maintenance file. */
 static int
-run_statements(struct query_file *qf, struct store *st, int64_t run_id)
+run_statements(struct query_file *qf, struct store *st, int64_t run_id,
+    char **cause)
 {
 	sqlite3_stmt	*stmt;
 	const char	*sql = qf->qf_sql;
-	char		*cause;
+	char		*why;
 	int		 rc;
 
 	while (*sql != '\0') {
-		if (store_prepare_next(st, &sql, &stmt, &cause) == -1) {
-			log_warnx("query: %s: %s", qf->qf_path, cause);
-			free(cause);
+		if (store_prepare_next(st, &sql, &stmt, &why) == -1) {
+			xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+			free(why);
 			return -1;
 		}
 		if (stmt == NULL)
@@ -264,7 +265,7 @@ run_statements(struct query_file *qf, struct store *st, int64_t run_id)
 			;
 		sqlite3_finalize(stmt);
 		if (rc != SQLITE_DONE) {
-			log_warnx("query: %s: %s", qf->qf_path,
+			xasprintf(cause, "query: %s: %s", qf->qf_path,
 			    store_errmsg(st));
 			return -1;
 		}
@@ -286,24 +287,25 @@ cmp_row(const void *a, const void *b)
 }
 
 static int
-run_metric(struct query_file *qf, struct store *st, int64_t run_id)
+run_metric(struct query_file *qf, struct store *st, int64_t run_id,
+    char **cause)
 {
 	sqlite3_stmt	*stmt;
 	const char	*tail = qf->qf_sql, *name, *text;
-	char		*cause;
+	char		*why;
 	struct buf	 expo, json;
 	struct labels	 ls;
 	struct row	*rows = NULL;
 	size_t		 nrows = 0, i;
 	int		 ncols, valcol = -1, c, rc = -1, step;
 
-	if (store_prepare_next(st, &tail, &stmt, &cause) == -1) {
-		log_warnx("query: %s: %s", qf->qf_path, cause);
-		free(cause);
+	if (store_prepare_next(st, &tail, &stmt, &why) == -1) {
+		xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+		free(why);
 		return -1;
 	}
 	if (stmt == NULL || strspn(tail, " \t\r\n;") != strlen(tail)) {
-		log_warnx("query: %s: a metric file holds exactly one SELECT",
+		xasprintf(cause, "query: %s: a metric file holds exactly one SELECT",
 		    qf->qf_path);
 		sqlite3_finalize(stmt);
 		return -1;
@@ -315,13 +317,13 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 			valcol = c;
 		else if (!valid_label_name(name) || strcmp(name, "le") == 0 ||
 		    strcmp(name, "quantile") == 0) {
-			log_warnx("query: %s: column '%s' is not a valid label "
+			xasprintf(cause, "query: %s: column '%s' is not a valid label "
 			    "name", qf->qf_path, name);
 			goto out;
 		}
 	}
 	if (valcol == -1) {
-		log_warnx("query: %s: no column named value", qf->qf_path);
+		xasprintf(cause, "query: %s: no column named value", qf->qf_path);
 		goto out;
 	}
 	store_bind_common(stmt, run_id, NULL);
@@ -330,13 +332,13 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 	labels_init(&ls);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (nrows >= QUERY_MAX_SERIES) {
-			log_warnx("query: %s: more than %d series", qf->qf_path,
+			xasprintf(cause, "query: %s: more than %d series", qf->qf_path,
 			    QUERY_MAX_SERIES);
 			goto fail;
 		}
 		c = sqlite3_column_type(stmt, valcol);
 		if (c != SQLITE_INTEGER && c != SQLITE_FLOAT) {
-			log_warnx("query: %s: value is %s, not a number",
+			xasprintf(cause, "query: %s: value is %s, not a number",
 			    qf->qf_path, c == SQLITE_NULL ? "NULL" : "text");
 			goto fail;
 		}
@@ -360,13 +362,13 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 		nrows++;
 	}
 	if (step != SQLITE_DONE) {
-		log_warnx("query: %s: %s", qf->qf_path, store_errmsg(st));
+		xasprintf(cause, "query: %s: %s", qf->qf_path, store_errmsg(st));
 		goto fail;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_row);
 	for (i = 1; i < nrows; i++)
 		if (strcmp(rows[i - 1].r_expo, rows[i].r_expo) == 0) {
-			log_warnx("query: %s: series %s%s appears twice",
+			xasprintf(cause, "query: %s: series %s%s appears twice",
 			    qf->qf_path, qf->qf_metric, rows[i].r_expo);
 			goto fail;
 		}
@@ -376,18 +378,24 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id)
 			    qf->qf_cutoff_label) == 0)
 				break;
 		if (c == ncols) {
-			log_warnx("query: %s: the cutoff label %s is not a "
+			xasprintf(cause, "query: %s: the cutoff label %s is not a "
 			    "column", qf->qf_path, qf->qf_cutoff_label);
 			goto fail;
 		}
 	}
 	if (store_metric(st, qf->qf_metric, qf->qf_type, qf->qf_help,
-	    qf->qf_cutoff_label, qf->qf_cutoff) == -1)
+	    qf->qf_cutoff_label, qf->qf_cutoff) == -1) {
+		xasprintf(cause, "query: %s: store: %s", qf->qf_path,
+		    store_errmsg(st));
 		goto fail;
+	}
 	for (i = 0; i < nrows; i++)
 		if (store_sample(st, run_id, qf->qf_metric, rows[i].r_json,
-		    rows[i].r_expo, rows[i].r_value) == -1)
+		    rows[i].r_expo, rows[i].r_value) == -1) {
+			xasprintf(cause, "query: %s: store: %s", qf->qf_path,
+			    store_errmsg(st));
 			goto fail;
+		}
 	log_debug("query: %s: %zu series", qf->qf_metric, nrows);
 	rc = 0;
 fail:
@@ -405,16 +413,18 @@ out:
 }
 
 int
-query_run(const struct queryset *qs, struct store *st, int64_t run_id)
+query_run(const struct queryset *qs, struct store *st, int64_t run_id,
+    char **cause)
 {
 	size_t	i;
 	int	rc;
 
+	*cause = NULL;
 	for (i = 0; i < qs->qs_len; i++) {
 		if (qs->qs_files[i].qf_metric == NULL)
-			rc = run_statements(&qs->qs_files[i], st, run_id);
+			rc = run_statements(&qs->qs_files[i], st, run_id, cause);
 		else
-			rc = run_metric(&qs->qs_files[i], st, run_id);
+			rc = run_metric(&qs->qs_files[i], st, run_id, cause);
 		if (rc == -1)
 			return -1;
 	}

@@ -33,7 +33,11 @@ struct queryset {
 /* Read the .sql files of dir in name order; every error printed to err as file:line. */
 int	query_load(const char *dir, struct queryset *, FILE *err);
 void	queryset_release(struct queryset *);
-/* Run every file for run_id inside the caller's transaction; -1 loudly. */
-int	query_run(const struct queryset *, struct store *, int64_t run_id);
+/*
+ * Run every file for run_id inside the caller's transaction; 0, or -1
+ * with the reason in *cause (the caller frees), naming the file.
+ */
+int	query_run(const struct queryset *, struct store *, int64_t run_id,
+	    char **cause);
 
 #endif

@@ -159,6 +159,43 @@ record_requests(struct store *st, const struct config *cf, int64_t run_id,
 	return rc;
 }
 
+/* Why the store failed, as a run's reason; the caller frees. */
+static char *
+store_cause(struct store *st, const char *step)
+{
+	char	*cause;
+
+	xasprintf(&cause, "%s: store: %s", step, store_errmsg(st));
+	return cause;
+}
+
+/* Write off the rows of old runs and expired samples (never a failure). */
+static void
+run_prune(struct runner *ru, int64_t run_id)
+{
+	const struct config *cf = ru->ru_cf;
+	char		**pruned, *table;
+	size_t		 p, n = cf->cf_ntables + cf->cf_nprobes;
+
+	pruned = xcalloc(n + 1, sizeof(*pruned));
+	for (p = 0; p < cf->cf_ntables; p++)
+		pruned[p] = xstrdup(cf->cf_tables[p].tc_name);
+	for (p = 0; p < cf->cf_nprobes; p++) {
+		xasprintf(&table, "probe_%s", cf->cf_probes[p].pc_name);
+		pruned[cf->cf_ntables + p] = table;
+	}
+	if (store_begin(ru->ru_st) == 0) {
+		if (store_prune(ru->ru_st, run_id, cf->cf_keep_runs,
+		    cf->cf_retention_ms, pruned, n) == 0)
+			store_commit(ru->ru_st);
+		else
+			store_rollback(ru->ru_st);
+	}
+	for (p = 0; p < n; p++)
+		free(pruned[p]);
+	free(pruned);
+}
+
 int
 run_once(struct runner *ru)
 {
@@ -170,10 +207,8 @@ run_once(struct runner *ru)
 	int64_t		 run_id, requests = 0;
 	size_t		 p;
 	int		 o, rc = -1;
-	char		*table, **pruned;
-	const char	*why;
+	char		*cause = NULL, *why;
 
-	log_clear_error();
 	counts = xcalloc(cf->cf_nprobes + 1, sizeof(*counts));
 	if ((run_id = store_begin_run(st, now_real())) == -1) {
 		free(counts);
@@ -183,20 +218,29 @@ run_once(struct runner *ru)
 	log_debug("run %" PRId64 ": started", run_id);
 
 	/* Discover: the node list and index tables, one transaction. */
-	if (store_begin(st) == -1)
+	if (store_begin(st) == -1) {
+		cause = store_cause(st, "discover");
 		goto fail;
-	if (discover_run(cf, st, run_id, &ns) == -1)
+	}
+	if (discover_run(cf, st, run_id, &ns, &why) == -1) {
+		xasprintf(&cause, "discover: %s", why);
+		free(why);
 		goto fail;
-	if (store_commit(st) == -1)
+	}
+	if (store_commit(st) == -1) {
+		cause = store_cause(st, "discover");
 		goto fail;
+	}
 	t1 = now_mono();
 	phase[0] = t1 - t0;
 	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
 	    ns.ns_len, phase[0]);
 
 	/* Crawl: one transaction per answered batch. */
-	if (probe_crawl(cf, st, run_id, &ns, counts, ru->ru_stop) == -1)
+	if (probe_crawl(cf, st, run_id, &ns, counts, ru->ru_stop) == -1) {
+		cause = store_cause(st, "crawl");
 		goto fail;
+	}
 	phase[1] = now_mono() - t1;
 	t1 = now_mono();
 	for (p = 0; p < cf->cf_nprobes; p++)
@@ -204,58 +248,45 @@ run_once(struct runner *ru)
 			requests += counts[p].pc_requests[o];
 
 	/* Query and publish: everything the exposition shows, atomically. */
-	if (store_begin(st) == -1)
+	if (store_begin(st) == -1 ||
+	    discover_save_nodes(st, run_id, &ns) == -1 ||
+	    record_requests(st, cf, run_id, counts) == -1) {
+		cause = store_cause(st, "query");
 		goto fail;
-	if (discover_save_nodes(st, run_id, &ns) == -1 ||
-	    record_requests(st, cf, run_id, counts) == -1 ||
-	    query_run(&ru->ru_qs, st, run_id) == -1)
+	}
+	if (query_run(&ru->ru_qs, st, run_id, &cause) == -1)
 		goto fail;
 	phase[2] = now_mono() - t1;
 	if (record_self(ru, run_id, &ns, counts, phase) == -1 ||
 	    store_run_phase(st, run_id, "total", now_mono() - t0) == -1 ||
 	    store_end_run(st, run_id, "complete", NULL, ns.ns_len,
-	    requests) == -1)
+	    requests) == -1 || store_commit(st) == -1) {
+		cause = store_cause(st, "publish");
 		goto fail;
-	if (store_commit(st) == -1)
-		goto fail;
+	}
 	log_info("run %" PRId64 ": complete: %zu nodes, %" PRId64 " requests, "
 	    "%.2fs (discover %.2fs, crawl %.2fs, query %.2fs)", run_id,
 	    ns.ns_len, requests, now_mono() - t0, phase[0], phase[1], phase[2]);
-
-	/* Retention: old snapshots and samples (a failure here is no failed run). */
-	pruned = xcalloc(cf->cf_ntables + cf->cf_nprobes + 1, sizeof(*pruned));
-	for (p = 0; p < cf->cf_ntables; p++)
-		pruned[p] = xstrdup(cf->cf_tables[p].tc_name);
-	for (p = 0; p < cf->cf_nprobes; p++) {
-		xasprintf(&table, "probe_%s", cf->cf_probes[p].pc_name);
-		pruned[cf->cf_ntables + p] = table;
-	}
-	if (store_begin(st) == 0) {
-		if (store_prune(st, run_id, cf->cf_keep_runs,
-		    cf->cf_retention_ms, pruned, cf->cf_ntables +
-		    cf->cf_nprobes) == 0)
-			store_commit(st);
-		else
-			store_rollback(st);
-	}
-	for (p = 0; p < cf->cf_ntables + cf->cf_nprobes; p++)
-		free(pruned[p]);
-	free(pruned);
+	run_prune(ru, run_id);
 	rc = 0;
 	goto out;
 fail:
 	store_rollback(st);
-	why = *log_last_error() ? log_last_error() : "unknown error";
-	if (ru->ru_stop != NULL && *ru->ru_stop)
-		why = "interrupted: the monitor was stopped";
+	if (ru->ru_stop != NULL && *ru->ru_stop) {
+		free(cause);
+		cause = xstrdup("interrupted: the monitor was stopped");
+	}
+	if (cause == NULL)
+		cause = xstrdup("unknown error");
 	if (store_begin(st) == 0) {
 		discover_save_nodes(st, run_id, &ns);
 		store_run_phase(st, run_id, "total", now_mono() - t0);
-		store_end_run(st, run_id, "failed", why, ns.ns_len, requests);
+		store_end_run(st, run_id, "failed", cause, ns.ns_len, requests);
 		store_commit(st);
 	}
-	log_warnx("run %" PRId64 ": failed: %s", run_id, why);
+	log_warnx("run %" PRId64 ": failed: %s", run_id, cause);
 out:
+	free(cause);
 	nodeset_release(&ns);
 	free(counts);
 	return rc;

@@ -52,6 +52,32 @@ write_conf(const char *name, const char *text)
 	return path;
 }
 
+/* config_print of cf, as a string the caller frees. */
+static char *
+print_conf(const struct config *cf)
+{
+	char	*text = NULL;
+	size_t	 len;
+	FILE	*f;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		abort();
+	config_print(cf, f);
+	fclose(f);
+	return text;
+}
+
+/* Does config_print of cf hold line? */
+static int
+prints(const struct config *cf, const char *line)
+{
+	char	*text = print_conf(cf);
+	int	 found = strstr(text, line) != NULL;
+
+	free(text);
+	return found;
+}
+
 /*
  * Load path with overrides; the error text goes to *errp (caller frees).
  */
@@ -110,8 +136,9 @@ test_minimal(void)
 		ok(0, "skipped: no config");
 		return;
 	}
-	is_str("disc.db", cf->cf_disc_path, "discovery.path decoded");
-	is_str("SELECT node_id, url FROM nodes", cf->cf_disc_nodes,
+	ok(prints(cf, "\n  source: sqlite\n  path: disc.db\n"),
+	    "discovery.source defaults to sqlite; discovery.path decoded");
+	ok(prints(cf, "\n  nodes: |\n    SELECT node_id, url FROM nodes\n"),
 	    "discovery.nodes decoded");
 	is_int(32, cf->cf_concurrency, "crawl.concurrency defaults to 32");
 	is_int(2, cf->cf_per_node, "crawl.per_node defaults to 2");
@@ -208,7 +235,8 @@ test_overrides(void)
 		is_int(VT_INTEGER, cf->cf_probes[0].pc_values[1].vc_type,
 		    "-D probes.0.values.1.type");
 		is_int(9, cf->cf_keep_runs, "-D creates a missing section and key");
-		is_str("other.db", cf->cf_disc_path, "-D replaces a file's value");
+		ok(prints(cf, "\n  path: other.db\n"),
+		    "-D replaces a file's value");
 		is_int(90000, cf->cf_timeout_ms, "-D duration");
 	} else
 		for (int i = 0; i < 6; i++)
@@ -476,20 +504,6 @@ test_errors(void)
 	config_free(cf);
 }
 
-/* config_print of cf, as a string the caller frees. */
-static char *
-print_conf(const struct config *cf)
-{
-	char	*text = NULL;
-	size_t	 len;
-	FILE	*f;
-
-	if ((f = open_memstream(&text, &len)) == NULL)
-		abort();
-	config_print(cf, f);
-	fclose(f);
-	return text;
-}
 
 static void
 test_print(void)
@@ -668,7 +682,11 @@ test_print_keys(void)
 	    != NULL, "config_print_keys lists discovery.tables[].indexes");
 	ok(strncmp(text, "store\tmapping\t-\t", 16) == 0,
 	    "config_print_keys starts with the store section");
-	is_int(53, count_lines(text), "config_print_keys has one line per key");
+	ok(strstr(text, "\ndiscovery.path\tstring\trequired\t(source sqlite) ")
+	    != NULL, "config_print_keys names the source kind of its keys");
+	ok(strstr(text, "\ndiscovery.nodes[].url\tstring\trequired\t(source "
+	    "static) ") != NULL, "  for each kind");
+	is_int(59, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 
@@ -677,7 +695,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(87);
+	plan(89);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();

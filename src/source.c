@@ -1,0 +1,11 @@
+/* source.c -- the table of discovery source kinds */
+#include <stddef.h>
+
+#include "source.h"
+
+/* The first is discovery.source's default. */
+const struct kind *const source_kinds[] = {
+	&source_sqlite.sk_kind,
+	&source_static.sk_kind,
+	NULL
+};

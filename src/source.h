@@ -1,0 +1,68 @@
+/* source.h -- discovery sources: where a run's nodes and index tables come from */
+#ifndef VANTAGE_SOURCE_H
+#define VANTAGE_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf-keys.h"
+
+struct config;
+struct labels;
+struct source_sink;
+struct table_conf;
+
+/* A value a source hands over: a node id or a cell of an index table. */
+enum sval_type {
+	SV_NULL,
+	SV_INTEGER,
+	SV_REAL,
+	SV_TEXT
+};
+
+struct sval {
+	enum sval_type	 sv_type;
+	int64_t		 sv_int;
+	double		 sv_real;
+	const char	*sv_text;	/* borrowed; sv_len bytes */
+	size_t		 sv_len;
+};
+
+/*
+ * A kind of source, one file each (source-sqlite.c, source-static.c, ...),
+ * picked by discovery.source.  sk_kind.kd_keys are the keys of the
+ * discovery section only this kind understands; they decode into a struct
+ * of kd_conf_size bytes that sk_read gets back.  sk_read reads the source
+ * once, handing every node (and, if sk_tables, every row of every
+ * configured index table) to the sink; it returns 0, or -1 with the
+ * reason in *cause (the caller frees), e.g. "dn.db: no such table".
+ */
+struct source_kind {
+	struct kind	 sk_kind;	/* first: conf.c sees a struct kind */
+	int		 sk_tables;	/* can copy discovery.tables */
+	int		(*sk_read)(const struct config *, const void *conf,
+			    struct source_sink *, char **cause);
+};
+
+/* Every kind, NULL-terminated, as conf.c's K_KIND key lists them. */
+extern const struct kind *const source_kinds[];
+
+/*
+ * The sink (discover.c) takes what a source reads.  Strings and values
+ * are borrowed for the call.  A node's url is kept exactly as listed;
+ * labels may be NULL.  Each returns 0, or -1 with *cause set.
+ */
+int	source_node(struct source_sink *, const struct sval *id, const char *url,
+	    const struct labels *, char **cause);
+/* The rows of index table tc follow, with these columns, in order. */
+int	source_table_begin(struct source_sink *, const struct table_conf *tc,
+	    char *const *cols, size_t ncols, char **cause);
+int	source_table_row(struct source_sink *, const struct sval *values,
+	    char **cause);
+int	source_table_end(struct source_sink *, char **cause);
+
+/* Kinds, each in its own file. */
+extern const struct source_kind source_sqlite;
+extern const struct source_kind source_static;
+
+#endif
