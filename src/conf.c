@@ -340,6 +340,8 @@ static const struct key discovery_keys[] = {
 	    "sqlite", NULL, "where the node list comes from: sqlite or static; each kind adds keys of its own", source_kinds },
 	{ "timeout", K_DUR, OFF(cf_disc_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
 	    "time limit for reading the source once", NULL },
+	{ "max_stale", K_INT, OFF(cf_disc_max_stale), 0, 0, NULL, 0, 1000, "3", NULL,
+	    "runs in a row that may keep the previous node list when the source cannot be read", NULL },
 	{ "tables", K_LIST, OFF(cf_tables), OFF(cf_ntables), sizeof(struct table_conf),
 	    table_keys, 0, 0, NULL, NULL, "index tables copied into every run (SQL sources only)", NULL },
 	KEND

@@ -75,6 +75,7 @@ struct config {
 	const struct kind *cf_source;	/* discovery.source: a struct source_kind */
 	void	*cf_source_conf;	/* its own settings (source-<kind>.c) */
 	int64_t	 cf_disc_timeout_ms;
+	int64_t	 cf_disc_max_stale;	/* runs that may keep an old node list */
 	struct table_conf *cf_tables;
 	size_t	 cf_ntables;
 

@@ -94,6 +94,9 @@ sval_text(const struct sval *v, char *buf, size_t size)
 	}
 }
 
+static int	sink_node(struct source_sink *, const struct sval *, const char *,
+		    const char *, size_t, char **);
+
 /* The index of the node already listed with this url, or -1. */
 static ssize_t
 sink_url_find(const struct source_sink *sk, const char *url)
@@ -146,9 +149,26 @@ int
 source_node(struct source_sink *sk, const struct sval *id, const char *url,
     const struct labels *ls, char **cause)
 {
+	struct buf	 json;
+	int		 rc;
+
+	buf_init(&json, 0);
+	if (ls != NULL)
+		labels_json(ls, &json);
+	else
+		buf_puts(&json, "{}");
+	rc = sink_node(sk, id, url, json.b_data, json.b_len, cause);
+	buf_release(&json);
+	return rc;
+}
+
+/* A node with its labels as a JSON object already. */
+static int
+sink_node(struct source_sink *sk, const struct sval *id, const char *url,
+    const char *labels, size_t labels_len, char **cause)
+{
 	struct nodeset	*ns = sk->sk_ns;
 	struct node	*n;
-	struct buf	 json;
 	sqlite3_value	*idv;
 	sqlite3_stmt	*q;
 	char		 b1[256], b2[256];
@@ -173,23 +193,16 @@ source_node(struct source_sink *sk, const struct sval *id, const char *url,
 		    "kept once", sval_text(id, b1, sizeof(b1)), url, b2);
 		return 0;
 	}
-	buf_init(&json, 0);
-	if (ls != NULL)
-		labels_json(ls, &json);
-	else
-		buf_puts(&json, "{}");
 	/* The primary key (run_id, node_id) finds repeated ids. */
 	q = sk->sk_node_ins;
 	sqlite3_bind_int64(q, 1, sk->sk_run_id);
 	bind_sval(q, 2, id);
 	sqlite3_bind_text(q, 3, url, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, json.b_data, (int)json.b_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, labels, (int)labels_len, SQLITE_STATIC);
 	if (store_step_done(sk->sk_st, q, "nodes") == -1) {
-		buf_release(&json);
 		xasprintf(cause, "store: nodes: %s", store_errmsg(sk->sk_st));
 		return -1;
 	}
-	buf_release(&json);
 	if (store_changes(sk->sk_st) == 0) {
 		log_warnx("discover: node %s listed twice; the first row is kept",
 		    sval_text(id, b1, sizeof(b1)));
@@ -370,6 +383,34 @@ source_table_end(struct source_sink *sk, char **cause)
 	return 0;
 }
 
+static int
+sink_init(struct source_sink *sk, const struct config *cf, struct store *st,
+    int64_t run_id, struct nodeset *ns, char **cause)
+{
+	memset(sk, 0, sizeof(*sk));
+	sk->sk_cf = cf;
+	sk->sk_st = st;
+	sk->sk_run_id = run_id;
+	sk->sk_ns = ns;
+	sk->sk_node_ins = store_prepare(st, "INSERT OR IGNORE INTO nodes "
+	    "(run_id, node_id, url, labels) VALUES (?1, ?2, ?3, ?4)");
+	sk->sk_id_sel = store_prepare(st, "SELECT ?1");
+	if (sk->sk_node_ins == NULL || sk->sk_id_sel == NULL) {
+		xasprintf(cause, "store: %s", store_errmsg(st));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sink_release(struct source_sink *sk)
+{
+	sqlite3_finalize(sk->sk_node_ins);
+	sqlite3_finalize(sk->sk_id_sel);
+	sqlite3_finalize(sk->sk_row_ins);
+	free(sk->sk_urls);
+}
+
 int
 discover_run(const struct config *cf, struct store *st, int64_t run_id,
     struct nodeset *ns, char **cause)
@@ -380,30 +421,136 @@ discover_run(const struct config *cf, struct store *st, int64_t run_id,
 	int		 rc = -1;
 
 	*cause = NULL;
-	memset(&sk, 0, sizeof(sk));
-	sk.sk_cf = cf;
-	sk.sk_st = st;
-	sk.sk_run_id = run_id;
-	sk.sk_ns = ns;
-	sk.sk_node_ins = store_prepare(st, "INSERT OR IGNORE INTO nodes "
-	    "(run_id, node_id, url, labels) VALUES (?1, ?2, ?3, ?4)");
-	sk.sk_id_sel = store_prepare(st, "SELECT ?1");
-	if (sk.sk_node_ins == NULL || sk.sk_id_sel == NULL) {
-		xasprintf(cause, "store: %s", store_errmsg(st));
+	if (sink_init(&sk, cf, st, run_id, ns, cause) == -1)
 		goto out;
-	}
 	if (kind->sk_read(cf, cf->cf_source_conf, &sk, cause) == -1)
 		goto out;
 	rc = 0;
 out:
 	if (rc == -1 && *cause == NULL)
 		xasprintf(cause, "source %s failed", kind->sk_kind.kd_name);
-	sqlite3_finalize(sk.sk_node_ins);
-	sqlite3_finalize(sk.sk_id_sel);
-	sqlite3_finalize(sk.sk_row_ins);
-	free(sk.sk_urls);
+	sink_release(&sk);
 	return rc;
 }
+
+/* Copy an index table's rows of run from into run to. */
+static int
+carry_table(struct store *st, const char *table, int64_t from, int64_t to,
+    char **cause)
+{
+	struct buf	 cols, sql;
+	char		**have;
+	size_t		 nhave, i;
+	int		 rc = -1;
+
+	if (store_table_columns(st, table, &have, &nhave) == -1 || nhave == 0) {
+		xasprintf(cause, "index table %s is missing", table);
+		return -1;
+	}
+	buf_init(&cols, 0);
+	buf_init(&sql, 0);
+	for (i = 0; i < nhave; i++)
+		if (strcasecmp(have[i], "run_id") != 0)
+			buf_printf(&cols, ", \"%s\"", have[i]);
+	buf_printf(&sql, "INSERT INTO \"%s\" (run_id%s) SELECT %" PRId64 "%s "
+	    "FROM \"%s\" WHERE run_id = %" PRId64, table, cols.b_data ?
+	    cols.b_data : "", to, cols.b_data ? cols.b_data : "", table, from);
+	if (store_exec(st, sql.b_data) == 0)
+		rc = 0;
+	else
+		xasprintf(cause, "store: index table %s: %s", table,
+		    store_errmsg(st));
+	for (i = 0; i < nhave; i++)
+		free(have[i]);
+	free(have);
+	buf_release(&cols);
+	buf_release(&sql);
+	return rc;
+}
+
+int
+discover_carry(const struct config *cf, struct store *st, int64_t run_id,
+    struct nodeset *ns, int64_t *stalep, char **cause)
+{
+	struct source_sink sk;
+	sqlite3_stmt	*q = NULL;
+	struct sval	 id;
+	int64_t		 from = 0, stale = 0;
+	size_t		 i;
+	int		 rc = -1, step;
+
+	*cause = NULL;
+	if (sink_init(&sk, cf, st, run_id, ns, cause) == -1)
+		goto out;
+	q = store_prepare(st, "SELECT run_id, discovery_stale FROM runs "
+	    "WHERE run_id < ?1 AND discovery_stale IS NOT NULL "
+	    "ORDER BY run_id DESC LIMIT 1");
+	if (q == NULL)
+		goto store;
+	sqlite3_bind_int64(q, 1, run_id);
+	if ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		from = sqlite3_column_int64(q, 0);
+		stale = sqlite3_column_int64(q, 1);
+	} else if (step != SQLITE_DONE)
+		goto store;
+	sqlite3_finalize(q);
+	q = NULL;
+	if (cf->cf_disc_max_stale == 0) {
+		*cause = xstrdup("discovery.max_stale is 0");
+		goto out;
+	}
+	if (from == 0) {
+		*cause = xstrdup("no earlier node list to keep");
+		goto out;
+	}
+	if (stale + 1 > cf->cf_disc_max_stale) {
+		xasprintf(cause, "the node list of run %" PRId64 " was already "
+		    "kept for %" PRId64 " of at most %" PRId64 " runs "
+		    "(discovery.max_stale)", from, stale, cf->cf_disc_max_stale);
+		goto out;
+	}
+	if ((q = store_prepare(st, "SELECT node_id, url, labels FROM nodes "
+	    "WHERE run_id = ?1 ORDER BY rowid")) == NULL)
+		goto store;
+	sqlite3_bind_int64(q, 1, from);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		memset(&id, 0, sizeof(id));
+		switch (sqlite3_column_type(q, 0)) {
+		case SQLITE_INTEGER:
+			id.sv_type = SV_INTEGER;
+			id.sv_int = sqlite3_column_int64(q, 0);
+			break;
+		case SQLITE_FLOAT:
+			id.sv_type = SV_REAL;
+			id.sv_real = sqlite3_column_double(q, 0);
+			break;
+		default:
+			id.sv_type = SV_TEXT;
+			id.sv_text = (const char *)sqlite3_column_text(q, 0);
+			id.sv_len = sqlite3_column_bytes(q, 0);
+		}
+		if (sink_node(&sk, &id, (const char *)sqlite3_column_text(q, 1),
+		    (const char *)sqlite3_column_text(q, 2),
+		    sqlite3_column_bytes(q, 2), cause) == -1)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		goto store;
+	for (i = 0; i < cf->cf_ntables; i++)
+		if (carry_table(st, cf->cf_tables[i].tc_name, from, run_id,
+		    cause) == -1)
+			goto out;
+	*stalep = stale + 1;
+	rc = 0;
+	goto out;
+store:
+	xasprintf(cause, "store: %s", store_errmsg(st));
+out:
+	sqlite3_finalize(q);
+	sink_release(&sk);
+	return rc;
+}
+
 int
 discover_save_nodes(struct store *st, int64_t run_id, const struct nodeset *ns)
 {

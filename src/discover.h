@@ -37,6 +37,14 @@ struct nodeset {
  */
 int	discover_run(const struct config *, struct store *, int64_t run_id,
 	    struct nodeset *, char **cause);
+/*
+ * The source could not be read: give run_id the node list and index
+ * tables of the latest run that had them, unless that list was already
+ * carried over discovery.max_stale times.  *stalep is how many runs in a
+ * row it has now been kept.  0, or -1 with *cause set (the caller frees).
+ */
+int	discover_carry(const struct config *, struct store *, int64_t run_id,
+	    struct nodeset *, int64_t *stalep, char **cause);
 /* Write the nodes' crawl results to the store's nodes table. */
 int	discover_save_nodes(struct store *, int64_t run_id,
 	    const struct nodeset *);

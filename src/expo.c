@@ -384,15 +384,14 @@ out:
 
 /* ---- live state ---- */
 
-static int
-load_live(struct store *st, struct famlist *fl)
+int
+expo_live_load(struct store *st, struct expo_live *el)
 {
 	sqlite3_stmt	*q;
-	struct family	*fa;
-	int64_t		 complete, failed;
-	double		 last_end, last_ok_end;
-	int		 last_ok, have_last;
+	const char	*src;
 
+	memset(el, 0, sizeof(*el));
+	el->el_disc_nodes = -1;
 	q = store_prepare(st, "SELECT "
 	    "(SELECT count(*) FROM runs WHERE status = 'complete'), "
 	    "(SELECT count(*) FROM runs WHERE status = 'failed'), "
@@ -401,7 +400,12 @@ load_live(struct store *st, struct famlist *fl)
 	    "(SELECT finished_at FROM runs WHERE status <> 'running' "
 	    "  ORDER BY run_id DESC LIMIT 1), "
 	    "(SELECT status = 'complete' FROM runs WHERE status <> 'running' "
-	    "  ORDER BY run_id DESC LIMIT 1)");
+	    "  ORDER BY run_id DESC LIMIT 1), "
+	    "(SELECT max(started_at) FROM runs WHERE discovery_stale = 0), "
+	    "l.source, l.nodes, l.discovery_stale "
+	    "FROM (SELECT 1) LEFT JOIN (SELECT source, nodes, discovery_stale "
+	    "  FROM runs WHERE discovery_stale IS NOT NULL AND status <> "
+	    "  'running' ORDER BY run_id DESC LIMIT 1) l");
 	if (q == NULL)
 		return -1;
 	if (sqlite3_step(q) != SQLITE_ROW) {
@@ -409,13 +413,28 @@ load_live(struct store *st, struct famlist *fl)
 		sqlite3_finalize(q);
 		return -1;
 	}
-	complete = sqlite3_column_int64(q, 0);
-	failed = sqlite3_column_int64(q, 1);
-	last_ok_end = sqlite3_column_double(q, 2);
-	have_last = sqlite3_column_type(q, 3) != SQLITE_NULL;
-	last_end = have_last ? sqlite3_column_double(q, 3) : 0;
-	last_ok = have_last ? sqlite3_column_int(q, 4) : 0;
+	el->el_complete = sqlite3_column_int64(q, 0);
+	el->el_failed = sqlite3_column_int64(q, 1);
+	el->el_last_ok_end = sqlite3_column_double(q, 2);
+	el->el_have_last = sqlite3_column_type(q, 3) != SQLITE_NULL;
+	el->el_last_end = sqlite3_column_double(q, 3);
+	el->el_last_ok = sqlite3_column_int(q, 4);
+	el->el_disc_ok = sqlite3_column_double(q, 5);
+	if ((src = (const char *)sqlite3_column_text(q, 6)) != NULL) {
+		snprintf(el->el_source, sizeof(el->el_source), "%s", src);
+		el->el_disc_nodes = sqlite3_column_int64(q, 7);
+		el->el_disc_stale = sqlite3_column_int64(q, 8);
+	}
 	sqlite3_finalize(q);
+	return 0;
+}
+
+static void
+add_live(struct famlist *fl, const struct expo_live *el)
+{
+	struct family	*fa;
+	struct labels	 ls;
+	struct buf	 json, expo;
 
 	fa = family_add(fl, "vantage_build_info", "gauge",
 	    "A metric with a constant 1 labelled by the vantage version.");
@@ -424,20 +443,42 @@ load_live(struct store *st, struct famlist *fl)
 	fa = family_add(fl, "vantage_last_complete_run_timestamp_seconds",
 	    "gauge", "Unix time the latest complete run finished; the other "
 	    "metrics come from that run.");
-	series_add(fa, "{}", "", complete > 0 ? last_ok_end : 0);
+	series_add(fa, "{}", "", el->el_complete > 0 ? el->el_last_ok_end : 0);
 	fa = family_add(fl, "vantage_last_run_success", "gauge",
 	    "1 if the last finished run completed, 0 if it failed.");
-	series_add(fa, "{}", "", last_ok);
+	series_add(fa, "{}", "", el->el_have_last ? el->el_last_ok : 0);
 	fa = family_add(fl, "vantage_last_run_timestamp_seconds", "gauge",
 	    "Unix time the last run (complete or failed) finished.");
-	series_add(fa, "{}", "", last_end);
+	series_add(fa, "{}", "", el->el_have_last ? el->el_last_end : 0);
 	fa = family_add(fl, "vantage_runs_total", "counter",
 	    "Runs finished, by final status, over the life of the store.");
 	series_add(fa, "{\"status\":\"complete\"}", "{status=\"complete\"}",
-	    complete);
+	    el->el_complete);
 	series_add(fa, "{\"status\":\"failed\"}", "{status=\"failed\"}",
-	    failed);
-	return 0;
+	    el->el_failed);
+	fa = family_add(fl, "vantage_discovery_last_success_timestamp_seconds",
+	    "gauge", "Unix time a run last read its discovery source; 0 if "
+	    "none has.");
+	series_add(fa, "{}", "", el->el_disc_ok);
+	if (el->el_disc_nodes < 0)
+		return;
+	labels_init(&ls);
+	labels_add(&ls, "source", el->el_source, strlen(el->el_source));
+	buf_init(&json, 0);
+	buf_init(&expo, 0);
+	labels_json(&ls, &json);
+	labels_expo(&ls, &expo);
+	fa = family_add(fl, "vantage_discovery_nodes", "gauge",
+	    "Nodes of the latest node list, by the kind of source it came "
+	    "from.");
+	series_add(fa, json.b_data, expo.b_data, el->el_disc_nodes);
+	fa = family_add(fl, "vantage_discovery_stale_runs", "gauge",
+	    "Runs in a row that kept an earlier node list because the "
+	    "source could not be read; 0 when it was read.");
+	series_add(fa, "{}", "", el->el_disc_stale);
+	labels_release(&ls);
+	buf_release(&json);
+	buf_release(&expo);
 }
 
 /* ---- writing ---- */
@@ -509,16 +550,21 @@ cmp_family(const void *a, const void *b)
 
 char *
 expo_render(struct store *st, int64_t run_id, enum expo_format fmt,
-    const char *others, size_t *lenp)
+    const char *others, const struct expo_live *live, size_t *lenp)
 {
 	struct famlist	 fl = { NULL, 0 };
+	struct expo_live el;
 	struct buf	 b;
 	size_t		 i;
 
 	if (run_id > 0 && load_samples(st, run_id, &fl) == -1)
 		goto fail;
-	if (load_live(st, &fl) == -1)
-		goto fail;
+	if (live == NULL) {
+		if (expo_live_load(st, &el) == -1)
+			goto fail;
+		live = &el;
+	}
+	add_live(&fl, live);
 	qsort(fl.fl_fams, fl.fl_len, sizeof(*fl.fl_fams), cmp_family);
 	buf_init(&b, 0);
 	for (i = 0; i < fl.fl_len; i++) {

@@ -18,17 +18,36 @@ enum expo_format {
 #define EXPO_OM_CONTENT_TYPE	\
 	"application/openmetrics-text; version=1.0.0; charset=utf-8"
 
+/*
+ * The monitor's own state, rendered live rather than from a run's
+ * samples.  serve keeps it in memory, so it stays true when the store
+ * cannot be written; expo_live_load reads it from the store.
+ */
+struct expo_live {
+	int64_t	 el_complete;		/* runs by final status */
+	int64_t	 el_failed;
+	int	 el_have_last;		/* some run has finished */
+	int	 el_last_ok;		/* and it completed */
+	double	 el_last_end;		/* unix seconds */
+	double	 el_last_ok_end;	/* 0: no complete run */
+	double	 el_disc_ok;		/* the source was last read; 0: never */
+	char	 el_source[32];		/* the kind of the latest node list */
+	int64_t	 el_disc_nodes;		/* its nodes; -1: none yet */
+	int64_t	 el_disc_stale;		/* runs it was carried over for */
+};
+int	expo_live_load(struct store *, struct expo_live *);
+
 /* Append a sample value as the exposition writes it. */
 void	expo_value(struct buf *, double);
 /*
  * Render the exposition in format: the samples of run_id (0: none yet),
  * with each family's cardinality cutoff applied (the long tail folded
  * into one series whose label value is others), and the monitor's live
- * state from the runs table.  Returns a string the caller frees, or NULL
- * if the store failed.
+ * state (NULL: read from the runs table).  Returns a string the caller
+ * frees, or NULL if the store failed.
  */
 char	*expo_render(struct store *, int64_t run_id, enum expo_format,
-	    const char *others, size_t *lenp);
+	    const char *others, const struct expo_live *, size_t *lenp);
 /* gzip (RFC 1952) of len bytes; a string the caller frees, NULL on error. */
 char	*expo_gzip(const char *, size_t len, size_t *outlenp);
 

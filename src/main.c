@@ -252,7 +252,7 @@ cmd_metrics(struct args *a)
 	if ((st = open_readonly(a)) == NULL)
 		return 1;
 	text = expo_render(st, store_latest_complete(st), a->a_openmetrics ?
-	    EXPO_OPENMETRICS : EXPO_TEXT, a->a_others, &len);
+	    EXPO_OPENMETRICS : EXPO_TEXT, a->a_others, NULL, &len);
 	store_close(st);
 	if (text == NULL)
 		return 1;

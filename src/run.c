@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "conf-keys.h"
 #include "discover.h"
 #include "expo.h"
 #include "http.h"
@@ -29,7 +30,8 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
 	if (store_recover(ru->ru_st) == -1 ||
-	    probe_prepare_tables(cf, ru->ru_st) == -1)
+	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
+	    expo_live_load(ru->ru_st, &ru->ru_live) == -1)
 		return -1;
 	return 0;
 }
@@ -196,6 +198,22 @@ run_prune(struct runner *ru, int64_t run_id)
 	free(pruned);
 }
 
+/* The live state after a run, true whether or not the store took it. */
+static void
+run_finished(struct runner *ru, int complete)
+{
+	struct expo_live *el = &ru->ru_live;
+
+	el->el_have_last = 1;
+	el->el_last_ok = complete;
+	el->el_last_end = now_real();
+	if (complete) {
+		el->el_complete++;
+		el->el_last_ok_end = el->el_last_end;
+	} else
+		el->el_failed++;
+}
+
 int
 run_once(struct runner *ru)
 {
@@ -204,33 +222,69 @@ run_once(struct runner *ru)
 	struct nodeset	 ns = { NULL, 0 };
 	struct probe_counts *counts;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
-	int64_t		 run_id, requests = 0;
+	int64_t		 run_id, requests = 0, stale = 0;
 	size_t		 p;
 	int		 o, rc = -1;
-	char		*cause = NULL, *why;
+	char		*cause = NULL, *why, *why2;
 
 	counts = xcalloc(cf->cf_nprobes + 1, sizeof(*counts));
 	if ((run_id = store_begin_run(st, now_real())) == -1) {
+		/* Not even recorded: the live state still says it failed. */
+		log_warnx("run: failed: %s", cause = store_cause(st, "begin"));
+		run_finished(ru, 0);
+		free(cause);
 		free(counts);
 		return -1;
 	}
 	ru->ru_last_run = run_id;
 	log_debug("run %" PRId64 ": started", run_id);
 
-	/* Discover: the node list and index tables, one transaction. */
+	/*
+	 * Discover: the node list and index tables, one transaction.  A
+	 * source that cannot be read (or lists nothing where it listed
+	 * nodes before) leaves the previous list in place for at most
+	 * discovery.max_stale runs, loudly.
+	 */
 	if (store_begin(st) == -1) {
 		cause = store_cause(st, "discover");
 		goto fail;
 	}
-	if (discover_run(cf, st, run_id, &ns, &why) == -1) {
-		xasprintf(&cause, "discover: %s", why);
-		free(why);
-		goto fail;
+	why = NULL;
+	if (discover_run(cf, st, run_id, &ns, &why) == 0 && ns.ns_len == 0 &&
+	    ru->ru_live.el_disc_nodes > 0)
+		xasprintf(&why, "the source listed no nodes; the list before "
+		    "had %" PRId64, ru->ru_live.el_disc_nodes);
+	if (why != NULL) {
+		store_rollback(st);
+		nodeset_release(&ns);
+		if (store_begin(st) == -1) {
+			free(why);
+			cause = store_cause(st, "discover");
+			goto fail;
+		}
+		if (discover_carry(cf, st, run_id, &ns, &stale, &why2) == -1) {
+			xasprintf(&cause, "discover: %s (%s)", why, why2);
+			free(why);
+			free(why2);
+			goto fail;
+		}
+		log_warnx("discover: %s; keeping the previous node list (%"
+		    PRId64 " of at most %" PRId64 " runs)", why, stale,
+		    cf->cf_disc_max_stale);
 	}
-	if (store_commit(st) == -1) {
+	if (store_run_discovery(st, run_id, cf->cf_source->kd_name, stale,
+	    why) == -1 || store_commit(st) == -1) {
+		free(why);
 		cause = store_cause(st, "discover");
 		goto fail;
 	}
+	free(why);
+	snprintf(ru->ru_live.el_source, sizeof(ru->ru_live.el_source), "%s",
+	    cf->cf_source->kd_name);
+	ru->ru_live.el_disc_nodes = ns.ns_len;
+	ru->ru_live.el_disc_stale = stale;
+	if (stale == 0)
+		ru->ru_live.el_disc_ok = now_real();
 	t1 = now_mono();
 	phase[0] = t1 - t0;
 	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
@@ -267,6 +321,7 @@ run_once(struct runner *ru)
 	log_info("run %" PRId64 ": complete: %zu nodes, %" PRId64 " requests, "
 	    "%.2fs (discover %.2fs, crawl %.2fs, query %.2fs)", run_id,
 	    ns.ns_len, requests, now_mono() - t0, phase[0], phase[1], phase[2]);
+	run_finished(ru, 1);
 	run_prune(ru, run_id);
 	rc = 0;
 	goto out;
@@ -278,13 +333,18 @@ fail:
 	}
 	if (cause == NULL)
 		cause = xstrdup("unknown error");
-	if (store_begin(st) == 0) {
-		discover_save_nodes(st, run_id, &ns);
-		store_run_phase(st, run_id, "total", now_mono() - t0);
-		store_end_run(st, run_id, "failed", cause, ns.ns_len, requests);
-		store_commit(st);
-	}
 	log_warnx("run %" PRId64 ": failed: %s", run_id, cause);
+	run_finished(ru, 0);
+	if (store_begin(st) == -1 ||
+	    discover_save_nodes(st, run_id, &ns) == -1 ||
+	    store_run_phase(st, run_id, "total", now_mono() - t0) == -1 ||
+	    store_end_run(st, run_id, "failed", cause, ns.ns_len,
+	    requests) == -1 || store_commit(st) == -1) {
+		store_rollback(st);
+		log_warnx("run %" PRId64 ": cannot record the failure: %s "
+		    "(the next start marks it failed)", run_id,
+		    store_errmsg(st));
+	}
 out:
 	free(cause);
 	nodeset_release(&ns);
@@ -306,7 +366,7 @@ runner_publish(struct runner *ru)
 	run_id = store_latest_complete(ru->ru_st);
 	for (f = 0; f < EXPO_NFORMATS; f++)
 		if ((text[f] = expo_render(ru->ru_st, run_id, f,
-		    ru->ru_cf->cf_others, &len[f])) == NULL) {
+		    ru->ru_cf->cf_others, &ru->ru_live, &len[f])) == NULL) {
 			while (f-- > 0)
 				free(text[f]);
 			return -1;

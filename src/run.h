@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "expo.h"
 #include "query.h"
 
 struct config;
@@ -19,6 +20,7 @@ struct runner {
 	struct http	*ru_http;	/* NULL unless serving */
 	volatile sig_atomic_t *ru_stop;
 	int64_t		 ru_last_run;	/* id of the last run started */
+	struct expo_live ru_live;	/* the monitor's own state, in memory */
 };
 
 /*

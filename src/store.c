@@ -570,6 +570,27 @@ store_run_phase(struct store *st, int64_t run_id, const char *phase,
 }
 
 int
+store_run_discovery(struct store *st, int64_t run_id, const char *source,
+    int64_t stale, const char *error)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = store_prepare(st, "UPDATE runs SET source = ?2, "
+	    "discovery_stale = ?3, discovery_error = ?4 WHERE run_id = ?1");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_text(stmt, 2, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, stale);
+	if (error != NULL)
+		sqlite3_bind_text(stmt, 4, error, -1, SQLITE_TRANSIENT);
+	rc = store_step_done(st, stmt, "run discovery");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
 store_end_run(struct store *st, int64_t run_id, const char *status,
     const char *error, int64_t nodes, int64_t requests)
 {

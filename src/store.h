@@ -79,6 +79,9 @@ int64_t	store_begin_run(struct store *, double started_at);
 /* Record a phase duration (inside or outside a transaction). */
 int	store_run_phase(struct store *, int64_t run_id, const char *phase,
 	    double seconds);
+/* Where the run's node list came from (runs.source, discovery_*). */
+int	store_run_discovery(struct store *, int64_t run_id, const char *source,
+	    int64_t stale, const char *error);
 /* Final state; error may be NULL. */
 int	store_end_run(struct store *, int64_t run_id, const char *status,
 	    const char *error, int64_t nodes, int64_t requests);

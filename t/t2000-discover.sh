@@ -15,7 +15,7 @@ test_expect_success 'a missing discovery database fails the run, naming it' '
 	test_must_fail vantage -c v.yaml -D discovery.path=$TRASH/nope.db once 2>err &&
 	grep "discover: $TRASH/nope.db: unable to open database file" err &&
 	vantage -c v.yaml sql "SELECT status, error FROM runs" >out &&
-	grep "^failed,discover: .*nope.db: unable to open database file$" out
+	grep "^failed,discover: .*nope.db: unable to open database file (no earlier node list to keep)$" out
 '
 
 test_expect_success 'a node query without node_id and url is refused' '

@@ -12,7 +12,7 @@ test_expect_success 'setup' '
 
 test_expect_success 'the store is in WAL mode at the current schema version' '
 	sqlite3 vantage.db "PRAGMA journal_mode; PRAGMA user_version" >out &&
-	printf "wal\n2\n" >expect &&
+	printf "wal\n3\n" >expect &&
 	test_cmp expect out
 '
 
@@ -30,8 +30,8 @@ test_expect_success 'a second run adds history; sample_history shows both' '
 test_expect_success 'a failed run keeps the published aggregates and says it failed' '
 	mv dn.db dn.db.away &&
 	test_when_finished "mv dn.db.away dn.db" &&
-	test_must_fail vantage -c v.yaml once 2>err &&
-	grep "run 3: failed: discover: .*dn.db" err &&
+	test_must_fail vantage -c v.yaml -D discovery.max_stale=0 once 2>err &&
+	grep "run 3: failed: discover: .*dn.db: unable to open database file (discovery.max_stale is 0)" err &&
 	vantage -c v.yaml metrics >m3 &&
 	vantage-simnet compare truth.json m3 &&
 	grep "^vantage_last_run_success 0$" m3 &&

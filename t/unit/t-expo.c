@@ -191,7 +191,7 @@ test_render(void)
 		exit(1);
 	}
 
-	text = expo_render(st, 0, EXPO_TEXT, "others", &len);
+	text = expo_render(st, 0, EXPO_TEXT, "others", NULL, &len);
 	ok(text != NULL && strncmp(text, "# HELP vantage_build_info ", 26) == 0,
 	    "before any run only the live metrics are rendered");
 	ok(text != NULL && strstr(text,
@@ -201,7 +201,7 @@ test_render(void)
 	free(text);
 
 	fill(st, &r1, &r2);
-	text = expo_render(st, r2, EXPO_TEXT, "others", &len);
+	text = expo_render(st, r2, EXPO_TEXT, "others", NULL, &len);
 	ok(text != NULL, "expo_render of a complete run");
 	if (text == NULL)
 		text = strdup("");
@@ -234,7 +234,7 @@ test_render(void)
 	promtool_check(text, len);
 	free(text);
 
-	text = expo_render(st, r1, EXPO_TEXT, "others", &len);
+	text = expo_render(st, r1, EXPO_TEXT, "others", NULL, &len);
 	ok(text != NULL && strstr(text, "app_requests_total{node=\"a\"} 1\n") &&
 	    strstr(text, "app_unused 3\n") != NULL &&
 	    strstr(text, "app_ratio") == NULL,
@@ -243,7 +243,7 @@ test_render(void)
 
 	r3 = store_begin_run(st, now_real());
 	store_end_run(st, r3, "failed", "crawl: boom", 0, 0);
-	text = expo_render(st, r2, EXPO_TEXT, "others", &len);
+	text = expo_render(st, r2, EXPO_TEXT, "others", NULL, &len);
 	ok(text != NULL && strstr(text, "\nvantage_last_run_success 0\n") != NULL,
 	    "vantage_last_run_success 0 after a failed run");
 	ok(text != NULL &&
@@ -360,7 +360,7 @@ test_openmetrics(void)
 	    "{node=\"a\"}", 0.25);
 	store_end_run(st, r, "complete", NULL, 2, 2);
 
-	om = expo_render(st, r, EXPO_OPENMETRICS, "others", &omlen);
+	om = expo_render(st, r, EXPO_OPENMETRICS, "others", NULL, &omlen);
 	ok(om != NULL, "expo_render in OpenMetrics");
 	if (om == NULL)
 		om = strdup("");
@@ -393,7 +393,7 @@ test_openmetrics(void)
 	is_int(1, count(om, "# EOF"), "  # EOF once");
 	ok(strstr(om, "\n\n") == NULL && om[0] != '\n', "  no blank lines");
 
-	text = expo_render(st, r, EXPO_TEXT, "others", &len);
+	text = expo_render(st, r, EXPO_TEXT, "others", NULL, &len);
 	ok(text != NULL && strstr(text,
 	    "\n# HELP app_note Say \"hi\" to C:\\\\data\\nnow.\n") != NULL,
 	    "text 0.0.4: HELP leaves a double quote unescaped");
@@ -471,7 +471,7 @@ test_cutoff(void)
 	    2);
 	store_end_run(st, r, "complete", NULL, 4, 4);
 
-	text = expo_render(st, r, EXPO_TEXT, "others", &len);
+	text = expo_render(st, r, EXPO_TEXT, "others", NULL, &len);
 	ok(text != NULL, "expo_render with cardinality cutoffs");
 	if (text == NULL)
 		text = strdup("");
@@ -500,7 +500,7 @@ test_cutoff(void)
 	    "a kept real value named others takes the folded sum, once");
 	free(text);
 
-	text = expo_render(st, r, EXPO_TEXT, "rest", &len);
+	text = expo_render(st, r, EXPO_TEXT, "rest", NULL, &len);
 	is_str("app_users{endpoint=\"e1\",role=\"primary\"} 10\n"
 	    "app_users{endpoint=\"e1\",role=\"secondary\"} 1\n"
 	    "app_users{endpoint=\"e3\",role=\"primary\"} 20\n"
@@ -515,7 +515,7 @@ test_cutoff(void)
 	promtool_check(text != NULL ? text : "", text != NULL ? len : 0);
 	free(text);
 
-	text = expo_render(st, r, EXPO_OPENMETRICS, "others", &len);
+	text = expo_render(st, r, EXPO_OPENMETRICS, "others", NULL, &len);
 	ok(text != NULL && strstr(text,
 	    "\napp_users{endpoint=\"others\",role=\"secondary\"} 3.5\n") != NULL &&
 	    strstr(text, "endpoint=\"e2\"") == NULL,
