@@ -57,6 +57,7 @@ struct config {
 	char	*cf_store_path;
 	int64_t	 cf_keep_runs;		/* runs whose snapshot and probe rows are kept */
 	int64_t	 cf_retention_ms;	/* samples older than this are deleted; 0 keeps all */
+	int64_t	 cf_store_max_size;	/* bytes the store may grow to; 0: no cap */
 
 	char	*cf_listen;		/* host:port */
 	int64_t	 cf_http_threads;

@@ -49,6 +49,7 @@ struct source_sink {
 	size_t		 sk_cap;
 	size_t		*sk_urls;	/* open addressing: node index + 1 */
 	size_t		 sk_urls_mask;
+	int		 sk_store_failed;	/* the store, not the source */
 	/* The index table being copied. */
 	const struct table_conf *sk_tc;
 	sqlite3_stmt	*sk_row_ins;
@@ -201,6 +202,7 @@ sink_node(struct source_sink *sk, const struct sval *id, const char *url,
 	sqlite3_bind_text(q, 4, labels, (int)labels_len, SQLITE_STATIC);
 	if (store_step_done(sk->sk_st, q, "nodes") == -1) {
 		xasprintf(cause, "store: nodes: %s", store_errmsg(sk->sk_st));
+		sk->sk_store_failed = 1;
 		return -1;
 	}
 	if (store_changes(sk->sk_st) == 0) {
@@ -346,6 +348,7 @@ source_table_begin(struct source_sink *sk, const struct table_conf *tc,
 	rc = 0;
 	goto out;
 store:
+	sk->sk_store_failed = 1;
 	xasprintf(cause, "store: discovery.tables %s: %s", tc->tc_name,
 	    store_errmsg(sk->sk_st));
 out:
@@ -362,6 +365,7 @@ source_table_row(struct source_sink *sk, const struct sval *values,
 	for (i = 0; i < sk->sk_ncols; i++)
 		bind_sval(sk->sk_row_ins, (int)i + 2, &values[i]);
 	if (sqlite3_step(sk->sk_row_ins) != SQLITE_DONE) {
+		sk->sk_store_failed = 1;
 		xasprintf(cause, "store: discovery.tables %s: insert: %s",
 		    sk->sk_tc->tc_name, store_errmsg(sk->sk_st));
 		sqlite3_reset(sk->sk_row_ins);
@@ -397,6 +401,7 @@ sink_init(struct source_sink *sk, const struct config *cf, struct store *st,
 	sk->sk_id_sel = store_prepare(st, "SELECT ?1");
 	if (sk->sk_node_ins == NULL || sk->sk_id_sel == NULL) {
 		xasprintf(cause, "store: %s", store_errmsg(st));
+		sk->sk_store_failed = 1;
 		return -1;
 	}
 	return 0;
@@ -429,6 +434,8 @@ discover_run(const struct config *cf, struct store *st, int64_t run_id,
 out:
 	if (rc == -1 && *cause == NULL)
 		xasprintf(cause, "source %s failed", kind->sk_kind.kd_name);
+	if (rc == -1 && sk.sk_store_failed)
+		rc = DISCOVER_STORE_FAILED;
 	sink_release(&sk);
 	return rc;
 }

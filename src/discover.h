@@ -32,9 +32,11 @@ struct nodeset {
  * Read the node list, and copy every configured index table, from the
  * configured source into the store for run_id (inside the caller's
  * transaction).  Nodes listed twice (the same id or the same url) are
- * kept once, with a warning.  Returns 0, or -1 with the reason in *cause
- * (the caller frees).
+ * kept once, with a warning.  Returns 0, or -1 if the source failed, or
+ * DISCOVER_STORE_FAILED if the store did, with the reason in *cause (the
+ * caller frees).
  */
+#define DISCOVER_STORE_FAILED	(-2)
 int	discover_run(const struct config *, struct store *, int64_t run_id,
 	    struct nodeset *, char **cause);
 /*

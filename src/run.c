@@ -29,7 +29,8 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 		return -1;
 	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
-	if (store_recover(ru->ru_st) == -1 ||
+	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
+	    store_recover(ru->ru_st) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
 	    expo_live_load(ru->ru_st, &ru->ru_live) == -1)
 		return -1;
@@ -250,8 +251,13 @@ run_once(struct runner *ru)
 		goto fail;
 	}
 	why = NULL;
-	if (discover_run(cf, st, run_id, &ns, &why) == 0 && ns.ns_len == 0 &&
-	    ru->ru_live.el_disc_nodes > 0)
+	if ((o = discover_run(cf, st, run_id, &ns, &why)) ==
+	    DISCOVER_STORE_FAILED) {
+		xasprintf(&cause, "discover: %s", why);
+		free(why);
+		goto fail;
+	}
+	if (o == 0 && ns.ns_len == 0 && ru->ru_live.el_disc_nodes > 0)
 		xasprintf(&why, "the source listed no nodes; the list before "
 		    "had %" PRId64, ru->ru_live.el_disc_nodes);
 	if (why != NULL) {
@@ -457,6 +463,7 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 		return;
 	}
 	if (query_load(ncf->cf_queries_path, &qs, stderr) == -1 ||
+	    store_set_max_size(ru->ru_st, ncf->cf_store_max_size) == -1 ||
 	    probe_prepare_tables(ncf, ru->ru_st) == -1) {
 		queryset_release(&qs);
 		config_free(ncf);

@@ -364,6 +364,27 @@ fail:
 }
 
 int
+store_set_max_size(struct store *st, int64_t max_bytes)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 page = 4096;
+	char		*sql;
+	int		 rc;
+
+	if ((stmt = store_prepare(st, "PRAGMA page_size")) == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		page = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	/* SQLite's own cap when there is none: 2^32 - 2 pages. */
+	xasprintf(&sql, "PRAGMA max_page_count = %" PRId64, max_bytes > 0 ?
+	    (max_bytes / page > 0 ? max_bytes / page : 1) : (int64_t)4294967294LL);
+	rc = store_exec(st, sql);
+	free(sql);
+	return rc;
+}
+
+int
 store_read_begin(struct store *st)
 {
 	return sqlite3_exec(st->st_db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ?

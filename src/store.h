@@ -35,6 +35,8 @@ struct store	*store_open(const char *path);
 struct store	*store_open_reader(const char *path, long timeout_ms,
 		    char **cause);
 void		 store_close(struct store *);	/* accepts NULL */
+/* Cap the file at max_bytes (0: no cap); writes past it fail as "full". */
+int		 store_set_max_size(struct store *, int64_t max_bytes);
 /* A reader's snapshot: every statement between these sees one state. */
 int	store_read_begin(struct store *);
 void	store_read_end(struct store *);

@@ -1,0 +1,41 @@
+#!/bin/sh
+test_description='store: a full store fails runs loudly; the self metrics stay true'
+. "$VT_SRC_DIR/t/test-lib.sh"
+
+HTTP="http://127.0.0.1:$((VT_PORT + 1))"
+
+test_expect_success 'setup: one complete run' '
+	start_simnet -s 6 -u 2000 -n 5 &&
+	write_config v.yaml &&
+	vantage -c v.yaml once &&
+	vantage -c v.yaml metrics >m1 &&
+	vantage-simnet compare truth.json m1
+'
+
+test_expect_success 'a store capped just above its size: runs fail, and /metrics says so' '
+	size=$(sqlite3 vantage.db "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size") &&
+	bg_start vantage -c v.yaml -D store.max_size=$((size + 8192)) \
+	    -D schedule.interval=1s serve >serve.out 2>&1 &&
+	wait_for_http "$HTTP/-/ready" &&
+	i=0; until curl -fsS "$HTTP/metrics" >m2 &&
+	    grep -q "^vantage_runs_total{status=\"failed\"} [2-9]" m2; do
+		i=$((i + 1)); test $i -lt 300 || { cat serve.out; return 1; }
+		sleep 0.1; done &&
+	grep "^vantage_last_run_success 0$" m2 &&
+	grep "^vantage_runs_total{status=\"complete\"} 1$" m2 &&
+	vantage-simnet compare truth.json m2 &&
+	grep "run 2: failed: .*: database or disk is full$" serve.out &&
+	! grep "keeping the previous node list" serve.out &&
+	kill $bg_pid
+'
+
+test_expect_success 'without the cap the next run completes' '
+	i=0; while kill -0 $bg_pid 2>/dev/null; do
+		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
+	vantage -c v.yaml once &&
+	vantage -c v.yaml metrics >m3 &&
+	grep "^vantage_last_run_success 1$" m3 &&
+	vantage-simnet compare truth.json m3
+'
+
+test_done
