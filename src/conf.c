@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <yaml.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "conf.h"
 #include "conf-keys.h"
@@ -19,6 +21,7 @@
 
 #define CONFIG_MAX_BYTES	(4 * 1024 * 1024)
 #define CONFIG_MAX_DEPTH	32
+#define CONFIG_MAX_ERRORS	50	/* printed; the rest are counted */
 
 /* A parsed YAML node with the place it came from. */
 enum ynode_type { Y_SCALAR, Y_MAP, Y_SEQ };
@@ -37,6 +40,7 @@ struct ynode {
 struct cfparse {
 	FILE		*p_err;
 	int		 p_errors;
+	const struct ynode *p_where;	/* the innermost map being decoded */
 	const char	*p_file;
 };
 
@@ -76,12 +80,39 @@ ynode_add(struct ynode *y, struct ynode *kid)
 
 static void cf_error(struct cfparse *, const struct ynode *, const char *, ...)
     __attribute__((format(printf, 3, 4)));
+static void cf_print(struct cfparse *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Count one error; only the first CONFIG_MAX_ERRORS are printed, so a
+ * file of 100,000 bad keys costs a count, not 100,000 lines.
+ */
+static int
+cf_count(struct cfparse *p)
+{
+	return ++p->p_errors <= CONFIG_MAX_ERRORS;
+}
+
+/* An error already carrying its place, as "file:line:col: what\n". */
+static void
+cf_print(struct cfparse *p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (!cf_count(p))
+		return;
+	va_start(ap, fmt);
+	vfprintf(p->p_err, fmt, ap);
+	va_end(ap);
+}
 
 static void
 cf_error(struct cfparse *p, const struct ynode *at, const char *fmt, ...)
 {
 	va_list	ap;
 
+	if (!cf_count(p))
+		return;
 	if (at == NULL)
 		fprintf(p->p_err, "%s: ", p->p_file);
 	else if (at->y_origin != NULL)
@@ -93,17 +124,15 @@ cf_error(struct cfparse *p, const struct ynode *at, const char *fmt, ...)
 	vfprintf(p->p_err, fmt, ap);
 	va_end(ap);
 	fputc('\n', p->p_err);
-	p->p_errors++;
 }
 
 static void
 yaml_report(struct cfparse *p, yaml_parser_t *yp)
 {
-	fprintf(p->p_err, "%s:%zu:%zu: %s%s%s\n", p->p_file,
+	cf_print(p, "%s:%zu:%zu: %s%s%s\n", p->p_file,
 	    yp->problem_mark.line + 1, yp->problem_mark.column + 1,
 	    yp->problem ? yp->problem : "YAML syntax error",
 	    yp->context ? " " : "", yp->context ? yp->context : "");
-	p->p_errors++;
 }
 
 /* Build a tree from libyaml events.  Aliases and tags are refused. */
@@ -114,11 +143,21 @@ yaml_build(struct cfparse *p, yaml_parser_t *yp, yaml_event_t *first, int depth)
 	yaml_event_t	 ev;
 	size_t		 line = first->start_mark.line + 1;
 	size_t		 col = first->start_mark.column + 1;
+	const yaml_char_t *tag;
 
 	if (depth > CONFIG_MAX_DEPTH) {
-		fprintf(p->p_err, "%s:%zu:%zu: nested too deeply\n", p->p_file,
+		cf_print(p, "%s:%zu:%zu: nested too deeply\n", p->p_file,
 		    line, col);
-		p->p_errors++;
+		return NULL;
+	}
+	tag = first->type == YAML_SCALAR_EVENT ? first->data.scalar.tag :
+	    first->type == YAML_MAPPING_START_EVENT ?
+	    first->data.mapping_start.tag :
+	    first->type == YAML_SEQUENCE_START_EVENT ?
+	    first->data.sequence_start.tag : NULL;
+	if (tag != NULL) {
+		cf_print(p, "%s:%zu:%zu: YAML tags ('%.40s') are not supported\n",
+		    p->p_file, line, col, (const char *)tag);
 		return NULL;
 	}
 	switch (first->type) {
@@ -133,9 +172,8 @@ yaml_build(struct cfparse *p, yaml_parser_t *yp, yaml_event_t *first, int depth)
 		}
 		return y;
 	case YAML_ALIAS_EVENT:
-		fprintf(p->p_err, "%s:%zu:%zu: aliases are not supported\n",
+		cf_print(p, "%s:%zu:%zu: aliases are not supported\n",
 		    p->p_file, line, col);
-		p->p_errors++;
 		return NULL;
 	case YAML_MAPPING_START_EVENT:
 		y = ynode_new(Y_MAP, p->p_file, line, col);
@@ -144,9 +182,8 @@ yaml_build(struct cfparse *p, yaml_parser_t *yp, yaml_event_t *first, int depth)
 		y = ynode_new(Y_SEQ, p->p_file, line, col);
 		break;
 	default:
-		fprintf(p->p_err, "%s:%zu:%zu: unexpected YAML event\n",
+		cf_print(p, "%s:%zu:%zu: unexpected YAML event\n",
 		    p->p_file, line, col);
-		p->p_errors++;
 		return NULL;
 	}
 	for (;;) {
@@ -200,11 +237,10 @@ yaml_load(struct cfparse *p, const char *text, size_t len)
 		case YAML_SCALAR_EVENT:
 		case YAML_ALIAS_EVENT:
 			if (root != NULL) {
-				fprintf(p->p_err, "%s:%zu:%zu: only one document "
+				cf_print(p, "%s:%zu:%zu: only one document "
 				    "is allowed\n", p->p_file,
 				    ev.start_mark.line + 1,
 				    ev.start_mark.column + 1);
-				p->p_errors++;
 				yaml_event_delete(&ev);
 				goto out;
 			}
@@ -461,6 +497,55 @@ type_name(enum key_type t)
 	}
 }
 
+/*
+ * host:port, [ipv6]:port: why s is not one, or NULL.  The host is an IPv4
+ * address, a bracketed IPv6 address or a host name; the port 0 to 65535.
+ */
+static const char *
+addr_invalid(const char *s)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	const char	*colon, *port;
+	char		 host[256];
+	size_t		 hlen;
+
+	if (*s == '[') {
+		if ((colon = strstr(s, "]:")) == NULL)
+			return "an IPv6 address needs [address]:port";
+		hlen = colon - s - 1;
+		port = colon + 2;
+		if (hlen == 0 || hlen >= sizeof(host))
+			return "bad IPv6 address";
+		memcpy(host, s + 1, hlen);
+		host[hlen] = '\0';
+		if (inet_pton(AF_INET6, host, &a6) != 1)
+			return "bad IPv6 address";
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return "no port";
+		hlen = colon - s;
+		port = colon + 1;
+		if (hlen == 0 || hlen >= sizeof(host))
+			return "no host";
+		memcpy(host, s, hlen);
+		host[hlen] = '\0';
+		if (strchr(host, ':') != NULL)
+			return "an IPv6 address needs [address]:port";
+		if (strspn(host, "0123456789.") == hlen) {
+			if (inet_pton(AF_INET, host, &a4) != 1)
+				return "bad IPv4 address";
+		} else if (strspn(host, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != hlen ||
+		    host[0] == '-' || host[0] == '.')
+			return "bad host name";
+	}
+	if (*port == '\0' || strlen(port) > 5 ||
+	    strspn(port, "0123456789") != strlen(port) || atol(port) > 65535)
+		return "port must be 0 to 65535";
+	return NULL;
+}
+
 static int	decode_map(struct cfparse *, const struct ynode *,
 		    const struct key *, void *, const char *);
 
@@ -471,7 +556,7 @@ decode_scalar(struct cfparse *p, const struct ynode *y, const struct key *k,
 {
 	const char	*s = y != NULL ? y->y_value : k->k_default;
 	const char	*why;
-	char		*end, *colon;
+	char		*end;
 	int64_t		 v;
 	long long	 ll;
 	size_t		 i;
@@ -483,11 +568,9 @@ decode_scalar(struct cfparse *p, const struct ynode *y, const struct key *k,
 		*(char **)((char *)base + k->k_off) = xstrdup(s);
 		return 0;
 	case K_ADDR:
-		colon = strrchr(s, ':');
-		if (colon == NULL || colon == s || colon[1] == '\0' ||
-		    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
-		    atoi(colon + 1) > 65535) {
-			cf_error(p, y, "%s: '%s' is not host:port", path, s);
+		if ((why = addr_invalid(s)) != NULL) {
+			cf_error(p, y, "%s: '%s' is not host:port (%s)", path, s,
+			    why);
 			return -1;
 		}
 		*(char **)((char *)base + k->k_off) = xstrdup(s);
@@ -658,6 +741,48 @@ map_value(const struct ynode *map, const char *name)
 	return found;
 }
 
+static const struct ynode *dup_map;	/* for cmp_dup; decoding is serial */
+
+static int
+cmp_dup(const void *a, const void *b)
+{
+	size_t	i = *(const size_t *)a, j = *(const size_t *)b;
+	int	c;
+
+	c = strcmp(dup_map->y_kids[i * 2]->y_value,
+	    dup_map->y_kids[j * 2]->y_value);
+	if (c != 0)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * For each key of map, the index of its first copy (itself if it is the
+ * first): sorted, so 100,000 keys cost n log n, not n squared.  NULL for
+ * an empty map.
+ */
+static size_t *
+map_first_copies(const struct ynode *map)
+{
+	size_t	 n, i, *order, *first;
+
+	if (map == NULL || map->y_nkids < 2)
+		return NULL;
+	n = map->y_nkids / 2;
+	order = xcalloc(n, sizeof(*order));
+	first = xcalloc(n, sizeof(*first));
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	dup_map = map;
+	qsort(order, n, sizeof(*order), cmp_dup);
+	for (i = 0; i < n; i++)
+		first[order[i]] = i > 0 && strcmp(map->y_kids[order[i] * 2]->
+		    y_value, map->y_kids[order[i - 1] * 2]->y_value) == 0 ?
+		    first[order[i - 1]] : order[i];
+	free(order);
+	return first;
+}
+
 /*
  * A K_KIND key: pick the kind by name and allocate its settings, which
  * the kind's own keys then decode into.  Returns the kind, or NULL.
@@ -729,7 +854,15 @@ decode_keys(struct cfparse *p, const struct ynode *map, const struct key *keys,
 		    k->k_name);
 		r = decode_key(p, map_value(map, k->k_name), k, base, path);
 		if (r == 1) {
-			cf_error(p, map, "missing required key '%s'", path);
+			cf_error(p, map != NULL ? map : p->p_where,
+			    "missing required key '%s'", path);
+			r = -1;
+		} else if (r == 0 && k->k_default == NULL &&
+		    (k->k_type == K_STR || k->k_type == K_SQL) &&
+		    strcmp(k->k_name, "pointer") != 0 &&
+		    **(char **)((char *)base + k->k_off) == '\0') {
+			cf_error(p, map_value(map, k->k_name), "%s: must not be "
+			    "empty", path);
 			r = -1;
 		}
 		if (r == -1)
@@ -745,9 +878,9 @@ decode_map(struct cfparse *p, const struct ynode *map, const struct key *keys,
 {
 	const struct key *k, *kindkey = NULL, *kindkeys = NULL;
 	const struct kind *kind = NULL;
-	const struct ynode *kn;
+	const struct ynode *kn, *saved;
 	const char	*hint, *owner;
-	size_t		 i, j;
+	size_t		 i, *first;
 	int		 rc = 0;
 
 	for (k = keys; k->k_name != NULL; k++)
@@ -760,8 +893,15 @@ decode_map(struct cfparse *p, const struct ynode *map, const struct key *keys,
 			kindkeys = kind->kd_keys;
 	}
 	/* Unknown and duplicate keys first. */
+	first = map_first_copies(map);
 	for (i = 0; map != NULL && i + 1 < map->y_nkids; i += 2) {
 		kn = map->y_kids[i];
+		if (first != NULL && first[i / 2] != i / 2) {
+			cf_error(p, kn, "duplicate key '%s' (first at line %zu)",
+			    kn->y_value, map->y_kids[first[i / 2] * 2]->y_line);
+			rc = -1;
+			continue;
+		}
 		if (key_find(keys, kn->y_value) == NULL && (kindkeys == NULL ||
 		    key_find(kindkeys, kn->y_value) == NULL)) {
 			hint = key_suggest(keys, kn->y_value);
@@ -784,15 +924,15 @@ decode_map(struct cfparse *p, const struct ynode *map, const struct key *keys,
 				    *prefix ? "." : "", kn->y_value);
 			rc = -1;
 		}
-		for (j = 0; j < i; j += 2)
-			if (strcmp(map->y_kids[j]->y_value, kn->y_value) == 0) {
-				cf_error(p, kn, "duplicate key '%s' (first at "
-				    "line %zu)", kn->y_value,
-				    map->y_kids[j]->y_line);
-				rc = -1;
-			}
 	}
+	free(first);
+	saved = p->p_where;
+	if (map != NULL)
+		p->p_where = map;
 	if (decode_keys(p, map, keys, base, prefix) == -1)
+		rc = -1;
+	p->p_where = saved;
+	return rc;	if (decode_keys(p, map, keys, base, prefix) == -1)
 		rc = -1;
 	return rc;
 }
@@ -827,8 +967,9 @@ override_list(struct cfparse *p, struct ynode *cur, const char *ov,
 	free(name);
 	if (v == NULL || v->y_type != Y_SEQ) {
 		if (vp.p_errors == 0)
-			fprintf(p->p_err, "-D %s: expected a list [a, b]\n", ov);
-		p->p_errors++;
+			cf_print(p, "-D %s: expected a list [a, b]\n", ov);
+		else
+			p->p_errors++;	/* vp printed them */
 		ynode_free(v);
 		return -1;
 	}
@@ -859,8 +1000,7 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 	size_t		 i, len;
 
 	if ((eq = strchr(ov, '=')) == NULL || eq == ov) {
-		fprintf(p->p_err, "-D %s: expected key=value\n", ov);
-		p->p_errors++;
+		cf_print(p, "-D %s: expected key=value\n", ov);
 		return -1;
 	}
 	part = ov;
@@ -868,8 +1008,7 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 		dot = memchr(part, '.', eq - part);
 		len = (dot != NULL ? dot : eq) - part;
 		if (len == 0) {
-			fprintf(p->p_err, "-D %s: empty key component\n", ov);
-			p->p_errors++;
+			cf_print(p, "-D %s: empty key component\n", ov);
 			return -1;
 		}
 		name = xstrndup(part, len);
@@ -877,9 +1016,8 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 		if (cur->y_type == Y_SEQ) {
 			idx = strtoul(name, &end, 10);
 			if (*end != '\0' || idx >= cur->y_nkids) {
-				fprintf(p->p_err, "-D %s: '%s' is not an index of "
+				cf_print(p, "-D %s: '%s' is not an index of "
 				    "a list of %zu\n", ov, name, cur->y_nkids);
-				p->p_errors++;
 				free(name);
 				return -1;
 			}
@@ -899,9 +1037,8 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 				ynode_add(cur, next);
 			}
 		} else {
-			fprintf(p->p_err, "-D %s: '%s' is inside a scalar\n", ov,
+			cf_print(p, "-D %s: '%s' is inside a scalar\n", ov,
 			    name);
-			p->p_errors++;
 			free(name);
 			return -1;
 		}
@@ -914,9 +1051,8 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 	if (eq[1] == '[')
 		return override_list(p, cur, ov, eq + 1);
 	if (cur->y_type != Y_SCALAR) {
-		fprintf(p->p_err, "-D %s: the key holds a %s, not a scalar\n",
+		cf_print(p, "-D %s: the key holds a %s, not a scalar\n",
 		    ov, cur->y_type == Y_MAP ? "mapping" : "list");
-		p->p_errors++;
 		return -1;
 	}
 	free(cur->y_value);
@@ -949,6 +1085,21 @@ ynode_item(const struct ynode *seq, size_t i, const char *name)
 		return seq->y_kids[i];
 	return ynode_at(seq->y_kids[i], name) ? ynode_at(seq->y_kids[i],
 	    name) : seq->y_kids[i];
+}
+
+/* Where y is, as error messages say it; a string the caller frees. */
+static char *
+ynode_place(const struct ynode *y, const char *file)
+{
+	char	*s;
+
+	if (y == NULL)
+		s = xstrdup(file);
+	else if (y->y_origin != NULL)
+		xasprintf(&s, "-D %s", y->y_origin);
+	else
+		xasprintf(&s, "%s:%zu:%zu", y->y_file, y->y_line, y->y_col);
+	return s;
 }
 
 static const char *const reserved_tables[] = {
@@ -1046,6 +1197,16 @@ check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
 	}
 }
 
+/* A request path as sent: no blank, control character or fragment. */
+static int
+path_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f || *s == '#')
+			return 0;
+	return 1;
+}
+
 static void
 config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 {
@@ -1058,6 +1219,9 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	struct table_conf *tc;
 	size_t		 i, j, m;
 
+	if (cf->cf_nprobes == 0)
+		cf_error(p, probes != NULL ? probes : root, "probes: at least "
+		    "one probe is needed");
 	if (cf->cf_backoff_max_ms < cf->cf_backoff_ms)
 		cf_error(p, ynode_at(ynode_at(root, "crawl"), "backoff_max"),
 		    "crawl.backoff_max: must be at least crawl.backoff");
@@ -1118,6 +1282,10 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		if (pc->pc_path != NULL && pc->pc_path[0] != '/')
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: must start with /", i);
+		else if (pc->pc_path != NULL && !path_ok(pc->pc_path))
+			cf_error(p, ynode_item(probes, i, "path"),
+			    "probes[%zu].path: blanks, control characters and "
+			    "'#' must be percent-encoded", i);
 		if (pc->pc_items != NULL && pc->pc_items[0] != '\0') {
 			if (pc->pc_rows != NULL && pc->pc_rows[0] == '\0')
 				cf_error(p, ynode_item(probes, i, NULL),
@@ -1236,10 +1404,15 @@ config_load(const char *path, char **overrides, size_t noverrides, FILE *err)
 	else
 		qd = xstrdup(cf->cf_queries_dir);
 	cf->cf_queries_path = qd;
+	cf->cf_queries_at = ynode_place(ynode_at(ynode_at(root, "queries"),
+	    "dir"), path);
 	ynode_free(root);
 	free(text);
 	return cf;
 fail:
+	if (p.p_errors > CONFIG_MAX_ERRORS)
+		fprintf(err, "%s: ... and %d more errors\n", path,
+		    p.p_errors - CONFIG_MAX_ERRORS);
 	ynode_free(root);
 	free(text);
 	config_free(cf);
@@ -1304,6 +1477,7 @@ config_free(struct config *cf)
 	free(cf->cf_file);
 	free(cf->cf_dir);
 	free(cf->cf_queries_path);
+	free(cf->cf_queries_at);
 	free(cf);
 }
 

@@ -96,6 +96,7 @@ struct config {
 	char	*cf_queries_dir;	/* as written */
 	char	*cf_others;		/* label value of folded series */
 	char	*cf_queries_path;	/* resolved against cf_dir */
+	char	*cf_queries_at;		/* where queries.dir is set: file:line:col */
 };
 
 /*

@@ -178,7 +178,7 @@ cmd_check(struct args *a)
 	}
 	if ((cf = load(a)) == NULL)
 		return 1;
-	if (query_load(cf->cf_queries_path, &qs, stderr) == -1) {
+	if (query_load(cf->cf_queries_path, cf->cf_queries_at, &qs, stderr) == -1) {
 		config_free(cf);
 		return 1;
 	}

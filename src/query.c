@@ -179,7 +179,7 @@ parse_header(struct query_file *qf, FILE *err)
 }
 
 int
-query_load(const char *dir, struct queryset *qs, FILE *err)
+query_load(const char *dir, const char *where, struct queryset *qs, FILE *err)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -190,7 +190,8 @@ query_load(const char *dir, struct queryset *qs, FILE *err)
 
 	memset(qs, 0, sizeof(*qs));
 	if ((d = opendir(dir)) == NULL) {
-		fprintf(err, "%s: %s\n", dir, strerror(errno));
+		fprintf(err, "%s: queries.dir: '%s': %s\n", where, dir,
+		    strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -203,7 +204,8 @@ query_load(const char *dir, struct queryset *qs, FILE *err)
 	}
 	closedir(d);
 	if (n == 0) {
-		fprintf(err, "%s: no *.sql files\n", dir);
+		fprintf(err, "%s: queries.dir: '%s': no *.sql files\n", where,
+		    dir);
 		free(names);
 		return -1;
 	}

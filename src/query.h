@@ -30,8 +30,13 @@ struct queryset {
 	size_t	 qs_len;
 };
 
-/* Read the .sql files of dir in name order; every error printed to err as file:line. */
-int	query_load(const char *dir, struct queryset *, FILE *err);
+/*
+ * Read the .sql files of dir in name order; every error printed to err as
+ * file:line, and a problem with dir itself as "where: queries.dir: ..."
+ * (where: the key's place in the configuration, file:line:col).
+ */
+int	query_load(const char *dir, const char *where, struct queryset *,
+	    FILE *err);
 void	queryset_release(struct queryset *);
 /*
  * Run every file for run_id inside the caller's transaction; 0, or -1

@@ -25,7 +25,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	memset(ru, 0, sizeof(*ru));
 	ru->ru_cf = cf;
 	ru->ru_stop = stop;
-	if (query_load(cf->cf_queries_path, &ru->ru_qs, err) == -1)
+	if (query_load(cf->cf_queries_path, cf->cf_queries_at, &ru->ru_qs, err) == -1)
 		return -1;
 	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
@@ -462,7 +462,8 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 		config_free(ncf);
 		return;
 	}
-	if (query_load(ncf->cf_queries_path, &qs, stderr) == -1 ||
+	if (query_load(ncf->cf_queries_path, ncf->cf_queries_at, &qs,
+	    stderr) == -1 ||
 	    store_set_max_size(ru->ru_st, ncf->cf_store_max_size) == -1 ||
 	    probe_prepare_tables(ncf, ru->ru_st) == -1) {
 		queryset_release(&qs);

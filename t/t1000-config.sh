@@ -116,4 +116,28 @@ test_expect_success 'the key check sees a key documented only by its last name' 
 	! grep -q "^discovery.max_stale$" documented
 '
 
+test_expect_success 'a queries.dir problem names the key'"'"'s place' '
+	cp "$corpus/ok-minimal.yaml" q.yaml &&
+	sed -i "s#dir: ../../../queries/audius#dir: nowhere#" q.yaml &&
+	test_must_fail vantage -c q.yaml check 2>err &&
+	grep "^q.yaml:[0-9]*:8: queries.dir: .*nowhere.: No such file or directory$" err &&
+	mkdir empty &&
+	test_must_fail vantage -c q.yaml -D queries.dir=empty check 2>err &&
+	grep "^-D queries.dir=empty: queries.dir: .*empty.: no \*.sql files$" err
+'
+
+test_expect_success '100,000 unknown and repeated keys: errors capped and counted' '
+	{
+		cat "$corpus/ok-minimal.yaml" &&
+		echo "crawl:" &&
+		i=0; while [ $i -lt 50000 ]; do
+			echo "  k$i: 1"; echo "  retries: 1"; i=$((i + 1)); done
+	} >many.yaml &&
+	test_must_fail vantage -c many.yaml check 2>err &&
+	test $(wc -l <err) -eq 52 &&
+	grep "^many.yaml:[0-9]*:3: unknown key .crawl.k0.$" err &&
+	grep "^many.yaml:[0-9]*:3: duplicate key .retries. (first at line [0-9]*)$" err &&
+	grep "^many.yaml: ... and 99949 more errors$" err
+'
+
 test_done

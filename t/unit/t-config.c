@@ -33,6 +33,15 @@ static const char minimal[] =
     "      - column: block\n"
     "        pointer: /data/block_number\n";
 
+/* A probe, for configurations that test something else. */
+#define PROBE \
+    "probes:\n" \
+    "  - name: p\n" \
+    "    path: /\n" \
+    "    values:\n" \
+    "      - column: v\n" \
+    "        pointer: /v\n"
+
 /* Write text to tmpdir/name; returns the path (owned by made[]). */
 static const char *
 write_conf(const char *name, const char *text)
@@ -195,7 +204,8 @@ test_absolute_queries(void)
 	    "  path: d.db\n"
 	    "  nodes: SELECT 1\n"
 	    "queries:\n"
-	    "  dir: /srv/queries\n");
+	    "  dir: /srv/queries\n"
+	    PROBE);
 
 	cf = load(path, NULL, 0, &err);
 	ok(cf != NULL && strcmp(cf->cf_queries_path, "/srv/queries") == 0,
@@ -285,7 +295,8 @@ test_errors(void)
 	    "crawl:\n"
 	    "  concurency: 8\n"
 	    "queries:\n"
-	    "  dir: q\n");
+	    "  dir: q\n"
+	    PROBE);
 	cf = load(path, NULL, 0, &err);
 	ok(cf == NULL, "unknown key fails the load");
 	if (asprintf(&want, "%s:5:3: unknown key 'crawl.concurency' (did you "
@@ -302,7 +313,8 @@ test_errors(void)
 	    "  nodes: SELECT 1\n"
 	    "queries:\n"
 	    "  dir: q\n"
-	    "frobnicate: 1\n");
+	    "frobnicate: 1\n"
+	    PROBE);
 	cf = load(path, NULL, 0, &err);
 	if (asprintf(&want, "%s:6:1: unknown key 'frobnicate'\n", path) == -1)
 		abort();
@@ -318,7 +330,8 @@ test_errors(void)
 	    "crawl:\n"
 	    "  concurrency: 0\n"
 	    "queries:\n"
-	    "  dir: q\n");
+	    "  dir: q\n"
+	    PROBE);
 	cf = load(path, NULL, 0, &err);
 	ok(cf == NULL, "out-of-range integer fails the load");
 	if (asprintf(&want, "%s:5:16: crawl.concurrency: 0 is out of range "
@@ -336,7 +349,8 @@ test_errors(void)
 	    "crawl:\n"
 	    "  timeout: 10y\n"
 	    "queries:\n"
-	    "  dir: q\n");
+	    "  dir: q\n"
+	    PROBE);
 	cf = load(path, NULL, 0, &err);
 	ok(cf == NULL, "bad duration fails the load");
 	if (asprintf(&want, "%s:5:12: crawl.timeout: '10y': unknown unit "
@@ -354,7 +368,8 @@ test_errors(void)
 	    "schedule:\n"
 	    "  interval: 500ms\n"
 	    "queries:\n"
-	    "  dir: q\n");
+	    "  dir: q\n"
+	    PROBE);
 	cf = load(path, NULL, 0, &err);
 	if (asprintf(&want, "%s:5:13: schedule.interval: 500ms is out of "
 	    "range (1s to 7d)\n", path) == -1)
@@ -368,7 +383,8 @@ test_errors(void)
 	    "discovery:\n"
 	    "  path: d.db\n"
 	    "queries:\n"
-	    "  dir: q\n");
+	    "  dir: q\n"
+	    PROBE);
 	cf = load(path, NULL, 0, &err);
 	ok(cf == NULL, "missing required key fails the load");
 	if (asprintf(&want, "%s:2:3: missing required key 'discovery.nodes'\n",
@@ -399,12 +415,14 @@ test_errors(void)
 
 	path = write_conf("empty.yaml", "");
 	cf = load(path, NULL, 0, &err);
-	if (asprintf(&want, "%s: missing required key 'discovery.path'\n"
-	    "%s: missing required key 'discovery.nodes'\n"
-	    "%s: missing required key 'queries.dir'\n", path, path, path) == -1)
+	if (asprintf(&want, "%s:1:1: missing required key 'discovery.path'\n"
+	    "%s:1:1: missing required key 'discovery.nodes'\n"
+	    "%s:1:1: missing required key 'queries.dir'\n"
+	    "%s:1:1: probes: at least one probe is needed\n", path, path, path,
+	    path) == -1)
 		abort();
 	ok(cf == NULL, "empty file fails the load");
-	is_str(want, err, "  reporting every missing key, without a position");
+	is_str(want, err, "  reporting every missing key, at the file's start");
 	free(want);
 	free(err);
 	config_free(cf);
@@ -449,8 +467,8 @@ test_errors(void)
 		abort();
 	ok(has_line(err, want), "  the bad duration");
 	free(want);
-	if (asprintf(&want, "%s:5:11: http.listen: '9464' is not host:port",
-	    path) == -1)
+	if (asprintf(&want, "%s:5:11: http.listen: '9464' is not host:port "
+	    "(no port)", path) == -1)
 		abort();
 	ok(has_line(err, want), "  the bad address");
 	free(want);
@@ -489,7 +507,8 @@ test_errors(void)
 
 	path = write_conf("syntax.yaml",
 	    "discovery:\n"
-	    "  path: [d.db\n");
+	    "  path: [d.db\n"
+	    PROBE);
 	cf = load(path, NULL, 0, &err);
 	ok(cf == NULL && err != NULL && strncmp(err, path, strlen(path)) == 0 &&
 	    err[strlen(path)] == ':' && count_lines(err) == 1,
@@ -642,7 +661,7 @@ test_print_awkward(void)
 	    "  path: d.db\n"
 	    "  nodes: \"  SELECT 1\\nFROM x\"\n"
 	    "queries:\n"
-	    "  dir: q\n", &err),
+	    "  dir: q\n" PROBE, &err),
 	    "SQL whose first line is indented prints as loadable YAML");
 	if (err != NULL && *err != '\0')
 		printf("# %s", err);
@@ -654,7 +673,7 @@ test_print_awkward(void)
 	    "crawl:\n"
 	    "  user_agent: \"ua\\x01\\t\"\n"
 	    "queries:\n"
-	    "  dir: q\n", &err),
+	    "  dir: q\n" PROBE, &err),
 	    "strings with control characters print as loadable YAML");
 	if (err != NULL && *err != '\0')
 		printf("# %s", err);
