@@ -18,8 +18,9 @@ export LC_ALL
 test_name=$(basename "$0" .sh)
 test_number=$(echo "$test_name" | sed -n 's/^t\([0-9][0-9][0-9][0-9]\).*/\1/p' | sed 's/^0*//')
 # Three ports per test (VT_PORT..VT_PORT+2), distinct for distinct numbers
-# and below Linux's ephemeral range (32768 up).
-VT_PORT=$((2000 + ${test_number:-0} * 3))
+# and below Linux's ephemeral range (32768 up).  VT_PORT_BASE moves them
+# all, e.g. to run two checkouts' suites at once.
+VT_PORT=$((${VT_PORT_BASE:-2000} + ${test_number:-0} * 3))
 TRASH="$VT_BUILD_DIR/t/trash.$test_name"
 rm -rf "$TRASH"
 mkdir -p "$TRASH"
@@ -89,14 +90,27 @@ test_cmp() {
 	diff -u "$1" "$2"
 }
 
-# Wait (bounded) until a file exists and is not empty.
+# Wait (bounded) until a file exists and is not empty; with a pid as
+# third argument, give up as soon as that process is gone.
 wait_for_file() {
 	i=0
 	while [ ! -s "$1" ]; do
 		i=$((i + 1))
 		[ $i -gt "${2:-300}" ] && { echo "timed out waiting for $1" >&2; return 1; }
+		if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
+			echo "process $3 exited before writing $1" >&2
+			return 1
+		fi
 		sleep 0.1
 	done
+}
+
+# Say so when a test's port is taken by another program.
+port_hint() {
+	if grep -qi "address already in use\|cannot bind\|bind:" "$1" 2>/dev/null; then
+		echo "port $2 is taken by another program: free it, or run the" \
+		    "suite with VT_PORT_BASE set to another base (now ${VT_PORT_BASE:-2000})" >&2
+	fi
 }
 
 # Wait (bounded) until an HTTP URL answers 200.
@@ -128,7 +142,11 @@ start_simnet() {
 	bg_start vantage-simnet -d dn.db -t truth.json -l "127.0.0.1:$VT_PORT" \
 	    --duration 300s "$@" >simnet.out 2>&1 || return 1
 	simnet_pid=$bg_pid
-	wait_for_file truth.json
+	wait_for_file truth.json 300 "$simnet_pid" || {
+		cat simnet.out >&2
+		port_hint simnet.out "$VT_PORT"
+		return 1
+	}
 }
 
 stop_simnet() {
