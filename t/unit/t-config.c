@@ -668,7 +668,9 @@ test_print_keys(void)
 	    != NULL, "config_print_keys lists discovery.tables[].indexes");
 	ok(strncmp(text, "store\tmapping\t-\t", 16) == 0,
 	    "config_print_keys starts with the store section");
-	is_int(53, count_lines(text), "config_print_keys has one line per key");
+	ok(strstr(text, "\nhttp.request_timeout\tduration\t10s\t") != NULL,
+	    "config_print_keys lists http.request_timeout");
+	is_int(54, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 
@@ -677,7 +679,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(87);
+	plan(88);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();
