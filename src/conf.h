@@ -63,7 +63,8 @@ struct config {
 	int64_t	 cf_http_threads;
 	int64_t	 cf_http_max_conn;
 	int64_t	 cf_http_max_conn_ip;
-	int64_t	 cf_http_timeout_ms;	/* idle or slow connection */
+	int64_t	 cf_http_timeout_ms;	/* nothing sent or received */
+	int64_t	 cf_http_request_timeout_ms;	/* to a complete request */
 	char	*cf_tls_cert;		/* "" = plain HTTP */
 	char	*cf_tls_key;
 	char	*cf_tls_client_ca;	/* "" = no client certificates */

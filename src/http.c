@@ -5,13 +5,16 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <microhttpd.h>
 
 #include "api.h"
@@ -24,6 +27,8 @@
 
 #define HTTP_MEMORY_LIMIT	(32 * 1024)	/* headers of one request */
 #define HTTP_PEM_MAX		(1024 * 1024)
+#define HTTP_REAP_MS		250	/* how often late requests are looked for */
+#define HTTP_REPORT_MS		60000	/* at most one summary of them per minute */
 
 /* One rendered exposition in every format and encoding. */
 struct snapshot {
@@ -40,6 +45,48 @@ struct basic_user {
 						   password, under ht_lock */
 };
 
+/*
+ * One open connection: MHD's socket context, from MHD_CONNECTION_NOTIFY_STARTED
+ * to MHD_CONNECTION_NOTIFY_CLOSED.  Until its request is complete -- from the
+ * accept, or from the end of its previous request -- it waits on ht_waiting
+ * and on its peer's pr_waiting, oldest first.  MHD closes the fd only after
+ * CLOSED, which takes ht_conn_lock, so the fd of a connection found here
+ * under that lock is still this connection's.
+ */
+enum conn_state {
+	CONN_WAITING,		/* for a complete request */
+	CONN_BUSY,		/* request complete, being answered */
+	CONN_CLOSING		/* shut down by us, MHD has not closed it yet */
+};
+
+struct conn {
+	TAILQ_ENTRY(conn) cn_entry;	/* on ht_waiting */
+	TAILQ_ENTRY(conn) cn_peer_entry; /* on cn_peer->pr_waiting */
+	struct peer	*cn_peer;
+	int		 cn_fd;
+	enum conn_state	 cn_state;
+	int64_t		 cn_since;	/* ms, monotonic: start of the wait */
+	int		 cn_kept;	/* kept alive after a request */
+};
+TAILQ_HEAD(conn_list, conn);
+
+/*
+ * A client address (an IPv6 one by its /64) with open connections.  Peers
+ * with n connections waiting are on ht_ranks[n], so the one with the most
+ * is found at once.
+ */
+#define PEER_KEYLEN	9		/* family, then 4 or 8 address bytes */
+
+struct peer {
+	struct peer	*pr_next;	/* in its ht_peers chain */
+	TAILQ_ENTRY(peer) pr_entry;	/* on ht_ranks[pr_nwaiting] if > 0 */
+	struct conn_list pr_waiting;
+	unsigned int	 pr_nconn;
+	unsigned int	 pr_nwaiting;
+	unsigned char	 pr_key[PEER_KEYLEN];
+};
+TAILQ_HEAD(peer_list, peer);
+
 struct http {
 	struct MHD_Daemon *ht_daemon;
 	pthread_mutex_t	 ht_lock;
@@ -52,6 +99,27 @@ struct http {
 	size_t		 ht_nbearer;
 	struct basic_user *ht_basic;
 	size_t		 ht_nbasic;
+
+	/* Connections, and the reaper of late requests; under ht_conn_lock. */
+	pthread_mutex_t	 ht_conn_lock;
+	pthread_cond_t	 ht_conn_cond;		/* tells the reaper to stop */
+	pthread_t	 ht_reaper;
+	int		 ht_reaper_running;
+	int		 ht_stopping;
+	struct conn_list ht_waiting;		/* all peers', oldest first */
+	struct peer	**ht_peers;		/* hash table */
+	uint32_t	 ht_peer_mask;		/* its size - 1 */
+	uint32_t	 ht_peer_salt;
+	struct peer_list *ht_ranks;		/* [0, max_connections] */
+	unsigned int	 ht_maxrank;		/* highest non-empty, or 0 */
+	unsigned int	 ht_nconn;		/* open */
+	unsigned int	 ht_nclosing;		/* of those, CONN_CLOSING */
+	unsigned int	 ht_room;		/* more open ones evict */
+	int64_t		 ht_request_ms;		/* http.request_timeout */
+	unsigned long	 ht_nlate;		/* closed since the last report */
+	unsigned long	 ht_nevicted;
+	int64_t		 ht_reported;		/* ms of the last report; 0: none
+						   since the last quiet minute */
 };
 
 static const char index_page[] =
@@ -451,6 +519,347 @@ client_cert_ok(struct MHD_Connection *c)
 	return status == 0;
 }
 
+/*
+ * ---- connections: a bound on the time to a complete request ----
+ *
+ * MHD's own timeout (http.timeout) restarts with every byte, so a client
+ * sending a byte every few seconds would keep a connection forever, and
+ * enough of them would hold every slot.  Here each connection gets
+ * http.request_timeout from its accept (or from the end of its previous
+ * request) to a complete request, after which the reaper shuts it down.
+ * And when open connections near http.max_connections, each new one shuts
+ * down a waiting one -- the oldest of the address with the most waiting --
+ * so slots free up as fast as new clients arrive, and a client that opens
+ * one connection is not pushed out by one that opens many.  shutdown(2)
+ * wakes MHD, which reads the end of the stream and closes the connection.
+ */
+
+static int64_t
+mono_ms(void)
+{
+	return (int64_t)(now_mono() * 1000);
+}
+
+static void
+peer_key(const struct sockaddr *sa, unsigned char key[PEER_KEYLEN])
+{
+	const struct sockaddr_in6 *s6;
+
+	memset(key, 0, PEER_KEYLEN);
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET) {
+		key[0] = 4;
+		memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		s6 = (const struct sockaddr_in6 *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			key[0] = 4;
+			memcpy(key + 1, s6->sin6_addr.s6_addr + 12, 4);
+		} else {
+			key[0] = 6;
+			memcpy(key + 1, s6->sin6_addr.s6_addr, 8);
+		}
+	}
+}
+
+static struct peer **
+peer_slot(struct http *ht, const unsigned char key[PEER_KEYLEN])
+{
+	unsigned char	 buf[4 + PEER_KEYLEN];
+	struct peer	**pp;
+
+	/* Salted, so chosen addresses cannot pile up in one chain. */
+	memcpy(buf, &ht->ht_peer_salt, 4);
+	memcpy(buf + 4, key, PEER_KEYLEN);
+	pp = &ht->ht_peers[fnv1a32((const char *)buf, sizeof(buf)) &
+	    ht->ht_peer_mask];
+	while (*pp != NULL && memcmp((*pp)->pr_key, key, PEER_KEYLEN) != 0)
+		pp = &(*pp)->pr_next;
+	return pp;
+}
+
+/* Under ht_conn_lock: the peer of key, with one more connection. */
+static struct peer *
+peer_get(struct http *ht, const unsigned char key[PEER_KEYLEN])
+{
+	struct peer	**pp, *pr;
+
+	pp = peer_slot(ht, key);
+	if ((pr = *pp) == NULL) {
+		pr = xcalloc(1, sizeof(*pr));
+		memcpy(pr->pr_key, key, PEER_KEYLEN);
+		TAILQ_INIT(&pr->pr_waiting);
+		*pp = pr;
+	}
+	pr->pr_nconn++;
+	return pr;
+}
+
+/* Under ht_conn_lock: one connection of pr fewer (none waiting). */
+static void
+peer_put(struct http *ht, struct peer *pr)
+{
+	struct peer	**pp;
+
+	if (--pr->pr_nconn > 0)
+		return;
+	pp = peer_slot(ht, pr->pr_key);
+	*pp = pr->pr_next;
+	free(pr);
+}
+
+/* Under ht_conn_lock: pr's count of waiting connections changes by d. */
+static void
+peer_rerank(struct http *ht, struct peer *pr, int d)
+{
+	if (pr->pr_nwaiting > 0)
+		TAILQ_REMOVE(&ht->ht_ranks[pr->pr_nwaiting], pr, pr_entry);
+	pr->pr_nwaiting += d;
+	if (pr->pr_nwaiting > 0)
+		TAILQ_INSERT_TAIL(&ht->ht_ranks[pr->pr_nwaiting], pr, pr_entry);
+	if (pr->pr_nwaiting > ht->ht_maxrank)
+		ht->ht_maxrank = pr->pr_nwaiting;
+	while (ht->ht_maxrank > 0 &&
+	    TAILQ_EMPTY(&ht->ht_ranks[ht->ht_maxrank]))
+		ht->ht_maxrank--;
+}
+
+/* Under ht_conn_lock: cn starts waiting for a request, now. */
+static void
+conn_wait(struct http *ht, struct conn *cn)
+{
+	cn->cn_state = CONN_WAITING;
+	cn->cn_since = mono_ms();
+	TAILQ_INSERT_TAIL(&ht->ht_waiting, cn, cn_entry);
+	TAILQ_INSERT_TAIL(&cn->cn_peer->pr_waiting, cn, cn_peer_entry);
+	peer_rerank(ht, cn->cn_peer, 1);
+}
+
+/* Under ht_conn_lock: cn stops waiting, into state. */
+static void
+conn_unwait(struct http *ht, struct conn *cn, enum conn_state state)
+{
+	TAILQ_REMOVE(&ht->ht_waiting, cn, cn_entry);
+	TAILQ_REMOVE(&cn->cn_peer->pr_waiting, cn, cn_peer_entry);
+	peer_rerank(ht, cn->cn_peer, -1);
+	cn->cn_state = state;
+}
+
+/* Under ht_conn_lock: shut a waiting connection down. */
+static void
+conn_shut(struct http *ht, struct conn *cn)
+{
+	conn_unwait(ht, cn, CONN_CLOSING);
+	ht->ht_nclosing++;
+	if (cn->cn_fd != -1)
+		shutdown(cn->cn_fd, SHUT_RDWR);
+}
+
+/*
+ * Under ht_conn_lock: while more than ht_room connections are open (not
+ * counting those closing), shut down the oldest waiting connection of the
+ * address with the most waiting -- never cn, the one just accepted.
+ */
+static void
+conn_make_room(struct http *ht, struct conn *cn)
+{
+	struct peer	*pr;
+	struct conn	*old;
+
+	while (ht->ht_nconn - ht->ht_nclosing > ht->ht_room &&
+	    ht->ht_maxrank > 0) {
+		pr = TAILQ_FIRST(&ht->ht_ranks[ht->ht_maxrank]);
+		if ((old = TAILQ_FIRST(&pr->pr_waiting)) == cn)
+			break;		/* cn is the only one waiting */
+		conn_shut(ht, old);
+		ht->ht_nevicted++;
+	}
+}
+
+static void
+conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http	*ht = cls;
+	struct conn	*cn;
+	const union MHD_ConnectionInfo *ci;
+	unsigned char	 key[PEER_KEYLEN];
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		cn = xcalloc(1, sizeof(*cn));
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		cn->cn_fd = ci != NULL ? ci->connect_fd : -1;
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		peer_key(ci != NULL ? ci->client_addr : NULL, key);
+		pthread_mutex_lock(&ht->ht_conn_lock);
+		cn->cn_peer = peer_get(ht, key);
+		ht->ht_nconn++;
+		conn_wait(ht, cn);
+		conn_make_room(ht, cn);
+		pthread_mutex_unlock(&ht->ht_conn_lock);
+		*socket_context = cn;
+		return;
+	}
+	if (toe != MHD_CONNECTION_NOTIFY_CLOSED || (cn = *socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&ht->ht_conn_lock);
+	if (cn->cn_state == CONN_WAITING)
+		conn_unwait(ht, cn, CONN_CLOSING);
+	else if (cn->cn_state == CONN_CLOSING)
+		ht->ht_nclosing--;
+	peer_put(ht, cn->cn_peer);
+	ht->ht_nconn--;
+	pthread_mutex_unlock(&ht->ht_conn_lock);
+	free(cn);
+	*socket_context = NULL;
+}
+
+/* The request on c is complete: it is answered, not timed. */
+static void
+conn_request_done(struct http *ht, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn	*cn;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || (cn = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&ht->ht_conn_lock);
+	if (cn->cn_state == CONN_WAITING)
+		conn_unwait(ht, cn, CONN_BUSY);
+	pthread_mutex_unlock(&ht->ht_conn_lock);
+}
+
+/* A request ended; a connection kept alive waits for the next one. */
+static void
+conn_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http	*ht = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct conn	*cn;
+
+	(void)con_cls;
+	(void)toe;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || (cn = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&ht->ht_conn_lock);
+	if (cn->cn_state == CONN_BUSY) {
+		cn->cn_kept = 1;
+		conn_wait(ht, cn);
+	}
+	pthread_mutex_unlock(&ht->ht_conn_lock);
+}
+
+/*
+ * Logs what the reaper and the evictions closed: at once the first time,
+ * then at most once per HTTP_REPORT_MS (and what is left when the server
+ * stops), and once when a whole interval passed without any.  Under
+ * ht_conn_lock, which it drops to log.
+ */
+static void
+conn_report(struct http *ht, int64_t now, int last)
+{
+	unsigned long	 late = ht->ht_nlate, evicted = ht->ht_nevicted;
+	int64_t		 since = ht->ht_reported;
+	char		 limit[32], d[32], span[48] = "";
+
+	if (since != 0 && now - since < HTTP_REPORT_MS && !last)
+		return;
+	if (late + evicted == 0 && (since == 0 || last))
+		return;
+	ht->ht_nlate = ht->ht_nevicted = 0;
+	ht->ht_reported = late + evicted > 0 ? now : 0;
+	pthread_mutex_unlock(&ht->ht_conn_lock);
+	fmt_duration(ht->ht_request_ms, limit, sizeof(limit));
+	if (since != 0)
+		snprintf(span, sizeof(span), " in the last %s",
+		    fmt_duration((now - since + 500) / 1000 * 1000, d,
+		    sizeof(d)));
+	if (late + evicted == 0)
+		log_info("http: no connection closed for a slow request%s",
+		    span);
+	else if (evicted == 0)
+		log_warnx("http: closed %lu connection%s without a complete "
+		    "request within %s%s", late, late == 1 ? "" : "s", limit,
+		    span);
+	else if (late == 0)
+		log_warnx("http: closed %lu waiting connection%s to make room "
+		    "for new clients%s", evicted, evicted == 1 ? "" : "s", span);
+	else
+		log_warnx("http: closed %lu connection%s without a complete "
+		    "request within %s and %lu more to make room for new "
+		    "clients%s", late, late == 1 ? "" : "s", limit, evicted,
+		    span);
+	pthread_mutex_lock(&ht->ht_conn_lock);
+}
+
+static void *
+conn_reaper(void *arg)
+{
+	struct http	*ht = arg;
+	struct conn	*cn;
+	struct timespec	 ts;
+	int64_t		 now;
+
+	pthread_mutex_lock(&ht->ht_conn_lock);
+	while (!ht->ht_stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += HTTP_REAP_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&ht->ht_conn_cond, &ht->ht_conn_lock,
+		    &ts);
+		now = mono_ms();
+		while (!ht->ht_stopping &&
+		    (cn = TAILQ_FIRST(&ht->ht_waiting)) != NULL &&
+		    now - cn->cn_since >= ht->ht_request_ms) {
+			/*
+			 * A kept-alive connection is most likely just idle,
+			 * which is no news: only first requests are counted.
+			 */
+			if (!cn->cn_kept)
+				ht->ht_nlate++;
+			conn_shut(ht, cn);
+		}
+		conn_report(ht, now, ht->ht_stopping);
+	}
+	pthread_mutex_unlock(&ht->ht_conn_lock);
+	return NULL;
+}
+
+static int
+conn_start_reaper(struct http *ht)
+{
+	int	e;
+
+	if ((e = pthread_create(&ht->ht_reaper, NULL, conn_reaper, ht)) != 0) {
+		log_warnx("http: cannot start the reaper thread: %s",
+		    strerror(e));
+		return -1;
+	}
+	ht->ht_reaper_running = 1;
+	return 0;
+}
+
+static void
+conn_stop_reaper(struct http *ht)
+{
+	if (!ht->ht_reaper_running)
+		return;
+	pthread_mutex_lock(&ht->ht_conn_lock);
+	ht->ht_stopping = 1;
+	pthread_cond_signal(&ht->ht_conn_cond);
+	pthread_mutex_unlock(&ht->ht_conn_lock);
+	pthread_join(ht->ht_reaper, NULL);
+	ht->ht_reaper_running = 0;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -464,9 +873,11 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	(void)upload_data;
 	/* Other methods are refused at once, before any body is read. */
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		conn_request_done(ht, c);
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method not allowed\n");
+	}
 	/*
 	 * GET and HEAD are answered once the request is complete (answering
 	 * on the first call would cost the connection its keep-alive); a
@@ -480,6 +891,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	conn_request_done(ht, c);
 	if (strcmp(url, "/-/healthy") == 0)
 		return reply_text(c, MHD_HTTP_OK, "vantage is healthy\n");
 	if (ht->ht_client_certs && !client_cert_ok(c))
@@ -587,7 +999,11 @@ http_free(struct http *ht)
 	free(ht->ht_key);
 	free(ht->ht_ca);
 	free(ht->ht_store_path);
+	free(ht->ht_peers);		/* empty: MHD closed every connection */
+	free(ht->ht_ranks);
 	pthread_mutex_destroy(&ht->ht_lock);
+	pthread_cond_destroy(&ht->ht_conn_cond);
+	pthread_mutex_destroy(&ht->ht_conn_lock);
 	free(ht);
 }
 
@@ -599,9 +1015,10 @@ http_start(const struct config *cf)
 	socklen_t	 sslen;
 	const union MHD_DaemonInfo *info;
 	struct MHD_OptionItem opts[16];
+	pthread_condattr_t ca;
 	unsigned int	 flags = MHD_USE_INTERNAL_POLLING_THREAD |
 			    MHD_USE_ERROR_LOG | MHD_USE_EPOLL;
-	size_t		 i, n = 0;
+	size_t		 i, n = 0, size;
 
 	if (parse_listen(cf->cf_listen, &ss, &sslen) == -1)
 		return NULL;
@@ -609,6 +1026,26 @@ http_start(const struct config *cf)
 		flags |= MHD_USE_IPv6;
 	ht = xcalloc(1, sizeof(*ht));
 	pthread_mutex_init(&ht->ht_lock, NULL);
+	pthread_mutex_init(&ht->ht_conn_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ht->ht_conn_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	TAILQ_INIT(&ht->ht_waiting);
+	for (size = 64; size < (size_t)cf->cf_http_max_conn; size *= 2)
+		;
+	ht->ht_peers = xcalloc(size, sizeof(*ht->ht_peers));
+	ht->ht_peer_mask = size - 1;
+	if (gnutls_rnd(GNUTLS_RND_NONCE, &ht->ht_peer_salt,
+	    sizeof(ht->ht_peer_salt)) != 0)
+		ht->ht_peer_salt = (uint32_t)mono_ms();
+	ht->ht_ranks = xcalloc(cf->cf_http_max_conn + 1, sizeof(*ht->ht_ranks));
+	for (i = 0; i <= (size_t)cf->cf_http_max_conn; i++)
+		TAILQ_INIT(&ht->ht_ranks[i]);
+	/* Keep 1/16 of the slots (at least one) free for new clients. */
+	ht->ht_room = cf->cf_http_max_conn - (cf->cf_http_max_conn / 16 > 0 ?
+	    cf->cf_http_max_conn / 16 : 1);
+	ht->ht_request_ms = cf->cf_http_request_timeout_ms;
 	ht->ht_store_path = xstrdup(cf->cf_store_path);
 	ht->ht_nbearer = cf->cf_nbearer;
 	ht->ht_bearer = xcalloc(cf->cf_nbearer + 1, sizeof(*ht->ht_bearer));
@@ -652,11 +1089,17 @@ http_start(const struct config *cf)
 #undef OPT
 	ht->ht_daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, ht,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_notify, ht,
+	    MHD_OPTION_NOTIFY_COMPLETED, conn_completed, ht,
 	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (ht->ht_daemon == NULL) {
 		log_warnx("http: cannot listen on %s (address in use, not an "
 		    "address of this host, or a bad TLS certificate or key)",
 		    cf->cf_listen);
+		goto fail;
+	}
+	if (conn_start_reaper(ht) == -1) {
+		MHD_stop_daemon(ht->ht_daemon);
 		goto fail;
 	}
 	info = MHD_get_daemon_info(ht->ht_daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -674,6 +1117,7 @@ http_stop(struct http *ht)
 {
 	if (ht == NULL)
 		return;
+	conn_stop_reaper(ht);
 	MHD_stop_daemon(ht->ht_daemon);
 	http_free(ht);
 }

@@ -427,6 +427,7 @@ serving_changed(const struct config *a, const struct config *b)
 	    a->cf_http_max_conn != b->cf_http_max_conn ||
 	    a->cf_http_max_conn_ip != b->cf_http_max_conn_ip ||
 	    a->cf_http_timeout_ms != b->cf_http_timeout_ms ||
+	    a->cf_http_request_timeout_ms != b->cf_http_request_timeout_ms ||
 	    strs_differ(a->cf_bearer_sha256, a->cf_nbearer, b->cf_bearer_sha256,
 	    b->cf_nbearer) || a->cf_nbasic != b->cf_nbasic)
 		return 1;

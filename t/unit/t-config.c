@@ -705,7 +705,9 @@ test_print_keys(void)
 	    != NULL, "config_print_keys names the source kind of its keys");
 	ok(strstr(text, "\ndiscovery.nodes[].url\tstring\trequired\t(source "
 	    "static) ") != NULL, "  for each kind");
-	is_int(61, count_lines(text), "config_print_keys has one line per key");
+	ok(strstr(text, "\nhttp.request_timeout\tduration\t10s\t") != NULL,
+	    "config_print_keys lists http.request_timeout");
+	is_int(62, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 
@@ -714,7 +716,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(89);
+	plan(90);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();

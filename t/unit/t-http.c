@@ -1,13 +1,17 @@
 /* t-http.c -- Accept parsing, constant-time comparison, and a live server */
 #include "conf.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -717,6 +721,156 @@ test_bearer(const char *conf)
 	ok(1, "http_stop(NULL) is a no-op");
 }
 
+/* A connection from src (127.0.0.x) whose reads give up after 5s; or -1. */
+static int
+raw_connect(const char *src, unsigned int port)
+{
+	struct sockaddr_in sin;
+	struct timeval	 tv = { 5, 0 };
+	int		 fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, src, &sin.sin_addr);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
+	sin.sin_port = htons(port);
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static int
+raw_send(int fd, const char *s)
+{
+	return send(fd, s, strlen(s), MSG_NOSIGNAL) == (ssize_t)strlen(s) ?
+	    0 : -1;
+}
+
+/* Reads until the server closes fd: seconds since t0, or -1 after 5s. */
+static double
+raw_until_closed(int fd, double t0)
+{
+	char	buf[4096];
+	ssize_t	r;
+
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		;
+	return r == 0 || errno == ECONNRESET ? now_mono() - t0 : -1;
+}
+
+static void
+test_request_timeout(const char *conf)
+{
+	static const char partial[] = "GET /metrics HTTP/1.1\r\nHost: t\r\n";
+	char		*ov[] = { (char *)"http.listen=127.0.0.1:0",
+			    (char *)"http.request_timeout=1s",
+			    (char *)"http.max_connections=16" };
+	struct config	*cf;
+	struct http	*ht;
+	struct resp	 r;
+	unsigned int	 port;
+	char		 buf[4096];
+	size_t		 len = 0;
+	ssize_t		 n;
+	double		 t0, dt;
+	int		 fd, a[20], gone[20], b, i, closed;
+
+	cf = config_load(conf, ov, nitems(ov), stderr);
+	ok(cf != NULL && cf->cf_http_request_timeout_ms == 1000,
+	    "config with http.request_timeout=1s, max_connections=16");
+	if (cf == NULL || (ht = http_start(cf)) == NULL) {
+		printf("Bail out! no server\n");
+		exit(1);
+	}
+	port = http_port(ht);
+	publish(ht, text1, om1, 1);
+
+	/* The idle timeout is 15s: only request_timeout closes these. */
+	fd = raw_connect("127.0.0.1", port);
+	t0 = now_mono();
+	ok(fd != -1 && raw_send(fd, partial) == 0, "half a request head sent");
+	dt = raw_until_closed(fd, t0);
+	ok(dt >= 0.9 && dt < 2.5,
+	    "  the connection is closed after request_timeout (%.2fs)", dt);
+	close(fd);
+
+	fd = raw_connect("127.0.0.1", port);
+	ok(fd != -1 && raw_send(fd, "HEAD /-/healthy HTTP/1.1\r\n"
+	    "Host: t\r\n\r\n") == 0, "a whole request on a kept-alive connection");
+	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len,
+	    sizeof(buf) - 1 - len)) > 0) {
+		len += n;
+		buf[len] = '\0';
+		if (strstr(buf, "\r\n\r\n") != NULL)
+			break;
+	}
+	buf[len] = '\0';
+	ok(strncmp(buf, "HTTP/1.1 200", 12) == 0, "  is answered (%.12s)", buf);
+	t0 = now_mono();
+	dt = raw_until_closed(fd, t0);
+	ok(dt >= 0.9 && dt < 2.5,
+	    "  the wait for the next request is bounded too (%.2fs)", dt);
+	close(fd);
+	http_stop(ht);
+	config_free(cf);
+
+	/* Eviction: 16 slots, of which 15 are kept for waiting connections. */
+	ov[1] = (char *)"http.request_timeout=1h";
+	cf = config_load(conf, ov, nitems(ov), stderr);
+	if (cf == NULL || (ht = http_start(cf)) == NULL) {
+		printf("Bail out! no server\n");
+		exit(1);
+	}
+	port = http_port(ht);
+	publish(ht, text1, om1, 1);
+	for (i = 0; i < 20; i++)
+		if ((a[i] = raw_connect("127.0.0.2", port)) != -1)
+			raw_send(a[i], partial);
+	b = raw_connect("127.0.0.3", port);
+	ok(b != -1 && raw_send(b, partial) == 0,
+	    "20 waiting connections from 127.0.0.2, then 1 from 127.0.0.3");
+	t0 = now_mono();
+	request(&r, "GET", port, "/metrics", NULL);
+	dt = now_mono() - t0;
+	ok(r.status == 200 && dt < 1,
+	    "  a new client is answered at once (%.3fs)", dt);
+	resp_free(&r);
+	/* 22 opened, 15 kept: 7 of 127.0.0.2's, as the accepts come in. */
+	memset(gone, 0, sizeof(gone));
+	closed = 0;
+	for (t0 = now_mono(); closed < 7 && now_mono() - t0 < 3;
+	    usleep(10000)) {
+		for (i = 0; i < 20; i++) {
+			if (a[i] == -1 || gone[i])
+				continue;
+			n = recv(a[i], buf, sizeof(buf), MSG_DONTWAIT);
+			if (n == 0 || (n == -1 && errno == ECONNRESET)) {
+				gone[i] = 1;
+				closed++;
+			}
+		}
+	}
+	is_int(7, closed, "  the oldest of 127.0.0.2's made room");
+	ok(gone[0] && gone[1] && !gone[19], "  oldest first");
+	for (i = 0; i < 20; i++)
+		if (a[i] != -1)
+			close(a[i]);
+	n = recv(b, buf, sizeof(buf), MSG_DONTWAIT);
+	ok(n == -1 && errno == EAGAIN,
+	    "  127.0.0.3's one connection is still open");
+	close(b);
+	http_stop(ht);
+	config_free(cf);
+}
+
 int
 main(void)
 {
@@ -737,7 +891,7 @@ main(void)
 	    "        type: boolean\n";
 	char	*text, *conf, *qd;
 
-	plan(99);
+	plan(110);
 	log_init("t-http", getenv("HTTP_DEBUG") != NULL);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-http") == -1)
 		return 1;
@@ -757,6 +911,7 @@ main(void)
 	free(qd);
 	test_server(conf);
 	test_bearer(conf);
+	test_request_timeout(conf);
 
 	unlink(conf);
 	free(conf);
