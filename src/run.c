@@ -29,6 +29,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 		return -1;
 	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
+	store_set_stop(ru->ru_st, stop);
 	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
 	    store_recover(ru->ru_st) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
@@ -314,9 +315,13 @@ run_once(struct runner *ru)
 		cause = store_cause(st, "query");
 		goto fail;
 	}
+	log_debug("run %" PRId64 ": querying", run_id);
 	if (query_run(&ru->ru_qs, st, run_id, &cause) == -1)
 		goto fail;
 	phase[2] = now_mono() - t1;
+	/* Stopped during the queries: a failed run, whatever they did. */
+	if (ru->ru_stop != NULL && *ru->ru_stop)
+		goto fail;
 	if (record_self(ru, run_id, &ns, counts, phase) == -1 ||
 	    store_run_phase(st, run_id, "total", now_mono() - t0) == -1 ||
 	    store_end_run(st, run_id, "complete", NULL, ns.ns_len,
@@ -332,6 +337,7 @@ run_once(struct runner *ru)
 	rc = 0;
 	goto out;
 fail:
+	store_set_stop(st, NULL);	/* the failure must be recorded */
 	store_rollback(st);
 	if (ru->ru_stop != NULL && *ru->ru_stop) {
 		free(cause);
@@ -352,6 +358,7 @@ fail:
 		    store_errmsg(st));
 	}
 out:
+	store_set_stop(st, ru->ru_stop);
 	free(cause);
 	nodeset_release(&ns);
 	free(counts);
@@ -375,6 +382,8 @@ runner_publish(struct runner *ru)
 		    ru->ru_cf->cf_others, &ru->ru_live, &len[f])) == NULL) {
 			while (f-- > 0)
 				free(text[f]);
+			log_warnx("publish: cannot render run %" PRId64 " from "
+			    "the store; /metrics keeps what it served", run_id);
 			return -1;
 		}
 	http_publish(ru->ru_http, text, len, run_id > 0);

@@ -1,5 +1,8 @@
 /* store.c -- the SQLite store: open, migrations, runs, samples */
 #include <sys/file.h>
+#include <sys/stat.h>
+
+#include <signal.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,7 @@ struct store {
 	int		 st_in_tx;
 	int		 st_lock_fd;	/* flock on PATH.lock; -1 for readers */
 	double		 st_deadline;	/* readers: statement timeout, mono s */
+	volatile sig_atomic_t *st_stop;	/* the writer: interrupts statements */
 	long		 st_timeout_ms;
 	int		 st_timed_out;
 	sqlite3_stmt	*st_series_get;
@@ -229,6 +233,7 @@ struct store *
 store_open(const char *path)
 {
 	struct store	*st;
+	struct stat	 sb;
 
 	store_log_once();
 	st = xcalloc(1, sizeof(*st));
@@ -236,6 +241,9 @@ store_open(const char *path)
 	st->st_lock_fd = -1;
 	if (store_lock(st) == -1)
 		goto fail;
+	if (stat(path, &sb) == 0 && sb.st_size == 0)
+		log_warnx("store: %s: the file is empty; a new store is made "
+		    "in it", path);
 	if (sqlite3_open_v2(path, &st->st_db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		log_warnx("store: %s: %s", path, st->st_db ?
@@ -361,6 +369,23 @@ store_open_reader(const char *path, long timeout_ms, char **cause)
 fail:
 	store_close(st);
 	return NULL;
+}
+
+/* The writer's statements end early once *st_stop is set. */
+static int
+writer_progress(void *arg)
+{
+	struct store	*st = arg;
+
+	return st->st_stop != NULL && *st->st_stop;
+}
+
+void
+store_set_stop(struct store *st, volatile sig_atomic_t *stop)
+{
+	st->st_stop = stop;
+	sqlite3_progress_handler(st->st_db, stop != NULL ? 10000 : 0,
+	    stop != NULL ? writer_progress : NULL, st);
 }
 
 int

@@ -2,6 +2,7 @@
 #ifndef VANTAGE_STORE_H
 #define VANTAGE_STORE_H
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
@@ -35,6 +36,11 @@ struct store	*store_open(const char *path);
 struct store	*store_open_reader(const char *path, long timeout_ms,
 		    char **cause);
 void		 store_close(struct store *);	/* accepts NULL */
+/*
+ * Once *stop is set, the writer's statements are interrupted (a long
+ * query ends at once); NULL turns that off, e.g. to record a failure.
+ */
+void		 store_set_stop(struct store *, volatile sig_atomic_t *stop);
 /* Cap the file at max_bytes (0: no cap); writes past it fail as "full". */
 int		 store_set_max_size(struct store *, int64_t max_bytes);
 /* A reader's snapshot: every statement between these sees one state. */
