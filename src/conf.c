@@ -337,7 +337,7 @@ static const struct key schedule_keys[] = {
 
 static const struct key discovery_keys[] = {
 	{ "source", K_KIND, OFF(cf_source), OFF(cf_source_conf), 0, NULL, 0, 0,
-	    "sqlite", NULL, "where the node list comes from: sqlite or static; each kind adds keys of its own", source_kinds },
+	    "sqlite", NULL, "where the node list comes from: sqlite, static, consul, file_sd, http_sd or json; each kind adds keys of its own", source_kinds },
 	{ "timeout", K_DUR, OFF(cf_disc_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
 	    "time limit for reading the source once", NULL },
 	{ "tables", K_LIST, OFF(cf_tables), OFF(cf_ntables), sizeof(struct table_conf),

@@ -686,7 +686,7 @@ test_print_keys(void)
 	    != NULL, "config_print_keys names the source kind of its keys");
 	ok(strstr(text, "\ndiscovery.nodes[].url\tstring\trequired\t(source "
 	    "static) ") != NULL, "  for each kind");
-	is_int(59, count_lines(text), "config_print_keys has one line per key");
+	is_int(77, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 
