@@ -377,7 +377,7 @@ static const struct key schedule_keys[] = {
 
 static const struct key discovery_keys[] = {
 	{ "source", K_KIND, OFF(cf_source), OFF(cf_source_conf), 0, NULL, 0, 0,
-	    "sqlite", NULL, "where the node list comes from: sqlite or static; each kind adds keys of its own", source_kinds },
+	    "sqlite", NULL, "where the node list comes from: sqlite, static, consul, file_sd, http_sd or json; each kind adds keys of its own", source_kinds },
 	{ "timeout", K_DUR, OFF(cf_disc_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
 	    "time limit for reading the source once", NULL },
 	{ "max_stale", K_INT, OFF(cf_disc_max_stale), 0, 0, NULL, 0, 1000, "3", NULL,
@@ -1221,9 +1221,14 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	struct table_conf *tc;
 	size_t		 i, j, m;
 
-	if (cf->cf_nprobes == 0)
-		cf_error(p, probes != NULL ? probes : root, "probes: at least "
-		    "one probe is needed");
+	/*
+	 * No probes key: a profile that only records its node lists.  An
+	 * empty list is a mistake (a list whose entries went missing).
+	 */
+	if (probes != NULL && probes->y_type == Y_SEQ && probes->y_nkids == 0)
+		cf_error(p, probes, "probes: an empty list; give at least one "
+		    "probe, or leave the key out for a profile that only "
+		    "records its node lists");
 	if (cf->cf_backoff_max_ms < cf->cf_backoff_ms)
 		cf_error(p, ynode_at(ynode_at(root, "crawl"), "backoff_max"),
 		    "crawl.backoff_max: must be at least crawl.backoff");

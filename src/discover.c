@@ -502,10 +502,6 @@ discover_carry(const struct config *cf, struct store *st, int64_t run_id,
 		goto store;
 	sqlite3_finalize(q);
 	q = NULL;
-	if (cf->cf_disc_max_stale == 0) {
-		*cause = xstrdup("discovery.max_stale is 0");
-		goto out;
-	}
 	if (from == 0) {
 		*cause = xstrdup("no earlier node list to keep");
 		goto out;

@@ -367,7 +367,8 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id,
 		xasprintf(cause, "query: %s: %s", qf->qf_path, store_errmsg(st));
 		goto fail;
 	}
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows > 0)	/* rows is NULL without any */
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
 	for (i = 1; i < nrows; i++)
 		if (strcmp(rows[i - 1].r_expo, rows[i].r_expo) == 0) {
 			xasprintf(cause, "query: %s: series %s%s appears twice",

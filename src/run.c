@@ -258,9 +258,15 @@ run_once(struct runner *ru)
 		free(why);
 		goto fail;
 	}
-	if (o == 0 && ns.ns_len == 0 && ru->ru_live.el_disc_nodes > 0)
+	if (o == 0 && ns.ns_len == 0 && ru->ru_live.el_disc_nodes > 0 &&
+	    cf->cf_disc_max_stale > 0)
 		xasprintf(&why, "the source listed no nodes; the list before "
 		    "had %" PRId64, ru->ru_live.el_disc_nodes);
+	if (why != NULL && cf->cf_disc_max_stale == 0) {
+		xasprintf(&cause, "discover: %s", why);
+		free(why);
+		goto fail;
+	}
 	if (why != NULL) {
 		store_rollback(st);
 		nodeset_release(&ns);

@@ -7,5 +7,9 @@
 const struct kind *const source_kinds[] = {
 	&source_sqlite.sk_kind,
 	&source_static.sk_kind,
+	&source_consul.sk_kind,
+	&source_file_sd.sk_kind,
+	&source_http_sd.sk_kind,
+	&source_json.sk_kind,
 	NULL
 };

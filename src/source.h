@@ -64,5 +64,28 @@ int	source_table_end(struct source_sink *, char **cause);
 /* Kinds, each in its own file. */
 extern const struct source_kind source_sqlite;
 extern const struct source_kind source_static;
+extern const struct source_kind source_consul;
+extern const struct source_kind source_file_sd;	/* source-sd.c */
+extern const struct source_kind source_http_sd;	/* source-sd.c */
+extern const struct source_kind source_json;
+
+/*
+ * The parsing halves of the kinds that read JSON, for the unit tests:
+ * conf is the kind's own settings (struct config's cf_source_conf), text
+ * len bytes of a document and what names it in messages.  Each returns 0,
+ * or -1 with *cause set.
+ */
+/* An answer of /v1/health/service/<name>. */
+int	source_consul_parse(const void *conf, const char *what,
+	    const char *name, const char *text, size_t len,
+	    struct source_sink *, char **cause);
+/* Prometheus target groups, as JSON or (yaml != 0) YAML. */
+int	source_sd_parse(const char *what, const char *text, size_t len,
+	    int yaml, struct source_sink *, char **cause);
+/* Is an http_sd answer's content type application/json (utf-8)? */
+int	source_sd_json_type(const char *type);
+/* A document for the json kind. */
+int	source_json_parse(const void *conf, const char *what, const char *text,
+	    size_t len, struct source_sink *, char **cause);
 
 #endif

@@ -31,7 +31,7 @@ test_expect_success 'a failed run keeps the published aggregates and says it fai
 	mv dn.db dn.db.away &&
 	test_when_finished "mv dn.db.away dn.db" &&
 	test_must_fail vantage -c v.yaml -D discovery.max_stale=0 once 2>err &&
-	grep "run 3: failed: discover: .*dn.db: unable to open database file (discovery.max_stale is 0)" err &&
+	grep "run 3: failed: discover: .*dn.db: unable to open database file$" err &&
 	vantage -c v.yaml metrics >m3 &&
 	vantage-simnet compare truth.json m3 &&
 	grep "^vantage_last_run_success 0$" m3 &&

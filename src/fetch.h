@@ -1,0 +1,39 @@
+/* fetch.h -- one bounded HTTP GET, for discovery sources that read a URL */
+#ifndef VANTAGE_FETCH_H
+#define VANTAGE_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FETCH_MAX	((size_t)16 * 1024 * 1024)	/* bytes of one answer */
+
+/* How to fetch; every string is borrowed, NULL or "" for none. */
+struct fetch_opts {
+	int64_t		 fo_timeout_ms;		/* whole transfer */
+	const char	*fo_user_agent;
+	const char	*fo_ca_file;		/* PEM CAs for https */
+	const char	*fo_cert_file;		/* PEM client certificate */
+	const char	*fo_key_file;		/* and its key */
+	const char	*fo_header;		/* one extra "Name: value" */
+};
+
+/* An answer: the body (owned, NUL-terminated) and its content type. */
+struct fetch_answer {
+	char	*fa_body;
+	size_t	 fa_len;
+	char	*fa_type;	/* owned; "" if the server sent none */
+	long	 fa_status;
+};
+
+/*
+ * GET url (http or https only, redirects not followed, at most FETCH_MAX
+ * bytes, the connection within min(5s, timeout)).  Returns 0 with a 2xx
+ * answer in *fa (fetch_answer_release frees it), or -1 with the reason in
+ * *cause (the caller frees), which starts with the url:
+ * "http://127.0.0.1:8500/v1/health/service/web?passing: HTTP 500".
+ */
+int	fetch_get(const char *url, const struct fetch_opts *,
+	    struct fetch_answer *fa, char **cause);
+void	fetch_answer_release(struct fetch_answer *);
+
+#endif
