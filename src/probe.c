@@ -372,6 +372,27 @@ task_release(struct task *t)
 	t->t_nitems = 0;
 }
 
+/* Does t still have a request to send? */
+static int
+task_more(const struct task *t)
+{
+	if (t->t_done)
+		return 0;
+	if (t->t_items != NULL)
+		return t->t_next < t->t_nitems;
+	return !t->t_single_sent;
+}
+
+/* Once nothing is left to send or in flight, t is done and its items go. */
+static void
+task_finish(struct task *t)
+{
+	if (t->t_done || t->t_outstanding > 0 || task_more(t))
+		return;
+	t->t_done = 1;
+	task_release(t);
+}
+
 static void	task_dedupe(struct task *);
 
 /* Run the probe's items query for the task's node. */
@@ -705,11 +726,7 @@ batch_done(void *arg, const struct crawl_result *res)
 	t->t_outstanding--;
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
-	if (t->t_outstanding == 0 && (t->t_items == NULL ?
-	    t->t_single_sent : t->t_next >= t->t_nitems)) {
-		t->t_done = 1;
-		task_release(t);
-	}
+	task_finish(t);
 	free(b);
 }
 
@@ -765,8 +782,9 @@ task_skip(struct probe_crawl *pr, struct task *t)
 	}
 	pr->pr_counts[t->t_probe].pc_items += b.b_n;
 	pr->pr_counts[t->t_probe].pc_unanswered += unanswered;
-	t->t_done = 1;
-	task_release(t);
+	t->t_next = t->t_nitems;
+	t->t_single_sent = 1;
+	task_finish(t);
 	return rc;
 }
 
@@ -795,10 +813,7 @@ task_skip_rest(struct probe_crawl *pr, struct task *t)
 		t->t_single_sent = 1;
 	pr->pr_counts[t->t_probe].pc_items += b.b_n;
 	pr->pr_counts[t->t_probe].pc_unanswered += unanswered;
-	if (t->t_outstanding == 0) {
-		t->t_done = 1;
-		task_release(t);
-	}
+	task_finish(t);
 	return rc;
 }
 
@@ -836,25 +851,22 @@ probe_feed(void *arg)
 			}
 		}
 		if (pr->pr_ns->ns_nodes[t->t_node].n_unreachable >=
-		    NODE_GIVE_UP && (t->t_items != NULL ?
-		    t->t_next < t->t_nitems : !t->t_single_sent)) {
+		    NODE_GIVE_UP && task_more(t)) {
 			if (task_skip_rest(pr, t) == -1)
 				pr->pr_failed = 1;
 			continue;
 		}
 		while (pr->pr_node_out[t->t_node] < per_node &&
-		    pr->pr_outstanding < cap &&
-		    (t->t_items != NULL ? t->t_next < t->t_nitems :
-		    !t->t_single_sent))
+		    pr->pr_outstanding < cap && task_more(t))
 			task_send(pr, t);
 	}
 	if (pr->pr_failed)
 		return 0;
-	for (i = pr->pr_first_open; i < pr->pr_ntasks; i++)
-		if (!pr->pr_tasks[i].t_done && (!pr->pr_tasks[i].t_loaded ||
-		    (pr->pr_tasks[i].t_items != NULL ? pr->pr_tasks[i].t_next <
-		    pr->pr_tasks[i].t_nitems : !pr->pr_tasks[i].t_single_sent)))
+	for (i = pr->pr_first_open; i < pr->pr_ntasks; i++) {
+		t = &pr->pr_tasks[i];
+		if (!t->t_done && (!t->t_loaded || task_more(t)))
 			return 1;
+	}
 	return 0;
 }
 
