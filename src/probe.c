@@ -460,49 +460,6 @@ task_load(struct probe_crawl *pr, struct task *t)
 	return 0;
 }
 
-/* Items are hashed per batch to match answers to requests. */
-struct itemhash {
-	int32_t	*ih_slot;	/* item index or -1 */
-	size_t	 ih_mask;
-};
-
-static void
-itemhash_init(struct itemhash *ih, char *const *items, size_t n)
-{
-	size_t	size = 16, i, h;
-
-	while (size < n * 2)
-		size *= 2;
-	ih->ih_slot = xreallocarray(NULL, size, sizeof(*ih->ih_slot));
-	memset(ih->ih_slot, 0xff, size * sizeof(*ih->ih_slot));
-	ih->ih_mask = size - 1;
-	for (i = 0; i < n; i++) {
-		h = fnv1a32(items[i], strlen(items[i])) & ih->ih_mask;
-		while (ih->ih_slot[h] != -1) {
-			if (strcmp(items[ih->ih_slot[h]], items[i]) == 0)
-				break;	/* duplicate item: first index answers */
-			h = (h + 1) & ih->ih_mask;
-		}
-		if (ih->ih_slot[h] == -1)
-			ih->ih_slot[h] = i;
-	}
-}
-
-static int32_t
-itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
-    size_t len)
-{
-	size_t	h = fnv1a32(s, len) & ih->ih_mask;
-
-	while (ih->ih_slot[h] != -1) {
-		if (strlen(items[ih->ih_slot[h]]) == len &&
-		    memcmp(items[ih->ih_slot[h]], s, len) == 0)
-			return ih->ih_slot[h];
-		h = (h + 1) & ih->ih_mask;
-	}
-	return -1;
-}
-
 /*
  * Each stored identity (the key, else the item) is asked about once per
  * node, whatever the items query yields: the first row wins.
@@ -510,16 +467,16 @@ itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
 static void
 task_dedupe(struct task *t)
 {
-	struct itemhash	 ih;
+	struct strindex	 si;
 	char		**ids = t->t_keys ? t->t_keys : t->t_items, *keep;
 	size_t		 i, o;
 
 	if (t->t_nitems < 2)
 		return;
-	itemhash_init(&ih, ids, t->t_nitems);
+	strindex_init(&si, ids, t->t_nitems);
 	keep = xcalloc(t->t_nitems, 1);
 	for (i = 0; i < t->t_nitems; i++)
-		keep[i] = itemhash_find(&ih, ids, ids[i], strlen(ids[i])) ==
+		keep[i] = strindex_find(&si, ids, ids[i], strlen(ids[i])) ==
 		    (int32_t)i;
 	for (i = 0, o = 0; i < t->t_nitems; i++) {
 		if (!keep[i]) {
@@ -538,7 +495,7 @@ task_dedupe(struct task *t)
 	}
 	t->t_nitems = o;
 	free(keep);
-	free(ih.ih_slot);
+	strindex_release(&si);
 }
 
 static void
@@ -650,7 +607,7 @@ batch_done(void *arg, const struct crawl_result *res)
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	struct probe_counts *cnt = &pr->pr_counts[t->t_probe];
 	json_t		*doc = NULL, *rows, *row, *key, **matched;
-	struct itemhash	 ih = { NULL, 0 };
+	struct strindex	 si = { NULL, 0 };
 	char		 err[512], num[32];
 	const char	*kstr;
 	size_t		 i, nrows = t->t_items ? b->b_n : 1, klen;
@@ -675,7 +632,7 @@ batch_done(void *arg, const struct crawl_result *res)
 		outcome = PROBE_INVALID;
 	} else {
 		valid = 1;
-		itemhash_init(&ih, t->t_items + b->b_first, b->b_n);
+		strindex_init(&si, t->t_items + b->b_first, b->b_n);
 		json_array_foreach(rows, i, row) {
 			key = json_pointer(row, pc->pc_key);
 			if (json_is_string(key)) {
@@ -687,14 +644,14 @@ batch_done(void *arg, const struct crawl_result *res)
 				kstr = num;
 			} else
 				continue;
-			idx = itemhash_find(&ih, t->t_items + b->b_first, kstr,
+			idx = strindex_find(&si, t->t_items + b->b_first, kstr,
 			    klen);
 			if (idx >= 0 && matched[idx] == NULL)
 				matched[idx] = row;
 		}
 		/* Duplicate items in one batch share the first one's answer. */
 		for (i = 0; i < b->b_n; i++)
-			if (matched[i] == NULL && (idx = itemhash_find(&ih,
+			if (matched[i] == NULL && (idx = strindex_find(&si,
 			    t->t_items + b->b_first, t->t_items[b->b_first + i],
 			    strlen(t->t_items[b->b_first + i]))) >= 0)
 				matched[i] = matched[idx];
@@ -719,7 +676,7 @@ batch_done(void *arg, const struct crawl_result *res)
 		n->n_items += t->t_items ? (int64_t)nrows : 0;
 		n->n_unanswered += t->t_items ? unanswered : 0;
 	}
-	free(ih.ih_slot);
+	strindex_release(&si);
 	free(matched);
 	json_decref(doc);
 
