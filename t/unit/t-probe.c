@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "probe.h"
 #include "tap.h"
 
@@ -135,8 +136,13 @@ static int
 bind(sqlite3_stmt *st, json_t *v, int64_t type, const char *pointer,
     char *why, size_t whylen)
 {
+	struct aval	av;
+	int		rc;
+
 	sqlite3_reset(st);
-	return probe_bind_value(st, 1, v, type, pointer, why, whylen);
+	rc = answer_json_value(v, type, pointer, &av, why, whylen);
+	probe_bind_value(st, 1, &av);
+	return rc;
 }
 
 static void
@@ -266,7 +272,7 @@ test_parse_budget(void)
 	const char *ok_answer =
 	    "{\"data\":{\"users\":[{\"walletPublicKey\":\"0xa\",\"clock\":3}]}}";
 
-	doc = probe_parse(ok_answer, strlen(ok_answer), err, sizeof(err));
+	doc = answer_json_parse(ok_answer, strlen(ok_answer), err, sizeof(err));
 	ok(doc != NULL, "a normal answer parses within its budget");
 	json_decref(doc);
 	/* 1MiB of empty objects needs far more than 12MiB as jansson values. */
@@ -275,12 +281,12 @@ test_parse_budget(void)
 	for (i = 1; i + 3 < n; i += 3)
 		memcpy(big + i, "{},", 3);
 	memcpy(big + i, "{}]", 3);
-	doc = probe_parse(big, i + 3, err, sizeof(err));
+	doc = answer_json_parse(big, i + 3, err, sizeof(err));
 	ok(doc == NULL, "an object-heavy 1MiB answer exceeds its parse budget");
 	is_str("malformed answer: more than 12 MiB when parsed", err,
 	    "  and says so");
 	json_decref(doc);
-	doc = probe_parse("{\"a\": [1, 2", 11, err, sizeof(err));
+	doc = answer_json_parse("{\"a\": [1, 2", 11, err, sizeof(err));
 	ok(doc == NULL && strncmp(err, "malformed answer: ", 18) == 0,
 	    "a truncated answer is malformed");
 	free(big);
@@ -289,7 +295,7 @@ test_parse_budget(void)
 int
 main(void)
 {
-	probe_init();	/* before any JSON value exists */
+	answer_init();	/* before any JSON value exists */
 	plan(61);
 	test_pointer();
 	test_body();
