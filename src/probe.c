@@ -601,6 +601,7 @@ probe_feed(void *arg)
 {
 	struct probe_crawl *pr = arg;
 	struct task	*t;
+	struct node	*n;
 	size_t		 i, per_node = pr->pr_cf->cf_per_node;
 	int64_t		 cap = pr->pr_cf->cf_concurrency;
 
@@ -610,6 +611,7 @@ probe_feed(void *arg)
 	for (i = pr->pr_first_open; i < pr->pr_ntasks &&
 	    pr->pr_outstanding < cap && !pr->pr_failed; i++) {
 		t = &pr->pr_tasks[i];
+		n = &pr->pr_ns->ns_nodes[t->t_node];
 		if (t->t_done)
 			continue;
 		if (!t->t_loaded) {
@@ -617,9 +619,8 @@ probe_feed(void *arg)
 				pr->pr_failed = 1;
 				break;
 			}
-			if (!pr->pr_ns->ns_nodes[t->t_node].n_url_ok) {
-				if (task_write_off(pr, t, pr->pr_ns->ns_nodes[
-				    t->t_node].n_last_error) == -1)
+			if (!n->n_url_ok) {
+				if (task_write_off(pr, t, n->n_last_error) == -1)
 					pr->pr_failed = 1;
 				continue;
 			}
@@ -630,8 +631,7 @@ probe_feed(void *arg)
 				continue;
 			}
 		}
-		if (pr->pr_ns->ns_nodes[t->t_node].n_unreachable >=
-		    NODE_GIVE_UP && task_more(t)) {
+		if (n->n_unreachable >= NODE_GIVE_UP && task_more(t)) {
 			if (task_write_off(pr, t, give_up) == -1)
 				pr->pr_failed = 1;
 			continue;
