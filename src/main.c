@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "buf.h"
 #include "conf.h"
 #include "expo.h"
 #include "log.h"
-#include "probe.h"
 #include "run.h"
 #include "store.h"
 #include "util.h"
@@ -471,7 +471,7 @@ main(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.a_timeout_ms = 30000;
-	probe_init();
+	answer_init();
 	parse_args(argc, argv, &a, &cmd);
 	log_init("vantage", a.a_verbose);
 	if (strcmp(cmd, "check") == 0)

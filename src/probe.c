@@ -1,6 +1,5 @@
-/* probe.c -- request templates, batching, answer extraction into rows */
+/* probe.c -- the probe scheduler: items, batches, limits, giving up, rows */
 #include <inttypes.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "buf.h"
 #include "conf.h"
 #include "crawl.h"
@@ -26,6 +26,8 @@
  * written off at once: one blackholed node must not hold a run for hours.
  */
 #define NODE_GIVE_UP	3
+#define STRINGIFY(x)	STRINGIFY1(x)
+#define STRINGIFY1(x)	#x
 
 /* The work of one probe on one node. */
 struct task {
@@ -44,11 +46,14 @@ struct task {
 	int		 t_single_sent;	/* no-items probe: its one request */
 };
 
-/* A request in flight: a slice of a task's items. */
+/* A request in flight: a slice of a task's items, then the rows written. */
 struct batch {
 	struct task	*b_task;
 	size_t		 b_first;
 	size_t		 b_n;
+	int		 b_write;	/* in a transaction: rows are written */
+	int64_t		 b_rows;
+	int64_t		 b_unanswered;
 };
 
 struct probe_crawl {
@@ -60,6 +65,7 @@ struct probe_crawl {
 	struct crawl	*pr_crawl;
 	sqlite3_stmt	**pr_items_stmt;	/* per probe */
 	sqlite3_stmt	**pr_insert;		/* per probe */
+	const struct answer_kind **pr_kind;	/* per probe */
 	struct task	*pr_tasks;
 	size_t		 pr_ntasks;
 	size_t		 pr_first_open;		/* tasks before it are done */
@@ -69,77 +75,8 @@ struct probe_crawl {
 };
 
 static const char *const invalid_name = "invalid_answer";
-
-/*
- * jansson's allocations are counted per thread, so that parsing one
- * answer can be held to a memory budget: a small but deeply nested or
- * object-heavy answer cannot make the monitor allocate gigabytes.
- */
-#define PARSE_BUDGET_MIN	(4 * 1024 * 1024)
-#define PARSE_BUDGET_MAX	((size_t)256 * 1024 * 1024)
-#define PARSE_FACTOR		8	/* budget per byte of answer */
-
-static _Thread_local size_t	 jm_used, jm_limit;	/* limit 0: none */
-static _Thread_local int	 jm_over;
-
-/*
- * Plain malloc and free, so that what jansson hands out (json_dumps) can
- * be freed with free(); while a parse runs, its bytes are counted.
- */
-static void *
-jm_malloc(size_t n)
-{
-	void	*p;
-
-	if (jm_limit != 0 && (n > jm_limit || jm_used > jm_limit - n)) {
-		jm_over = 1;
-		return NULL;
-	}
-	if ((p = malloc(n)) != NULL && jm_limit != 0)
-		jm_used += malloc_usable_size(p);
-	return p;
-}
-
-static void
-jm_free(void *p)
-{
-	size_t	n;
-
-	if (p != NULL && jm_limit != 0) {
-		n = malloc_usable_size(p);
-		jm_used -= n < jm_used ? n : jm_used;
-	}
-	free(p);
-}
-
-void
-probe_init(void)
-{
-	json_set_alloc_funcs(jm_malloc, jm_free);
-}
-
-json_t *
-probe_parse(const char *body, size_t len, char *err, size_t errlen)
-{
-	json_error_t	 jerr;
-	json_t		*doc;
-	size_t		 budget;
-
-	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
-	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
-	jm_used = 0;
-	jm_over = 0;
-	jm_limit = budget;
-	doc = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
-	jm_limit = 0;	/* freeing doc later is not counted against anyone */
-	if (doc == NULL && jm_over)
-		snprintf(err, errlen, "malformed answer: more than %zu MiB "
-		    "when parsed", budget >> 20);
-	else if (doc == NULL)
-		snprintf(err, errlen, "malformed answer: %s at line %d column "
-		    "%d", jerr.text, jerr.line, jerr.column);
-	return doc;
-}
+static const char *const give_up = "node unreachable: skipped after "
+    STRINGIFY(NODE_GIVE_UP) " failed requests in a row";
 
 const char *
 probe_outcome_name(int o)
@@ -147,53 +84,6 @@ probe_outcome_name(int o)
 	if (o == PROBE_INVALID)
 		return invalid_name;
 	return crawl_outcome_name(o);
-}
-
-json_t *
-json_pointer(json_t *j, const char *p)
-{
-	char		 tok[256];
-	size_t		 len, i, o;
-	const char	*end;
-	char		*num_end;
-	unsigned long	 idx;
-
-	if (*p == '\0')
-		return j;
-	if (*p != '/')
-		return NULL;
-	while (j != NULL && *p == '/') {
-		p++;
-		end = strchr(p, '/');
-		len = end ? (size_t)(end - p) : strlen(p);
-		for (i = 0, o = 0; i < len && o < sizeof(tok) - 1; i++) {
-			if (p[i] == '~' && i + 1 < len && p[i + 1] == '1') {
-				tok[o++] = '/';
-				i++;
-			} else if (p[i] == '~' && i + 1 < len && p[i + 1] == '0') {
-				tok[o++] = '~';
-				i++;
-			} else
-				tok[o++] = p[i];
-		}
-		if (i < len)
-			return NULL;	/* a key longer than any we look up */
-		tok[o] = '\0';
-		if (json_is_object(j))
-			j = json_object_get(j, tok);
-		else if (json_is_array(j)) {
-			if (tok[0] < '0' || tok[0] > '9' ||
-			    (tok[0] == '0' && tok[1] != '\0'))
-				return NULL;
-			idx = strtoul(tok, &num_end, 10);
-			if (*num_end != '\0')
-				return NULL;
-			j = json_array_get(j, idx);
-		} else
-			return NULL;
-		p += len;
-	}
-	return j;
 }
 
 char *
@@ -222,73 +112,6 @@ probe_body(const char *tmpl, char *const *items, const int *is_int, size_t n,
 	buf_putc(&b, ']');
 	buf_puts(&b, at + strlen("{{items}}"));
 	return buf_take(&b, lenp);
-}
-
-static const char *
-json_type_name(json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-		return "integer";
-	case JSON_REAL:
-		return "real";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "?";
-}
-
-int
-probe_bind_value(sqlite3_stmt *stmt, int col, json_t *v, int64_t type,
-    const char *pointer, char *why, size_t whylen)
-{
-	static const char *const want[] = { "integer", "real", "text",
-	    "boolean" };
-	const char	*s;
-
-	if (v == NULL) {
-		snprintf(why, whylen, "no value at %s", pointer);
-		goto null;
-	}
-	switch (type) {
-	case VT_INTEGER:
-		if (!json_is_integer(v))
-			goto mismatch;
-		sqlite3_bind_int64(stmt, col, json_integer_value(v));
-		return 0;
-	case VT_REAL:
-		if (!json_is_number(v))
-			goto mismatch;
-		sqlite3_bind_double(stmt, col, json_number_value(v));
-		return 0;
-	case VT_TEXT:
-		if (!json_is_string(v))
-			goto mismatch;
-		s = json_string_value(v);
-		sqlite3_bind_text(stmt, col, s, json_string_length(v),
-		    SQLITE_TRANSIENT);
-		return 0;
-	case VT_BOOLEAN:
-		if (!json_is_boolean(v))
-			goto mismatch;
-		sqlite3_bind_int(stmt, col, json_is_true(v));
-		return 0;
-	}
-mismatch:
-	snprintf(why, whylen, "%s: expected %s, got %s", pointer,
-	    want[type], json_type_name(v));
-null:
-	sqlite3_bind_null(stmt, col);
-	return -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -372,6 +195,27 @@ task_release(struct task *t)
 	t->t_nitems = 0;
 }
 
+/* Does t still have a request to send? */
+static int
+task_more(const struct task *t)
+{
+	if (t->t_done)
+		return 0;
+	if (t->t_items != NULL)
+		return t->t_next < t->t_nitems;
+	return !t->t_single_sent;
+}
+
+/* Once nothing is left to send or in flight, t is done and its items go. */
+static void
+task_finish(struct task *t)
+{
+	if (t->t_done || t->t_outstanding > 0 || task_more(t))
+		return;
+	t->t_done = 1;
+	task_release(t);
+}
+
 static void	task_dedupe(struct task *);
 
 /* Run the probe's items query for the task's node. */
@@ -439,49 +283,6 @@ task_load(struct probe_crawl *pr, struct task *t)
 	return 0;
 }
 
-/* Items are hashed per batch to match answers to requests. */
-struct itemhash {
-	int32_t	*ih_slot;	/* item index or -1 */
-	size_t	 ih_mask;
-};
-
-static void
-itemhash_init(struct itemhash *ih, char *const *items, size_t n)
-{
-	size_t	size = 16, i, h;
-
-	while (size < n * 2)
-		size *= 2;
-	ih->ih_slot = xreallocarray(NULL, size, sizeof(*ih->ih_slot));
-	memset(ih->ih_slot, 0xff, size * sizeof(*ih->ih_slot));
-	ih->ih_mask = size - 1;
-	for (i = 0; i < n; i++) {
-		h = fnv1a32(items[i], strlen(items[i])) & ih->ih_mask;
-		while (ih->ih_slot[h] != -1) {
-			if (strcmp(items[ih->ih_slot[h]], items[i]) == 0)
-				break;	/* duplicate item: first index answers */
-			h = (h + 1) & ih->ih_mask;
-		}
-		if (ih->ih_slot[h] == -1)
-			ih->ih_slot[h] = i;
-	}
-}
-
-static int32_t
-itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
-    size_t len)
-{
-	size_t	h = fnv1a32(s, len) & ih->ih_mask;
-
-	while (ih->ih_slot[h] != -1) {
-		if (strlen(items[ih->ih_slot[h]]) == len &&
-		    memcmp(items[ih->ih_slot[h]], s, len) == 0)
-			return ih->ih_slot[h];
-		h = (h + 1) & ih->ih_mask;
-	}
-	return -1;
-}
-
 /*
  * Each stored identity (the key, else the item) is asked about once per
  * node, whatever the items query yields: the first row wins.
@@ -489,16 +290,16 @@ itemhash_find(const struct itemhash *ih, char *const *items, const char *s,
 static void
 task_dedupe(struct task *t)
 {
-	struct itemhash	 ih;
+	struct strindex	 si;
 	char		**ids = t->t_keys ? t->t_keys : t->t_items, *keep;
 	size_t		 i, o;
 
 	if (t->t_nitems < 2)
 		return;
-	itemhash_init(&ih, ids, t->t_nitems);
+	strindex_init(&si, ids, t->t_nitems);
 	keep = xcalloc(t->t_nitems, 1);
 	for (i = 0; i < t->t_nitems; i++)
-		keep[i] = itemhash_find(&ih, ids, ids[i], strlen(ids[i])) ==
+		keep[i] = strindex_find(&si, ids, ids[i], strlen(ids[i])) ==
 		    (int32_t)i;
 	for (i = 0, o = 0; i < t->t_nitems; i++) {
 		if (!keep[i]) {
@@ -517,7 +318,7 @@ task_dedupe(struct task *t)
 	}
 	t->t_nitems = o;
 	free(keep);
-	free(ih.ih_slot);
+	strindex_release(&si);
 }
 
 static void
@@ -529,78 +330,146 @@ bind_item(sqlite3_stmt *ins, const char *text, int is_int)
 		sqlite3_bind_text(ins, 3, text, -1, SQLITE_STATIC);
 }
 
+void
+probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
+{
+	switch (v->av_type) {
+	case AV_INTEGER:
+		sqlite3_bind_int64(stmt, col, v->av_int);
+		break;
+	case AV_REAL:
+		sqlite3_bind_double(stmt, col, v->av_real);
+		break;
+	case AV_TEXT:
+		sqlite3_bind_text(stmt, col, v->av_text, v->av_len,
+		    SQLITE_TRANSIENT);
+		break;
+	case AV_NULL:
+	default:
+		sqlite3_bind_null(stmt, col);
+		break;
+	}
+}
+
 /*
- * Write one row per requested item: values from its answer in matched[i],
- * or NULLs and the reason.  err non-NULL: the whole batch failed.
+ * The answer_row_cb of the scheduler: one row of batch b into the probe's
+ * table, inside the batch's transaction.  A row with an error has NULL in
+ * every value column.  On a store failure the transaction is rolled back
+ * and the crawl stops.
  */
 static int
-batch_write(struct probe_crawl *pr, struct batch *b, json_t **matched,
-    const char *err, int64_t *unansweredp)
+batch_row(void *arg, size_t item, const struct aval *values,
+    const char *error)
 {
+	struct batch	*b = arg;
 	struct task	*t = b->b_task;
+	struct probe_crawl *pr = t->t_pr;
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
-	char		 why[512];
-	const char	*rowerr;
-	size_t		 i, j, rows = t->t_items ? b->b_n : 1;
-	int64_t		 unanswered = 0;
-	int		 bad;
+	size_t		 i = b->b_first + item, j;
 
-	if (store_begin(pr->pr_st) == -1)
-		return -1;
-	for (i = 0; i < rows; i++) {
-		sqlite3_bind_int64(ins, 1, pr->pr_run_id);
-		sqlite3_bind_value(ins, 2, n->n_id);
-		if (t->t_items == NULL)
-			sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
-		else if (t->t_keys != NULL)
-			bind_item(ins, t->t_keys[b->b_first + i],
-			    t->t_key_int[b->b_first + i]);
+	if (!b->b_write)
+		return 0;
+	if (item != ANSWER_NO_ITEM && item >= b->b_n)
+		fatalx("probe %s: a row for item %zu of a batch of %zu",
+		    pc->pc_name, item, b->b_n);
+	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
+	sqlite3_bind_value(ins, 2, n->n_id);
+	if (item == ANSWER_NO_ITEM || t->t_items == NULL)
+		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
+	else if (t->t_keys != NULL)
+		bind_item(ins, t->t_keys[i], t->t_key_int[i]);
+	else
+		bind_item(ins, t->t_items[i], t->t_is_int[i]);
+	for (j = 0; j < pc->pc_nvalues; j++) {
+		if (error != NULL)
+			sqlite3_bind_null(ins, 4 + j);
 		else
-			bind_item(ins, t->t_items[b->b_first + i],
-			    t->t_is_int[b->b_first + i]);
-		rowerr = err;
-		if (rowerr == NULL && matched[i] == NULL)
-			rowerr = "missing from answer";
-		bad = rowerr != NULL;
-		for (j = 0; j < pc->pc_nvalues; j++) {
-			if (rowerr != NULL) {
-				sqlite3_bind_null(ins, 4 + j);
-				continue;
-			}
-			if (probe_bind_value(ins, 4 + j, json_pointer(matched[i],
-			    pc->pc_values[j].vc_pointer),
-			    pc->pc_values[j].vc_type,
-			    pc->pc_values[j].vc_pointer, why, sizeof(why)) == -1 &&
-			    !bad) {
-				bad = 1;
-				rowerr = why;
-			}
-		}
-		if (rowerr != NULL)
-			sqlite3_bind_text(ins, 4 + pc->pc_nvalues, rowerr, -1,
-			    SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(ins, 4 + pc->pc_nvalues);
-		/* A row with an error is cleared of any partial values. */
-		if (bad)
-			for (j = 0; j < pc->pc_nvalues; j++)
-				sqlite3_bind_null(ins, 4 + j);
-		unanswered += bad;
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			log_warnx("probe %s: insert: %s", pc->pc_name,
-			    store_errmsg(pr->pr_st));
-			sqlite3_reset(ins);
-			store_rollback(pr->pr_st);
-			return -1;
-		}
-		sqlite3_reset(ins);
+			probe_bind_value(ins, 4 + j, &values[j]);
 	}
-	if (store_commit(pr->pr_st) == -1)
+	if (error != NULL)
+		sqlite3_bind_text(ins, 4 + pc->pc_nvalues, error, -1,
+		    SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(ins, 4 + pc->pc_nvalues);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		log_warnx("probe %s: insert: %s", pc->pc_name,
+		    store_errmsg(pr->pr_st));
+		sqlite3_reset(ins);
+		store_rollback(pr->pr_st);
+		b->b_write = 0;
+		pr->pr_failed = 1;
 		return -1;
-	*unansweredp = unanswered;
+	}
+	sqlite3_reset(ins);
+	b->b_rows++;
+	b->b_unanswered += error != NULL;
 	return 0;
+}
+
+/* Every item of b (the one row of a probe without items) fails with why. */
+static int
+batch_write_off(struct batch *b, const char *why)
+{
+	size_t	i;
+
+	if (b->b_task->t_items == NULL)
+		return batch_row(b, ANSWER_NO_ITEM, NULL, why);
+	for (i = 0; i < b->b_n; i++)
+		if (batch_row(b, i, NULL, why) == -1)
+			return -1;
+	return 0;
+}
+
+/* Add the rows b wrote to the probe's and the node's counters. */
+static void
+batch_count(struct batch *b)
+{
+	struct task	*t = b->b_task;
+	struct probe_crawl *pr = t->t_pr;
+	struct probe_counts *cnt = &pr->pr_counts[t->t_probe];
+	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
+
+	cnt->pc_items += b->b_rows;
+	cnt->pc_unanswered += b->b_unanswered;
+	if (t->t_items != NULL) {
+		n->n_items += b->b_rows;
+		n->n_unanswered += b->b_unanswered;
+	}
+}
+
+/*
+ * Hand a 2xx answer to the probe's kind.  -1 and the reason in err if the
+ * answer is not valid: the rows it gave are dropped.  A store failure is
+ * not the answer's: 0, with pr_failed set.
+ */
+static int
+batch_answer(struct batch *b, const struct crawl_result *res, char *err,
+    size_t errlen)
+{
+	struct task	*t = b->b_task;
+	struct probe_crawl *pr = t->t_pr;
+	struct answer_batch ab;
+	int		 failed = pr->pr_failed;
+
+	ab.ab_probe = &pr->pr_cf->cf_probes[t->t_probe];
+	ab.ab_items = t->t_items != NULL ? t->t_items + b->b_first : NULL;
+	ab.ab_nitems = t->t_items != NULL ? b->b_n : 0;
+	if (pr->pr_kind[t->t_probe]->ak_extract(&ab, res, batch_row, b, err,
+	    errlen) == 0)
+		return 0;
+	if (pr->pr_failed && !failed)
+		return 0;
+	if (b->b_write && b->b_rows > 0) {
+		store_rollback(pr->pr_st);
+		b->b_rows = b->b_unanswered = 0;
+		if (store_begin(pr->pr_st) == -1) {
+			b->b_write = 0;
+			pr->pr_failed = 1;
+		}
+	}
+	return -1;
 }
 
 static void
@@ -619,6 +488,10 @@ node_error(struct node *n, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A request ended: its rows (the kind's, or every item written off with
+ * the reason) in one transaction, then the counts and the node's state.
+ */
 static void
 batch_done(void *arg, const struct crawl_result *res)
 {
@@ -627,89 +500,40 @@ batch_done(void *arg, const struct crawl_result *res)
 	struct probe_crawl *pr = t->t_pr;
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
-	struct probe_counts *cnt = &pr->pr_counts[t->t_probe];
-	json_t		*doc = NULL, *rows, *row, *key, **matched;
-	struct itemhash	 ih = { NULL, 0 };
-	char		 err[512], num[32];
-	const char	*kstr;
-	size_t		 i, nrows = t->t_items ? b->b_n : 1, klen;
-	int64_t		 unanswered = 0;
-	int32_t		 idx;
-	int		 outcome = res->cr_outcome, valid = 0;
+	char		 err[512];
+	int		 outcome = res->cr_outcome;
 
-	matched = xcalloc(nrows, sizeof(*matched));
 	err[0] = '\0';
-	if (res->cr_outcome != CRAWL_OK)
-		snprintf(err, sizeof(err), "%s", res->cr_error);
-	else if ((doc = probe_parse(res->cr_body, res->cr_len, err,
-	    sizeof(err))) == NULL)
-		outcome = PROBE_INVALID;
-	else if (t->t_items == NULL) {
-		matched[0] = doc;
-		valid = 1;
-	} else if ((rows = json_pointer(doc, pc->pc_rows)) == NULL ||
-	    !json_is_array(rows)) {
-		snprintf(err, sizeof(err), "malformed answer: no array at %s",
-		    pc->pc_rows);
-		outcome = PROBE_INVALID;
-	} else {
-		valid = 1;
-		itemhash_init(&ih, t->t_items + b->b_first, b->b_n);
-		json_array_foreach(rows, i, row) {
-			key = json_pointer(row, pc->pc_key);
-			if (json_is_string(key)) {
-				kstr = json_string_value(key);
-				klen = json_string_length(key);
-			} else if (json_is_integer(key)) {
-				klen = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-				    json_integer_value(key));
-				kstr = num;
-			} else
-				continue;
-			idx = itemhash_find(&ih, t->t_items + b->b_first, kstr,
-			    klen);
-			if (idx >= 0 && matched[idx] == NULL)
-				matched[idx] = row;
-		}
-		/* Duplicate items in one batch share the first one's answer. */
-		for (i = 0; i < b->b_n; i++)
-			if (matched[i] == NULL && (idx = itemhash_find(&ih,
-			    t->t_items + b->b_first, t->t_items[b->b_first + i],
-			    strlen(t->t_items[b->b_first + i]))) >= 0)
-				matched[i] = matched[idx];
+	b->b_write = outcome != CRAWL_CANCELLED && !pr->pr_failed;
+	if (b->b_write && store_begin(pr->pr_st) == -1) {
+		b->b_write = 0;
+		pr->pr_failed = 1;
 	}
-	cnt->pc_requests[outcome]++;
+	if (outcome != CRAWL_OK)
+		snprintf(err, sizeof(err), "%s", res->cr_error);
+	else if (batch_answer(b, res, err, sizeof(err)) == -1)
+		outcome = PROBE_INVALID;
+
+	pr->pr_counts[t->t_probe].pc_requests[outcome]++;
 	n->n_requests++;
 	if (outcome == CRAWL_CONNECT || outcome == CRAWL_TIMEOUT)
 		n->n_unreachable++;
 	else if (outcome != CRAWL_CANCELLED)
 		n->n_unreachable = 0;
-	if (!valid) {
+	if (outcome != CRAWL_OK) {
 		n->n_failed++;
 		node_error(n, "%s %s: %s", pc->pc_method ? "POST" : "GET",
 		    pc->pc_path, err);
+		batch_write_off(b, err);
 	}
-	if (outcome != CRAWL_CANCELLED && !pr->pr_failed) {
-		if (batch_write(pr, b, matched, valid ? NULL : err,
-		    &unanswered) == -1)
-			pr->pr_failed = 1;
-		cnt->pc_items += nrows;
-		cnt->pc_unanswered += unanswered;
-		n->n_items += t->t_items ? (int64_t)nrows : 0;
-		n->n_unanswered += t->t_items ? unanswered : 0;
-	}
-	free(ih.ih_slot);
-	free(matched);
-	json_decref(doc);
+	if (b->b_write && store_commit(pr->pr_st) == -1)
+		pr->pr_failed = 1;
+	batch_count(b);
 
 	t->t_outstanding--;
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
-	if (t->t_outstanding == 0 && (t->t_items == NULL ?
-	    t->t_single_sent : t->t_next >= t->t_nitems)) {
-		t->t_done = 1;
-		task_release(t);
-	}
+	task_finish(t);
 	free(b);
 }
 
@@ -746,59 +570,29 @@ task_send(struct probe_crawl *pr, struct task *t)
 	free(url);
 }
 
-/* A node whose url is unusable: every item gets a row with the reason. */
+/*
+ * Write off what t has not sent (all of it for a node whose url is
+ * unusable, the rest for a node that gave up answering): a row with why
+ * for each item, in one transaction.
+ */
 static int
-task_skip(struct probe_crawl *pr, struct task *t)
+task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 {
-	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	struct batch	 b;
-	int64_t		 unanswered = 0;
-	int		 rc;
+	int		 rc = -1;
 
-	b.b_task = t;
-	b.b_first = 0;
-	b.b_n = t->t_items ? t->t_nitems : 1;
-	rc = batch_write(pr, &b, NULL, n->n_last_error, &unanswered);
-	if (t->t_items != NULL) {
-		n->n_items += t->t_nitems;
-		n->n_unanswered += unanswered;
-	}
-	pr->pr_counts[t->t_probe].pc_items += b.b_n;
-	pr->pr_counts[t->t_probe].pc_unanswered += unanswered;
-	t->t_done = 1;
-	task_release(t);
-	return rc;
-}
-
-/* Write off what is left of a task whose node gave up answering. */
-static int
-task_skip_rest(struct probe_crawl *pr, struct task *t)
-{
-	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
-	struct batch	 b;
-	char		*why;
-	int64_t		 unanswered = 0;
-	int		 rc;
-
+	memset(&b, 0, sizeof(b));
 	b.b_task = t;
 	b.b_first = t->t_next;
-	b.b_n = t->t_items ? t->t_nitems - t->t_next : 1;
-	xasprintf(&why, "node unreachable: skipped after %d failed requests "
-	    "in a row", NODE_GIVE_UP);
-	rc = batch_write(pr, &b, NULL, why, &unanswered);
-	free(why);
-	if (t->t_items != NULL) {
-		n->n_items += b.b_n;
-		n->n_unanswered += unanswered;
-		t->t_next = t->t_nitems;
-	} else
-		t->t_single_sent = 1;
-	pr->pr_counts[t->t_probe].pc_items += b.b_n;
-	pr->pr_counts[t->t_probe].pc_unanswered += unanswered;
-	if (t->t_outstanding == 0) {
-		t->t_done = 1;
-		task_release(t);
-	}
+	b.b_n = t->t_items != NULL ? t->t_nitems - t->t_next : 0;
+	b.b_write = 1;
+	if (store_begin(pr->pr_st) == 0 && batch_write_off(&b, why) == 0 &&
+	    store_commit(pr->pr_st) == 0)
+		rc = 0;
+	batch_count(&b);
+	t->t_next = t->t_nitems;
+	t->t_single_sent = 1;
+	task_finish(t);
 	return rc;
 }
 
@@ -807,6 +601,7 @@ probe_feed(void *arg)
 {
 	struct probe_crawl *pr = arg;
 	struct task	*t;
+	struct node	*n;
 	size_t		 i, per_node = pr->pr_cf->cf_per_node;
 	int64_t		 cap = pr->pr_cf->cf_concurrency;
 
@@ -816,6 +611,7 @@ probe_feed(void *arg)
 	for (i = pr->pr_first_open; i < pr->pr_ntasks &&
 	    pr->pr_outstanding < cap && !pr->pr_failed; i++) {
 		t = &pr->pr_tasks[i];
+		n = &pr->pr_ns->ns_nodes[t->t_node];
 		if (t->t_done)
 			continue;
 		if (!t->t_loaded) {
@@ -823,8 +619,8 @@ probe_feed(void *arg)
 				pr->pr_failed = 1;
 				break;
 			}
-			if (!pr->pr_ns->ns_nodes[t->t_node].n_url_ok) {
-				if (task_skip(pr, t) == -1)
+			if (!n->n_url_ok) {
+				if (task_write_off(pr, t, n->n_last_error) == -1)
 					pr->pr_failed = 1;
 				continue;
 			}
@@ -835,26 +631,22 @@ probe_feed(void *arg)
 				continue;
 			}
 		}
-		if (pr->pr_ns->ns_nodes[t->t_node].n_unreachable >=
-		    NODE_GIVE_UP && (t->t_items != NULL ?
-		    t->t_next < t->t_nitems : !t->t_single_sent)) {
-			if (task_skip_rest(pr, t) == -1)
+		if (n->n_unreachable >= NODE_GIVE_UP && task_more(t)) {
+			if (task_write_off(pr, t, give_up) == -1)
 				pr->pr_failed = 1;
 			continue;
 		}
 		while (pr->pr_node_out[t->t_node] < per_node &&
-		    pr->pr_outstanding < cap &&
-		    (t->t_items != NULL ? t->t_next < t->t_nitems :
-		    !t->t_single_sent))
+		    pr->pr_outstanding < cap && task_more(t))
 			task_send(pr, t);
 	}
 	if (pr->pr_failed)
 		return 0;
-	for (i = pr->pr_first_open; i < pr->pr_ntasks; i++)
-		if (!pr->pr_tasks[i].t_done && (!pr->pr_tasks[i].t_loaded ||
-		    (pr->pr_tasks[i].t_items != NULL ? pr->pr_tasks[i].t_next <
-		    pr->pr_tasks[i].t_nitems : !pr->pr_tasks[i].t_single_sent)))
+	for (i = pr->pr_first_open; i < pr->pr_ntasks; i++) {
+		t = &pr->pr_tasks[i];
+		if (!t->t_done && (!t->t_loaded || task_more(t)))
 			return 1;
+	}
 	return 0;
 }
 
@@ -899,8 +691,11 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	memset(counts, 0, cf->cf_nprobes * sizeof(*counts));
 	pr.pr_items_stmt = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_stmt));
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
+	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
 	for (p = 0; p < cf->cf_nprobes; p++) {
+		/* Only the json kind exists; a probe_conf will name its own. */
+		pr.pr_kind[p] = &answer_json;
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p])) ==
 		    NULL)
 			goto out;
@@ -970,6 +765,7 @@ out:
 	}
 	free(pr.pr_items_stmt);
 	free(pr.pr_insert);
+	free(pr.pr_kind);
 	free(pr.pr_node_out);
 	return rc;
 }

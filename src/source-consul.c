@@ -11,7 +11,7 @@
 #include "fetch.h"
 #include "labels.h"
 #include "log.h"
-#include "probe.h"
+#include "answer.h"
 #include "source.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -321,7 +321,7 @@ source_consul_parse(const void *conf, const char *what, const char *name,
 	size_t		 i, skipped = 0;
 	int		 rc = -1;
 
-	if ((doc = probe_parse(text, len, err, sizeof(err))) == NULL) {
+	if ((doc = answer_json_parse(text, len, err, sizeof(err))) == NULL) {
 		xasprintf(cause, "%s: %s", what, err);
 		return -1;
 	}

@@ -10,7 +10,7 @@
 #include "fetch.h"
 #include "labels.h"
 #include "log.h"
-#include "probe.h"
+#include "answer.h"
 #include "source.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -230,7 +230,7 @@ source_json_parse(const void *conf, const char *what, const char *text,
 	char	 err[256];
 	int	 rc;
 
-	if ((doc = probe_parse(text, len, err, sizeof(err))) == NULL) {
+	if ((doc = answer_json_parse(text, len, err, sizeof(err))) == NULL) {
 		xasprintf(cause, "%s: %s", what, err);
 		return -1;
 	}

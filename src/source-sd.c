@@ -11,7 +11,7 @@
 #include "fetch.h"
 #include "labels.h"
 #include "log.h"
-#include "probe.h"
+#include "answer.h"
 #include "source.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -163,7 +163,7 @@ sd_parse_json(const char *what, const char *text, size_t len, char **cause)
 	json_t	*j;
 	char	 err[256];
 
-	if ((j = probe_parse(text, len, err, sizeof(err))) == NULL)
+	if ((j = answer_json_parse(text, len, err, sizeof(err))) == NULL)
 		xasprintf(cause, "%s: %s", what, err);
 	return j;
 }

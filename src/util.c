@@ -285,6 +285,51 @@ fnv1a32(const char *s, size_t len)
 	return h;
 }
 
+void
+strindex_init(struct strindex *si, char *const *strs, size_t n)
+{
+	size_t	size = 16, i, h;
+
+	while (size < n * 2)
+		size *= 2;
+	si->si_slot = xreallocarray(NULL, size, sizeof(*si->si_slot));
+	memset(si->si_slot, 0xff, size * sizeof(*si->si_slot));
+	si->si_mask = size - 1;
+	for (i = 0; i < n; i++) {
+		h = fnv1a32(strs[i], strlen(strs[i])) & si->si_mask;
+		while (si->si_slot[h] != -1) {
+			if (strcmp(strs[si->si_slot[h]], strs[i]) == 0)
+				break;	/* a duplicate: the first one stays */
+			h = (h + 1) & si->si_mask;
+		}
+		if (si->si_slot[h] == -1)
+			si->si_slot[h] = i;
+	}
+}
+
+int32_t
+strindex_find(const struct strindex *si, char *const *strs, const char *s,
+    size_t len)
+{
+	size_t	h = fnv1a32(s, len) & si->si_mask;
+
+	while (si->si_slot[h] != -1) {
+		if (strlen(strs[si->si_slot[h]]) == len &&
+		    memcmp(strs[si->si_slot[h]], s, len) == 0)
+			return si->si_slot[h];
+		h = (h + 1) & si->si_mask;
+	}
+	return -1;
+}
+
+void
+strindex_release(struct strindex *si)
+{
+	free(si->si_slot);
+	si->si_slot = NULL;
+	si->si_mask = 0;
+}
+
 uint64_t
 fnv1a64(const char *s, size_t len)
 {

@@ -34,6 +34,20 @@ double	rand_unit(void);
 /* FNV-1a hashes of len bytes. */
 uint32_t fnv1a32(const char *s, size_t len);
 uint64_t fnv1a64(const char *s, size_t len);
+/*
+ * An index of n strings by content, for lookups in O(1): each string is
+ * found at the index of its first occurrence.  The strings are borrowed
+ * and must outlive the index.
+ */
+struct strindex {
+	int32_t	*si_slot;	/* string index or -1 */
+	size_t	 si_mask;
+};
+void	strindex_init(struct strindex *, char *const *strs, size_t n);
+/* The index of the first string equal to the len bytes at s, or -1. */
+int32_t	strindex_find(const struct strindex *, char *const *strs,
+	    const char *s, size_t len);
+void	strindex_release(struct strindex *);
 /* Is s valid UTF-8? */
 int	utf8_valid(const char *s, size_t len);
 

@@ -1,78 +1,183 @@
-/* t-probe.c -- JSON pointers, request bodies, typed binding of answers */
+/* t-probe.c -- request bodies and the probe scheduler against an in-process server */
 #include "conf.h"
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "answer.h"
+#include "discover.h"
+#include "log.h"
 #include "probe.h"
+#include "store.h"
 #include "tap.h"
+#include "util.h"
+#include "xmalloc.h"
 
-static json_t *
-parse(const char *text)
+#define NNODES		4
+#define MAXUPLOAD	(64 * 1024)
+
+/*
+ * The server answers POST /n<k>/<anything> with body {"ids": [...]}: a row
+ * {"id": <id as sent>, "clock": N} for each id "uN" or integer N, in
+ * reverse order, with a row for an id never asked and none for "missing".
+ * It counts, per node, requests, ids and the most requests in flight.
+ * Shared with the MHD threads under srv_mu.
+ */
+static pthread_mutex_t srv_mu = PTHREAD_MUTEX_INITIALIZER;
+static int	srv_requests[NNODES], srv_ids[NNODES];	/* ids: of /users */
+static int	srv_cur[NNODES], srv_max[NNODES];
+static char	srv_sizes[NNODES][64];	/* batch sizes of /users, in order */
+static unsigned short srv_port;
+
+struct upload {
+	char	*u_data;
+	size_t	 u_len;
+};
+
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned int status, char *body)
 {
-	json_error_t	 e;
-	json_t		*j;
+	struct MHD_Response *resp;
+	enum MHD_Result	 ret;
 
-	if ((j = json_loads(text, 0, &e)) == NULL) {
-		printf("# bad test JSON: %s\n", e.text);
-		exit(1);
-	}
-	return j;
+	resp = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL)
+		return MHD_NO;
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
 }
 
-/* The integer at pointer p in doc, or -999 if there is none. */
-static long long
-int_at(json_t *doc, const char *p)
+static char *
+answer_ids(json_t *ids)
 {
-	json_t	*v = json_pointer(doc, p);
+	json_t	*doc, *data, *id, *row;
+	size_t	 i;
+	char	*s;
 
-	return json_is_integer(v) ? json_integer_value(v) : -999;
+	data = json_array();
+	for (i = json_array_size(ids); i-- > 0;) {
+		id = json_array_get(ids, i);
+		if (json_is_string(id) &&
+		    strcmp(json_string_value(id), "missing") == 0)
+			continue;
+		row = json_pack("{sOsI}", "id", id, "clock", json_is_integer(id) ?
+		    json_integer_value(id) :
+		    (json_int_t)atoll(json_string_value(id) + 1));
+		json_array_append_new(data, row);
+		if (i == 0)
+			json_array_append_new(data, json_pack("{sssi}", "id",
+			    "never-asked", "clock", -5));
+	}
+	doc = json_pack("{so}", "data", data);
+	s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return s;
+}
+
+static enum MHD_Result
+serve(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **con_cls)
+{
+	struct upload	*u = *con_cls;
+	json_t		*doc, *ids;
+	char		*body, num[8];
+	int		 node;
+
+	if (u == NULL) {
+		if ((u = calloc(1, sizeof(*u))) == NULL)
+			return MHD_NO;
+		*con_cls = u;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (u->u_len + *upload_size > MAXUPLOAD)
+			return MHD_NO;
+		if ((u->u_data = realloc(u->u_data, u->u_len +
+		    *upload_size)) == NULL)
+			return MHD_NO;
+		memcpy(u->u_data + u->u_len, upload_data, *upload_size);
+		u->u_len += *upload_size;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (sscanf(url, "/n%d/", &node) != 1 || node < 0 || node >= NNODES ||
+	    (doc = json_loadb(u->u_data ? u->u_data : "", u->u_len, 0,
+	    NULL)) == NULL)
+		return reply(conn, 404, strdup("nope"));
+	ids = json_object_get(doc, "ids");
+	pthread_mutex_lock(&srv_mu);
+	srv_requests[node]++;
+	if (++srv_cur[node] > srv_max[node])
+		srv_max[node] = srv_cur[node];
+	if (strstr(url, "/users") != NULL) {
+		srv_ids[node] += json_array_size(ids);
+		snprintf(num, sizeof(num), "%s%zu", srv_sizes[node][0] ? "," :
+		    "", json_array_size(ids));
+		strncat(srv_sizes[node], num, sizeof(srv_sizes[node]) -
+		    strlen(srv_sizes[node]) - 1);
+	}
+	pthread_mutex_unlock(&srv_mu);
+	usleep(100000);		/* long enough for requests to overlap */
+	pthread_mutex_lock(&srv_mu);
+	srv_cur[node]--;
+	pthread_mutex_unlock(&srv_mu);
+	body = answer_ids(ids);
+	json_decref(doc);
+	return reply(conn, 200, body);
 }
 
 static void
-test_pointer(void)
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
 {
-	json_t	*doc;
+	struct upload	*u = *con_cls;
 
-	doc = parse("{\"a\": {\"b\": 1}, \"arr\": [10, 20, {\"c\": 30}],"
-	    " \"a/b\": 2, \"m~n\": 3, \"\": 4, \"~1\": 5, \"s\": \"str\","
-	    " \"n\": null, \"0\": 6}");
+	if (u != NULL) {
+		free(u->u_data);
+		free(u);
+		*con_cls = NULL;
+	}
+}
 
-	ok(json_pointer(doc, "") == doc, "\"\" is the whole document");
-	is_int(1, int_at(doc, "/a/b"), "/a/b");
-	is_int(10, int_at(doc, "/arr/0"), "/arr/0");
-	is_int(30, int_at(doc, "/arr/2/c"), "/arr/2/c through an array");
-	is_int(2, int_at(doc, "/a~1b"), "~1 is a slash in a key");
-	is_int(3, int_at(doc, "/m~0n"), "~0 is a tilde in a key");
-	is_int(5, int_at(doc, "/~01"), "~01 is ~1, not / (left to right)");
-	is_int(4, int_at(doc, "/"), "/ is the empty key");
-	is_int(6, int_at(doc, "/0"), "a number is a key in an object");
-	ok(json_is_object(json_pointer(doc, "/a")), "/a is the inner object");
-	ok(json_is_null(json_pointer(doc, "/n")), "/n is a JSON null, not absent");
+static struct MHD_Daemon *
+server_start(void)
+{
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_in sin;
 
-	ok(json_pointer(doc, "/arr/01") == NULL, "leading zero index refused");
-	ok(json_pointer(doc, "/arr/00") == NULL, "00 index refused");
-	ok(json_pointer(doc, "/arr/3") == NULL, "index past the end");
-	ok(json_pointer(doc, "/arr/-") == NULL, "- (past the end) has no value");
-	ok(json_pointer(doc, "/arr/-1") == NULL, "negative index refused");
-	ok(json_pointer(doc, "/arr/1x") == NULL, "index with trailing junk");
-	ok(json_pointer(doc, "/arr/") == NULL, "empty index refused");
-	ok(json_pointer(doc, "/arr/99999999999999999999999") == NULL,
-	    "huge index refused");
-	ok(json_pointer(doc, "/s/0") == NULL, "pointer into a string");
-	ok(json_pointer(doc, "/a/b/c") == NULL, "pointer into a number");
-	ok(json_pointer(doc, "/n/x") == NULL, "pointer into a null");
-	ok(json_pointer(doc, "/missing") == NULL, "missing key");
-	ok(json_pointer(doc, "a/b") == NULL, "pointer without a leading /");
-	json_decref(doc);
-
-	doc = parse("[[1, 2], [3, 4]]");
-	is_int(4, int_at(doc, "/1/1"), "pointer from an array root");
-	json_decref(doc);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, serve, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+	    MHD_OPTION_END);
+	if (d == NULL)
+		return NULL;
+	if ((info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)) ==
+	    NULL || info->port == 0) {
+		MHD_stop_daemon(d);
+		return NULL;
+	}
+	srv_port = info->port;
+	return d;
 }
 
 static void
@@ -118,182 +223,216 @@ test_body(void)
 	free(body);
 }
 
-/* Step "SELECT ?1" and report the result's type. */
-static int
-result_type(sqlite3_stmt *st)
-{
-	int	type = -1;
+/* ------------------------------------------------------------------ */
+/* The scheduler: probe_crawl against the server above. */
 
-	sqlite3_reset(st);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		type = sqlite3_column_type(st, 0);
-	return type;
+static char	 tmp[64];
+static struct store *st;
+
+static struct value_conf values[] = {
+	{ (char *)"clock", (char *)"/clock", VT_INTEGER },
+};
+
+static struct probe_conf probes[] = {
+	{ .pc_name = (char *)"users", .pc_method = 1, .pc_path = (char *)"/users",
+	  .pc_items = (char *)"SELECT item FROM want WHERE node_id = :node_id "
+	      "ORDER BY seq",
+	  .pc_batch = 2, .pc_body = (char *)"{\"ids\": {{items}}}",
+	  .pc_content_type = (char *)"application/json",
+	  .pc_rows = (char *)"/data", .pc_key = (char *)"/id",
+	  .pc_values = values, .pc_nvalues = 1 },
+	{ .pc_name = (char *)"keyed", .pc_method = 1, .pc_path = (char *)"/keyed",
+	  .pc_items = (char *)"SELECT item, key FROM wantk WHERE "
+	      "node_id = :node_id ORDER BY seq",
+	  .pc_batch = 3, .pc_body = (char *)"{\"ids\": {{items}}}",
+	  .pc_content_type = (char *)"application/json",
+	  .pc_rows = (char *)"/data", .pc_key = (char *)"/id",
+	  .pc_values = values, .pc_nvalues = 1 },
+};
+
+static void
+config_init(struct config *cf, int64_t per_node)
+{
+	memset(cf, 0, sizeof(*cf));
+	cf->cf_concurrency = 8;
+	cf->cf_per_node = per_node;
+	cf->cf_timeout_ms = 10000;
+	cf->cf_connect_timeout_ms = 5000;
+	cf->cf_retries = 0;
+	cf->cf_backoff_ms = 10;
+	cf->cf_backoff_max_ms = 10;
+	cf->cf_max_response = 1024 * 1024;
+	cf->cf_user_agent = (char *)"t-probe";
+	cf->cf_probes = probes;
+	cf->cf_nprobes = nitems(probes);
 }
 
-/* Bind at ?1 of an idle statement (a stepped one refuses bindings). */
-static int
-bind(sqlite3_stmt *st, json_t *v, int64_t type, const char *pointer,
-    char *why, size_t whylen)
+/* Node k of ns: id "n<k>" at url. */
+static void
+node_set(struct nodeset *ns, size_t k, const char *url, int url_ok)
 {
-	sqlite3_reset(st);
-	return probe_bind_value(st, 1, v, type, pointer, why, whylen);
+	struct node	*n = &ns->ns_nodes[k];
+	sqlite3_stmt	*q;
+	char		 id[16];
+
+	snprintf(id, sizeof(id), "n%zu", k);
+	q = store_prepare(st, "SELECT ?1");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_step(q);
+	n->n_id = sqlite3_value_dup(sqlite3_column_value(q, 0));
+	sqlite3_finalize(q);
+	n->n_url = xstrdup(url);
+	n->n_url_orig = xstrdup(url);
+	n->n_url_ok = url_ok;
+	if (!url_ok)
+		n->n_last_error = xstrdup("unusable url");
+}
+
+/* The integer the first row of sql yields, or -999. */
+static long long
+query_int(const char *sql)
+{
+	sqlite3_stmt	*q;
+	long long	 v = -999;
+
+	if ((q = store_prepare(st, sql)) == NULL)
+		return v;
+	if (sqlite3_step(q) == SQLITE_ROW &&
+	    sqlite3_column_type(q, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
 }
 
 static void
-test_bind(void)
+test_crawl(void)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*st;
-	json_t		*v;
-	char		 why[256];
+	struct config	 cf;
+	struct nodeset	 ns;
+	struct probe_counts counts[2];
+	volatile sig_atomic_t stop = 0;
+	char		 url[64];
 	int		 rc;
 
-	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT ?1", -1, &st, NULL) != SQLITE_OK) {
-		printf("# sqlite: %s\n", sqlite3_errmsg(db));
-		exit(1);
-	}
+	store_exec(st, "CREATE TABLE want (seq INTEGER PRIMARY KEY, node_id, "
+	    "item)");
+	store_exec(st, "CREATE TABLE wantk (seq INTEGER PRIMARY KEY, node_id, "
+	    "item, key)");
+	/* n0: 7 rows, 5 items; n1: integers; n2: 10 items, unreachable. */
+	store_exec(st, "INSERT INTO want (node_id, item) VALUES "
+	    "('n0', 'u1'), ('n0', 'u2'), ('n0', 'u1'), ('n0', 'u3'), "
+	    "('n0', 'missing'), ('n0', 'u2'), ('n0', 'u5'), "
+	    "('n1', 10), ('n1', 11), ('n1', 10), ('n1', 12), "
+	    "('n2', 'u1'), ('n2', 'u2'), ('n2', 'u3'), ('n2', 'u4'), "
+	    "('n2', 'u5'), ('n2', 'u6'), ('n2', 'u7'), ('n2', 'u8'), "
+	    "('n2', 'u9'), ('n2', 'u10'), ('n3', 'u1'), ('n3', 'u2')");
+	/* Keys: k1 twice (the first wins); u1 asked for two keys. */
+	store_exec(st, "INSERT INTO wantk (node_id, item, key) VALUES "
+	    "('n0', 'u1', 'k1'), ('n0', 'u2', 'k1'), ('n0', 'u1', 'k2'), "
+	    "('n0', 'u3', 'k3')");
 
-	v = json_integer(42);
-	rc = bind(st, v, VT_INTEGER, "/clock", why, sizeof(why));
-	is_int(0, rc, "integer fits integer");
-	ok(result_type(st) == SQLITE_INTEGER && sqlite3_column_int64(st, 0) == 42,
-	    "  bound as INTEGER 42");
-	json_decref(v);
+	config_init(&cf, 2);
+	ok(probe_prepare_tables(&cf, st) == 0, "probe tables created");
+	ns.ns_len = NNODES;
+	ns.ns_nodes = xcalloc(NNODES, sizeof(*ns.ns_nodes));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/n0", srv_port);
+	node_set(&ns, 0, url, 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/n1", srv_port);
+	node_set(&ns, 1, url, 1);
+	node_set(&ns, 2, "http://127.0.0.1:9/n2", 1);
+	node_set(&ns, 3, "ftp://127.0.0.1/n3", 0);
 
-	v = json_integer(INT64_C(9007199254740993));
-	bind(st, v, VT_INTEGER, "/clock", why, sizeof(why));
-	ok(result_type(st) == SQLITE_INTEGER &&
-	    sqlite3_column_int64(st, 0) == INT64_C(9007199254740993),
-	    "a 64-bit integer is bound exactly");
-	json_decref(v);
+	/* First the reachable nodes; n2 gets no items yet. */
+	store_exec(st, "UPDATE want SET node_id = 'x2' WHERE node_id = 'n2'");
+	rc = probe_crawl(&cf, st, 1, &ns, counts, &stop);
+	is_int(0, rc, "a crawl of two nodes and a node with an unusable url");
 
-	why[0] = '\0';
-	v = json_real(1.5);
-	rc = bind(st, v, VT_INTEGER, "/clock", why, sizeof(why));
-	is_int(-1, rc, "real refused for integer");
-	is_str("/clock: expected integer, got real", why, "  with its reason");
-	is_int(SQLITE_NULL, result_type(st),
-	    "  and the earlier value is replaced by NULL");
-	json_decref(v);
+	is_int(5, srv_ids[0], "n0: duplicate items are asked once (5 of 7)");
+	is_str("2,2,1", srv_sizes[0], "  in batches of at most 2");
+	is_int(2, srv_max[0], "  at most 2 requests in flight to the node");
+	is_int(5, query_int("SELECT count(*) FROM probe_users WHERE run_id = 1 "
+	    "AND node_id = 'n0'"), "  one row per distinct item");
+	is_int(4, query_int("SELECT count(*) FROM probe_users WHERE run_id = 1 "
+	    "AND node_id = 'n0' AND clock = substr(item, 2) AND error IS NULL"),
+	    "  each answered with its own values, whatever the answer's order");
+	is_int(1, query_int("SELECT count(*) FROM probe_users WHERE run_id = 1 "
+	    "AND item = 'missing' AND clock IS NULL AND "
+	    "error = 'missing from answer'"), "  an item not in the answer: "
+	    "NULL and missing from answer");
+	is_int(0, query_int("SELECT count(*) FROM probe_users WHERE "
+	    "item = 'never-asked'"), "  the answer's row for an item never "
+	    "asked is ignored");
 
-	v = json_integer(3);
-	rc = bind(st, v, VT_REAL, "/r", why, sizeof(why));
-	ok(rc == 0 && result_type(st) == SQLITE_FLOAT &&
-	    sqlite3_column_double(st, 0) == 3.0, "integer accepted for real");
-	json_decref(v);
+	is_int(3, query_int("SELECT count(*) FROM probe_users WHERE run_id = 1 "
+	    "AND node_id = 'n1' AND typeof(item) = 'integer' AND clock = item"),
+	    "n1: integer items, sent as numbers, matched by integer keys");
+	is_int(3, srv_ids[1], "  and asked once each");
 
-	v = json_real(2.5);
-	rc = bind(st, v, VT_REAL, "/r", why, sizeof(why));
-	ok(rc == 0 && result_type(st) == SQLITE_FLOAT &&
-	    sqlite3_column_double(st, 0) == 2.5, "real fits real");
-	json_decref(v);
+	is_int(3, query_int("SELECT count(*) FROM probe_keyed WHERE run_id = 1 "
+	    "AND node_id = 'n0'"), "keyed items: one row per distinct key");
+	is_int(1, query_int("SELECT clock FROM probe_keyed WHERE item = 'k1'"),
+	    "  the first row of a duplicate key wins");
+	is_int(1, query_int("SELECT clock FROM probe_keyed WHERE item = 'k2'"),
+	    "  an item asked for two keys answers both");
+	is_int(3, query_int("SELECT clock FROM probe_keyed WHERE item = 'k3'"),
+	    "  and the rest as usual");
 
-	v = json_string("2.5");
-	rc = bind(st, v, VT_REAL, "/r", why, sizeof(why));
-	is_int(-1, rc, "a numeric string is not a real");
-	is_str("/r: expected real, got string", why, "  with its reason");
-	json_decref(v);
+	is_int(2, query_int("SELECT count(*) FROM probe_users WHERE node_id = "
+	    "'n3' AND clock IS NULL AND error = 'unusable url'"),
+	    "a node with an unusable url: a row per item with the reason");
+	is_int(0, srv_requests[3], "  and no request");
 
-	v = json_stringn("a\0b", 3);
-	rc = bind(st, v, VT_TEXT, "/t", why, sizeof(why));
-	ok(rc == 0 && result_type(st) == SQLITE_TEXT &&
-	    sqlite3_column_bytes(st, 0) == 3 &&
-	    memcmp(sqlite3_column_text(st, 0), "a\0b", 3) == 0,
-	    "text bound with its full length");
-	json_decref(v);
+	is_int(4, ns.ns_nodes[0].n_requests, "n0 counters: requests");
+	is_int(8, ns.ns_nodes[0].n_items, "  items");
+	is_int(1, ns.ns_nodes[0].n_unanswered, "  unanswered");
+	is_int(10, counts[0].pc_items, "probe counters: items");
+	is_int(3, counts[0].pc_unanswered, "  unanswered");
+	is_int(5, counts[0].pc_requests[CRAWL_OK], "  requests by outcome");
 
-	v = json_integer(5);
-	rc = bind(st, v, VT_TEXT, "/t", why, sizeof(why));
-	is_int(-1, rc, "integer refused for text");
-	is_str("/t: expected text, got integer", why, "  with its reason");
-	is_int(SQLITE_NULL, result_type(st), "  and NULL bound");
-	json_decref(v);
-
-	v = json_true();
-	rc = bind(st, v, VT_BOOLEAN, "/ok", why, sizeof(why));
-	ok(rc == 0 && result_type(st) == SQLITE_INTEGER &&
-	    sqlite3_column_int(st, 0) == 1, "true binds 1");
-	v = json_false();
-	rc = bind(st, v, VT_BOOLEAN, "/ok", why, sizeof(why));
-	ok(rc == 0 && result_type(st) == SQLITE_INTEGER &&
-	    sqlite3_column_int(st, 0) == 0, "false binds 0");
-
-	v = json_string("true");
-	rc = bind(st, v, VT_BOOLEAN, "/ok", why, sizeof(why));
-	is_str("/ok: expected boolean, got string", why,
-	    "the string \"true\" is not a boolean");
-	json_decref(v);
-
-	v = json_integer(1);
-	rc = bind(st, v, VT_BOOLEAN, "/ok", why, sizeof(why));
-	is_str("/ok: expected boolean, got integer", why,
-	    "1 is not a boolean");
-	json_decref(v);
-
-	v = json_null();
-	rc = bind(st, v, VT_INTEGER, "/x", why, sizeof(why));
-	is_str("/x: expected integer, got null", why, "a JSON null is a mismatch");
-
-	v = json_object();
-	rc = bind(st, v, VT_TEXT, "/x", why, sizeof(why));
-	is_str("/x: expected text, got object", why, "an object is a mismatch");
-	json_decref(v);
-
-	v = json_integer(7);
-	bind(st, v, VT_INTEGER, "/x", why, sizeof(why));
-	json_decref(v);
-	rc = bind(st, NULL, VT_INTEGER, "/x", why, sizeof(why));
-	is_int(-1, rc, "no value refused");
-	is_str("no value at /x", why, "  with its reason");
-	is_int(SQLITE_NULL, result_type(st), "  and NULL bound over the last value");
-
-	bind(st, NULL, VT_INTEGER, "/a/very/long/pointer", why, 8);
-	is_str("no valu", why, "the reason is cut to the buffer given");
-
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-}
-
-/* An answer is parsed within 8 bytes per byte plus 4MiB. */
-static void
-test_parse_budget(void)
-{
-	char	 err[256];
-	char	*big;
-	size_t	 i, n = 1024 * 1024;
-	json_t	*doc;
-	const char *ok_answer =
-	    "{\"data\":{\"users\":[{\"walletPublicKey\":\"0xa\",\"clock\":3}]}}";
-
-	doc = probe_parse(ok_answer, strlen(ok_answer), err, sizeof(err));
-	ok(doc != NULL, "a normal answer parses within its budget");
-	json_decref(doc);
-	/* 1MiB of empty objects needs far more than 12MiB as jansson values. */
-	big = malloc(n + 4);
-	big[0] = '[';
-	for (i = 1; i + 3 < n; i += 3)
-		memcpy(big + i, "{},", 3);
-	memcpy(big + i, "{}]", 3);
-	doc = probe_parse(big, i + 3, err, sizeof(err));
-	ok(doc == NULL, "an object-heavy 1MiB answer exceeds its parse budget");
-	is_str("malformed answer: more than 12 MiB when parsed", err,
-	    "  and says so");
-	json_decref(doc);
-	doc = probe_parse("{\"a\": [1, 2", 11, err, sizeof(err));
-	ok(doc == NULL && strncmp(err, "malformed answer: ", 18) == 0,
-	    "a truncated answer is malformed");
-	free(big);
+	/* Then the unreachable node, one request at a time. */
+	store_exec(st, "UPDATE want SET node_id = 'n2' WHERE node_id = 'x2'");
+	config_init(&cf, 1);
+	rc = probe_crawl(&cf, st, 2, &ns, counts, &stop);
+	is_int(0, rc, "a crawl with an unreachable node completes");
+	is_int(3, ns.ns_nodes[2].n_requests,
+	    "n2: given up on after 3 unreachable requests");
+	is_int(10, query_int("SELECT count(*) FROM probe_users WHERE run_id = 2 "
+	    "AND node_id = 'n2' AND clock IS NULL AND error IS NOT NULL"),
+	    "  every item still has a row, without values");
+	is_int(4, query_int("SELECT count(*) FROM probe_users WHERE run_id = 2 "
+	    "AND node_id = 'n2' AND error = 'node unreachable: skipped after 3 "
+	    "failed requests in a row'"), "  those never asked say why");
+	is_int(6, query_int("SELECT count(*) FROM probe_users WHERE run_id = 2 "
+	    "AND node_id = 'n2' AND error NOT LIKE 'node unreachable: %'"),
+	    "  those asked (3 batches of 2) have the request's error");
+	nodeset_release(&ns);
 }
 
 int
 main(void)
 {
-	probe_init();	/* before any JSON value exists */
-	plan(61);
-	test_pointer();
+	struct MHD_Daemon *d;
+	char		 path[128];
+	int		 rc;
+
+	alarm(120);
+	answer_init();	/* before any JSON value exists */
+	log_init("t-probe", getenv("PROBE_DEBUG") != NULL);
+	plan(8 + 28);
 	test_body();
-	test_bind();
-	test_parse_budget();
-	return done_testing();
+	if (tap_tmpdir(tmp, sizeof(tmp), "t-probe") == -1)
+		return 1;
+	snprintf(path, sizeof(path), "%s/store.db", tmp);
+	if ((d = server_start()) == NULL || (st = store_open(path)) == NULL) {
+		printf("Bail out! cannot start the server or open the store\n");
+		return 1;
+	}
+	test_crawl();
+	store_close(st);
+	MHD_stop_daemon(d);
+	rc = done_testing();
+	snprintf(path, sizeof(path), "rm -rf '%s'", tmp);
+	if (system(path) != 0)
+		printf("# could not remove %s\n", tmp);
+	return rc;
 }

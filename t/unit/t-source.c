@@ -9,7 +9,7 @@
 #include "conf.h"
 #include "labels.h"
 #include "log.h"
-#include "probe.h"
+#include "answer.h"
 #include "source.h"
 #include "util.h"
 
@@ -414,7 +414,7 @@ main(void)
 
 	plan(63);
 	log_init("t-source", 0);
-	probe_init();
+	answer_init();
 	if ((src = getenv("VT_SRC_DIR")) == NULL)
 		src = ".";
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-source") == -1)
