@@ -511,6 +511,7 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 		if (*ru->ru_stop)
 			break;
 		runner_publish(ru);
+		store_checkpoint(ru->ru_st);
 		next += ru->ru_cf->cf_interval_ms / 1000.0;
 		now = now_mono();
 		if (next < now) {

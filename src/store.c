@@ -256,7 +256,8 @@ store_open(const char *path)
 	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
 	    store_exec(st, "PRAGMA cache_size = -32768") == -1 ||
-	    store_exec(st, "PRAGMA temp_store = MEMORY") == -1)
+	    store_exec(st, "PRAGMA temp_store = MEMORY") == -1 ||
+	    store_exec(st, "PRAGMA journal_size_limit = 67108864") == -1)
 		goto fail;
 	if (store_migrate(st) == -1)
 		goto fail;
@@ -407,6 +408,27 @@ store_set_max_size(struct store *st, int64_t max_bytes)
 	rc = store_exec(st, sql);
 	free(sql);
 	return rc;
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int	rc, logsz = 0, done = 0;
+
+	/* Never wait for a reader here: the next run tries again. */
+	sqlite3_busy_timeout(st->st_db, 0);
+	rc = sqlite3_wal_checkpoint_v2(st->st_db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &logsz, &done);
+	sqlite3_busy_timeout(st->st_db, BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_BUSY) {
+		log_debug("store: checkpoint waits for a reader");
+		return 0;
+	}
+	if (rc != SQLITE_OK) {
+		log_warnx("store: checkpoint: %s", sqlite3_errmsg(st->st_db));
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -43,6 +43,12 @@ void		 store_close(struct store *);	/* accepts NULL */
 void		 store_set_stop(struct store *, volatile sig_atomic_t *stop);
 /* Cap the file at max_bytes (0: no cap); writes past it fail as "full". */
 int		 store_set_max_size(struct store *, int64_t max_bytes);
+/*
+ * Copy the write-ahead log into the store and truncate it, unless a
+ * reader still needs it (then the next call does).  After every run, so
+ * a long reader never leaves a WAL of gigabytes behind for good.
+ */
+int	store_checkpoint(struct store *);
 /* A reader's snapshot: every statement between these sees one state. */
 int	store_read_begin(struct store *);
 void	store_read_end(struct store *);

@@ -39,6 +39,11 @@ test_expect_success 'readers are unaffected: sql, the API and /metrics' '
 	vantage-simnet compare truth.json m
 '
 
+test_expect_success 'the write-ahead log is truncated after a run, even under serve' '
+	test -e vantage.db-wal &&
+	test "$(stat -c %s vantage.db-wal)" = 0
+'
+
 test_expect_success 'after kill -9 of the owner the store is free again' '
 	kill -9 "$serve_pid" &&
 	i=0; while kill -0 "$serve_pid" 2>/dev/null; do

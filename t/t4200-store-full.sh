@@ -29,6 +29,35 @@ test_expect_success 'a store capped just above its size: runs fail, and /metrics
 	kill $bg_pid
 '
 
+# What /metrics said while the store was full, held for 20 minutes,
+# fires the shipped alert: the self metrics do not hide failing runs.
+test_expect_success 'the shipped VantageRunFailing alert fires on what /metrics said' '
+	v=$(sed -n "s/^vantage_last_run_success //p" m2) &&
+	test "$v" = 0 &&
+	cat >alert.test.yml <<-EOF &&
+	rule_files:
+	  - $VT_SRC_DIR/docker/rules/vantage.rules.yml
+	evaluation_interval: 1m
+	tests:
+	  - interval: 1m
+	    input_series:
+	      - series: "vantage_last_run_success{job=\"vantage\",instance=\"v:9464\"}"
+	        values: "1 ${v}x20"
+	    alert_rule_test:
+	      - eval_time: 17m
+	        alertname: VantageRunFailing
+	        exp_alerts:
+	          - exp_labels:
+	              severity: warning
+	              job: vantage
+	              instance: v:9464
+	            exp_annotations:
+	              summary: "vantage runs on v:9464 are failing"
+	              description: "The latest vantage run on v:9464 failed, and no run has completed for 15 minutes. /metrics keeps serving the last complete run; the error of each run is in the runs table."
+	EOF
+	promtool test rules alert.test.yml
+'
+
 test_expect_success 'without the cap the next run completes' '
 	i=0; while kill -0 $bg_pid 2>/dev/null; do
 		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&

@@ -76,10 +76,22 @@ test_expect_success 'an invalid configuration on SIGHUP keeps the running one' '
 	vantage-simnet compare truth.json m
 '
 
-test_expect_success 'a valid configuration on SIGHUP is taken' '
+test_expect_success 'a valid configuration on SIGHUP is taken: its change shows' '
+	mkdir -p q2 &&
+	cp "$VT_SRC_DIR"/queries/audius/*.sql q2/ &&
+	cat >q2/90-reload-marker.sql <<-\EOS &&
+	-- metric: reload_marker
+	-- type: gauge
+	-- help: Present only after the reload.
+	SELECT 42 AS value;
+	EOS
+	sed -i "s#^  dir: .*#  dir: $TRASH/q2#" v.yaml &&
+	! curl -fsS "$HTTP/metrics" | grep -q "^reload_marker " &&
 	kill -HUP "$serve_pid" &&
 	i=0; until grep -q "reload: done" serve.out; do
-		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done
+		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
+	i=0; until curl -fsS "$HTTP/metrics" | grep -q "^reload_marker 42$"; do
+		i=$((i + 1)); test $i -lt 300 || return 1; sleep 0.1; done
 '
 
 test_expect_success 'SIGTERM stops cleanly and leaves no run half-done' '
@@ -97,7 +109,8 @@ test_expect_success 'a run interrupted by SIGTERM is recorded failed, not publis
 	start_serve -D crawl.timeout=20s &&
 	i=0; until grep -q "http: listening" serve.out; do
 		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
-	sleep 1 &&
+	i=0; until test "$(sqlite3 vantage.db "SELECT count(*) FROM probe_clock" 2>/dev/null || echo 0)" -gt 0; do
+		i=$((i + 1)); test $i -lt 300 || return 1; sleep 0.1; done &&
 	stop_serve &&
 	vantage -c v.yaml sql --csv "SELECT status, error FROM runs" >out &&
 	printf "status,error\nfailed,interrupted: the monitor was stopped\n" >expect &&

@@ -105,11 +105,10 @@ test_expect_success 'series that vanish from a run vanish from /metrics' '
 		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
 	bg_start vantage -c v.yaml -D schedule.interval=1h serve >serve2.out 2>&1 &&
 	serve_pid=$bg_pid &&
-	i=0; until grep -q "run 2: complete" serve2.out; do
+	i=0; until grep -q "run 2: complete" serve2.out &&
+	    curl -fsS "$HTTP/metrics" >m5 &&
+	    test "$(grep -c "^audius_content_node_up{" m5)" = 5; do
 		i=$((i + 1)); test $i -lt 200 || return 1; sleep 0.1; done &&
-	sleep 0.3 &&
-	curl -fsS "$HTTP/metrics" >m5 &&
-	test "$(grep -c "^audius_content_node_up{" m5)" = 5 &&
 	! grep -q "/cn/6\"" m5 &&
 	promtool check metrics <m5
 '

@@ -180,10 +180,11 @@ test_expect_success 'beyond the per-address cap a client is refused, others are 
 	cat >hog2.sh <<-\EOS &&
 	i=0; while [ $i -lt 5 ]; do exec 3<>/dev/tcp/127.0.0.1/$1 || exit 1
 		eval "exec $((10 + i))<&3"; i=$((i + 1)); done
+	echo connected >hog2.ready
 	sleep 5
 	EOS
 	bg_start bash hog2.sh $PORT >hog2.out 2>&1 &&
-	sleep 0.5 &&
+	wait_for_file hog2.ready 100 "$bg_pid" &&
 	test_must_fail curl -fsS --max-time 3 "http://127.0.0.1:$PORT/metrics" >/dev/null &&
 	curl -fsS --max-time 3 --interface 127.0.0.2 "http://127.0.0.1:$PORT/metrics" >m &&
 	vantage-simnet compare truth.json m &&
