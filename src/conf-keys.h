@@ -25,7 +25,9 @@ enum key_type {
 	K_MAP,		/* nested keys */
 	K_LIST,		/* sequence of maps of k_sub */
 	K_STRMAP,	/* mapping of any names to strings: name, value, ... */
-	K_KIND		/* one of k_kinds by name; its keys join the map */
+	K_KIND,		/* one of k_kinds by name; its keys join the map */
+	K_SECRET	/* a string that may hold a password (a connection
+			   string or URL): `check -v` prints it masked */
 };
 
 struct key {

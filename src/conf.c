@@ -1,5 +1,6 @@
 /* conf.c -- YAML configuration: tree with marks, overrides, one key table */
 #include <crypt.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -567,6 +568,7 @@ decode_scalar(struct cfparse *p, const struct ynode *y, const struct key *k,
 	switch (k->k_type) {
 	case K_STR:
 	case K_SQL:
+	case K_SECRET:
 		*(char **)((char *)base + k->k_off) = xstrdup(s);
 		return 0;
 	case K_ADDR:
@@ -1467,6 +1469,7 @@ free_keys(const struct key *keys, void *base)
 		case K_STR:
 		case K_SQL:
 		case K_ADDR:
+		case K_SECRET:
 			free(*(char **)((char *)base + k->k_off));
 			break;
 		default:
@@ -1512,6 +1515,63 @@ print_string(FILE *f, const char *s)
 	buf_json_string(&b, s, strlen(s));
 	fputs(b.b_data, f);
 	buf_release(&b);
+}
+
+/*
+ * A connection string or URL with its password masked: the value of a
+ * password=... pair, and the password of a URL's user:password@.
+ */
+static void
+print_secret(FILE *f, const char *s)
+{
+	struct buf	 b;
+	const char	*p, *end, *at, *colon;
+	char		*masked;
+
+	buf_init(&b, 0);
+	if ((p = strstr(s, "://")) != NULL) {
+		p += 3;
+		end = p + strcspn(p, "/?#");
+		at = NULL;
+		for (colon = p; colon < end; colon++)
+			if (*colon == '@')
+				at = colon;
+		colon = at != NULL ? memchr(p, ':', at - p) : NULL;
+		if (colon != NULL) {
+			buf_add(&b, s, colon + 1 - s);
+			buf_puts(&b, "***");
+			s = at;
+		}
+	}
+	while ((p = strstr(s, "password")) != NULL) {
+		end = p + 8;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (*end != '=' || (p > s && (isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '_'))) {
+			buf_add(&b, s, end - s);
+			s = end;
+			continue;
+		}
+		end++;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		buf_add(&b, s, end - s);
+		buf_puts(&b, "***");
+		if (*end == '\'') {
+			for (end++; *end != '\0' && *end != '\''; end++)
+				if (*end == '\\' && end[1] != '\0')
+					end++;
+			if (*end == '\'')
+				end++;
+		} else
+			end += strcspn(end, " \t&");
+		s = end;
+	}
+	buf_puts(&b, s);
+	masked = buf_take(&b, NULL);
+	print_string(f, masked != NULL ? masked : "");
+	free(masked);
 }
 
 static void
@@ -1631,6 +1691,12 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 			    k->k_off));
 			fputc('\n', f);
 			break;
+		case K_SECRET:
+			fputc(' ', f);
+			print_secret(f, *(char *const *)((const char *)base +
+			    k->k_off));
+			fputc('\n', f);
+			break;
 		case K_INT:
 			fprintf(f, " %" PRId64 "\n", *(const int64_t *)
 			    ((const char *)base + k->k_off));
@@ -1663,6 +1729,7 @@ key_type_name(const struct key *k)
 {
 	switch (k->k_type) {
 	case K_STR:
+	case K_SECRET:
 		return "string";
 	case K_SQL:
 		return "sql";

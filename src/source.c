@@ -6,6 +6,7 @@
 /* The first is discovery.source's default. */
 const struct kind *const source_kinds[] = {
 	&source_sqlite.sk_kind,
+	&source_pgsql.sk_kind,
 	&source_static.sk_kind,
 	&source_consul.sk_kind,
 	&source_file_sd.sk_kind,

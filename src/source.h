@@ -63,6 +63,7 @@ int	source_table_end(struct source_sink *, char **cause);
 
 /* Kinds, each in its own file. */
 extern const struct source_kind source_sqlite;
+extern const struct source_kind source_pgsql;
 extern const struct source_kind source_static;
 extern const struct source_kind source_consul;
 extern const struct source_kind source_file_sd;	/* source-sd.c */

@@ -679,6 +679,51 @@ test_print_awkward(void)
 	free(err);
 }
 
+/* A K_SECRET prints with its password masked, the rest as it is. */
+static void
+test_print_secret(void)
+{
+	static const struct {
+		const char	*dsn, *printed;
+	} t[] = {
+		{ "host=db password=s3cret user=u",
+		    "  dsn: \"host=db password=*** user=u\"\n" },
+		{ "host=db password = 's3cret \\'q\\' \\\\' port=5",
+		    "  dsn: \"host=db password = *** port=5\"\n" },
+		{ "postgresql://u:s3cret@db:5/d?password=s3cret&x=1",
+		    "  dsn: \"postgresql://u:***@db:5/d?password=***&x=1\"\n" },
+		{ "postgresql://u@db/d?old_password=1",
+		    "  dsn: \"postgresql://u@db/d?old_password=1\"\n" },
+		{ "dbname=audius", "  dsn: dbname=audius\n" }
+	};
+	struct config	*cf;
+	const char	*path;
+	char		*err, *text, *ov[1];
+	size_t		 i;
+
+	path = write_conf("secret.yaml",
+	    "discovery:\n"
+	    "  source: postgresql\n"
+	    "  dsn: x\n"
+	    "  nodes: SELECT 1\n"
+	    "queries:\n"
+	    "  dir: q\n");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		xasprintf(&ov[0], "discovery.dsn=%s", t[i].dsn);
+		cf = load(path, ov, 1, &err);
+		text = cf != NULL ? print_conf(cf) : NULL;
+		ok(text != NULL && strstr(text, t[i].printed) != NULL &&
+		    strstr(text, "s3cret") == NULL,
+		    "check -v masks the password: %s", t[i].dsn);
+		if (text != NULL && strstr(text, t[i].printed) == NULL)
+			printf("# %s", text);
+		free(text);
+		free(err);
+		free(ov[0]);
+		config_free(cf);
+	}
+}
+
 static void
 test_print_keys(void)
 {
@@ -706,7 +751,7 @@ test_print_keys(void)
 	    "static) ") != NULL, "  for each kind");
 	ok(strstr(text, "\nhttp.request_timeout\tduration\t10s\t") != NULL,
 	    "config_print_keys lists http.request_timeout");
-	is_int(80, count_lines(text), "config_print_keys has one line per key");
+	is_int(82, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 
@@ -715,7 +760,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(90);
+	plan(95);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();
@@ -724,6 +769,7 @@ main(void)
 	test_errors();
 	test_print();
 	test_print_keys();
+	test_print_secret();
 	test_print_awkward();
 
 	for (i = 0; i < nmade; i++) {
