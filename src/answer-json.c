@@ -206,7 +206,7 @@ null:
  * the first reason a value did not fit.
  */
 static int
-json_row(const struct probe_conf *pc, size_t item, json_t *row,
+json_row(const struct answer_json_conf *jc, size_t item, json_t *row,
     struct aval *values, answer_row_cb emit, void *arg)
 {
 	char		 why[512];
@@ -215,10 +215,10 @@ json_row(const struct probe_conf *pc, size_t item, json_t *row,
 
 	if (row == NULL)
 		error = "missing from answer";
-	for (j = 0; j < pc->pc_nvalues && error == NULL; j++)
+	for (j = 0; j < jc->aj_nvalues && error == NULL; j++)
 		if (answer_json_value(json_pointer(row,
-		    pc->pc_values[j].vc_pointer), pc->pc_values[j].vc_type,
-		    pc->pc_values[j].vc_pointer, &values[j], why,
+		    jc->aj_values[j].vc_pointer), jc->aj_values[j].vc_type,
+		    jc->aj_values[j].vc_pointer, &values[j], why,
 		    sizeof(why)) == -1)
 			error = why;
 	return emit(arg, item, error != NULL ? NULL : values, error);
@@ -231,7 +231,7 @@ json_row(const struct probe_conf *pc, size_t item, json_t *row,
  * share the first one's answer.
  */
 static void
-json_match(const struct answer_batch *ab, const struct probe_conf *pc,
+json_match(const struct answer_batch *ab, const struct answer_json_conf *jc,
     json_t *rows, json_t **matched)
 {
 	struct strindex	 si;
@@ -243,7 +243,7 @@ json_match(const struct answer_batch *ab, const struct probe_conf *pc,
 
 	strindex_init(&si, ab->ab_items, ab->ab_nitems);
 	json_array_foreach(rows, i, row) {
-		key = json_pointer(row, pc->pc_key);
+		key = json_pointer(row, jc->aj_key);
 		if (json_is_string(key)) {
 			kstr = json_string_value(key);
 			klen = json_string_length(key);
@@ -269,7 +269,7 @@ static int
 json_extract(const struct answer_batch *ab, const struct crawl_result *res,
     answer_row_cb emit, void *arg, char *err, size_t errlen)
 {
-	const struct probe_conf *pc = ab->ab_probe;
+	const struct answer_json_conf *jc = answer_json_conf(ab->ab_probe);
 	json_t		*doc, *rows, **matched = NULL;
 	struct aval	*values;
 	size_t		 i;
@@ -278,21 +278,21 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	if ((doc = answer_json_parse(res->cr_body, res->cr_len, err,
 	    errlen)) == NULL)
 		return -1;
-	values = xcalloc(pc->pc_nvalues + 1, sizeof(*values));
+	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
 	if (ab->ab_items == NULL) {
-		rc = json_row(pc, ANSWER_NO_ITEM, doc, values, emit, arg);
+		rc = json_row(jc, ANSWER_NO_ITEM, doc, values, emit, arg);
 		goto out;
 	}
-	if ((rows = json_pointer(doc, pc->pc_rows)) == NULL ||
+	if ((rows = json_pointer(doc, jc->aj_rows)) == NULL ||
 	    !json_is_array(rows)) {
 		snprintf(err, errlen, "malformed answer: no array at %s",
-		    pc->pc_rows);
+		    jc->aj_rows);
 		goto out;
 	}
 	matched = xcalloc(ab->ab_nitems + 1, sizeof(*matched));
-	json_match(ab, pc, rows, matched);
+	json_match(ab, jc, rows, matched);
 	for (i = 0; i < ab->ab_nitems; i++)
-		if (json_row(pc, i, matched[i], values, emit, arg) == -1)
+		if (json_row(jc, i, matched[i], values, emit, arg) == -1)
 			goto out;
 	rc = 0;
 out:
@@ -302,8 +302,52 @@ out:
 	return rc;
 }
 
+static void
+json_columns(const struct probe_conf *pc, struct answer_column **colsp,
+    size_t *ncolsp)
+{
+	const struct answer_json_conf *jc = answer_json_conf(pc);
+	struct answer_column *cols;
+	size_t		 j;
+
+	cols = xcalloc(jc->aj_nvalues + 1, sizeof(*cols));
+	for (j = 0; j < jc->aj_nvalues; j++) {
+		cols[j].ac_name = jc->aj_values[j].vc_column;
+		cols[j].ac_type = jc->aj_values[j].vc_type;
+	}
+	*colsp = cols;
+	*ncolsp = jc->aj_nvalues;
+}
+
+static const char *const vtype_names[] = { "integer", "real", "text",
+    "boolean", NULL };
+
+static const struct key value_keys[] = {
+	{ "column", K_STR, offsetof(struct value_conf, vc_column), 0, 0, NULL,
+	    0, 0, NULL, NULL, "column of the probe table that receives the value", NULL },
+	{ "pointer", K_STR, offsetof(struct value_conf, vc_pointer), 0, 0, NULL,
+	    0, 0, NULL, NULL, "JSON pointer to the value inside one answered item", NULL },
+	{ "type", K_ENUM, offsetof(struct value_conf, vc_type), 0, 0, NULL,
+	    0, 0, "integer", vtype_names, "integer, real, text or boolean; other JSON types are an error for that item", NULL },
+	KEND
+};
+
+
+#define OFF(m)	offsetof(struct answer_json_conf, m)
+static const struct key json_keys[] = {
+	{ "rows", K_STR, OFF(aj_rows), 0, 0, NULL, 0, 0, "", NULL,
+	    "JSON pointer to the array holding one answer per item (batched probes)", NULL },
+	{ "key", K_STR, OFF(aj_key), 0, 0, NULL, 0, 0, "", NULL,
+	    "JSON pointer, inside one answer, to the item it answers (matched exactly)", NULL },
+	{ "values", K_LIST, OFF(aj_values), OFF(aj_nvalues), sizeof(struct value_conf),
+	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer", NULL },
+	KEND
+};
+#undef OFF
+
 const struct answer_kind answer_json = {
-	.ak_name = "json",
+	.ak_kind = { "json", json_keys, sizeof(struct answer_json_conf) },
 	.ak_init = json_init,
+	.ak_columns = json_columns,
 	.ak_extract = json_extract,
 };

@@ -3,21 +3,25 @@
 #include <string.h>
 
 #include "answer.h"
+#include "conf.h"
 
-const struct answer_kind *const answer_kinds[] = {
-	&answer_json,
+/* The first is probes[].answer's default. */
+const struct kind *const answer_kinds[] = {
+	&answer_json.ak_kind,
 	NULL
 };
 
 const struct answer_kind *
-answer_find(const char *name)
+answer_of(const struct probe_conf *pc)
 {
-	size_t	i;
+	return pc->pc_answer != NULL ? (const struct answer_kind *)
+	    pc->pc_answer : &answer_json;
+}
 
-	for (i = 0; answer_kinds[i] != NULL; i++)
-		if (strcmp(answer_kinds[i]->ak_name, name) == 0)
-			return answer_kinds[i];
-	return NULL;
+const struct answer_json_conf *
+answer_json_conf(const struct probe_conf *pc)
+{
+	return answer_of(pc) == &answer_json ? pc->pc_answer_conf : NULL;
 }
 
 void
@@ -26,6 +30,7 @@ answer_init(void)
 	size_t	i;
 
 	for (i = 0; answer_kinds[i] != NULL; i++)
-		if (answer_kinds[i]->ak_init != NULL)
-			answer_kinds[i]->ak_init();
+		if (((const struct answer_kind *)answer_kinds[i])->ak_init !=
+		    NULL)
+			((const struct answer_kind *)answer_kinds[i])->ak_init();
 }

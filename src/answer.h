@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf-keys.h"
+
 struct crawl_result;
 struct probe_conf;
 
@@ -42,6 +44,12 @@ struct aval {
 typedef int (*answer_row_cb)(void *arg, size_t item,
     const struct aval *values, const char *error);
 
+/* A value column of a probe table: its name and enum value_type. */
+struct answer_column {
+	const char	*ac_name;
+	int64_t		 ac_type;
+};
+
 /* What one request asked.  Every pointer is borrowed. */
 struct answer_batch {
 	const struct probe_conf	*ab_probe;
@@ -60,18 +68,25 @@ struct answer_batch {
  * item off with err; or -1 (err unset) when row failed.
  */
 struct answer_kind {
-	const char	*ak_name;
+	struct kind	 ak_kind;	/* first: probes[].answer picks it */
 	void		(*ak_init)(void);
+	/*
+	 * The value columns of the probe table, in the order rows give
+	 * values; *cols is an array the caller frees (the names are
+	 * borrowed from the probe's settings or the kind).
+	 */
+	void		(*ak_columns)(const struct probe_conf *,
+			    struct answer_column **cols, size_t *ncols);
 	int		(*ak_extract)(const struct answer_batch *batch,
 			    const struct crawl_result *res, answer_row_cb row,
 			    void *arg, char *err, size_t errlen);
 };
 
-/* Every kind, NULL-terminated. */
-extern const struct answer_kind *const answer_kinds[];
+/* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */
+extern const struct kind *const answer_kinds[];
 
-/* The kind called name, or NULL. */
-const struct answer_kind *answer_find(const char *name);
+/* The kind of a probe (probes[].answer). */
+const struct answer_kind *answer_of(const struct probe_conf *);
 
 /*
  * Run every kind's ak_init.  Call once, before any thread or JSON value
@@ -81,6 +96,24 @@ void	answer_init(void);
 
 /* ------------------------------------------------------------------ */
 /* The json kind (answer-json.c) and the parts its tests use. */
+
+/* One column a probe extracts from each answered item. */
+struct value_conf {
+	char	*vc_column;	/* SQL column in the probe table */
+	char	*vc_pointer;	/* JSON pointer (RFC 6901) inside the item */
+	int64_t	 vc_type;	/* enum value_type */
+};
+
+/* The settings of answer: json (probes[].rows, key, values). */
+struct answer_json_conf {
+	char	*aj_rows;	/* JSON pointer to the array of per-item answers */
+	char	*aj_key;	/* JSON pointer, inside a row, to the item it answers */
+	struct value_conf *aj_values;
+	size_t	 aj_nvalues;
+};
+
+/* The json settings of a probe, or NULL if it has another kind. */
+const struct answer_json_conf *answer_json_conf(const struct probe_conf *);
 
 /*
  * Rows at the JSON pointer pc_rows, matched to the items asked by the

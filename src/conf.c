@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "conf-keys.h"
 #include "source.h"
+#include "answer.h"
 #include "buf.h"
 #include "log.h"
 #include "util.h"
@@ -274,19 +275,6 @@ out:
 #define OFF(m)	offsetof(struct config, m)
 
 static const char *const method_names[] = { "GET", "POST", NULL };
-static const char *const vtype_names[] = { "integer", "real", "text",
-    "boolean", NULL };
-
-static const struct key value_keys[] = {
-	{ "column", K_STR, offsetof(struct value_conf, vc_column), 0, 0, NULL,
-	    0, 0, NULL, NULL, "column of the probe table that receives the value", NULL },
-	{ "pointer", K_STR, offsetof(struct value_conf, vc_pointer), 0, 0, NULL,
-	    0, 0, NULL, NULL, "JSON pointer to the value inside one answered item", NULL },
-	{ "type", K_ENUM, offsetof(struct value_conf, vc_type), 0, 0, NULL,
-	    0, 0, "integer", vtype_names, "integer, real, text or boolean; other JSON types are an error for that item", NULL },
-	KEND
-};
-
 static const struct key probe_keys[] = {
 	{ "name", K_STR, offsetof(struct probe_conf, pc_name), 0, 0, NULL,
 	    0, 0, NULL, NULL, "probe name; its rows go to table probe_NAME", NULL },
@@ -302,13 +290,9 @@ static const struct key probe_keys[] = {
 	    0, 0, "", NULL, "request body; {{items}} becomes a JSON array of the batch's items", NULL },
 	{ "content_type", K_STR, offsetof(struct probe_conf, pc_content_type), 0, 0, NULL,
 	    0, 0, "application/json", NULL, "Content-Type of the request body", NULL },
-	{ "rows", K_STR, offsetof(struct probe_conf, pc_rows), 0, 0, NULL,
-	    0, 0, "", NULL, "JSON pointer to the array holding one answer per item (batched probes)", NULL },
-	{ "key", K_STR, offsetof(struct probe_conf, pc_key), 0, 0, NULL,
-	    0, 0, "", NULL, "JSON pointer, inside one answer, to the item it answers (matched exactly)", NULL },
-	{ "values", K_LIST, offsetof(struct probe_conf, pc_values),
-	    offsetof(struct probe_conf, pc_nvalues), sizeof(struct value_conf),
-	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer", NULL },
+	{ "answer", K_KIND, offsetof(struct probe_conf, pc_answer),
+	    offsetof(struct probe_conf, pc_answer_conf), 0, NULL, 0, 0, "json", NULL,
+	    "how answers become rows: json; each kind adds keys of its own", answer_kinds },
 	KEND
 };
 
@@ -1218,8 +1202,10 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	const struct ynode *tables = ynode_at(disc, "tables");
 	const struct ynode *probes = ynode_at(root, "probes");
 	const struct ynode *values, *at;
+	static const struct answer_json_conf nojson;
+	const struct answer_json_conf *jc;
 	struct probe_conf *pc;
-	struct value_conf *vc;
+	const struct value_conf *vc;
 	struct table_conf *tc;
 	size_t		 i, j, m;
 
@@ -1279,6 +1265,8 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	}
 	for (i = 0; i < cf->cf_nprobes; i++) {
 		pc = &cf->cf_probes[i];
+		if ((jc = answer_json_conf(pc)) == NULL)
+			jc = &nojson;
 		at = ynode_item(probes, i, "name");
 		if (pc->pc_name != NULL && !valid_ident(pc->pc_name))
 			cf_error(p, at, "probes[%zu].name: '%s' is not a valid "
@@ -1296,11 +1284,11 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			    "probes[%zu].path: blanks, control characters and "
 			    "'#' must be percent-encoded", i);
 		if (pc->pc_items != NULL && pc->pc_items[0] != '\0') {
-			if (pc->pc_rows != NULL && pc->pc_rows[0] == '\0')
+			if (jc->aj_rows != NULL && jc->aj_rows[0] == '\0')
 				cf_error(p, ynode_item(probes, i, NULL),
 				    "probes[%zu]: a probe with items needs rows "
 				    "(JSON pointer to the answers)", i);
-			if (pc->pc_key != NULL && pc->pc_key[0] == '\0')
+			if (jc->aj_key != NULL && jc->aj_key[0] == '\0')
 				cf_error(p, ynode_item(probes, i, NULL),
 				    "probes[%zu]: a probe with items needs key "
 				    "(JSON pointer to the item in an answer)", i);
@@ -1313,24 +1301,24 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, ynode_item(probes, i, "method"),
 				    "probes[%zu].method: a probe with items "
 				    "sends them in a body, so it must be POST", i);
-		} else if (pc->pc_key != NULL && pc->pc_key[0] != '\0')
+		} else if (jc->aj_key != NULL && jc->aj_key[0] != '\0')
 			cf_error(p, ynode_item(probes, i, "key"),
 			    "probes[%zu].key: only a probe with items has a "
 			    "key", i);
-		if (pc->pc_rows != NULL && !valid_pointer(pc->pc_rows))
+		if (jc->aj_rows != NULL && !valid_pointer(jc->aj_rows))
 			cf_error(p, ynode_item(probes, i, "rows"),
 			    "probes[%zu].rows: '%s' is not a JSON pointer", i,
-			    pc->pc_rows);
-		if (pc->pc_key != NULL && !valid_pointer(pc->pc_key))
+			    jc->aj_rows);
+		if (jc->aj_key != NULL && !valid_pointer(jc->aj_key))
 			cf_error(p, ynode_item(probes, i, "key"),
 			    "probes[%zu].key: '%s' is not a JSON pointer", i,
-			    pc->pc_key);
+			    jc->aj_key);
 		values = ynode_at(ynode_item(probes, i, NULL), "values");
-		if (pc->pc_nvalues == 0 && pc->pc_name != NULL)
+		if (jc->aj_nvalues == 0 && pc->pc_name != NULL && jc != &nojson)
 			cf_error(p, ynode_item(probes, i, NULL),
 			    "probes[%zu]: needs at least one entry in values", i);
-		for (j = 0; j < pc->pc_nvalues; j++) {
-			vc = &pc->pc_values[j];
+		for (j = 0; j < jc->aj_nvalues; j++) {
+			vc = &jc->aj_values[j];
 			if (vc->vc_column == NULL)
 				continue;
 			at = ynode_item(values, j, "column");
@@ -1342,8 +1330,8 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, at, "probes[%zu].values[%zu].column: "
 				    "'%s' is reserved", i, j, vc->vc_column);
 			for (m = 0; m < j; m++)
-				if (pc->pc_values[m].vc_column != NULL &&
-				    strcmp(pc->pc_values[m].vc_column,
+				if (jc->aj_values[m].vc_column != NULL &&
+				    strcmp(jc->aj_values[m].vc_column,
 				    vc->vc_column) == 0)
 					cf_error(p, at, "probes[%zu].values[%zu]."
 					    "column: '%s' is used twice", i, j,

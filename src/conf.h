@@ -15,13 +15,6 @@ enum value_type {
 	VT_BOOLEAN
 };
 
-/* One column a probe extracts from each answered item. */
-struct value_conf {
-	char	*vc_column;	/* SQL column in the probe table */
-	char	*vc_pointer;	/* JSON pointer (RFC 6901) inside the item */
-	int64_t	 vc_type;	/* enum value_type */
-};
-
 /* An index table copied from discovery into every run. */
 struct table_conf {
 	char	*tc_name;
@@ -38,10 +31,8 @@ struct probe_conf {
 	int64_t	 pc_batch;	/* items per request */
 	char	*pc_body;	/* template; {{items}} becomes a JSON array */
 	char	*pc_content_type;
-	char	*pc_rows;	/* JSON pointer to the array of per-item answers */
-	char	*pc_key;	/* JSON pointer, inside a row, to the item it answers */
-	struct value_conf *pc_values;
-	size_t	 pc_nvalues;
+	const struct kind *pc_answer;	/* probes[].answer: a struct answer_kind */
+	void	*pc_answer_conf;	/* its own settings (answer-<kind>.c) */
 };
 
 /* A user of HTTP basic authentication. */

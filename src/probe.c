@@ -66,6 +66,7 @@ struct probe_crawl {
 	sqlite3_stmt	**pr_items_stmt;	/* per probe */
 	sqlite3_stmt	**pr_insert;		/* per probe */
 	const struct answer_kind **pr_kind;	/* per probe */
+	size_t		*pr_ncols;		/* value columns, per probe */
 	struct task	*pr_tasks;
 	size_t		 pr_ntasks;
 	size_t		 pr_first_open;		/* tasks before it are done */
@@ -122,9 +123,10 @@ probe_prepare_tables(const struct config *cf, struct store *st)
 	static const char *const tname[] = { "INTEGER", "REAL", "TEXT",
 	    "INTEGER" };
 	const struct probe_conf *pc;
+	struct answer_column *cols;
 	struct buf	 sql;
 	char		**have, *table;
-	size_t		 i, j, nhave;
+	size_t		 i, j, nhave, ncols;
 	int		 rc = 0;
 
 	buf_init(&sql, 0);
@@ -135,6 +137,7 @@ probe_prepare_tables(const struct config *cf, struct store *st)
 			free(table);
 			break;
 		}
+		answer_of(pc)->ak_columns(pc, &cols, &ncols);
 		buf_reset(&sql);
 		if (nhave == 0) {
 			/*
@@ -143,32 +146,30 @@ probe_prepare_tables(const struct config *cf, struct store *st)
 			 */
 			buf_printf(&sql, "CREATE TABLE \"%s\" (run_id INTEGER "
 			    "NOT NULL, node_id NOT NULL, item NOT NULL", table);
-			for (j = 0; j < pc->pc_nvalues; j++)
-				buf_printf(&sql, ", \"%s\" %s",
-				    pc->pc_values[j].vc_column,
-				    tname[pc->pc_values[j].vc_type]);
+			for (j = 0; j < ncols; j++)
+				buf_printf(&sql, ", \"%s\" %s", cols[j].ac_name,
+				    tname[cols[j].ac_type]);
 			buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
 			    "node_id, item)) WITHOUT ROWID");
 			rc = store_exec(st, sql.b_data);
 		}
-		for (j = 0; j < pc->pc_nvalues && rc == 0 && nhave > 0; j++) {
+		for (j = 0; j < ncols && rc == 0 && nhave > 0; j++) {
 			size_t k;
 
 			for (k = 0; k < nhave; k++)
-				if (strcasecmp(have[k],
-				    pc->pc_values[j].vc_column) == 0)
+				if (strcasecmp(have[k], cols[j].ac_name) == 0)
 					break;
 			if (k < nhave)
 				continue;
 			buf_reset(&sql);
 			buf_printf(&sql, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s",
-			    table, pc->pc_values[j].vc_column,
-			    tname[pc->pc_values[j].vc_type]);
+			    table, cols[j].ac_name, tname[cols[j].ac_type]);
 			rc = store_exec(st, sql.b_data);
 		}
 		for (j = 0; j < nhave; j++)
 			free(have[j]);
 		free(have);
+		free(cols);
 		free(table);
 	}
 	buf_release(&sql);
@@ -367,7 +368,7 @@ batch_row(void *arg, size_t item, const struct aval *values,
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
-	size_t		 i = b->b_first + item, j;
+	size_t		 i = b->b_first + item, j, ncols = pr->pr_ncols[t->t_probe];
 
 	if (!b->b_write)
 		return 0;
@@ -382,17 +383,16 @@ batch_row(void *arg, size_t item, const struct aval *values,
 		bind_item(ins, t->t_keys[i], t->t_key_int[i]);
 	else
 		bind_item(ins, t->t_items[i], t->t_is_int[i]);
-	for (j = 0; j < pc->pc_nvalues; j++) {
+	for (j = 0; j < ncols; j++) {
 		if (error != NULL)
 			sqlite3_bind_null(ins, 4 + j);
 		else
 			probe_bind_value(ins, 4 + j, &values[j]);
 	}
 	if (error != NULL)
-		sqlite3_bind_text(ins, 4 + pc->pc_nvalues, error, -1,
-		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 4 + ncols, error, -1, SQLITE_TRANSIENT);
 	else
-		sqlite3_bind_null(ins, 4 + pc->pc_nvalues);
+		sqlite3_bind_null(ins, 4 + ncols);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		log_warnx("probe %s: insert: %s", pc->pc_name,
 		    store_errmsg(pr->pr_st));
@@ -651,23 +651,27 @@ probe_feed(void *arg)
 }
 
 static sqlite3_stmt *
-insert_stmt(struct store *st, const struct probe_conf *pc)
+insert_stmt(struct store *st, const struct probe_conf *pc, size_t *ncolsp)
 {
+	struct answer_column *cols;
 	struct buf	 sql;
 	sqlite3_stmt	*stmt;
-	size_t		 j;
+	size_t		 j, ncols;
 
+	answer_of(pc)->ak_columns(pc, &cols, &ncols);
 	buf_init(&sql, 0);
 	buf_printf(&sql, "INSERT INTO \"probe_%s\" (run_id, node_id, item",
 	    pc->pc_name);
-	for (j = 0; j < pc->pc_nvalues; j++)
-		buf_printf(&sql, ", \"%s\"", pc->pc_values[j].vc_column);
+	for (j = 0; j < ncols; j++)
+		buf_printf(&sql, ", \"%s\"", cols[j].ac_name);
 	buf_puts(&sql, ", error) VALUES (?, ?, ?");
-	for (j = 0; j <= pc->pc_nvalues; j++)
+	for (j = 0; j <= ncols; j++)
 		buf_puts(&sql, ", ?");
 	buf_puts(&sql, ")");
 	stmt = store_prepare(st, sql.b_data);
 	buf_release(&sql);
+	free(cols);
+	*ncolsp = ncols;
 	return stmt;
 }
 
@@ -692,12 +696,12 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_items_stmt = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_stmt));
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
+	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
 	for (p = 0; p < cf->cf_nprobes; p++) {
-		/* Only the json kind exists; a probe_conf will name its own. */
-		pr.pr_kind[p] = &answer_json;
-		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p])) ==
-		    NULL)
+		pr.pr_kind[p] = answer_of(&cf->cf_probes[p]);
+		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
+		    &pr.pr_ncols[p])) == NULL)
 			goto out;
 		if (cf->cf_probes[p].pc_items[0] != '\0' &&
 		    (pr.pr_items_stmt[p] = store_prepare(st,
@@ -766,6 +770,7 @@ out:
 	free(pr.pr_items_stmt);
 	free(pr.pr_insert);
 	free(pr.pr_kind);
+	free(pr.pr_ncols);
 	free(pr.pr_node_out);
 	return rc;
 }

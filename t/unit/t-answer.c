@@ -288,12 +288,17 @@ static struct value_conf values[] = {
 	{ (char *)"name", (char *)"/name", VT_TEXT },
 };
 
+static struct answer_json_conf probe_json = {
+	.aj_rows = (char *)"/data",
+	.aj_key = (char *)"/id",
+	.aj_values = values,
+	.aj_nvalues = 2,
+};
+
 static struct probe_conf probe = {
 	.pc_name = (char *)"users",
-	.pc_rows = (char *)"/data",
-	.pc_key = (char *)"/id",
-	.pc_values = values,
-	.pc_nvalues = 2,
+	.pc_answer = &answer_json.ak_kind,
+	.pc_answer_conf = &probe_json,
 };
 
 /* Run the json kind on body for items (NULL: a probe without items). */
@@ -406,8 +411,8 @@ test_match(void)
 	rc = answer_json.ak_extract(&ab, &res, collect, &r, err, sizeof(err));
 	ok(rc == -1 && r.r_n == 1, "a failing row callback stops the kind");
 
-	ok(answer_find("json") == &answer_json, "answer_find finds json");
-	ok(answer_find("nope") == NULL, "  and nothing for an unknown kind");
+	ok(answer_of(&probe) == &answer_json, "answer_of a json probe");
+	ok(answer_json_conf(&probe) == &probe_json, "  and its json settings");
 }
 
 int

@@ -7,8 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "tap.h"
 #include "util.h"
+#include "xmalloc.h"
+
+/* The json settings of the first probe. */
+#define JC(cf)	answer_json_conf(&(cf)->cf_probes[0])
 
 static char	tmpdir[64];
 static char	*made[32];	/* files to remove at the end */
@@ -171,16 +176,16 @@ test_minimal(void)
 	is_str("", cf->cf_probes[0].pc_items, "probe items default empty");
 	is_str("application/json", cf->cf_probes[0].pc_content_type,
 	    "probe content_type default");
-	is_int(3, cf->cf_probes[0].pc_nvalues, "three values");
-	is_str("version", cf->cf_probes[0].pc_values[0].vc_column,
+	is_int(3, JC(cf)->aj_nvalues, "three values");
+	is_str("version", JC(cf)->aj_values[0].vc_column,
 	    "value column");
-	is_str("/data/version", cf->cf_probes[0].pc_values[0].vc_pointer,
+	is_str("/data/version", JC(cf)->aj_values[0].vc_pointer,
 	    "value pointer");
-	is_int(VT_TEXT, cf->cf_probes[0].pc_values[0].vc_type,
+	is_int(VT_TEXT, JC(cf)->aj_values[0].vc_type,
 	    "type text decodes to VT_TEXT");
-	is_int(VT_BOOLEAN, cf->cf_probes[0].pc_values[1].vc_type,
+	is_int(VT_BOOLEAN, JC(cf)->aj_values[1].vc_type,
 	    "type boolean decodes to VT_BOOLEAN");
-	is_int(VT_INTEGER, cf->cf_probes[0].pc_values[2].vc_type,
+	is_int(VT_INTEGER, JC(cf)->aj_values[2].vc_type,
 	    "type defaults to integer");
 
 	/* queries.dir as written, and resolved against the file's folder. */
@@ -242,7 +247,7 @@ test_overrides(void)
 	if (cf != NULL) {
 		is_int(7, cf->cf_concurrency, "-D scalar in a section");
 		is_int(25, cf->cf_probes[0].pc_batch, "-D probes.0.batch");
-		is_int(VT_INTEGER, cf->cf_probes[0].pc_values[1].vc_type,
+		is_int(VT_INTEGER, JC(cf)->aj_values[1].vc_type,
 		    "-D probes.0.values.1.type");
 		is_int(9, cf->cf_keep_runs, "-D creates a missing section and key");
 		ok(prints(cf, "\n  path: other.db\n"),
@@ -751,7 +756,7 @@ test_print_keys(void)
 	    "static) ") != NULL, "  for each kind");
 	ok(strstr(text, "\nhttp.request_timeout\tduration\t10s\t") != NULL,
 	    "config_print_keys lists http.request_timeout");
-	is_int(82, count_lines(text), "config_print_keys has one line per key");
+	is_int(83, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 

@@ -233,21 +233,24 @@ static struct value_conf values[] = {
 	{ (char *)"clock", (char *)"/clock", VT_INTEGER },
 };
 
+static struct answer_json_conf probe_json = {
+	.aj_rows = (char *)"/data", .aj_key = (char *)"/id",
+	.aj_values = values, .aj_nvalues = 1,
+};
+
 static struct probe_conf probes[] = {
 	{ .pc_name = (char *)"users", .pc_method = 1, .pc_path = (char *)"/users",
 	  .pc_items = (char *)"SELECT item FROM want WHERE node_id = :node_id "
 	      "ORDER BY seq",
 	  .pc_batch = 2, .pc_body = (char *)"{\"ids\": {{items}}}",
 	  .pc_content_type = (char *)"application/json",
-	  .pc_rows = (char *)"/data", .pc_key = (char *)"/id",
-	  .pc_values = values, .pc_nvalues = 1 },
+	  .pc_answer = &answer_json.ak_kind, .pc_answer_conf = &probe_json },
 	{ .pc_name = (char *)"keyed", .pc_method = 1, .pc_path = (char *)"/keyed",
 	  .pc_items = (char *)"SELECT item, key FROM wantk WHERE "
 	      "node_id = :node_id ORDER BY seq",
 	  .pc_batch = 3, .pc_body = (char *)"{\"ids\": {{items}}}",
 	  .pc_content_type = (char *)"application/json",
-	  .pc_rows = (char *)"/data", .pc_key = (char *)"/id",
-	  .pc_values = values, .pc_nvalues = 1 },
+	  .pc_answer = &answer_json.ak_kind, .pc_answer_conf = &probe_json },
 };
 
 static void
