@@ -41,6 +41,7 @@ test_expect_success 'OpenMetrics when the Accept header prefers it (as Prometheu
 	grep "^# UNIT vantage_run_phase_seconds seconds$" om &&
 	grep "^# TYPE audius_users gauge$" om &&
 	! grep "^$" om &&
+	vantage-simnet compare truth.json om &&
 	vantage -c v.yaml metrics --openmetrics >om2 &&
 	test "$(tail -n 1 om2)" = "# EOF"
 '

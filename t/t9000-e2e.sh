@@ -31,4 +31,16 @@ test_expect_success 'a network with no users and no faults' '
 	grep "^audius_content_node_up{endpoint=\"http://127.0.0.1:$VT_PORT/cn/1\"} 1$" m
 '
 
+test_expect_success 'compare refuses what Prometheus would, naming the line' '
+	sed "3s/\$/\r/" m >crlf &&
+	test_must_fail vantage-simnet compare truth.json crlf 2>err &&
+	grep "compare: crlf: line 3: carriage return at the end of the line" err &&
+	{ head -n 2 m && echo "audius_users{status=\"a\",status=\"b\"} 1"; } >dup &&
+	test_must_fail vantage-simnet compare truth.json dup 2>err &&
+	grep "compare: dup: line 3: duplicate label name \"status\"" err &&
+	{ head -n 3 m && echo "# any comment" && echo "# EOF"; } >om &&
+	test_must_fail vantage-simnet compare truth.json om 2>err &&
+	grep "compare: om: line 4: comment other than # HELP, # TYPE, # UNIT or # EOF" err
+'
+
 test_done

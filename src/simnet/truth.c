@@ -1,7 +1,6 @@
 /* truth.c -- the values a correct monitor exports, and `compare` */
 #include "conf.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "promtext.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "simnet/simnet.h"
@@ -333,17 +333,6 @@ labels_free(struct label *lb, size_t n)
 }
 
 static int
-labels_dup(const struct label *lb, size_t n)
-{
-	size_t	i;
-
-	for (i = 1; i < n; i++)
-		if (strcmp(lb[i - 1].lb_name, lb[i].lb_name) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -463,149 +452,86 @@ out:
 	return rv;
 }
 
-static void
-skip_blank(const char **pp)
+/* bsearch: a name (not NUL-terminated) against a sorted family name. */
+struct name_key {
+	const char	*nk_name;
+	size_t		 nk_len;
+};
+
+static int
+family_cmp(const void *k, const void *e)
 {
-	while (**pp == ' ' || **pp == '\t')
-		(*pp)++;
+	const struct name_key *nk = k;
+	const char *family = *(char *const *)e;
+	int	 c;
+
+	if ((c = strncmp(nk->nk_name, family, nk->nk_len)) != 0)
+		return c;
+	return family[nk->nk_len] == '\0' ? 0 : -1;
+}
+
+/* Only the families the truth names are compared. */
+static int
+compare_want(void *arg, const struct promtext_sample *ps)
+{
+	struct compare *cm = arg;
+	struct name_key nk = { ps->ps_name, ps->ps_namelen };
+
+	return bsearch(&nk, cm->cm_families, cm->cm_nfamilies,
+	    sizeof(char *), family_cmp) != NULL;
+}
+
+static int
+compare_sample(void *arg, const struct promtext_sample *ps)
+{
+	struct compare *cm = arg;
+	struct series key, *kp = &key, **found;
+	struct label *lb;
+	char	*name;
+	size_t	 i;
+
+	name = xstrndup(ps->ps_name, ps->ps_namelen);
+	lb = xcalloc(ps->ps_nlabels + 1, sizeof(*lb));
+	for (i = 0; i < ps->ps_nlabels; i++) {
+		lb[i].lb_name = xstrndup(ps->ps_labels[i].pl_name,
+		    ps->ps_labels[i].pl_namelen);
+		lb[i].lb_value = xstrndup(ps->ps_labels[i].pl_value,
+		    ps->ps_labels[i].pl_valuelen);
+	}
+	key.se_key = series_key(name, lb, ps->ps_nlabels);
+	found = bsearch(&kp, cm->cm_sorted, cm->cm_nseries,
+	    sizeof(*cm->cm_sorted), series_cmp);
+	if (found == NULL) {
+		buf_printf(&cm->cm_unexpected, "%s: unexpected\n", key.se_key);
+		cm->cm_nunexpected++;
+	} else if ((*found)->se_seen++ == 0)
+		(*found)->se_got = ps->ps_value;
+	free(key.se_key);
+	labels_free(lb, ps->ps_nlabels);
+	free(name);
+	return 0;
+}
+
+/* Is the last line "# EOF" (OpenMetrics)? */
+static int
+ends_with_eof(const char *data, size_t len)
+{
+	if (len > 0 && data[len - 1] == '\n')
+		len--;
+	return len >= 5 && memcmp(data + len - 5, "# EOF", 5) == 0 &&
+	    (len == 5 || data[len - 6] == '\n');
 }
 
 /*
- * Parse one sample line into name, labels and value.  Returns 0, or -1
- * with a reason in *whyp.
+ * Parse the exposition with the engine's parser, as Prometheus would:
+ * OpenMetrics when it ends with "# EOF", else text 0.0.4.
  */
-static int
-parse_sample(const char *p, char **namep, struct label **lbp, size_t *nlbp,
-    double *valuep, const char **whyp)
-{
-	struct label *lb = NULL;
-	struct buf val;
-	const char *start;
-	char	*end, *tok = NULL;
-	size_t	 nlb = 0, alloc = 0;
-
-	*namep = NULL;
-	buf_init(&val, 0);
-	skip_blank(&p);
-	start = p;
-	if (!(isalpha((unsigned char)*p) || *p == '_' || *p == ':'))
-		goto bad_name;
-	while (isalnum((unsigned char)*p) || *p == '_' || *p == ':')
-		p++;
-	*namep = xstrndup(start, p - start);
-	skip_blank(&p);
-	if (*p == '{') {
-		p++;
-		for (;;) {
-			skip_blank(&p);
-			if (*p == '}')
-				break;
-			start = p;
-			if (!(isalpha((unsigned char)*p) || *p == '_'))
-				goto bad_label;
-			while (isalnum((unsigned char)*p) || *p == '_')
-				p++;
-			if (nlb == alloc) {
-				alloc = alloc == 0 ? 4 : alloc * 2;
-				lb = xreallocarray(lb, alloc, sizeof(*lb));
-			}
-			lb[nlb].lb_name = xstrndup(start, p - start);
-			lb[nlb].lb_value = NULL;
-			nlb++;
-			skip_blank(&p);
-			if (*p++ != '=')
-				goto bad_label;
-			skip_blank(&p);
-			if (*p++ != '"')
-				goto bad_label;
-			buf_reset(&val);
-			for (; *p != '"'; p++) {
-				if (*p == '\0')
-					goto bad_label;
-				if (*p != '\\') {
-					buf_putc(&val, *p);
-					continue;
-				}
-				p++;
-				if (*p == '\\' || *p == '"')
-					buf_putc(&val, *p);
-				else if (*p == 'n')
-					buf_putc(&val, '\n');
-				else {
-					*whyp = "invalid escape in a label "
-					    "value";
-					goto fail;
-				}
-			}
-			p++;
-			lb[nlb - 1].lb_value = xstrdup(val.b_data != NULL ?
-			    val.b_data : "");
-			skip_blank(&p);
-			if (*p == ',')
-				p++;
-			else if (*p != '}')
-				goto bad_label;
-		}
-		p++;
-	}
-	skip_blank(&p);
-	start = p;
-	while (*p != '\0' && *p != ' ' && *p != '\t')
-		p++;
-	if (p == start) {
-		*whyp = "missing value";
-		goto fail;
-	}
-	tok = xstrndup(start, p - start);
-	*valuep = strtod(tok, &end);
-	if (*end != '\0') {
-		*whyp = "invalid value";
-		goto fail;
-	}
-	skip_blank(&p);
-	if (*p != '\0') {		/* optional timestamp */
-		if (*p == '-')
-			p++;
-		if (!isdigit((unsigned char)*p)) {
-			*whyp = "invalid timestamp";
-			goto fail;
-		}
-		while (isdigit((unsigned char)*p))
-			p++;
-		skip_blank(&p);
-		if (*p != '\0') {
-			*whyp = "trailing garbage";
-			goto fail;
-		}
-	}
-	free(tok);
-	buf_release(&val);
-	*lbp = lb;
-	*nlbp = nlb;
-	return 0;
-bad_name:
-	*whyp = "invalid metric name";
-	goto fail;
-bad_label:
-	*whyp = "invalid label";
-fail:
-	free(tok);
-	buf_release(&val);
-	labels_free(lb, nlb);
-	free(*namep);
-	*namep = NULL;
-	return -1;
-}
-
 static int
 compare_load_metrics(struct compare *cm, const char *path)
 {
-	struct series key, *kp = &key, **found;
-	struct label *lb;
-	char	*data, *line, *next, *name;
-	const char *why;
-	size_t	 len, nlb, lineno = 0;
-	double	 value;
+	struct promtext_opts po;
+	char	*data, err[PROMTEXT_ERRMAX];
+	size_t	 len;
 	int	 rv = -1;
 
 	if ((data = read_file(path, TRUTH_FILE_MAX, &len)) == NULL) {
@@ -616,45 +542,15 @@ compare_load_metrics(struct compare *cm, const char *path)
 		log_warnx("compare: %s: binary data", path);
 		goto out;
 	}
-	for (line = data; line != NULL && *line != '\0'; line = next) {
-		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		len = strlen(line);
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		while (*line == ' ' || *line == '\t')
-			line++;
-		if (*line == '\0' || *line == '#')
-			continue;
-		if (parse_sample(line, &name, &lb, &nlb, &value, &why) == -1) {
-			log_warnx("compare: %s:%zu: %s", path, lineno, why);
-			goto out;
-		}
-		if (nlb > 0)
-			qsort(lb, nlb, sizeof(*lb), label_cmp);
-		if (labels_dup(lb, nlb)) {
-			log_warnx("compare: %s:%zu: duplicate label", path,
-			    lineno);
-			labels_free(lb, nlb);
-			free(name);
-			goto out;
-		}
-		if (bsearch(&name, cm->cm_families, cm->cm_nfamilies,
-		    sizeof(char *), str_cmp) != NULL) {
-			key.se_key = series_key(name, lb, nlb);
-			found = bsearch(&kp, cm->cm_sorted, cm->cm_nseries,
-			    sizeof(*cm->cm_sorted), series_cmp);
-			if (found == NULL) {
-				buf_printf(&cm->cm_unexpected,
-				    "%s: unexpected\n", key.se_key);
-				cm->cm_nunexpected++;
-			} else if ((*found)->se_seen++ == 0)
-				(*found)->se_got = value;
-			free(key.se_key);
-		}
-		labels_free(lb, nlb);
-		free(name);
+	memset(&po, 0, sizeof(po));
+	po.po_format = ends_with_eof(data, len) ? PROMTEXT_OPENMETRICS :
+	    PROMTEXT_TEXT;
+	po.po_want = compare_want;
+	po.po_sample = compare_sample;
+	po.po_arg = cm;
+	if (promtext_parse(data, len, &po, err, sizeof(err)) == -1) {
+		log_warnx("compare: %s: %s", path, err);
+		goto out;
 	}
 	rv = 0;
 out:
