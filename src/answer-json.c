@@ -221,7 +221,7 @@ json_row(const struct answer_json_conf *jc, size_t item, json_t *row,
 		    jc->aj_values[j].vc_pointer, &values[j], why,
 		    sizeof(why)) == -1)
 			error = why;
-	return emit(arg, item, error != NULL ? NULL : values, error);
+	return emit(arg, item, NULL, 0, error != NULL ? NULL : values, error);
 }
 
 /*

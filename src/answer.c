@@ -8,6 +8,7 @@
 /* The first is probes[].answer's default. */
 const struct kind *const answer_kinds[] = {
 	&answer_json.ak_kind,
+	&answer_promtext.ak_kind,
 	NULL
 };
 

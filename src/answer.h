@@ -35,14 +35,16 @@ struct aval {
  * Where a kind hands its rows, any number of them, in any order; the
  * scheduler (probe.c) writes them in one transaction per batch, every
  * value as a bound parameter.  item is the index in ab_items the row
- * answers, or ANSWER_NO_ITEM.  values has one entry per value column of
- * the probe (pc_nvalues) and may be NULL when error is set.  error NULL:
- * an answered row; else its reason, and every value is written NULL.
+ * answers, or ANSWER_NO_ITEM; then key (keylen bytes; NULL: "") is what
+ * the table's item column gets, and must be unique within the answer
+ * (promtext: the series).  values has one entry per value column
+ * (ak_columns) and may be NULL when error is set.  error NULL: an
+ * answered row; else its reason, and every value is written NULL.
  * Everything is borrowed for the call (the callee copies).  Returns 0, or
  * -1 if the row could not be written: the kind stops and returns -1.
  */
-typedef int (*answer_row_cb)(void *arg, size_t item,
-    const struct aval *values, const char *error);
+typedef int (*answer_row_cb)(void *arg, size_t item, const char *key,
+    size_t keylen, const struct aval *values, const char *error);
 
 /* A value column of a probe table: its name and enum value_type. */
 struct answer_column {
@@ -132,6 +134,9 @@ extern const struct answer_kind answer_json;
  */
 json_t	*answer_json_parse(const char *body, size_t len, char *err,
 	    size_t errlen);
+
+/* The promtext kind (answer-promtext.c): a node's Prometheus exposition. */
+extern const struct answer_kind answer_promtext;
 
 /* RFC 6901 JSON pointer; "" is the whole document.  Borrowed result or NULL. */
 json_t	*json_pointer(json_t *, const char *pointer);

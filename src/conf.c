@@ -1276,6 +1276,11 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			    strcmp(cf->cf_probes[j].pc_name, pc->pc_name) == 0)
 				cf_error(p, at, "probes[%zu].name: '%s' is used "
 				    "twice", i, pc->pc_name);
+		if (answer_json_conf(pc) == NULL && pc->pc_answer != NULL &&
+		    pc->pc_items != NULL && pc->pc_items[0] != '\0')
+			cf_error(p, ynode_item(probes, i, "items"),
+			    "probes[%zu].items: only answer: json asks about "
+			    "items", i);
 		if (pc->pc_path != NULL && pc->pc_path[0] != '/')
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: must start with /", i);

@@ -560,7 +560,8 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	curl_off_t	 dl = 0;
 	long		 status = 0, wait = -1;
 	int		 transient;
-	char		*p, msg[CURL_ERROR_SIZE + 64], tmp[32];
+	char		*p, msg[CURL_ERROR_SIZE + 64], tmp[32], ctype[128];
+	const char	*ct = NULL;
 
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, &p);
 	r = (struct crawl_req *)p;
@@ -571,6 +572,11 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	transient = crawl_classify(c, r, rc, status, &oc, msg, sizeof(msg));
 	if (transient && status == 429)
 		wait = crawl_retry_after(c, e);
+	/* The Content-Type, bounded and copied before the handle goes. */
+	ctype[0] = '\0';
+	if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+	    ct != NULL)
+		snprintf(ctype, sizeof(ctype), "%s", ct);
 	curl_easy_cleanup(e);
 	r->r_easy = NULL;
 
@@ -600,6 +606,7 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	res.cr_outcome = oc;
 	res.cr_status = status;
 	res.cr_error = msg;
+	res.cr_content_type = ctype[0] != '\0' ? ctype : NULL;
 	res.cr_body = "";
 	if ((oc == CRAWL_OK || oc == CRAWL_HTTP_ERROR) &&
 	    r->r_resp.b_data != NULL) {

@@ -38,6 +38,7 @@ struct crawl_opts {
 struct crawl_result {
 	enum crawl_outcome cr_outcome;
 	long		 cr_status;	/* last HTTP status, 0 if none */
+	const char	*cr_content_type;	/* of the answer; NULL if none */
 	const char	*cr_body;	/* NUL-terminated; "" when none */
 	size_t		 cr_len;
 	const char	*cr_error;	/* "" on CRAWL_OK, else e.g. "HTTP 500",

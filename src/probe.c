@@ -359,8 +359,8 @@ probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
  * and the crawl stops.
  */
 static int
-batch_row(void *arg, size_t item, const struct aval *values,
-    const char *error)
+batch_row(void *arg, size_t item, const char *key, size_t keylen,
+    const struct aval *values, const char *error)
 {
 	struct batch	*b = arg;
 	struct task	*t = b->b_task;
@@ -377,7 +377,9 @@ batch_row(void *arg, size_t item, const struct aval *values,
 		    pc->pc_name, item, b->b_n);
 	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
 	sqlite3_bind_value(ins, 2, n->n_id);
-	if (item == ANSWER_NO_ITEM || t->t_items == NULL)
+	if (item == ANSWER_NO_ITEM && key != NULL)
+		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_TRANSIENT);
+	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
 		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
 	else if (t->t_keys != NULL)
 		bind_item(ins, t->t_keys[i], t->t_key_int[i]);
@@ -415,9 +417,9 @@ batch_write_off(struct batch *b, const char *why)
 	size_t	i;
 
 	if (b->b_task->t_items == NULL)
-		return batch_row(b, ANSWER_NO_ITEM, NULL, why);
+		return batch_row(b, ANSWER_NO_ITEM, NULL, 0, NULL, why);
 	for (i = 0; i < b->b_n; i++)
-		if (batch_row(b, i, NULL, why) == -1)
+		if (batch_row(b, i, NULL, 0, NULL, why) == -1)
 			return -1;
 	return 0;
 }

@@ -262,7 +262,8 @@ struct rows {
 };
 
 static int
-collect(void *arg, size_t item, const struct aval *v, const char *error)
+collect(void *arg, size_t item, const char *key, size_t keylen,
+    const struct aval *v, const char *error)
 {
 	struct rows	*r = arg;
 	size_t		 i = r->r_n;
