@@ -1005,6 +1005,11 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 		cf_print(p, "-D %s: expected key=value\n", ov);
 		return -1;
 	}
+	/* As in a file (libyaml refuses other bytes), so check -v can print it. */
+	if (!utf8_valid(ov, strlen(ov))) {
+		cf_print(p, "-D %s: not valid UTF-8\n", ov);
+		return -1;
+	}
 	part = ov;
 	for (;;) {
 		dot = memchr(part, '.', eq - part);

@@ -232,6 +232,7 @@ test_overrides(void)
 		(char *)"probes.3.batch=1",
 		(char *)"discovery.path.x=1",
 		(char *)"noequals",
+		(char *)"store.path=/tmp/x.\x9d.db",
 	};
 	const char	*path = write_conf("min.yaml", minimal);
 
@@ -277,6 +278,14 @@ test_overrides(void)
 	cf = load(path, bad_ov + 3, 1, &err);
 	ok(cf == NULL, "-D without = fails");
 	is_str("-D noequals: expected key=value\n", err, "  with its message");
+	free(err);
+	config_free(cf);
+
+	/* A YAML file cannot hold it, so check -v could not print it. */
+	cf = load(path, bad_ov + 4, 1, &err);
+	ok(cf == NULL, "-D with a value that is not UTF-8 fails");
+	is_str("-D store.path=/tmp/x.\x9d.db: not valid UTF-8\n", err,
+	    "  with its message");
 	free(err);
 	config_free(cf);
 }
@@ -715,7 +724,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(90);
+	plan(92);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();
