@@ -1572,6 +1572,13 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 	int		 pad;
 
 	for (k = keys; k->k_name != NULL; k++) {
+		/*
+		 * No probes is no probes key: "probes: []" is refused as a
+		 * list whose entries went missing (config_check).
+		 */
+		if (keys == top_keys && strcmp(k->k_name, "probes") == 0 &&
+		    *(const size_t *)((const char *)base + k->k_cnt_off) == 0)
+			continue;
 		pad = indent;
 		if (first_dash && k == keys) {
 			fprintf(f, "%*s- ", indent - 2, "");

@@ -686,6 +686,17 @@ test_print_awkward(void)
 	if (err != NULL && *err != '\0')
 		printf("# %s", err);
 	free(err);
+	/* probes: [] is refused, so no probes must print as no key. */
+	ok(round_trip("noprobes.yaml",
+	    "discovery:\n"
+	    "  path: d.db\n"
+	    "  nodes: SELECT 1\n"
+	    "queries:\n"
+	    "  dir: q\n", &err),
+	    "a profile without probes prints as loadable YAML");
+	if (err != NULL && *err != '\0')
+		printf("# %s", err);
+	free(err);
 }
 
 static void
@@ -724,7 +735,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(92);
+	plan(93);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();
