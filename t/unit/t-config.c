@@ -686,6 +686,24 @@ test_print_awkward(void)
 	if (err != NULL && *err != '\0')
 		printf("# %s", err);
 	free(err);
+	/*
+	 * Characters a YAML stream cannot hold raw (DEL, C1 controls, U+FFFE,
+	 * U+FFFF) or reads as line breaks (NEL, U+2028, U+2029), from the
+	 * escapes of a double-quoted string.
+	 */
+	ok(round_trip("unprintable.yaml",
+	    "discovery:\n"
+	    "  path: \"d\\x7f.db\"\n"
+	    "  nodes: \"SELECT 1 -- \\x7f\\x85\\u2028\\nFROM x\"\n"
+	    "crawl:\n"
+	    "  user_agent: \"ua\\x80\\x9f\\uffff\\ufffe\\u2029 x\"\n"
+	    "queries:\n"
+	    "  dir: q\n" PROBE, &err),
+	    "strings with DEL, C1 controls, line separators and non-characters "
+	    "print as loadable YAML");
+	if (err != NULL && *err != '\0')
+		printf("# %s", err);
+	free(err);
 	/* probes: [] is refused, so no probes must print as no key. */
 	ok(round_trip("noprobes.yaml",
 	    "discovery:\n"
@@ -735,7 +753,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(93);
+	plan(94);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();
