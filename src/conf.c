@@ -991,6 +991,11 @@ apply_override(struct cfparse *p, struct ynode *root, const char *ov)
 		cf_print(p, "-D %s: expected key=value\n", ov);
 		return -1;
 	}
+	/* As in a file (libyaml refuses other bytes), so check -v can print it. */
+	if (!utf8_valid(ov, strlen(ov))) {
+		cf_print(p, "-D %s: not valid UTF-8\n", ov);
+		return -1;
+	}
 	part = ov;
 	for (;;) {
 		dot = memchr(part, '.', eq - part);
@@ -1487,27 +1492,62 @@ config_free(struct config *cf)
 /* ------------------------------------------------------------------ */
 /* Printing */
 
+/*
+ * The length of the character at s if a YAML stream cannot hold it raw
+ * (C0 controls, DEL, C1 controls, U+FFFE, U+FFFF) or would read it as a
+ * line break (NEL, U+2028, U+2029), with its code point in *cp; else 0.
+ * s is valid UTF-8 (a file is, and so is a -D value).
+ */
+static size_t
+yaml_unsafe(const char *s, unsigned int *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x20 || u[0] == 0x7f) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+		*cp = u[1];
+		return 2;
+	}
+	if ((u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9)) ||
+	    (u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf))) {
+		*cp = (u[0] & 0x0f) << 12 | (u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+		return 3;
+	}
+	return 0;
+}
+
+/* s as a plain scalar if it can be one, else double-quoted. */
 static void
 print_string(FILE *f, const char *s)
 {
-	struct buf	b;
-
-	size_t		i, plain = *s != '\0' &&
+	unsigned int	cp;
+	size_t		i, n, plain = *s != '\0' &&
 			    strcspn(s, ":#{}[],&*!|>'\"%@`\\") == strlen(s) &&
 			    s[0] != ' ' && s[0] != '-' && s[0] != '?' &&
 			    s[strlen(s) - 1] != ' ';
 
 	for (i = 0; plain && s[i] != '\0'; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+		if (yaml_unsafe(s + i, &cp) > 0)
 			plain = 0;
 	if (plain) {
 		fputs(s, f);
 		return;
 	}
-	buf_init(&b, 0);
-	buf_json_string(&b, s, strlen(s));
-	fputs(b.b_data, f);
-	buf_release(&b);
+	fputc('"', f);
+	for (i = 0; s[i] != '\0'; i += n) {
+		if ((n = yaml_unsafe(s + i, &cp)) > 0)
+			fprintf(f, "\\u%04x", cp);
+		else {
+			if (s[i] == '"' || s[i] == '\\')
+				fputc('\\', f);
+			fputc(s[i], f);
+			n = 1;
+		}
+	}
+	fputc('"', f);
 }
 
 /*
@@ -1571,6 +1611,7 @@ static void
 print_block(FILE *f, const char *s, int indent)
 {
 	const char	*nl;
+	unsigned int	 cp;
 	size_t		 len = strlen(s), i;
 
 	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' '))
@@ -1580,8 +1621,7 @@ print_block(FILE *f, const char *s, int indent)
 	 * cannot hold control characters: anything else is quoted.
 	 */
 	for (i = 0; i < len && s[0] != ' ' && s[0] != '\t' && s[0] != '\n'; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\n') ||
-		    s[i] == 0x7f)
+		if (s[i] != '\n' && yaml_unsafe(s + i, &cp) > 0)
 			break;
 	if (len == 0 || i < len) {
 		print_string(f, s);
@@ -1620,6 +1660,13 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 	int		 pad;
 
 	for (k = keys; k->k_name != NULL; k++) {
+		/*
+		 * No probes is no probes key: "probes: []" is refused as a
+		 * list whose entries went missing (config_check).
+		 */
+		if (keys == top_keys && strcmp(k->k_name, "probes") == 0 &&
+		    *(const size_t *)((const char *)base + k->k_cnt_off) == 0)
+			continue;
 		pad = indent;
 		if (first_dash && k == keys) {
 			fprintf(f, "%*s- ", indent - 2, "");

@@ -237,6 +237,7 @@ test_overrides(void)
 		(char *)"probes.3.batch=1",
 		(char *)"discovery.path.x=1",
 		(char *)"noequals",
+		(char *)"store.path=/tmp/x.\x9d.db",
 	};
 	const char	*path = write_conf("min.yaml", minimal);
 
@@ -282,6 +283,14 @@ test_overrides(void)
 	cf = load(path, bad_ov + 3, 1, &err);
 	ok(cf == NULL, "-D without = fails");
 	is_str("-D noequals: expected key=value\n", err, "  with its message");
+	free(err);
+	config_free(cf);
+
+	/* A YAML file cannot hold it, so check -v could not print it. */
+	cf = load(path, bad_ov + 4, 1, &err);
+	ok(cf == NULL, "-D with a value that is not UTF-8 fails");
+	is_str("-D store.path=/tmp/x.\x9d.db: not valid UTF-8\n", err,
+	    "  with its message");
 	free(err);
 	config_free(cf);
 }
@@ -682,6 +691,35 @@ test_print_awkward(void)
 	if (err != NULL && *err != '\0')
 		printf("# %s", err);
 	free(err);
+	/*
+	 * Characters a YAML stream cannot hold raw (DEL, C1 controls, U+FFFE,
+	 * U+FFFF) or reads as line breaks (NEL, U+2028, U+2029), from the
+	 * escapes of a double-quoted string.
+	 */
+	ok(round_trip("unprintable.yaml",
+	    "discovery:\n"
+	    "  path: \"d\\x7f.db\"\n"
+	    "  nodes: \"SELECT 1 -- \\x7f\\x85\\u2028\\nFROM x\"\n"
+	    "crawl:\n"
+	    "  user_agent: \"ua\\x80\\x9f\\uffff\\ufffe\\u2029 x\"\n"
+	    "queries:\n"
+	    "  dir: q\n" PROBE, &err),
+	    "strings with DEL, C1 controls, line separators and non-characters "
+	    "print as loadable YAML");
+	if (err != NULL && *err != '\0')
+		printf("# %s", err);
+	free(err);
+	/* probes: [] is refused, so no probes must print as no key. */
+	ok(round_trip("noprobes.yaml",
+	    "discovery:\n"
+	    "  path: d.db\n"
+	    "  nodes: SELECT 1\n"
+	    "queries:\n"
+	    "  dir: q\n", &err),
+	    "a profile without probes prints as loadable YAML");
+	if (err != NULL && *err != '\0')
+		printf("# %s", err);
+	free(err);
 }
 
 /* A K_SECRET prints with its password masked, the rest as it is. */
@@ -765,7 +803,7 @@ main(void)
 {
 	size_t	i;
 
-	plan(95);
+	plan(99);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-config") == -1)
 		return 1;
 	test_minimal();

@@ -1,0 +1,213 @@
+/* fuzz-answer-json.c -- libFuzzer harness: the json answer kind */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "conf.h"
+#include "crawl.h"
+
+/*
+ * The input is four lines of probe settings, then the answer body:
+ *
+ *	/data/users			rows pointer
+ *	/walletPublicKey		key pointer
+ *	0xa,0xb,7			items asked ("-": a probe without items)
+ *	i/clock t/wallet r/x b/y	values: type (i r t b) and pointer
+ *	{"data":{"users":[...]}}	the body, to the end
+ *
+ * The settings are what config_check lets through: pointers are "" or
+ * start with '/' (a line that does not is taken as "").  Checked: the
+ * kind's promises in answer.h -- a valid answer hands every item exactly
+ * one row (a probe without items one row), an answered row has a value of
+ * its declared type or NULL for each column, an invalid one sets err and
+ * hands none.
+ */
+
+#define MAX_ITEMS	64
+#define MAX_VALUES	8
+
+int	LLVMFuzzerInitialize(int *, char ***);
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+struct seen {
+	const struct probe_conf *s_pc;
+	size_t		 s_nitems;
+	unsigned int	 s_rows[MAX_ITEMS + 1];	/* last: ANSWER_NO_ITEM */
+	size_t		 s_total;
+};
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	answer_init();
+	return 0;
+}
+
+/* The next line of [*p, end), NUL-terminated in place. */
+static char *
+line(char **p, char *end)
+{
+	char	*s = *p, *nl;
+
+	if (s >= end)
+		return end;	/* the NUL after the copy */
+	if ((nl = memchr(s, '\n', end - s)) == NULL)
+		nl = end;
+	*nl = '\0';
+	*p = nl < end ? nl + 1 : end;
+	return s;
+}
+
+static const char *
+pointer(const char *s)
+{
+	return s[0] == '/' ? s : "";
+}
+
+static int
+row(void *arg, size_t item, const struct aval *values, const char *error)
+{
+	struct seen	*s = arg;
+	const struct probe_conf *pc = s->s_pc;
+	volatile char	 sink = 0;
+	size_t		 j, k;
+
+	if (item == ANSWER_NO_ITEM) {
+		if (s->s_nitems != 0)
+			abort();	/* items asked: every row answers one */
+		item = MAX_ITEMS;
+	} else if (item >= s->s_nitems)
+		abort();
+	s->s_rows[item]++;
+	s->s_total++;
+	if (error != NULL) {
+		if (error[0] == '\0')
+			abort();
+		return 0;
+	}
+	if (values == NULL)
+		abort();
+	for (j = 0; j < pc->pc_nvalues; j++) {
+		switch (values[j].av_type) {
+		case AV_NULL:
+			abort();	/* a value that does not fit is an error */
+		case AV_INTEGER:
+			if (pc->pc_values[j].vc_type != VT_INTEGER &&
+			    pc->pc_values[j].vc_type != VT_BOOLEAN)
+				abort();
+			break;
+		case AV_REAL:
+			if (pc->pc_values[j].vc_type != VT_REAL)
+				abort();
+			break;
+		case AV_TEXT:
+			if (pc->pc_values[j].vc_type != VT_TEXT ||
+			    values[j].av_text == NULL)
+				abort();
+			for (k = 0; k < values[j].av_len; k++)
+				sink ^= values[j].av_text[k];
+			break;
+		}
+	}
+	(void)sink;
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct probe_conf pc;
+	struct value_conf vcs[MAX_VALUES];
+	struct answer_batch ab;
+	struct crawl_result res;
+	struct aval	 av;
+	struct seen	 seen;
+	char		*copy, *p, *end, *rows, *key, *items, *vals, *tok, *save;
+	char		*itemv[MAX_ITEMS], err[512], why[512];
+	json_t		*doc;
+	size_t		 i, nitems = 0;
+	int		 rc, noitems;
+
+	copy = malloc(size + 1);
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	p = copy;
+	end = copy + size;
+	rows = line(&p, end);
+	key = line(&p, end);
+	items = line(&p, end);
+	vals = line(&p, end);
+
+	memset(&pc, 0, sizeof(pc));
+	pc.pc_name = (char *)"fuzz";
+	pc.pc_rows = (char *)pointer(rows);
+	pc.pc_key = (char *)pointer(key);
+	pc.pc_values = vcs;
+	for (tok = strtok_r(vals, " ", &save); tok != NULL &&
+	    pc.pc_nvalues < MAX_VALUES; tok = strtok_r(NULL, " ", &save)) {
+		vcs[pc.pc_nvalues].vc_column = (char *)"v";
+		vcs[pc.pc_nvalues].vc_type = tok[0] == 'r' ? VT_REAL :
+		    tok[0] == 't' ? VT_TEXT : tok[0] == 'b' ? VT_BOOLEAN :
+		    VT_INTEGER;
+		vcs[pc.pc_nvalues].vc_pointer = (char *)pointer(tok + 1);
+		pc.pc_nvalues++;
+	}
+	noitems = strcmp(items, "-") == 0;
+	if (!noitems)
+		for (tok = strtok_r(items, ",", &save); tok != NULL &&
+		    nitems < MAX_ITEMS; tok = strtok_r(NULL, ",", &save))
+			itemv[nitems++] = tok;
+
+	/* The pieces on their own. */
+	err[0] = '\0';
+	if ((doc = answer_json_parse(p, end - p, err, sizeof(err))) != NULL) {
+		for (i = 0; i < pc.pc_nvalues; i++) {
+			why[0] = '\0';
+			rc = answer_json_value(json_pointer(doc,
+			    vcs[i].vc_pointer), vcs[i].vc_type,
+			    vcs[i].vc_pointer, &av, why, sizeof(why));
+			if ((rc == -1) != (av.av_type == AV_NULL) ||
+			    (rc == -1 && why[0] == '\0'))
+				abort();
+		}
+		json_pointer(doc, pc.pc_rows);
+		json_pointer(doc, pc.pc_key);
+		json_decref(doc);
+	} else if (strncmp(err, "malformed answer: ", 18) != 0)
+		abort();
+
+	/* The kind, as the scheduler calls it. */
+	memset(&ab, 0, sizeof(ab));
+	ab.ab_probe = &pc;
+	ab.ab_items = noitems ? NULL : itemv;
+	ab.ab_nitems = noitems ? 0 : nitems;
+	memset(&res, 0, sizeof(res));
+	res.cr_outcome = CRAWL_OK;
+	res.cr_status = 200;
+	res.cr_body = p;
+	res.cr_len = end - p;
+	res.cr_error = "";
+	memset(&seen, 0, sizeof(seen));
+	seen.s_pc = &pc;
+	seen.s_nitems = ab.ab_nitems;
+	err[0] = '\0';
+	rc = answer_json.ak_extract(&ab, &res, row, &seen, err, sizeof(err));
+	if (rc == 0) {
+		if (noitems && (seen.s_total != 1 || seen.s_rows[MAX_ITEMS] != 1))
+			abort();
+		for (i = 0; !noitems && i < nitems; i++)
+			if (seen.s_rows[i] != 1)
+				abort();
+		if (!noitems && seen.s_total != nitems)
+			abort();
+	} else if (seen.s_total != 0 ||
+	    strncmp(err, "malformed answer: ", 18) != 0)
+		abort();
+	free(copy);
+	return 0;
+}
