@@ -70,10 +70,11 @@ pointer(const char *s)
 }
 
 static int
-row(void *arg, size_t item, const struct aval *values, const char *error)
+row(void *arg, size_t item, const char *key, size_t keylen,
+    const struct aval *values, const char *error)
 {
 	struct seen	*s = arg;
-	const struct probe_conf *pc = s->s_pc;
+	const struct answer_json_conf *pc = answer_json_conf(s->s_pc);
 	volatile char	 sink = 0;
 	size_t		 j, k;
 
@@ -92,21 +93,21 @@ row(void *arg, size_t item, const struct aval *values, const char *error)
 	}
 	if (values == NULL)
 		abort();
-	for (j = 0; j < pc->pc_nvalues; j++) {
+	for (j = 0; j < pc->aj_nvalues; j++) {
 		switch (values[j].av_type) {
 		case AV_NULL:
 			abort();	/* a value that does not fit is an error */
 		case AV_INTEGER:
-			if (pc->pc_values[j].vc_type != VT_INTEGER &&
-			    pc->pc_values[j].vc_type != VT_BOOLEAN)
+			if (pc->aj_values[j].vc_type != VT_INTEGER &&
+			    pc->aj_values[j].vc_type != VT_BOOLEAN)
 				abort();
 			break;
 		case AV_REAL:
-			if (pc->pc_values[j].vc_type != VT_REAL)
+			if (pc->aj_values[j].vc_type != VT_REAL)
 				abort();
 			break;
 		case AV_TEXT:
-			if (pc->pc_values[j].vc_type != VT_TEXT ||
+			if (pc->aj_values[j].vc_type != VT_TEXT ||
 			    values[j].av_text == NULL)
 				abort();
 			for (k = 0; k < values[j].av_len; k++)
@@ -122,6 +123,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct probe_conf pc;
+	struct answer_json_conf jc;
 	struct value_conf vcs[MAX_VALUES];
 	struct answer_batch ab;
 	struct crawl_result res;
@@ -144,18 +146,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vals = line(&p, end);
 
 	memset(&pc, 0, sizeof(pc));
+	memset(&jc, 0, sizeof(jc));
 	pc.pc_name = (char *)"fuzz";
-	pc.pc_rows = (char *)pointer(rows);
-	pc.pc_key = (char *)pointer(key);
-	pc.pc_values = vcs;
+	pc.pc_answer = &answer_json.ak_kind;
+	pc.pc_answer_conf = &jc;
+	jc.aj_rows = (char *)pointer(rows);
+	jc.aj_key = (char *)pointer(key);
+	jc.aj_values = vcs;
 	for (tok = strtok_r(vals, " ", &save); tok != NULL &&
-	    pc.pc_nvalues < MAX_VALUES; tok = strtok_r(NULL, " ", &save)) {
-		vcs[pc.pc_nvalues].vc_column = (char *)"v";
-		vcs[pc.pc_nvalues].vc_type = tok[0] == 'r' ? VT_REAL :
+	    jc.aj_nvalues < MAX_VALUES; tok = strtok_r(NULL, " ", &save)) {
+		vcs[jc.aj_nvalues].vc_column = (char *)"v";
+		vcs[jc.aj_nvalues].vc_type = tok[0] == 'r' ? VT_REAL :
 		    tok[0] == 't' ? VT_TEXT : tok[0] == 'b' ? VT_BOOLEAN :
 		    VT_INTEGER;
-		vcs[pc.pc_nvalues].vc_pointer = (char *)pointer(tok + 1);
-		pc.pc_nvalues++;
+		vcs[jc.aj_nvalues].vc_pointer = (char *)pointer(tok + 1);
+		jc.aj_nvalues++;
 	}
 	noitems = strcmp(items, "-") == 0;
 	if (!noitems)
@@ -166,7 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The pieces on their own. */
 	err[0] = '\0';
 	if ((doc = answer_json_parse(p, end - p, err, sizeof(err))) != NULL) {
-		for (i = 0; i < pc.pc_nvalues; i++) {
+		for (i = 0; i < jc.aj_nvalues; i++) {
 			why[0] = '\0';
 			rc = answer_json_value(json_pointer(doc,
 			    vcs[i].vc_pointer), vcs[i].vc_type,
@@ -175,8 +180,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (rc == -1 && why[0] == '\0'))
 				abort();
 		}
-		json_pointer(doc, pc.pc_rows);
-		json_pointer(doc, pc.pc_key);
+		json_pointer(doc, jc.aj_rows);
+		json_pointer(doc, jc.aj_key);
 		json_decref(doc);
 	} else if (strncmp(err, "malformed answer: ", 18) != 0)
 		abort();
