@@ -76,7 +76,11 @@ ynode_new(enum ynode_type type, const char *file, size_t line, size_t col)
 static void
 ynode_add(struct ynode *y, struct ynode *kid)
 {
-	y->y_kids = xreallocarray(y->y_kids, y->y_nkids + 1, sizeof(*y->y_kids));
+	/* Room doubles at 4, 8, 16...: 100,000 keys cost n, not n squared. */
+	if (y->y_nkids < 4 ? y->y_nkids == 0 :
+	    (y->y_nkids & (y->y_nkids - 1)) == 0)
+		y->y_kids = xreallocarray(y->y_kids, y->y_nkids < 4 ? 4 :
+		    y->y_nkids * 2, sizeof(*y->y_kids));
 	y->y_kids[y->y_nkids++] = kid;
 }
 
