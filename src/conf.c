@@ -17,6 +17,7 @@
 #include "source.h"
 #include "answer.h"
 #include "buf.h"
+#include "cidr.h"
 #include "log.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -393,6 +394,10 @@ static const struct key crawl_keys[] = {
 	    "cap on one retry wait", NULL },
 	{ "max_response", K_SIZE, OFF(cf_max_response), 0, 0, NULL, 1, 1LL << 30, "16MiB", NULL,
 	    "largest answer accepted", NULL },
+	{ "memory_limit", K_SIZE, OFF(cf_memory_limit), 0, 0, NULL, 1, 1LL << 40, "256MiB", NULL,
+	    "bytes of answers held by all transfers in flight together; transfers wait for room; at least max_response", NULL },
+	{ "deny", K_STRLIST, OFF(cf_deny), OFF(cf_ndeny), 0, NULL, 0, 0, NULL, NULL,
+	    "address ranges (CIDR) never connected to, checked on the resolved address of every node and discovery url", NULL },
 	{ "user_agent", K_STR, OFF(cf_user_agent), 0, 0, NULL, 0, 0, "vantage/" PACKAGE_VERSION, NULL,
 	    "User-Agent header", NULL },
 	KEND
@@ -1213,6 +1218,8 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	const struct ynode *values, *at;
 	static const struct answer_json_conf nojson;
 	const struct answer_json_conf *jc;
+	const char	*why;
+	struct cidr	 range;
 	struct probe_conf *pc;
 	const struct value_conf *vc;
 	struct table_conf *tc;
@@ -1233,6 +1240,20 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "crawl"), "per_node"),
 		    "crawl.per_node: %" PRId64 " exceeds crawl.concurrency %"
 		    PRId64, cf->cf_per_node, cf->cf_concurrency);
+	if (cf->cf_memory_limit != 0 && cf->cf_memory_limit <
+	    cf->cf_max_response) {
+		at = ynode_at(ynode_at(root, "crawl"), "memory_limit");
+		cf_error(p, at != NULL ? at :
+		    ynode_at(ynode_at(root, "crawl"), "max_response"),
+		    "crawl.memory_limit: %" PRId64 " bytes is less than "
+		    "crawl.max_response %" PRId64, cf->cf_memory_limit,
+		    cf->cf_max_response);
+	}
+	for (i = 0; i < cf->cf_ndeny; i++)
+		if ((why = cidr_parse(cf->cf_deny[i], &range)) != NULL)
+			cf_error(p, ynode_item(ynode_at(ynode_at(root, "crawl"),
+			    "deny"), i, NULL), "crawl.deny[%zu]: '%s': %s", i,
+			    cf->cf_deny[i], why);
 	if (cf->cf_store_path != NULL && cf->cf_store_path[0] == '\0')
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");

@@ -80,6 +80,9 @@ struct config {
 	int64_t	 cf_backoff_ms;
 	int64_t	 cf_backoff_max_ms;
 	int64_t	 cf_max_response;
+	int64_t	 cf_memory_limit;	/* bytes of answers in flight, all transfers */
+	char	**cf_deny;		/* CIDR ranges never connected to */
+	size_t	 cf_ndeny;
 	char	*cf_user_agent;
 
 	struct probe_conf *cf_probes;

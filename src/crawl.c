@@ -2,14 +2,18 @@
 #include "conf.h"
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "buf.h"
+#include "cidr.h"
 #include "crawl.h"
 #include "log.h"
 #include "util.h"
@@ -18,6 +22,11 @@
 /* Longest curl_multi_poll wait, so that *stop is noticed promptly. */
 #define CRAWL_POLL_MAX_MS	200
 
+/* How a refused connect says why (the key a user would look up). */
+#define CRAWL_DENIED		"denied by crawl.deny"
+
+struct crawl;
+
 /*
  * One request, from crawl_add to its done callback.  At any time it is on
  * exactly one of: its node's queue, c_inflight (r_easy set) or the c_wait
@@ -25,6 +34,7 @@
  */
 struct crawl_req {
 	TAILQ_ENTRY(crawl_req) r_entry;
+	struct crawl	*r_crawl;
 	int		 r_node;
 	char		*r_method;
 	char		*r_url;
@@ -36,6 +46,22 @@ struct crawl_req {
 	CURL		*r_easy;
 	struct buf	 r_resp;	/* capped at co_max_response */
 	int		 r_toolarge;	/* crawl_write refused bytes */
+	/*
+	 * The body is decoded here, not by libcurl, so that a transfer can
+	 * stop within one read that would inflate to megabytes.
+	 */
+	int		 r_coding;	/* -1 not known yet, 0 identity, 1 zlib */
+	z_stream	 r_z;
+	int		 r_zinit;
+	int		 r_zend;	/* the compressed stream ended */
+	char		 r_bodyerr[96];	/* why crawl_write failed the body */
+	/*
+	 * Paused for co_memory_limit: libcurl delivers the same bytes again
+	 * on resume, of which the first r_skip were kept already.
+	 */
+	int		 r_paused;
+	size_t		 r_skip;
+	char		 r_denied[160];	/* a connect refused by co_deny */
 	int		 r_attempts;
 	double		 r_start;	/* first attempt, now_mono() */
 	double		 r_due;		/* when to retry, now_mono() */
@@ -67,6 +93,16 @@ struct crawl {
 	int		 c_ninflight;
 	unsigned long	 c_added;	/* crawl_add calls so far */
 	int		 c_running;	/* inside crawl_run */
+	struct denylist	 c_deny;
+	/*
+	 * Answer bytes held by transfers in flight: c_mem by all but
+	 * c_priv, which alone may use the co_max_response held in reserve
+	 * (c_mem stays within co_memory_limit - co_max_response).
+	 */
+	size_t		 c_mem;
+	struct crawl_req *c_priv;
+	int		 c_npaused;	/* transfers waiting for memory */
+	int		 c_resume;	/* memory was freed: resume them */
 	struct crawl_stats c_stats;
 };
 
@@ -93,7 +129,9 @@ crawl_new(const struct crawl_opts *o)
 	if (o->co_concurrency < 1 || o->co_per_node < 1 ||
 	    o->co_timeout_ms < 1 || o->co_connect_timeout_ms < 0 ||
 	    o->co_retries < 0 || o->co_backoff_ms < 0 ||
-	    o->co_backoff_max_ms < 0 || o->co_max_response < 1) {
+	    o->co_backoff_max_ms < 0 || o->co_max_response < 1 ||
+	    (o->co_memory_limit != 0 &&
+	    o->co_memory_limit < o->co_max_response)) {
 		log_warnx("crawl: invalid options");
 		return NULL;
 	}
@@ -110,8 +148,14 @@ crawl_new(const struct crawl_opts *o)
 	c->c_user_agent = xstrdup(o->co_user_agent != NULL ?
 	    o->co_user_agent : "vantage");
 	c->c_opts.co_user_agent = c->c_user_agent;
+	c->c_opts.co_deny = NULL;
 	TAILQ_INIT(&c->c_ready);
 	TAILQ_INIT(&c->c_inflight);
+	if (denylist_init(&c->c_deny, "crawl.deny", o->co_deny,
+	    o->co_ndeny) == -1) {
+		crawl_free(c);
+		return NULL;
+	}
 	if ((c->c_multi = curl_multi_init()) == NULL) {
 		log_warnx("crawl: curl_multi_init failed");
 		crawl_free(c);
@@ -123,11 +167,25 @@ crawl_new(const struct crawl_opts *o)
 	return c;
 }
 
+/* Forget the body decoder of the last attempt. */
+static void
+req_decoder_reset(struct crawl_req *r)
+{
+	if (r->r_zinit)
+		inflateEnd(&r->r_z);
+	memset(&r->r_z, 0, sizeof(r->r_z));
+	r->r_zinit = r->r_zend = 0;
+	r->r_coding = -1;
+	r->r_bodyerr[0] = '\0';
+	r->r_skip = 0;
+}
+
 static void
 req_free(struct crawl_req *r)
 {
 	if (r->r_easy != NULL)
 		curl_easy_cleanup(r->r_easy);
+	req_decoder_reset(r);
 	buf_release(&r->r_resp);
 	curl_slist_free_all(r->r_headers);
 	free(r->r_body);
@@ -168,6 +226,7 @@ crawl_free(struct crawl *c)
 	free(c->c_nodes);
 	if (c->c_multi != NULL)
 		curl_multi_cleanup(c->c_multi);
+	denylist_release(&c->c_deny);
 	free(c->c_user_agent);
 	free(c);
 }
@@ -221,6 +280,8 @@ crawl_add(struct crawl *c, int node, const char *method, const char *url,
 		fatalx("crawl_add: %s: negative node %d", url, node);
 	n = node_get(c, node);
 	r = xcalloc(1, sizeof(*r));
+	r->r_crawl = c;
+	r->r_coding = -1;
 	r->r_node = node;
 	r->r_method = xstrdup(method != NULL ? method : "GET");
 	r->r_url = xstrdup(url);
@@ -230,7 +291,9 @@ crawl_add(struct crawl *c, int node, const char *method, const char *url,
 	r->r_arg = arg;
 	buf_init(&r->r_resp, c->c_opts.co_max_response);
 	/* Never wait for "100 Continue" before sending a body. */
-	if ((l = curl_slist_append(NULL, "Expect:")) == NULL)
+	if ((l = curl_slist_append(NULL, "Expect:")) == NULL ||
+	    (l = curl_slist_append(l, "Accept-Encoding: gzip, deflate")) ==
+	    NULL)
 		fatalx("crawl_add: curl_slist_append failed");
 	r->r_headers = l;
 	if (content_type != NULL) {
@@ -305,17 +368,193 @@ crawl_due(struct crawl *c, double now)
 	}
 }
 
+/*
+ * How many more answer bytes r may hold now; 0 if it must wait.  The pool
+ * shared by all is co_memory_limit - co_max_response; when it is full, the
+ * first transfer that needs more takes the reserve, where it can grow to
+ * co_max_response, so some transfer always makes progress.
+ */
+static size_t
+mem_room(struct crawl *c, struct crawl_req *r)
+{
+	size_t	 pool;
+
+	if (c->c_opts.co_memory_limit == 0 || r == c->c_priv)
+		return SIZE_MAX;
+	pool = c->c_opts.co_memory_limit - c->c_opts.co_max_response;
+	if (c->c_mem < pool)
+		return pool - c->c_mem;
+	if (c->c_priv == NULL) {
+		c->c_priv = r;
+		c->c_mem -= r->r_resp.b_len;
+		return SIZE_MAX;
+	}
+	return 0;
+}
+
+/* Keep n decoded bytes of r's answer; -1 if it grows too large. */
+static int
+mem_add(struct crawl *c, struct crawl_req *r, const void *p, size_t n)
+{
+	size_t	 held;
+
+	if (buf_add(&r->r_resp, p, n) == -1) {
+		r->r_toolarge = 1;
+		return -1;
+	}
+	if (r != c->c_priv)
+		c->c_mem += n;
+	held = c->c_mem + (c->c_priv != NULL ? c->c_priv->r_resp.b_len : 0);
+	if (held > c->c_stats.cs_mem_peak)
+		c->c_stats.cs_mem_peak = held;
+	return 0;
+}
+
+/* Set up decoding from the Content-Encoding header; -1 if unsupported. */
+static int
+req_decoder_init(struct crawl_req *r)
+{
+	struct curl_header *h;
+	char		 enc[32];
+	size_t		 i;
+
+	r->r_coding = 0;
+	if (curl_easy_header(r->r_easy, "Content-Encoding", 0, CURLH_HEADER,
+	    -1, &h) != CURLHE_OK)
+		return 0;
+	for (i = 0; i + 1 < sizeof(enc) && h->value[i] != '\0'; i++)
+		enc[i] = (char)tolower((unsigned char)h->value[i]);
+	enc[i] = '\0';
+	if (h->amount == 1 && (enc[0] == '\0' || strcmp(enc, "identity") == 0))
+		return 0;
+	if (h->amount == 1 && (strcmp(enc, "gzip") == 0 ||
+	    strcmp(enc, "x-gzip") == 0 || strcmp(enc, "deflate") == 0)) {
+		/* 15 + 32: a zlib or a gzip header, whichever comes. */
+		if (inflateInit2(&r->r_z, 15 + 32) != Z_OK) {
+			snprintf(r->r_bodyerr, sizeof(r->r_bodyerr),
+			    "cannot decode %s: out of memory", enc);
+			return -1;
+		}
+		r->r_zinit = 1;
+		r->r_coding = 1;
+		return 0;
+	}
+	snprintf(r->r_bodyerr, sizeof(r->r_bodyerr),
+	    "unsupported content encoding '%.40s'", h->value);
+	return -1;
+}
+
+/*
+ * Take the next bytes of an answer, decoded, as far as co_memory_limit
+ * allows; past it, pause (libcurl keeps the rest of this delivery, at
+ * most one read of the wire, and delivers it again on resume).
+ */
 static size_t
 crawl_write(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct crawl_req *r = arg;
+	struct crawl	*c = r->r_crawl;
+	unsigned char	 out[16384];
+	size_t		 len = size * nmemb, used, room, n;
+	int		 zr;
 
-	/* A short count makes libcurl end with CURLE_WRITE_ERROR. */
-	if (buf_add(&r->r_resp, ptr, size * nmemb) == -1) {
-		r->r_toolarge = 1;
-		return 0;
+	if (r->r_coding < 0 && req_decoder_init(r) == -1)
+		return 0;	/* CURLE_WRITE_ERROR */
+	used = r->r_skip < len ? r->r_skip : len;
+	r->r_skip -= used;
+	if (r->r_skip > 0)
+		return len;
+	if (r->r_coding == 0) {
+		while (used < len) {
+			if ((room = mem_room(c, r)) == 0)
+				goto pause;
+			n = len - used < room ? len - used : room;
+			if (mem_add(c, r, ptr + used, n) == -1)
+				return 0;
+			used += n;
+		}
+		return len;
 	}
-	return size * nmemb;
+	r->r_z.next_in = (unsigned char *)ptr + used;
+	r->r_z.avail_in = (uInt)(len - used);
+	/* Until the input is used up and the decoder holds nothing more. */
+	while (!r->r_zend) {
+		if ((room = mem_room(c, r)) == 0) {
+			used = len - r->r_z.avail_in;
+			goto pause;
+		}
+		r->r_z.next_out = out;
+		r->r_z.avail_out = (uInt)(room < sizeof(out) ? room :
+		    sizeof(out));
+		n = r->r_z.avail_out;
+		zr = inflate(&r->r_z, Z_NO_FLUSH);
+		n -= r->r_z.avail_out;
+		if (n > 0 && mem_add(c, r, out, n) == -1)
+			return 0;
+		if (zr == Z_STREAM_END)
+			r->r_zend = 1;	/* what follows is ignored */
+		else if (zr == Z_BUF_ERROR)
+			break;		/* needs more input */
+		else if (zr != Z_OK) {
+			snprintf(r->r_bodyerr, sizeof(r->r_bodyerr),
+			    "malformed compressed answer: %s",
+			    r->r_z.msg != NULL ? r->r_z.msg : "inflate failed");
+			return 0;
+		} else if (r->r_z.avail_in == 0 && r->r_z.avail_out > 0)
+			break;
+	}
+	return len;
+pause:
+	r->r_skip = used;
+	if (!r->r_paused) {
+		r->r_paused = 1;
+		c->c_npaused++;
+		c->c_stats.cs_mem_waits++;
+	}
+	return CURL_WRITEFUNC_PAUSE;
+}
+
+/* The resolved address, before libcurl connects: not in co_deny. */
+static curl_socket_t
+crawl_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct crawl_req *r = arg;
+
+	if (denylist_check(&r->r_crawl->c_deny, CRAWL_DENIED, &a->addr,
+	    r->r_denied, sizeof(r->r_denied)))
+		return CURL_SOCKET_BAD;
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+/* Memory was freed: let paused transfers try again, oldest first. */
+static void
+crawl_resume(struct crawl *c)
+{
+	struct crawl_req *r;
+
+	c->c_resume = 0;
+	TAILQ_FOREACH(r, &c->c_inflight, r_entry) {
+		if (c->c_npaused == 0)
+			break;
+		if (!r->r_paused)
+			continue;
+		r->r_paused = 0;
+		c->c_npaused--;
+		/* This may deliver at once, and pause r again. */
+		curl_easy_pause(r->r_easy, CURLPAUSE_CONT);
+	}
+}
+
+/* Room to start one more transfer under co_memory_limit. */
+static int
+mem_admit(const struct crawl *c)
+{
+	const struct crawl_opts *o = &c->c_opts;
+
+	if (o->co_memory_limit == 0 || c->c_ninflight == 0)
+		return 1;
+	return c->c_npaused == 0 &&
+	    c->c_mem < o->co_memory_limit - o->co_max_response;
 }
 
 /* Hand a finished request to its callback and free it. */
@@ -358,7 +597,9 @@ req_start(struct crawl *c, struct crawl_req *r)
 		return -1;
 	}
 	r->r_errbuf[0] = '\0';
+	r->r_denied[0] = '\0';
 	r->r_toolarge = 0;
+	req_decoder_reset(r);
 	buf_reset(&r->r_resp);
 	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	rc |= curl_easy_setopt(e, CURLOPT_URL, r->r_url);
@@ -373,7 +614,10 @@ req_start(struct crawl *c, struct crawl_req *r)
 	    o->co_connect_timeout_ms);
 	rc |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)o->co_max_response);
-	rc |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/* Accept-Encoding is a header of r's; crawl_write decodes. */
+	rc |= curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, crawl_opensocket);
+	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, crawl_write);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	rc |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->r_headers);
@@ -419,6 +663,16 @@ req_detach(struct crawl *c, struct crawl_req *r)
 	c->c_ninflight--;
 	n->n_inflight--;
 	node_update(c, n);
+	/* Its body is read in the callback, while nothing else runs. */
+	if (r == c->c_priv)
+		c->c_priv = NULL;
+	else
+		c->c_mem -= r->r_resp.b_len;
+	if (r->r_paused) {
+		r->r_paused = 0;
+		c->c_npaused--;
+	}
+	c->c_resume = 1;
 }
 
 /* Start queued requests while there are slots, one per node in turn. */
@@ -428,7 +682,7 @@ crawl_start(struct crawl *c)
 	struct crawl_node *n;
 	struct crawl_req *r;
 
-	while (c->c_ninflight < c->c_opts.co_concurrency &&
+	while (c->c_ninflight < c->c_opts.co_concurrency && mem_admit(c) &&
 	    (n = TAILQ_FIRST(&c->c_ready)) != NULL) {
 		r = TAILQ_FIRST(&n->n_queue);
 		TAILQ_REMOVE(&n->n_queue, r, r_entry);
@@ -464,9 +718,17 @@ crawl_classify(const struct crawl *c, struct crawl_req *r, CURLcode rc,
 	cerr = r->r_errbuf[0] != '\0' ? r->r_errbuf : curl_easy_strerror(rc);
 	/* A bad body does not hide an HTTP error status: it is partial. */
 	bodyerr = rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_PARTIAL_FILE ||
-	    (rc == CURLE_WRITE_ERROR && r->r_toolarge);
+	    (rc == CURLE_WRITE_ERROR &&
+	    (r->r_toolarge || r->r_bodyerr[0] != '\0'));
 	if (rc == CURLE_OK || (bodyerr && status != 0 &&
 	    (status < 200 || status > 299))) {
+		if (status >= 200 && status <= 299 && r->r_coding == 1 &&
+		    !r->r_zend) {
+			*ocp = CRAWL_ERROR;
+			snprintf(msg, msgsz, "truncated answer: the compressed "
+			    "body ends early");
+			return 0;
+		}
 		if (status >= 200 && status <= 299) {
 			*ocp = CRAWL_OK;
 			msg[0] = '\0';
@@ -475,6 +737,16 @@ crawl_classify(const struct crawl *c, struct crawl_req *r, CURLcode rc,
 		*ocp = CRAWL_HTTP_ERROR;
 		snprintf(msg, msgsz, "HTTP %ld", status);
 		return status == 429 || (status >= 500 && status <= 599);
+	}
+	if (rc == CURLE_COULDNT_CONNECT && r->r_denied[0] != '\0') {
+		*ocp = CRAWL_CONNECT;
+		snprintf(msg, msgsz, "%s", r->r_denied);
+		return 0;	/* the same next time */
+	}
+	if (rc == CURLE_WRITE_ERROR && r->r_bodyerr[0] != '\0') {
+		*ocp = CRAWL_ERROR;
+		snprintf(msg, msgsz, "%s", r->r_bodyerr);
+		return 0;
 	}
 	switch (rc) {
 	case CURLE_WRITE_ERROR:
@@ -742,6 +1014,8 @@ crawl_run(struct crawl *c, crawl_feed_cb feed, void *feed_arg,
 			if (msg->msg == CURLMSG_DONE)
 				crawl_done(c, msg->easy_handle,
 				    msg->data.result);
+		if (c->c_resume)
+			crawl_resume(c);
 	}
 	rv = 0;
 out:

@@ -28,6 +28,23 @@ struct crawl_opts {
 	long	co_backoff_ms;		/* first retry waits up to this (full jitter) */
 	long	co_backoff_max_ms;	/* cap on one wait */
 	size_t	co_max_response;	/* bytes of body kept; more is CRAWL_TOO_LARGE */
+	/*
+	 * Bytes of answers (decoded) held by all transfers in flight
+	 * together; 0 for no limit, else at least co_max_response.  A
+	 * transfer that would go over it pauses until another one ends, and
+	 * queued ones wait; one transfer at a time may always grow to
+	 * co_max_response, so every transfer ends.  A paused transfer still
+	 * counts against co_timeout_ms.
+	 */
+	size_t	co_memory_limit;
+	/*
+	 * Address ranges (CIDR, borrowed) that are never connected to: the
+	 * resolved address is checked before each connect, and a denied
+	 * one ends the request with CRAWL_CONNECT, "denied by crawl.deny:
+	 * 169.254.169.254 (169.254.0.0/16)", without a retry.
+	 */
+	char *const *co_deny;
+	size_t	co_ndeny;
 	const char *co_user_agent;	/* copied */
 };
 
@@ -90,7 +107,9 @@ struct crawl_stats {
 	unsigned long	cs_attempts;		/* HTTP attempts made */
 	unsigned long	cs_retries;
 	unsigned long	cs_outcome[CRAWL_NOUTCOME];
-	unsigned long long cs_bytes_in;
+	unsigned long long cs_bytes_in;		/* on the wire */
+	size_t		cs_mem_peak;	/* most answer bytes held at once */
+	unsigned long	cs_mem_waits;	/* pauses for co_memory_limit */
 };
 void	crawl_stats(const struct crawl *, struct crawl_stats *);
 

@@ -163,6 +163,37 @@ source_node(struct source_sink *sk, const struct sval *id, const char *url,
 	return rc;
 }
 
+/*
+ * Why url cannot be a node's url, as a suffix for "invalid url '...'", or
+ * NULL.  Node lists may come from registries anyone writes to, so a url
+ * that would smuggle something into the request is refused: a query or
+ * fragment (the probe path would land in it) or user info (user@host).
+ */
+static const char *
+url_invalid(const char *url)
+{
+	const char	*host;
+	size_t		 hostlen;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else
+		return "";
+	if (strcspn(url, " \t\r\n") != strlen(url) ||
+	    !utf8_valid(url, strlen(url)))
+		return "";
+	if (strpbrk(url, "?#") != NULL)
+		return ": has a query or fragment";
+	hostlen = strcspn(host, "/");
+	if (memchr(host, '@', hostlen) != NULL)
+		return ": has user info (user@host)";
+	if (hostlen == 0)
+		return ": has no host";
+	return NULL;
+}
+
 /* A node with its labels as a JSON object already. */
 static int
 sink_node(struct source_sink *sk, const struct sval *id, const char *url,
@@ -172,6 +203,7 @@ sink_node(struct source_sink *sk, const struct sval *id, const char *url,
 	struct node	*n;
 	sqlite3_value	*idv;
 	sqlite3_stmt	*q;
+	const char	*why;
 	char		 b1[256], b2[256];
 	ssize_t		 other;
 	size_t		 len;
@@ -231,12 +263,9 @@ sink_node(struct source_sink *sk, const struct sval *id, const char *url,
 	len = strlen(n->n_url);
 	while (len > 0 && n->n_url[len - 1] == '/')
 		n->n_url[--len] = '\0';
-	n->n_url_ok = (strncasecmp(url, "http://", 7) == 0 ||
-	    strncasecmp(url, "https://", 8) == 0) &&
-	    strcspn(url, " \t\r\n") == strlen(url) &&
-	    utf8_valid(url, strlen(url));
-	if (!n->n_url_ok)
-		xasprintf(&n->n_last_error, "invalid url '%.200s'", url);
+	if ((why = url_invalid(url)) != NULL)
+		xasprintf(&n->n_last_error, "invalid url '%.200s'%s", url, why);
+	n->n_url_ok = why == NULL;
 	sink_url_add(sk);
 	return 0;
 }

@@ -1,9 +1,12 @@
 /* fetch.c -- one bounded HTTP GET, for discovery sources that read a URL */
+#include <sys/socket.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "cidr.h"
 #include "fetch.h"
 #include "xmalloc.h"
 
@@ -22,6 +25,23 @@ fetch_write(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* The deny list and why it refused a connect. */
+struct fetch_deny {
+	struct denylist	 fd_list;
+	char		 fd_why[160];
+};
+
+static curl_socket_t
+fetch_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetch_deny *fd = arg;
+
+	if (denylist_check(&fd->fd_list, "denied by crawl.deny", &a->addr,
+	    fd->fd_why, sizeof(fd->fd_why)))
+		return CURL_SOCKET_BAD;
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static int
 nonempty(const char *s)
 {
@@ -34,6 +54,7 @@ fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
 {
 	struct curl_slist *hdrs = NULL;
 	struct buf	 body;
+	struct fetch_deny fd;
 	CURL		*e = NULL;
 	CURLcode	 cc;
 	int		 so = 0;
@@ -43,7 +64,13 @@ fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
 	int		 rc = -1;
 
 	memset(fa, 0, sizeof(*fa));
+	memset(&fd, 0, sizeof(fd));
 	buf_init(&body, FETCH_MAX);
+	if (denylist_init(&fd.fd_list, "crawl.deny", fo->fo_deny,
+	    fo->fo_ndeny) == -1) {
+		xasprintf(cause, "%s: crawl.deny: invalid range", url);
+		goto out;
+	}
 	if (!curl_ready) {
 		if ((cc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
 			xasprintf(cause, "%s: curl_global_init: %s", url,
@@ -59,7 +86,10 @@ fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
 	errbuf[0] = '\0';
 	so |= curl_easy_setopt(e, CURLOPT_URL, url);
 	so |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	so |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	so |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	so |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, fetch_opensocket);
+	so |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &fd);
 	so |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	so |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
 	so |= curl_easy_setopt(e, CURLOPT_USERAGENT,
@@ -97,6 +127,10 @@ fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
 		    FETCH_MAX >> 20);
 		goto out;
 	}
+	if (cc == CURLE_COULDNT_CONNECT && fd.fd_why[0] != '\0') {
+		xasprintf(cause, "%s: %s", url, fd.fd_why);
+		goto out;
+	}
 	if (cc != CURLE_OK) {
 		xasprintf(cause, "%s: %s", url, errbuf[0] != '\0' ? errbuf :
 		    curl_easy_strerror(cc));
@@ -119,6 +153,7 @@ out:
 	if (e != NULL)
 		curl_easy_cleanup(e);
 	buf_release(&body);
+	denylist_release(&fd.fd_list);
 	return rc;
 }
 

@@ -15,6 +15,8 @@ struct fetch_opts {
 	const char	*fo_cert_file;		/* PEM client certificate */
 	const char	*fo_key_file;		/* and its key */
 	const char	*fo_header;		/* one extra "Name: value" */
+	char *const	*fo_deny;		/* CIDR ranges never connected to */
+	size_t		 fo_ndeny;
 };
 
 /* An answer: the body (owned, NUL-terminated) and its content type. */
@@ -27,7 +29,8 @@ struct fetch_answer {
 
 /*
  * GET url (http or https only, redirects not followed, at most FETCH_MAX
- * bytes, the connection within min(5s, timeout)).  Returns 0 with a 2xx
+ * bytes, the connection within min(5s, timeout), never to an address in
+ * fo_deny: "...: denied by crawl.deny: 10.0.0.1 (10.0.0.0/8)").  Returns 0 with a 2xx
  * answer in *fa (fetch_answer_release frees it), or -1 with the reason in
  * *cause (the caller frees), which starts with the url:
  * "http://127.0.0.1:8500/v1/health/service/web?passing: HTTP 500".

@@ -740,6 +740,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_backoff_ms = cf->cf_backoff_ms;
 	co.co_backoff_max_ms = cf->cf_backoff_max_ms;
 	co.co_max_response = cf->cf_max_response;
+	co.co_memory_limit = cf->cf_memory_limit;
+	co.co_deny = cf->cf_deny;
+	co.co_ndeny = cf->cf_ndeny;
 	co.co_user_agent = cf->cf_user_agent;
 	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
 		goto out;

@@ -380,6 +380,8 @@ consul_read(const struct config *cf, const void *conf,
 	memset(&fo, 0, sizeof(fo));
 	fo.fo_timeout_ms = cf->cf_disc_timeout_ms;
 	fo.fo_user_agent = cf->cf_user_agent;
+	fo.fo_deny = cf->cf_deny;
+	fo.fo_ndeny = cf->cf_ndeny;
 	fo.fo_ca_file = cs->cs_ca_file;
 	fo.fo_cert_file = cs->cs_cert_file;
 	fo.fo_key_file = cs->cs_key_file;

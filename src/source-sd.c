@@ -432,6 +432,8 @@ http_sd_read(const struct config *cf, const void *conf,
 	memset(&fo, 0, sizeof(fo));
 	fo.fo_timeout_ms = cf->cf_disc_timeout_ms;
 	fo.fo_user_agent = cf->cf_user_agent;
+	fo.fo_deny = cf->cf_deny;
+	fo.fo_ndeny = cf->cf_ndeny;
 	if (fetch_get(hs->hs_url, &fo, &fa, &why) == -1) {
 		xasprintf(cause, "http_sd: %s", why);
 		free(why);

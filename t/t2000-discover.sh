@@ -2,6 +2,8 @@
 test_description='discovery: the node list and index tables of a run'
 . "$VT_SRC_DIR/t/test-lib.sh"
 
+D="127.0.0.1:$((VT_PORT + 2))"	# nothing listens there
+
 make_dn() {
 	rm -f dn.db &&
 	sqlite3 dn.db "
@@ -44,6 +46,36 @@ test_expect_success 'nodes with unusable urls get every item answered with the r
 	node_id,item,clock,error
 	1,10,,invalid url '"''"'
 	2,10,,invalid url '"'ftp://x'"'
+	EOM
+	test_cmp expect out
+'
+
+test_expect_success 'node urls with a query, a fragment or user info are refused with the reason' '
+	write_config v2.yaml &&
+	sed -i "s#$TRASH/vantage.db#$TRASH/v2.db#" v2.yaml &&
+	make_dn "
+	INSERT INTO ursm_content_nodes VALUES (4, '"'http://$D/internal?'"', 1),
+	    (5, '"'http://$D/x#frag'"', 1), (6, '"'http://user:pw@$D'"', 1),
+	    (7, '"'http://$D@127.0.0.2:$((VT_PORT + 2))'"', 1);
+	INSERT INTO users VALUES (12, '"'0xcc'"', 1, 4, '"'[5,6]'"'),
+	    (13, '"'0xdd'"', 1, 7, '"'[]'"');" &&
+	vantage -c v2.yaml once &&
+	vantage -c v2.yaml sql --csv "SELECT node_id, up, last_error FROM nodes ORDER BY node_id" >out &&
+	cat >expect <<-EOM &&
+	node_id,up,last_error
+	4,0,invalid url '"'http://$D/internal?'"': has a query or fragment
+	5,0,invalid url '"'http://$D/x#frag'"': has a query or fragment
+	6,0,invalid url '"'http://user:pw@$D'"': has user info (user@host)
+	7,0,invalid url '"'http://$D@127.0.0.2:$((VT_PORT + 2))'"': has user info (user@host)
+	EOM
+	test_cmp expect out &&
+	vantage -c v2.yaml sql --csv "SELECT node_id, item, clock, error FROM probe_clock ORDER BY node_id" >out &&
+	cat >expect <<-EOM &&
+	node_id,item,clock,error
+	4,12,,invalid url '"'http://$D/internal?'"': has a query or fragment
+	5,12,,invalid url '"'http://$D/x#frag'"': has a query or fragment
+	6,12,,invalid url '"'http://user:pw@$D'"': has user info (user@host)
+	7,13,,invalid url '"'http://$D@127.0.0.2:$((VT_PORT + 2))'"': has user info (user@host)
 	EOM
 	test_cmp expect out
 '

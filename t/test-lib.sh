@@ -157,9 +157,11 @@ stop_simnet() {
 }
 
 # A configuration for the simulated network: the Audius profile with short
-# timeouts, the store and discovery in the trash directory.
+# timeouts, the store and discovery in the trash directory, and loopback
+# (where vantage-simnet serves) taken out of crawl.deny.
 write_config() {
 	sed -e "s#^  path: vantage.db#  path: $TRASH/vantage.db#" \
+	    -e "/^    - 127\.0\.0\.0\/8\$/d" -e "/^    - ::1\/128\$/d" \
 	    -e "s#^  path: discovery.db#  path: $TRASH/dn.db#" \
 	    -e "s#^  listen: 127.0.0.1:9464#  listen: 127.0.0.1:$((VT_PORT + 1))#" \
 	    -e "s#^  timeout: 30s#  timeout: 2s#" \

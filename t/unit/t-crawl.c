@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "crawl.h"
 #include "log.h"
@@ -21,6 +24,7 @@
 #define NCONC		16	/* /conc/<node> for node < NCONC */
 #define BIG		100000
 #define MAXUPLOAD	(1024 * 1024)
+#define HUGE		(1024 * 1024)	/* /huge, /bomb: a patterned answer */
 
 /* Server state, shared with the MHD threads under srv_mu. */
 static pthread_mutex_t srv_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -46,6 +50,50 @@ static const unsigned char gz_tail[] = {
 	0x80, 0x57, 0x03, 0x24, 0x97, 0xe1, 0xff, 0xa0, 0x86, 0x01, 0x00
 };
 static unsigned char gz_body[sizeof(gz_head) + 96 + sizeof(gz_tail)];
+
+/* HUGE bytes of the pattern, gzipped at start-up. */
+static unsigned char *bomb;
+static size_t	bomb_len;
+
+static char
+pattern(size_t i)
+{
+	return (char)('a' + i % 26);
+}
+
+static int
+bomb_make(void)
+{
+	z_stream	 z;
+	char		*plain;
+	size_t		 i;
+	int		 rc;
+
+	if ((plain = malloc(HUGE)) == NULL)
+		return -1;
+	for (i = 0; i < HUGE; i++)
+		plain[i] = pattern(i);
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(plain);
+		return -1;
+	}
+	bomb_len = deflateBound(&z, HUGE);
+	if ((bomb = malloc(bomb_len)) == NULL) {
+		free(plain);
+		return -1;
+	}
+	z.next_in = (unsigned char *)plain;
+	z.avail_in = HUGE;
+	z.next_out = bomb;
+	z.avail_out = (uInt)bomb_len;
+	rc = deflate(&z, Z_FINISH);
+	bomb_len -= z.avail_out;
+	deflateEnd(&z);
+	free(plain);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
 
 static enum MHD_Result
 reply(struct MHD_Connection *conn, unsigned int status, const char *body,
@@ -89,6 +137,21 @@ chunked_cb(void *cls, uint64_t pos, char *buf, size_t max)
 	if (max > BIG - pos)
 		max = BIG - pos;
 	memset(buf, 'y', max);
+	return max;
+}
+
+/* HUGE bytes of the pattern, 64KiB at a time. */
+static ssize_t
+huge_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	size_t	 i;
+
+	if (pos >= HUGE)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (max > HUGE - pos)
+		max = HUGE - pos;
+	for (i = 0; i < max; i++)
+		buf[i] = pattern(pos + i);
 	return max;
 }
 
@@ -204,6 +267,21 @@ serve(void *cls, struct MHD_Connection *conn, const char *url,
 		    sizeof(gz_body), "Content-Encoding", "gzip");
 	if (strcmp(url, "/truncated") == 0)
 		return reply_cb(conn, 1000, truncated_cb);
+	if (strncmp(url, "/huge/", 6) == 0)
+		return reply_cb(conn, HUGE, huge_cb);
+	if (strncmp(url, "/bomb/", 6) == 0)
+		return reply(conn, MHD_HTTP_OK, (const char *)bomb, bomb_len,
+		    "Content-Encoding", "gzip");
+	if (strcmp(url, "/bomb-cut") == 0)
+		return reply(conn, MHD_HTTP_OK, (const char *)bomb,
+		    bomb_len / 2, "Content-Encoding", "gzip");
+	if (strcmp(url, "/gz-garbage") == 0)
+		return reply(conn, MHD_HTTP_OK, "\x1f\x8b\x08\x00\x00\x00\x00"
+		    "\x00\x00\x03\xff\xff\xff\xff", 14, "Content-Encoding",
+		    "gzip");
+	if (strcmp(url, "/br") == 0)
+		return reply(conn, MHD_HTTP_OK, "\x0b\x01\x80", 3,
+		    "Content-Encoding", "br");
 	if (sscanf(url, "/conc/%d", &node) == 1 && node >= 0 && node < NCONC)
 		return serve_conc(conn, node);
 	return reply(conn, MHD_HTTP_NOT_FOUND, "nope", 4, NULL, NULL);
@@ -697,6 +775,179 @@ stop_later(void *arg)
 	return NULL;
 }
 
+/* What the memory test's callbacks saw. */
+struct memseen {
+	int	 ms_calls;
+	int	 ms_ok;		/* CRAWL_OK with HUGE bytes of the pattern */
+	char	 ms_error[256];
+};
+
+static void
+mem_done(void *arg, const struct crawl_result *r)
+{
+	struct memseen	*ms = arg;
+	size_t		 i;
+
+	ms->ms_calls++;
+	if (r->cr_outcome != CRAWL_OK || r->cr_len != HUGE) {
+		snprintf(ms->ms_error, sizeof(ms->ms_error), "%s: %s, %zu bytes",
+		    crawl_outcome_name(r->cr_outcome), r->cr_error, r->cr_len);
+		return;
+	}
+	for (i = 0; i < HUGE; i++)
+		if (r->cr_body[i] != pattern(i)) {
+			snprintf(ms->ms_error, sizeof(ms->ms_error),
+			    "byte %zu differs", i);
+			return;
+		}
+	ms->ms_ok++;
+}
+
+/*
+ * n requests of HUGE bytes each (every other one gzipped) under a memory
+ * limit; returns how many arrived whole, with the stats in *cs.
+ */
+static int
+mem_run(size_t limit, int n, int concurrency, struct crawl_stats *cs,
+    char *err, size_t errsz)
+{
+	struct crawl_opts o = opts_default();
+	struct memseen	 ms;
+	struct crawl	*c;
+	char		 path[32];
+	int		 i;
+
+	o.co_concurrency = concurrency;
+	o.co_per_node = 1;
+	o.co_retries = 0;
+	o.co_timeout_ms = 60000;
+	o.co_max_response = HUGE;
+	o.co_memory_limit = limit;
+	memset(&ms, 0, sizeof(ms));
+	if ((c = crawl_new(&o)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/%s/%d", i % 2 ? "bomb" : "huge",
+		    i);
+		crawl_add(c, i, "GET", url(path), NULL, NULL, 0, mem_done, &ms);
+	}
+	crawl_run(c, NULL, NULL, NULL);
+	crawl_stats(c, cs);
+	crawl_free(c);
+	snprintf(err, errsz, "%s", ms.ms_error);
+	return ms.ms_calls == n ? ms.ms_ok : -1;
+}
+
+static void
+test_memory(void)
+{
+	struct crawl_opts o = opts_default();
+	struct crawl_stats cs;
+	struct got	 g;
+	char		 err[256];
+	int		 nok;
+
+	o.co_memory_limit = o.co_max_response - 1;
+	ok(crawl_new(&o) == NULL,
+	    "crawl_new refuses a memory limit below max_response");
+
+	/* Without a limit, 16 answers at once hold far more than 3 of them. */
+	nok = mem_run(0, 32, 16, &cs, err, sizeof(err));
+	is_int(32, nok, "no memory limit: 32 answers whole %s", err);
+	ok(cs.cs_mem_peak > 3 * HUGE && cs.cs_mem_waits == 0,
+	    "no memory limit: %zu bytes held at once, no pause",
+	    cs.cs_mem_peak);
+
+	/* A limit of 3 answers: a pool of 2 and a reserve of 1. */
+	nok = mem_run(3 * HUGE, 32, 16, &cs, err, sizeof(err));
+	is_int(32, nok, "memory limit of 3 answers: 32 answers whole %s",
+	    err);
+	ok(cs.cs_mem_peak <= 3 * HUGE,
+	    "memory limit: at most %d bytes held at once (saw %zu)",
+	    3 * HUGE, cs.cs_mem_peak);
+	ok(cs.cs_mem_peak > HUGE, "memory limit: still concurrent (%zu)",
+	    cs.cs_mem_peak);
+	ok(cs.cs_mem_waits > 0, "memory limit: transfers paused (%lu)",
+	    cs.cs_mem_waits);
+	is_int(32, cs.cs_outcome[CRAWL_OK], "memory limit: 32 ok");
+
+	/* The tightest limit, one answer: one at a time, never stuck. */
+	nok = mem_run(HUGE, 12, 12, &cs, err, sizeof(err));
+	is_int(12, nok, "memory limit of 1 answer: 12 answers whole %s", err);
+	ok(cs.cs_mem_peak <= HUGE,
+	    "memory limit of 1 answer: at most %d bytes (saw %zu)", HUGE,
+	    cs.cs_mem_peak);
+
+	/* Decoding is vantage's own: its failures have their own words. */
+	o = opts_default();
+	run_one(&o, "GET", url("/bomb-cut"), NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_ERROR && strcmp(g.g_error,
+	    "truncated answer: the compressed body ends early") == 0,
+	    "half a gzip stream: truncated (%s)", g.g_error);
+	run_one(&o, "GET", url("/gz-garbage"), NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_ERROR && strncmp(g.g_error,
+	    "malformed compressed answer: ", 29) == 0,
+	    "garbage as gzip: malformed (%s)", g.g_error);
+	run_one(&o, "GET", url("/br"), NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_ERROR &&
+	    strcmp(g.g_error, "unsupported content encoding 'br'") == 0,
+	    "an encoding not asked for (%s)", g.g_error);
+	o.co_max_response = HUGE - 1;
+	run_one(&o, "GET", url("/bomb/0"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_TOO_LARGE, g.g_outcome,
+	    "a gzip answer larger than max_response once decoded: too_large");
+}
+
+static void
+test_deny(void)
+{
+	struct crawl_opts o = opts_default();
+	struct sockaddr_in sin;
+	socklen_t	 len = sizeof(sin);
+	struct got	 g;
+	static char	 d10[] = "10.0.0.0/8", d127[] = "127.0.0.0/8";
+	static char	 d33[] = "127.0.0.1/33";
+	char		*deny[] = { d10, d127 }, *bad[] = { d33 };
+	char		 u[128];
+	int		 s, a;
+
+	o.co_deny = bad;
+	o.co_ndeny = 1;
+	ok(crawl_new(&o) == NULL, "crawl_new refuses a bad range");
+
+	/* A listening socket that never accepts: a connect would queue. */
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (s == -1 || bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(s, 8) == -1 ||
+	    getsockname(s, (struct sockaddr *)&sin, &len) == -1 ||
+	    fcntl(s, F_SETFL, O_NONBLOCK) == -1) {
+		printf("Bail out! cannot make a listening socket\n");
+		exit(1);
+	}
+	snprintf(u, sizeof(u), "http://127.0.0.1:%u/ok", ntohs(sin.sin_port));
+	o.co_deny = deny;
+	o.co_ndeny = 2;
+	run_one(&o, "GET", u, NULL, NULL, &g, NULL);
+	is_int(CRAWL_CONNECT, g.g_outcome, "denied: connect");
+	is_str("denied by crawl.deny: 127.0.0.1 (127.0.0.0/8)", g.g_error,
+	    "denied: the address and the range");
+	is_int(1, g.g_attempts, "denied: not retried");
+	a = accept(s, NULL, NULL);
+	ok(a == -1 && (errno == EAGAIN || errno == EWOULDBLOCK),
+	    "denied: no connection was made");
+	if (a != -1)
+		close(a);
+	close(s);
+
+	o.co_deny = deny;
+	o.co_ndeny = 1;
+	run_one(&o, "GET", url("/ok"), NULL, NULL, &g, NULL);
+	is_int(CRAWL_OK, g.g_outcome, "an address outside the ranges is asked");
+}
+
 static void
 test_stop(void)
 {
@@ -761,8 +1012,8 @@ main(void)
 
 	alarm(120);
 	log_init("t-crawl", getenv("CRAWL_DEBUG") != NULL);
-	plan(82);
-	if ((d = server_start()) == NULL) {
+	plan(82 + 20);
+	if (bomb_make() == -1 || (d = server_start()) == NULL) {
 		printf("Bail out! cannot start the test server\n");
 		return 1;
 	}
@@ -780,8 +1031,11 @@ main(void)
 	test_limits();
 	test_feed();
 	test_stop();
+	test_memory();
+	test_deny();
 
 	srv_quit = 1;
 	MHD_stop_daemon(d);
+	free(bomb);
 	return done_testing();
 }
