@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -29,6 +30,22 @@
 #define HTTP_PEM_MAX		(1024 * 1024)
 #define HTTP_REAP_MS		250	/* how often late requests are looked for */
 #define HTTP_REPORT_MS		60000	/* at most one summary of them per minute */
+#define PEER_KEYLEN		9	/* family, then 4 or 8 address bytes */
+
+/*
+ * Basic auth: passwords not in the cache are checked by one verifier
+ * thread, at most AUTH_QUEUE_MAX waiting, while their connections are
+ * suspended.  An address with AUTH_FAIL_MAX failures (checks under way
+ * count as failures until they succeed) within AUTH_FAIL_WINDOW_MS is
+ * answered 429 for AUTH_BLOCK_MS, without a check.  AUTH_FAIL_SLOTS
+ * addresses are remembered, the least recently failing one forgotten.
+ */
+#define AUTH_QUEUE_MAX		32
+#define AUTH_FAIL_MAX		5
+#define AUTH_FAIL_WINDOW_MS	60000
+#define AUTH_BLOCK_MS		60000
+#define AUTH_FAIL_SLOTS		1024	/* a power of 2 */
+#define AUTH_FAIL_WAYS		4
 
 /* One rendered exposition in every format and encoding. */
 struct snapshot {
@@ -71,11 +88,43 @@ struct conn {
 TAILQ_HEAD(conn_list, conn);
 
 /*
+ * One request: MHD's con_cls from the first call of handle() to
+ * NOTIFY_COMPLETED.  While its password is checked, the connection is
+ * suspended and the request is on ht_vf_queue, then the verifier's until
+ * it resumes the connection.
+ */
+enum req_auth {
+	REQ_AUTH_NONE,		/* not checked yet */
+	REQ_AUTH_PENDING,	/* queued or being checked */
+	REQ_AUTH_OK,
+	REQ_AUTH_FAILED
+};
+
+struct req {
+	TAILQ_ENTRY(req) rq_entry;	/* on ht_vf_queue */
+	struct MHD_Connection *rq_conn;
+	enum req_auth	 rq_auth;
+	char		*rq_user;
+	char		*rq_pass;
+	unsigned char	 rq_key[PEER_KEYLEN];	/* the client's address */
+};
+TAILQ_HEAD(req_list, req);
+
+/* Failed logins of one client address. */
+struct authfail {
+	unsigned char	 af_key[PEER_KEYLEN];
+	int		 af_used;
+	unsigned int	 af_count;	/* in the window, checks under way too */
+	int64_t		 af_since;	/* ms: start of the window */
+	int64_t		 af_last;	/* ms: the last failure */
+	int64_t		 af_until;	/* ms: refused until then */
+};
+
+/*
  * A client address (an IPv6 one by its /64) with open connections.  Peers
  * with n connections waiting are on ht_ranks[n], so the one with the most
  * is found at once.
  */
-#define PEER_KEYLEN	9		/* family, then 4 or 8 address bytes */
 
 struct peer {
 	struct peer	*pr_next;	/* in its ht_peers chain */
@@ -99,6 +148,16 @@ struct http {
 	size_t		 ht_nbearer;
 	struct basic_user *ht_basic;
 	size_t		 ht_nbasic;
+
+	/* The password verifier, and failures by address; under ht_vf_lock. */
+	pthread_mutex_t	 ht_vf_lock;
+	pthread_cond_t	 ht_vf_cond;
+	pthread_t	 ht_vf_thread;
+	int		 ht_vf_running;
+	int		 ht_vf_stopping;
+	struct req_list	 ht_vf_queue;
+	unsigned int	 ht_vf_queued;
+	struct authfail	*ht_fails;		/* [AUTH_FAIL_SLOTS] */
 
 	/* Connections, and the reaper of late requests; under ht_conn_lock. */
 	pthread_mutex_t	 ht_conn_lock;
@@ -332,6 +391,29 @@ reply_unauthorized(struct http *ht, struct MHD_Connection *c)
 	return ret;
 }
 
+/* status with Retry-After: retry_ms, in whole seconds rounded up. */
+static enum MHD_Result
+reply_retry(struct MHD_Connection *c, unsigned int status, int64_t retry_ms,
+    const char *text)
+{
+	struct MHD_Response *r;
+	enum MHD_Result	 ret;
+	char		 secs[24];
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	snprintf(secs, sizeof(secs), "%lld", (long long)((retry_ms + 999) /
+	    1000));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result
 reply_metrics(struct http *ht, struct MHD_Connection *c)
 {
@@ -407,6 +489,9 @@ reply_api(struct http *ht, struct MHD_Connection *c, const char *url)
 
 /* ---- authentication ---- */
 
+static int64_t	mono_ms(void);
+static void	peer_key(const struct sockaddr *, unsigned char [PEER_KEYLEN]);
+
 static void
 sha256_hex(const char *s, size_t len, char out[65])
 {
@@ -431,41 +516,59 @@ check_bearer(struct http *ht, const char *token)
 	return ok;
 }
 
-static int
-check_basic(struct http *ht, const char *user, const char *pass)
+static struct basic_user *
+basic_user(struct http *ht, const char *user)
 {
-	struct crypt_data *cd;
 	struct basic_user *bu = NULL;
-	const char	*out;
-	char		 hex[65];
 	size_t		 i;
-	int		 ok = 0;
 
 	for (i = 0; i < ht->ht_nbasic; i++)
 		if (http_secure_equal(ht->ht_basic[i].bu_user, user))
 			bu = &ht->ht_basic[i];
+	return bu;
+}
+
+/* A password verified before skips the slow hash. */
+static int
+basic_cached(struct http *ht, const char *user, const char *pass)
+{
+	struct basic_user *bu;
+	char		 hex[65];
+	int		 ok;
+
+	if ((bu = basic_user(ht, user)) == NULL)
+		return 0;
 	sha256_hex(pass, strlen(pass), hex);
-	if (bu != NULL) {
-		/* A password verified before skips the slow hash. */
-		pthread_mutex_lock(&ht->ht_lock);
-		ok = bu->bu_verified[0] != '\0' &&
-		    http_secure_equal(bu->bu_verified, hex);
-		pthread_mutex_unlock(&ht->ht_lock);
-		if (ok)
-			return 1;
-	}
+	pthread_mutex_lock(&ht->ht_lock);
+	ok = bu->bu_verified[0] != '\0' && http_secure_equal(bu->bu_verified,
+	    hex);
+	pthread_mutex_unlock(&ht->ht_lock);
+	return ok;
+}
+
+/* The slow check, on the verifier thread only. */
+static int
+basic_verify(struct http *ht, const char *user, const char *pass,
+    struct crypt_data *cd)
+{
+	struct basic_user *bu;
+	const char	*out;
+	char		 hex[65];
+	int		 ok;
+
+	bu = basic_user(ht, user);
 	/*
 	 * An unknown user is checked against a configured hash, result
 	 * ignored, so it costs what a known one does: the time of a refusal
 	 * does not tell which user names exist.
 	 */
-	cd = xcalloc(1, sizeof(*cd));
+	memset(cd, 0, sizeof(*cd));
 	out = crypt_r(pass, bu != NULL ? bu->bu_hash : ht->ht_basic[0].bu_hash,
 	    cd);
 	ok = bu != NULL && out != NULL && out[0] != '*' &&
 	    http_secure_equal(out, bu->bu_hash);
-	free(cd);
 	if (ok) {
+		sha256_hex(pass, strlen(pass), hex);
 		pthread_mutex_lock(&ht->ht_lock);
 		memcpy(bu->bu_verified, hex, sizeof(hex));
 		pthread_mutex_unlock(&ht->ht_lock);
@@ -473,31 +576,270 @@ check_basic(struct http *ht, const char *user, const char *pass)
 	return ok;
 }
 
-static int
-authorized(struct http *ht, struct MHD_Connection *c)
+static void
+req_free(struct req *rq)
 {
+	if (rq == NULL)
+		return;
+	if (rq->rq_pass != NULL) {
+		explicit_bzero(rq->rq_pass, strlen(rq->rq_pass));
+		free(rq->rq_pass);
+	}
+	free(rq->rq_user);
+	free(rq);
+}
+
+static void
+addr_text(const unsigned char key[PEER_KEYLEN], char *out, size_t size)
+{
+	unsigned char	a6[16];
+
+	if (key[0] == 4)
+		inet_ntop(AF_INET, key + 1, out, size);
+	else if (key[0] == 6) {
+		memset(a6, 0, sizeof(a6));
+		memcpy(a6, key + 1, 8);
+		inet_ntop(AF_INET6, a6, out, size);
+		if (strlen(out) + 4 <= size)
+			strcat(out, "/64");
+	} else
+		snprintf(out, size, "unknown address");
+}
+
+/* Under ht_vf_lock: the failure record of key, made if create. */
+static struct authfail *
+authfail_find(struct http *ht, const unsigned char key[PEER_KEYLEN],
+    int create)
+{
+	unsigned char	 buf[4 + PEER_KEYLEN];
+	struct authfail	*af, *set, *old = NULL;
+	int		 i;
+
+	memcpy(buf, &ht->ht_peer_salt, 4);
+	memcpy(buf + 4, key, PEER_KEYLEN);
+	set = &ht->ht_fails[fnv1a32((const char *)buf, sizeof(buf)) &
+	    (AUTH_FAIL_SLOTS - 1) & ~(AUTH_FAIL_WAYS - 1)];
+	for (i = 0; i < AUTH_FAIL_WAYS; i++) {
+		af = &set[i];
+		if (af->af_used && memcmp(af->af_key, key, PEER_KEYLEN) == 0)
+			return af;
+		if (old == NULL || (old->af_used && (!af->af_used ||
+		    af->af_last < old->af_last)))
+			old = af;
+	}
+	if (!create)
+		return NULL;
+	memset(old, 0, sizeof(*old));
+	memcpy(old->af_key, key, PEER_KEYLEN);
+	old->af_used = 1;
+	return old;
+}
+
+/* Under ht_vf_lock: ms until key may try a password again, or 0. */
+static int64_t
+authfail_blocked(struct http *ht, const unsigned char key[PEER_KEYLEN],
+    int64_t now)
+{
+	struct authfail	*af;
+
+	if ((af = authfail_find(ht, key, 0)) == NULL)
+		return 0;
+	if (af->af_until > now)
+		return af->af_until - now;
+	if (now - af->af_since >= AUTH_FAIL_WINDOW_MS)
+		af->af_count = 0;
+	if (af->af_count < AUTH_FAIL_MAX)
+		return 0;
+	af->af_until = now + AUTH_BLOCK_MS;
+	return AUTH_BLOCK_MS;
+}
+
+/* Under ht_vf_lock: a check for key starts; it counts as a failure. */
+static void
+authfail_start(struct http *ht, const unsigned char key[PEER_KEYLEN],
+    int64_t now)
+{
+	struct authfail	*af;
+
+	af = authfail_find(ht, key, 1);
+	if (af->af_count == 0)
+		af->af_since = now;
+	af->af_count++;
+	af->af_last = now;
+}
+
+/*
+ * Under ht_vf_lock: a check for key ended.  A success forgets the
+ * address; the failure that reaches AUTH_FAIL_MAX starts the refusal.
+ */
+static void
+authfail_end(struct http *ht, const unsigned char key[PEER_KEYLEN], int ok,
+    int64_t now)
+{
+	struct authfail	*af;
+	char		 addr[INET6_ADDRSTRLEN + 4], d[32];
+
+	if ((af = authfail_find(ht, key, 0)) == NULL)
+		return;
+	if (ok) {
+		memset(af, 0, sizeof(*af));
+		return;
+	}
+	af->af_last = now;
+	if (af->af_count >= AUTH_FAIL_MAX && af->af_until <= now) {
+		af->af_until = now + AUTH_BLOCK_MS;
+		addr_text(key, addr, sizeof(addr));
+		log_warnx("http: %s: %d failed logins, refused for %s", addr,
+		    AUTH_FAIL_MAX, fmt_duration(AUTH_BLOCK_MS, d, sizeof(d)));
+	}
+}
+
+static void *
+verifier_main(void *arg)
+{
+	struct http	*ht = arg;
+	struct crypt_data *cd;
+	struct req	*rq;
+	int		 ok, stopping;
+
+	cd = xcalloc(1, sizeof(*cd));
+	pthread_mutex_lock(&ht->ht_vf_lock);
+	for (;;) {
+		while (!ht->ht_vf_stopping && TAILQ_EMPTY(&ht->ht_vf_queue))
+			pthread_cond_wait(&ht->ht_vf_cond, &ht->ht_vf_lock);
+		if ((rq = TAILQ_FIRST(&ht->ht_vf_queue)) == NULL)
+			break;
+		TAILQ_REMOVE(&ht->ht_vf_queue, rq, rq_entry);
+		ht->ht_vf_queued--;
+		stopping = ht->ht_vf_stopping;
+		pthread_mutex_unlock(&ht->ht_vf_lock);
+		/* Stopping: what is left is refused unchecked. */
+		ok = !stopping && basic_verify(ht, rq->rq_user, rq->rq_pass,
+		    cd);
+		pthread_mutex_lock(&ht->ht_vf_lock);
+		authfail_end(ht, rq->rq_key, ok, mono_ms());
+		rq->rq_auth = ok ? REQ_AUTH_OK : REQ_AUTH_FAILED;
+		/* From here the request is MHD's again, and may be freed. */
+		MHD_resume_connection(rq->rq_conn);
+	}
+	pthread_mutex_unlock(&ht->ht_vf_lock);
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+	return NULL;
+}
+
+static int
+verifier_start(struct http *ht)
+{
+	int	e;
+
+	if ((e = pthread_create(&ht->ht_vf_thread, NULL, verifier_main,
+	    ht)) != 0) {
+		log_warnx("http: cannot start the password verifier thread: "
+		    "%s", strerror(e));
+		return -1;
+	}
+	ht->ht_vf_running = 1;
+	return 0;
+}
+
+/* Checks still queued are refused and their connections resumed. */
+static void
+verifier_stop(struct http *ht)
+{
+	if (!ht->ht_vf_running)
+		return;
+	pthread_mutex_lock(&ht->ht_vf_lock);
+	ht->ht_vf_stopping = 1;
+	pthread_cond_signal(&ht->ht_vf_cond);
+	pthread_mutex_unlock(&ht->ht_vf_lock);
+	pthread_join(ht->ht_vf_thread, NULL);
+	ht->ht_vf_running = 0;
+}
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_DENIED,		/* 401 */
+	AUTH_SUSPENDED,		/* the verifier will resume the connection */
+	AUTH_LIMITED,		/* 429: too many failures from the address */
+	AUTH_BUSY		/* 503: the verifier's queue is full */
+};
+
+/*
+ * Bearer tokens and cached passwords are checked here, on the HTTP
+ * thread; any other password goes to the verifier while c is suspended,
+ * and handle() is called again with the result in rq.
+ */
+static enum auth_result
+authorize(struct http *ht, struct MHD_Connection *c, struct req *rq,
+    int64_t *retry_ms)
+{
+	const union MHD_ConnectionInfo *ci;
 	const char	*h;
-	char		*user, *pass = NULL;
-	int		 ok = 0;
+	char		*user = NULL, *pass = NULL;
+	unsigned char	 key[PEER_KEYLEN];
+	enum auth_result res = AUTH_DENIED;
+	int64_t		 now;
 
 	if (ht->ht_nbearer == 0 && ht->ht_nbasic == 0)
-		return 1;
+		return AUTH_OK;
+	if (rq->rq_auth == REQ_AUTH_OK)
+		return AUTH_OK;
+	if (rq->rq_auth == REQ_AUTH_FAILED)
+		return AUTH_DENIED;
 	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h == NULL)
-		return 0;
+		return AUTH_DENIED;
 	if (ht->ht_nbearer > 0 && strncasecmp(h, "Bearer ", 7) == 0)
-		return check_bearer(ht, h + 7);
-	if (ht->ht_nbasic > 0 && strncasecmp(h, "Basic ", 6) == 0) {
-		user = MHD_basic_auth_get_username_password(c, &pass);
-		if (user != NULL && pass != NULL)
-			ok = check_basic(ht, user, pass);
-		if (user != NULL)
-			MHD_free(user);
-		if (pass != NULL)
-			MHD_free(pass);
+		return check_bearer(ht, h + 7) ? AUTH_OK : AUTH_DENIED;
+	if (ht->ht_nbasic == 0 || strncasecmp(h, "Basic ", 6) != 0)
+		return AUTH_DENIED;
+	user = MHD_basic_auth_get_username_password(c, &pass);
+	if (user == NULL || pass == NULL)
+		goto out;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	peer_key(ci != NULL ? ci->client_addr : NULL, key);
+	now = mono_ms();
+	pthread_mutex_lock(&ht->ht_vf_lock);
+	*retry_ms = authfail_blocked(ht, key, now);
+	pthread_mutex_unlock(&ht->ht_vf_lock);
+	if (*retry_ms > 0) {
+		res = AUTH_LIMITED;
+		goto out;
 	}
-	return ok;
+	if (basic_cached(ht, user, pass)) {
+		res = AUTH_OK;
+		goto out;
+	}
+	pthread_mutex_lock(&ht->ht_vf_lock);
+	if (ht->ht_vf_stopping || !ht->ht_vf_running ||
+	    ht->ht_vf_queued >= AUTH_QUEUE_MAX) {
+		pthread_mutex_unlock(&ht->ht_vf_lock);
+		*retry_ms = 1000;
+		res = AUTH_BUSY;
+		goto out;
+	}
+	authfail_start(ht, key, now);
+	rq->rq_user = xstrdup(user);
+	rq->rq_pass = xstrdup(pass);
+	memcpy(rq->rq_key, key, PEER_KEYLEN);
+	rq->rq_conn = c;
+	rq->rq_auth = REQ_AUTH_PENDING;
+	MHD_suspend_connection(c);
+	TAILQ_INSERT_TAIL(&ht->ht_vf_queue, rq, rq_entry);
+	ht->ht_vf_queued++;
+	pthread_cond_signal(&ht->ht_vf_cond);
+	pthread_mutex_unlock(&ht->ht_vf_lock);
+	res = AUTH_SUSPENDED;
+out:
+	if (user != NULL)
+		MHD_free(user);
+	if (pass != NULL) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	return res;
 }
 
 /* With tls_client_ca: a certificate was presented and it verifies. */
@@ -741,8 +1083,9 @@ conn_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	const union MHD_ConnectionInfo *ci;
 	struct conn	*cn;
 
-	(void)con_cls;
 	(void)toe;
+	req_free(*con_cls);
+	*con_cls = NULL;
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	if (ci == NULL || (cn = ci->socket_context) == NULL)
 		return;
@@ -866,9 +1209,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_data_size, void **con_cls)
 {
 	struct http	*ht = cls;
+	struct req	*rq = *con_cls;
+	int64_t		 retry_ms = 0;
 	int		 ready;
-
-	static int	 seen;
 
 	(void)version;
 	(void)upload_data;
@@ -883,8 +1226,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	 * on the first call would cost the connection its keep-alive); a
 	 * body, which no route takes, is discarded as it arrives.
 	 */
-	if (*con_cls == NULL) {
-		*con_cls = &seen;
+	if (rq == NULL) {
+		*con_cls = xcalloc(1, sizeof(*rq));
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
@@ -897,8 +1240,20 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (ht->ht_client_certs && !client_cert_ok(c))
 		return reply_text(c, MHD_HTTP_FORBIDDEN,
 		    "a valid client certificate is required\n");
-	if (!authorized(ht, c))
+	switch (authorize(ht, c, rq, &retry_ms)) {
+	case AUTH_OK:
+		break;
+	case AUTH_SUSPENDED:
+		return MHD_YES;
+	case AUTH_LIMITED:
+		return reply_retry(c, MHD_HTTP_TOO_MANY_REQUESTS, retry_ms,
+		    "too many failed logins from this address\n");
+	case AUTH_BUSY:
+		return reply_retry(c, MHD_HTTP_SERVICE_UNAVAILABLE, retry_ms,
+		    "too many logins being checked\n");
+	default:
 		return reply_unauthorized(ht, c);
+	}
 	if (strcmp(url, "/metrics") == 0)
 		return reply_metrics(ht, c);
 	if (strcmp(url, "/-/ready") == 0) {
@@ -1001,6 +1356,9 @@ http_free(struct http *ht)
 	free(ht->ht_store_path);
 	free(ht->ht_peers);		/* empty: MHD closed every connection */
 	free(ht->ht_ranks);
+	free(ht->ht_fails);
+	pthread_cond_destroy(&ht->ht_vf_cond);
+	pthread_mutex_destroy(&ht->ht_vf_lock);
 	pthread_mutex_destroy(&ht->ht_lock);
 	pthread_cond_destroy(&ht->ht_conn_cond);
 	pthread_mutex_destroy(&ht->ht_conn_lock);
@@ -1017,7 +1375,8 @@ http_start(const struct config *cf)
 	struct MHD_OptionItem opts[16];
 	pthread_condattr_t ca;
 	unsigned int	 flags = MHD_USE_INTERNAL_POLLING_THREAD |
-			    MHD_USE_ERROR_LOG | MHD_USE_EPOLL;
+			    MHD_USE_ERROR_LOG | MHD_USE_EPOLL |
+			    MHD_ALLOW_SUSPEND_RESUME;
 	size_t		 i, n = 0, size;
 
 	if (parse_listen(cf->cf_listen, &ss, &sslen) == -1)
@@ -1031,6 +1390,10 @@ http_start(const struct config *cf)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&ht->ht_conn_cond, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&ht->ht_vf_lock, NULL);
+	pthread_cond_init(&ht->ht_vf_cond, NULL);
+	TAILQ_INIT(&ht->ht_vf_queue);
+	ht->ht_fails = xcalloc(AUTH_FAIL_SLOTS, sizeof(*ht->ht_fails));
 	TAILQ_INIT(&ht->ht_waiting);
 	for (size = 64; size < (size_t)cf->cf_http_max_conn; size *= 2)
 		;
@@ -1102,6 +1465,11 @@ http_start(const struct config *cf)
 		MHD_stop_daemon(ht->ht_daemon);
 		goto fail;
 	}
+	if (ht->ht_nbasic > 0 && verifier_start(ht) == -1) {
+		conn_stop_reaper(ht);
+		MHD_stop_daemon(ht->ht_daemon);
+		goto fail;
+	}
 	info = MHD_get_daemon_info(ht->ht_daemon, MHD_DAEMON_INFO_BIND_PORT);
 	ht->ht_port = info != NULL ? info->port : 0;
 	log_info("http: listening on %s (port %u)%s", cf->cf_listen,
@@ -1118,6 +1486,7 @@ http_stop(struct http *ht)
 	if (ht == NULL)
 		return;
 	conn_stop_reaper(ht);
+	verifier_stop(ht);
 	MHD_stop_daemon(ht->ht_daemon);
 	http_free(ht);
 }

@@ -12,6 +12,7 @@
 #include "expo.h"
 #include "log.h"
 #include "run.h"
+#include "sqlout.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -23,7 +24,8 @@ struct args {
 	char		**a_overrides;
 	size_t		 a_noverrides;
 	int		 a_verbose;
-	int		 a_format;	/* sql: 0 auto, 1 table, 2 csv, 3 json */
+	int		 a_mode;		/* sql: enum sqlout_mode, -1 by the terminal */
+	const char	*a_file;	/* sql -f: the query's file, "-" stdin */
 	int		 a_keys;	/* check --keys */
 	int		 a_openmetrics;	/* metrics --openmetrics */
 	long		 a_timeout_ms;	/* sql --timeout: one statement */
@@ -47,8 +49,10 @@ usage(int status)
 "  serve              a run every schedule.interval, metrics over HTTP\n"
 "  metrics [--openmetrics]\n"
 "                     print the exposition of the latest complete run\n"
-"  sql [--table|--csv|--json] [--timeout DURATION] QUERY\n"
-"                     read-only SQL on the store (works while serve runs)\n"
+"  sql [--table|--box|--markdown|--csv|--json|--line|--mode MODE]\n"
+"      [--timeout DURATION] QUERY | -f FILE | -\n"
+"                     read-only SQL on the store (works while serve runs);\n"
+"                     the query from FILE, or from stdin with - or -f -\n"
 "  version            print the version\n"
 "\n"
 "options:\n"
@@ -109,12 +113,23 @@ parse_args(int argc, char **argv, struct args *a, const char **cmd)
 		} else if (s[0] == '-' && s[1] == 'v' &&
 		    strspn(s + 1, "v") == strlen(s + 1))
 			a->a_verbose += strlen(s + 1);
-		else if (strcmp(s, "--table") == 0)
-			a->a_format = 1;
-		else if (strcmp(s, "--csv") == 0)
-			a->a_format = 2;
-		else if (strcmp(s, "--json") == 0)
-			a->a_format = 3;
+		else if (strncmp(s, "--", 2) == 0 && sqlout_mode_parse(s + 2) !=
+		    -1)
+			a->a_mode = sqlout_mode_parse(s + 2);
+		else if (strcmp(s, "--mode") == 0) {
+			if (++i == argc)
+				usage(2);
+			if ((a->a_mode = sqlout_mode_parse(argv[i])) == -1) {
+				fprintf(stderr, "vantage: --mode '%s': not one of "
+				    "table, box, markdown, csv, json, line\n",
+				    argv[i]);
+				exit(2);
+			}
+		} else if (strcmp(s, "-f") == 0) {
+			if (++i == argc)
+				usage(2);
+			a->a_file = argv[i];
+		}
 		else if (strcmp(s, "--keys") == 0)
 			a->a_keys = 1;
 		else if (strcmp(s, "--openmetrics") == 0)
@@ -261,153 +276,33 @@ cmd_metrics(struct args *a)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
-/* ---- sql output ---- */
+#define SQL_FILE_MAX	(1024 * 1024)
 
-static void
-csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
+/*
+ * The query: the argument, or the text of -f FILE, or stdin for "-".
+ * NULL with *status 2 for a usage error, 1 for a file that cannot be read.
+ */
 static char *
-cell_text(sqlite3_stmt *q, int c)
+sql_text(struct args *a, int *status)
 {
-	struct buf	 b;
-	const unsigned char *blob;
-	int		 i, n;
+	const char	*path = a->a_file;
+	char		*text;
 
-	switch (sqlite3_column_type(q, c)) {
-	case SQLITE_NULL:
-		return xstrdup("");
-	case SQLITE_BLOB:
-		buf_init(&b, 0);
-		blob = sqlite3_column_blob(q, c);
-		n = sqlite3_column_bytes(q, c);
-		buf_puts(&b, "x'");
-		for (i = 0; i < n; i++)
-			buf_printf(&b, "%02x", blob[i]);
-		buf_putc(&b, '\'');
-		return buf_take(&b, NULL);
-	default:
-		return xstrdup((const char *)sqlite3_column_text(q, c));
+	if ((path == NULL) == (a->a_nrest != 1)) {
+		fprintf(stderr, "vantage: sql takes one QUERY argument, "
+		    "-f FILE or -\n");
+		*status = 2;
+		return NULL;
 	}
-}
-
-static int
-print_table(sqlite3_stmt *q, int format)
-{
-	char		***rows = NULL, **row;
-	size_t		 nrows = 0, r, *width;
-	int		 ncols = sqlite3_column_count(q), c, rc, first = 1;
-	struct buf	 b;
-
-	width = xcalloc(ncols + 1, sizeof(*width));
-	for (c = 0; c < ncols; c++)
-		width[c] = strlen(sqlite3_column_name(q, c));
-	if (format == 2) {
-		for (c = 0; c < ncols; c++) {
-			fputs(c ? "," : "", stdout);
-			csv_field(stdout, sqlite3_column_name(q, c));
-		}
-		fputc('\n', stdout);
-	} else if (format == 3)
-		fputc('[', stdout);
-	buf_init(&b, 0);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (format == 2) {
-			for (c = 0; c < ncols; c++) {
-				char *t = cell_text(q, c);
-				fputs(c ? "," : "", stdout);
-				csv_field(stdout, t);
-				free(t);
-			}
-			fputc('\n', stdout);
-			continue;
-		}
-		if (format == 3) {
-			buf_reset(&b);
-			buf_puts(&b, first ? "\n{" : ",\n{");
-			first = 0;
-			for (c = 0; c < ncols; c++) {
-				const char *name = sqlite3_column_name(q, c);
-				char *t;
-
-				buf_puts(&b, c ? ", " : "");
-				buf_json_string(&b, name, strlen(name));
-				buf_puts(&b, ": ");
-				switch (sqlite3_column_type(q, c)) {
-				case SQLITE_NULL:
-					buf_puts(&b, "null");
-					break;
-				case SQLITE_INTEGER:
-				case SQLITE_FLOAT:
-					t = cell_text(q, c);
-					if (strspn(t, "0123456789-+.eE") ==
-					    strlen(t))
-						buf_puts(&b, t);
-					else
-						buf_puts(&b, "null");
-					free(t);
-					break;
-				default:
-					t = cell_text(q, c);
-					buf_json_string(&b, t, strlen(t));
-					free(t);
-				}
-			}
-			buf_putc(&b, '}');
-			fputs(b.b_data, stdout);
-			continue;
-		}
-		row = xcalloc(ncols + 1, sizeof(*row));
-		for (c = 0; c < ncols; c++) {
-			row[c] = cell_text(q, c);
-			if (strlen(row[c]) > width[c])
-				width[c] = strlen(row[c]);
-		}
-		rows = xreallocarray(rows, nrows + 1, sizeof(*rows));
-		rows[nrows++] = row;
-	}
-	buf_release(&b);
-	if (format == 3)
-		fputs(first ? "]\n" : "\n]\n", stdout);
-	if (format == 1) {
-		for (c = 0; c < ncols; c++)
-			printf("%s%-*s", c ? " | " : "", (int)width[c],
-			    sqlite3_column_name(q, c));
-		fputc('\n', stdout);
-		for (c = 0; c < ncols; c++) {
-			printf("%s", c ? "-+-" : "");
-			for (r = 0; r < width[c]; r++)
-				fputc('-', stdout);
-		}
-		fputc('\n', stdout);
-		for (r = 0; r < nrows; r++) {
-			for (c = 0; c < ncols; c++)
-				printf("%s%-*s", c ? " | " : "", (int)width[c],
-				    rows[r][c]);
-			fputc('\n', stdout);
-		}
-		printf("(%zu row%s)\n", nrows, nrows == 1 ? "" : "s");
-	}
-	for (r = 0; r < nrows; r++) {
-		for (c = 0; c < ncols; c++)
-			free(rows[r][c]);
-		free(rows[r]);
-	}
-	free(rows);
-	free(width);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (path == NULL && strcmp(a->a_rest[0], "-") != 0)
+		return xstrdup(a->a_rest[0]);
+	if (path == NULL || strcmp(path, "-") == 0)
+		path = "/dev/stdin";
+	if ((text = read_file(path, SQL_FILE_MAX, NULL)) == NULL)
+		fprintf(stderr, "vantage: sql: %s: %s\n", path,
+		    errno == EFBIG ? "larger than 1MiB" : strerror(errno));
+	*status = 1;
+	return text;
 }
 
 static int
@@ -416,18 +311,19 @@ cmd_sql(struct args *a)
 	struct store	*st;
 	sqlite3_stmt	*q = NULL;
 	const char	*tail;
-	char		*cause, dur[32];
-	int		 rc = 1, format = a->a_format;
+	char		*cause, *text, dur[32];
+	int		 rc = 1, mode = a->a_mode;
 
-	if (a->a_nrest != 1) {
-		fprintf(stderr, "vantage: sql takes one QUERY argument\n");
-		return 2;
-	}
-	if ((st = open_readonly(a)) == NULL)
+	if ((text = sql_text(a, &rc)) == NULL)
+		return rc;
+	rc = 1;
+	if ((st = open_readonly(a)) == NULL) {
+		free(text);
 		return 1;
-	if (format == 0)
-		format = isatty(STDOUT_FILENO) ? 1 : 2;
-	tail = a->a_rest[0];
+	}
+	if (mode == -1)
+		mode = isatty(STDOUT_FILENO) ? SQLOUT_TABLE : SQLOUT_CSV;
+	tail = text;
 	if (store_prepare_next(st, &tail, &q, &cause) == -1) {
 		fprintf(stderr, "vantage: sql: %s\n", cause);
 		free(cause);
@@ -446,7 +342,8 @@ cmd_sql(struct args *a)
 		    "only queries are allowed\n");
 		goto out;
 	}
-	if (print_table(q, format) == -1) {
+	if (sqlout_print(stdout, q, mode) == -1) {
+		fflush(stdout);
 		if (store_timed_out(st))
 			fprintf(stderr, "vantage: sql: interrupted: the query "
 			    "ran longer than --timeout %s\n", fmt_duration(
@@ -455,10 +352,16 @@ cmd_sql(struct args *a)
 			fprintf(stderr, "vantage: sql: %s\n", store_errmsg(st));
 		goto out;
 	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "vantage: sql: standard output: %s\n",
+		    strerror(errno));
+		goto out;
+	}
 	rc = 0;
 out:
 	sqlite3_finalize(q);
 	store_close(st);
+	free(text);
 	return rc;
 }
 
@@ -471,6 +374,7 @@ main(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.a_timeout_ms = 30000;
+	a.a_mode = -1;
 	answer_init();
 	parse_args(argc, argv, &a, &cmd);
 	log_init("vantage", a.a_verbose);

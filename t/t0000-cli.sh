@@ -10,7 +10,8 @@ test_expect_success 'no command is a usage error (exit 2)' '
 test_expect_success '-h prints usage on stdout and exits 0' '
 	vantage -h >out &&
 	grep "^usage: vantage" out &&
-	grep "sql \[--table|--csv|--json\] \[--timeout DURATION\] QUERY" out
+	grep "sql \[--table|--box|--markdown|--csv|--json|--line|--mode MODE\]" out &&
+	grep "\[--timeout DURATION\] QUERY | -f FILE | -" out
 '
 
 test_expect_success 'an unknown command is a usage error' '
@@ -30,7 +31,9 @@ test_expect_success 'version prints the package version' '
 
 test_expect_success 'sql needs exactly one query' '
 	vantage -c "$VT_SRC_DIR/conf/audius.yaml" sql >out 2>err; test $? -eq 2 &&
-	grep "sql takes one QUERY argument" err
+	grep "sql takes one QUERY argument, -f FILE or -" err &&
+	vantage -c "$VT_SRC_DIR/conf/audius.yaml" sql -f q.sql "SELECT 1" >out 2>err; test $? -eq 2 &&
+	grep "sql takes one QUERY argument, -f FILE or -" err
 '
 
 test_expect_success 'sql before any run says there is no store yet' '

@@ -1,0 +1,32 @@
+/* sqlout.h -- print the rows of one SQL statement, as sqlite3's modes do */
+#ifndef VANTAGE_SQLOUT_H
+#define VANTAGE_SQLOUT_H
+#include <stdio.h>
+#include <sqlite3.h>
+
+enum sqlout_mode {
+	SQLOUT_TABLE,		/* aligned, " | " between columns, row count */
+	SQLOUT_BOX,		/* aligned, box-drawing borders */
+	SQLOUT_MARKDOWN,	/* a GitHub-flavoured Markdown table */
+	SQLOUT_CSV,		/* RFC 4180, header line */
+	SQLOUT_JSON,		/* an array of objects */
+	SQLOUT_LINE		/* "name = value" lines, a blank line between rows */
+};
+
+/*
+ * The aligned modes size their columns from at most this many rows, held
+ * in memory; later rows stream with those widths, a longer cell
+ * overflowing its column.  Every other mode streams from the first row.
+ */
+#define SQLOUT_SAMPLE_ROWS	1000
+
+/* The mode named s ("table", "box", ...), or -1. */
+int	sqlout_mode_parse(const char *s);
+
+/*
+ * Step q to its end, printing every row to f.  Returns 0, or -1 when
+ * sqlite3_step failed (the caller reports the error); rows before the
+ * failure have been printed.
+ */
+int	sqlout_print(FILE *f, sqlite3_stmt *q, enum sqlout_mode mode);
+#endif
