@@ -9,16 +9,7 @@ DOWN="http://127.0.0.1:$((VT_PORT + 2))"	# nothing listens there
 # for /health_check, and one metric per node.
 write_static() {
 	mkdir -p q &&
-	cat >q/10-healthy.sql <<-\EOS &&
-	-- metric: static_node_healthy
-	-- type: gauge
-	-- help: Whether the node says it is healthy.
-	SELECT n.url, json_extract(n.labels, '$.region') AS region,
-	    coalesce(h.healthy, 0) AS value
-	FROM nodes n LEFT JOIN probe_health h
-	    ON h.run_id = n.run_id AND h.node_id = n.node_id
-	WHERE n.run_id = :run_id;
-	EOS
+	health_query q/10-healthy.sql static_node_healthy region region &&
 	cat >s.yaml <<-EOF
 	store:
 	  path: $TRASH/vantage.db
@@ -35,13 +26,7 @@ write_static() {
 	crawl:
 	  timeout: 2s
 	  retries: 0
-	probes:
-	  - name: health
-	    path: /health_check
-	    values:
-	      - column: healthy
-	        pointer: /data/healthy
-	        type: boolean
+	$(health_probe)
 	queries:
 	  dir: q
 	EOF

@@ -33,13 +33,7 @@ write_small() {
 	crawl:
 	  timeout: 2s
 	  retries: 0
-	probes:
-	  - name: health
-	    path: /health_check
-	    values:
-	      - column: healthy
-	        pointer: /data/healthy
-	        type: boolean
+	$(health_probe)
 	queries:
 	  dir: q
 	EOF

@@ -22,16 +22,7 @@ write_profiles() {
 	-- help: Nodes discovered.
 	SELECT count(*) AS value FROM nodes WHERE run_id = :run_id;
 	EOS
-	cat >qe/10-healthy.sql <<-\EOS &&
-	-- metric: consul_node_healthy
-	-- type: gauge
-	-- help: Whether the node says it is healthy.
-	SELECT n.url, json_extract(n.labels, '$.service_metadata_region') AS region,
-	    coalesce(h.healthy, 0) AS value
-	FROM nodes n LEFT JOIN probe_health h
-	    ON h.run_id = n.run_id AND h.node_id = n.node_id
-	WHERE n.run_id = :run_id;
-	EOS
+	health_query qe/10-healthy.sql consul_node_healthy region service_metadata_region &&
 	cat >p.yaml <<-EOF &&
 	store:
 	  path: $TRASH/p.db
@@ -58,13 +49,7 @@ write_profiles() {
 	crawl:
 	  timeout: 2s
 	  retries: 0
-	probes:
-	  - name: health
-	    path: /health_check
-	    values:
-	      - column: healthy
-	        pointer: /data/healthy
-	        type: boolean
+	$(health_probe)
 	queries:
 	  dir: qe
 	EOF

@@ -14,16 +14,7 @@ nodes() {
 # A profile asking each node for /health_check; one metric per node.
 write_profile() {
 	mkdir -p q &&
-	cat >q/10-healthy.sql <<-\EOS &&
-	-- metric: sd_node_healthy
-	-- type: gauge
-	-- help: Whether the node says it is healthy.
-	SELECT n.url, json_extract(n.labels, '$.region') AS region,
-	    coalesce(h.healthy, 0) AS value
-	FROM nodes n LEFT JOIN probe_health h
-	    ON h.run_id = n.run_id AND h.node_id = n.node_id
-	WHERE n.run_id = :run_id;
-	EOS
+	health_query q/10-healthy.sql sd_node_healthy region region &&
 	cat >"$1" <<-EOF
 	store:
 	  path: $TRASH/$1.db
@@ -34,13 +25,7 @@ write_profile() {
 	crawl:
 	  timeout: 2s
 	  retries: 0
-	probes:
-	  - name: health
-	    path: /health_check
-	    values:
-	      - column: healthy
-	        pointer: /data/healthy
-	        type: boolean
+	$(health_probe)
 	queries:
 	  dir: q
 	EOF

@@ -14,16 +14,7 @@ nodes() {
 # $1 file, $2 the source's keys; with $3 = noprobe, nothing is asked.
 write_profile() {
 	mkdir -p q qn &&
-	cat >q/10-healthy.sql <<-\EOS &&
-	-- metric: json_node_healthy
-	-- type: gauge
-	-- help: Whether the node says it is healthy.
-	SELECT n.url, json_extract(n.labels, '$.provider') AS provider,
-	    coalesce(h.healthy, 0) AS value
-	FROM nodes n LEFT JOIN probe_health h
-	    ON h.run_id = n.run_id AND h.node_id = n.node_id
-	WHERE n.run_id = :run_id;
-	EOS
+	health_query q/10-healthy.sql json_node_healthy provider provider &&
 	cat >qn/10-nodes.sql <<-\EOS &&
 	-- metric: json_nodes
 	-- type: gauge
@@ -48,13 +39,7 @@ write_profile() {
 		printf "queries:\n  dir: qn\n"
 	else
 		cat <<-EOF
-		probes:
-		  - name: health
-		    path: /health_check
-		    values:
-		      - column: healthy
-		        pointer: /data/healthy
-		        type: boolean
+		$(health_probe)
 		queries:
 		  dir: q
 		EOF

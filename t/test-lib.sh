@@ -170,6 +170,29 @@ write_config() {
 	    "$VT_SRC_DIR/conf/audius.yaml" >"${1:-vantage.yaml}"
 }
 
+# The small profile of the discovery-source tests: a probe of each node's
+# /health_check (for an unquoted here-document: $(health_probe)) ...
+health_probe() {
+	printf '%s\n' 'probes:' '  - name: health' '    path: /health_check' \
+	    '    values:' '      - column: healthy' '        pointer: /data/healthy' \
+	    '        type: boolean'
+}
+
+# ... and the metric file FILE of it: METRIC{url, LABEL} from the node
+# label at JSON path PATH, 1 for a healthy node, else 0.
+health_query() {
+	cat >"$1" <<-EOS
+	-- metric: $2
+	-- type: gauge
+	-- help: Whether the node says it is healthy.
+	SELECT n.url, json_extract(n.labels, '\$.$4') AS $3,
+	    coalesce(h.healthy, 0) AS value
+	FROM nodes n LEFT JOIN probe_health h
+	    ON h.run_id = n.run_id AND h.node_id = n.node_id
+	WHERE n.run_id = :run_id;
+	EOS
+}
+
 test_done() {
 	for p in $test_bg_pids; do
 		kill "$p" 2>/dev/null
