@@ -8,6 +8,7 @@
 
 #include "answer.h"
 #include "buf.h"
+#include "completion.h"
 #include "conf.h"
 #include "expo.h"
 #include "log.h"
@@ -54,6 +55,7 @@ usage(int status)
 "                     read-only SQL on the store (works while serve runs);\n"
 "                     the query from FILE, or from stdin with - or -f -\n"
 "  version            print the version\n"
+"  completion bash    print the bash completion script\n"
 "\n"
 "options:\n"
 "  -c FILE            configuration (default %s)\n"
@@ -365,6 +367,22 @@ out:
 	return rc;
 }
 
+static int
+cmd_completion(struct args *a)
+{
+	if (a->a_nrest != 1 || strcmp(a->a_rest[0], "bash") != 0) {
+		fprintf(stderr, "vantage: completion: give the shell: "
+		    "vantage completion bash\n");
+		return 2;
+	}
+	if (completion_bash(stdout) == -1) {
+		fprintf(stderr, "vantage: completion: standard output: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -391,7 +409,9 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "version") == 0) {
 		printf("vantage %s\n", PACKAGE_VERSION);
 		rc = 0;
-	} else {
+	} else if (strcmp(cmd, "completion") == 0)
+		rc = cmd_completion(&a);
+	else {
 		fprintf(stderr, "vantage: unknown command '%s'\n", cmd);
 		usage(2);
 	}

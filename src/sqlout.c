@@ -38,6 +38,14 @@ sqlout_mode_parse(const char *s)
 	return -1;
 }
 
+const char *
+sqlout_mode_name(int mode)
+{
+	if (mode < 0 || (size_t)mode >= sizeof(mode_names) / sizeof(mode_names[0]))
+		return NULL;
+	return mode_names[mode];
+}
+
 /* Characters, not bytes: UTF-8 continuation bytes do not count. */
 static size_t
 text_width(const char *s)

@@ -22,6 +22,8 @@ enum sqlout_mode {
 
 /* The mode named s ("table", "box", ...), or -1. */
 int	sqlout_mode_parse(const char *s);
+/* The name of mode, or NULL past the last one (for listing them all). */
+const char *sqlout_mode_name(int mode);
 
 /*
  * Step q to its end, printing every row to f.  Returns 0, or -1 when
