@@ -10,6 +10,7 @@
 
 int log_verbose;
 static const char *log_prog = "vantage";
+static void (*log_hook)(void);
 
 void
 log_init(const char *progname, int verbose)
@@ -18,12 +19,20 @@ log_init(const char *progname, int verbose)
 	log_verbose = verbose;
 }
 
+void
+log_set_hook(void (*fn)(void))
+{
+	log_hook = fn;
+}
+
 static void
 vlog(const char *level, const char *fmt, va_list ap, const char *suffix)
 {
 	char	msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_hook != NULL)
+		log_hook();
 	if (suffix != NULL)
 		fprintf(stderr, "%s: %s%s: %s\n", log_prog, level, msg, suffix);
 	else
@@ -66,6 +75,8 @@ log_info(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_hook != NULL)
+		log_hook();
 	fprintf(stderr, "%s: %s\n", log_prog, msg);
 	va_end(ap);
 }

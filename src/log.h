@@ -8,6 +8,11 @@
 extern int log_verbose;
 
 void	log_init(const char *progname, int verbose);
+/*
+ * fn runs before each message is written to stderr (progress.c clears its
+ * line there); NULL: nothing.
+ */
+void	log_set_hook(void (*fn)(void));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "expo.h"
 #include "log.h"
+#include "progress.h"
 #include "run.h"
 #include "sqlout.h"
 #include "store.h"
@@ -226,8 +227,11 @@ cmd_run(struct args *a, int serve)
 	if (serve)
 		rc = run_serve(&ru, &reload_flag, a->a_overrides,
 		    a->a_noverrides);
-	else
+	else {
+		progress_start(stderr);
 		rc = run_once(&ru);
+		progress_end();
+	}
 	runner_release(&ru);
 	return rc == 0 ? 0 : 1;
 }

@@ -73,11 +73,29 @@ struct probe_crawl {
 	size_t		*pr_node_out;		/* outstanding per node */
 	int64_t		 pr_outstanding;
 	int		 pr_failed;		/* the store failed */
+	struct probe_progress pr_progress;
 };
+
+static probe_progress_fn *progress_fn;
+static void	*progress_arg;
 
 static const char *const invalid_name = "invalid_answer";
 static const char *const give_up = "node unreachable: skipped after "
     STRINGIFY(NODE_GIVE_UP) " failed requests in a row";
+
+void
+probe_set_progress(probe_progress_fn *fn, void *arg)
+{
+	progress_fn = fn;
+	progress_arg = arg;
+}
+
+static void
+progress_report(struct probe_crawl *pr)
+{
+	if (progress_fn != NULL)
+		progress_fn(&pr->pr_progress, progress_arg);
+}
 
 const char *
 probe_outcome_name(int o)
@@ -207,13 +225,28 @@ task_more(const struct task *t)
 	return !t->t_single_sent;
 }
 
+/* t is done; its node is when all its probes' tasks are. */
+static void
+task_set_done(struct task *t)
+{
+	struct probe_crawl *pr = t->t_pr;
+	size_t		 np = pr->pr_cf->cf_nprobes, i;
+
+	t->t_done = 1;
+	for (i = t->t_node * np; i < (t->t_node + 1) * np; i++)
+		if (!pr->pr_tasks[i].t_done)
+			return;
+	pr->pr_progress.pp_nodes_done++;
+	progress_report(pr);
+}
+
 /* Once nothing is left to send or in flight, t is done and its items go. */
 static void
 task_finish(struct task *t)
 {
 	if (t->t_done || t->t_outstanding > 0 || task_more(t))
 		return;
-	t->t_done = 1;
+	task_set_done(t);
 	task_release(t);
 }
 
@@ -435,6 +468,8 @@ batch_count(struct batch *b)
 
 	cnt->pc_items += b->b_rows;
 	cnt->pc_unanswered += b->b_unanswered;
+	pr->pr_progress.pp_items += b->b_rows;
+	progress_report(pr);
 	if (t->t_items != NULL) {
 		n->n_items += b->b_rows;
 		n->n_unanswered += b->b_unanswered;
@@ -517,6 +552,7 @@ batch_done(void *arg, const struct crawl_result *res)
 		outcome = PROBE_INVALID;
 
 	pr->pr_counts[t->t_probe].pc_requests[outcome]++;
+	pr->pr_progress.pp_requests++;
 	n->n_requests++;
 	if (outcome == CRAWL_CONNECT || outcome == CRAWL_TIMEOUT)
 		n->n_unreachable++;
@@ -629,7 +665,7 @@ probe_feed(void *arg)
 			/* An items probe without items: nothing to ask. */
 			if (t->t_items == NULL &&
 			    pr->pr_items_stmt[t->t_probe] != NULL) {
-				t->t_done = 1;
+				task_set_done(t);
 				continue;
 			}
 		}
@@ -730,6 +766,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			t->t_probe = p;
 			t->t_node = n;
 		}
+
+	pr.pr_progress.pp_nodes = ns->ns_len;
+	progress_report(&pr);
 
 	memset(&co, 0, sizeof(co));
 	co.co_concurrency = cf->cf_concurrency;

@@ -25,6 +25,21 @@ struct probe_counts {
 	int64_t	pc_unanswered;
 };
 
+/* How far a crawl is, for a progress display (progress.c). */
+struct probe_progress {
+	size_t	 pp_nodes;	/* nodes of the run */
+	size_t	 pp_nodes_done;	/* nodes whose every probe has finished */
+	int64_t	 pp_items;	/* items with their row: answered or not */
+	int64_t	 pp_requests;	/* requests finished, whatever the outcome */
+};
+typedef void probe_progress_fn(const struct probe_progress *, void *arg);
+
+/*
+ * Have fn called at the start of every crawl, after each finished request
+ * and each finished node, from the thread running the crawl; NULL: none.
+ */
+void	probe_set_progress(probe_progress_fn *fn, void *arg);
+
 /* Create or extend every probe_<name> table of the configuration. */
 int	probe_prepare_tables(const struct config *, struct store *);
 
