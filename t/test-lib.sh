@@ -56,6 +56,11 @@ if [ "${TEST_VALGRIND:-0}" = 1 ]; then
 	export PATH
 fi
 
+# Bounded waits are VT_WAIT_SCALE times longer: 10 under valgrind, which
+# runs vantage some twenty times slower.
+VT_WAIT_SCALE=1
+[ "${TEST_VALGRIND:-0}" = 1 ] && VT_WAIT_SCALE=10
+
 # Under valgrind: one more test, that no vantage process logged an error.
 valgrind_check_() {
 	[ "${TEST_VALGRIND:-0}" = 1 ] || return 0
@@ -133,7 +138,7 @@ wait_for_file() {
 	i=0
 	while [ ! -s "$1" ]; do
 		i=$((i + 1))
-		[ $i -gt "${2:-300}" ] && { echo "timed out waiting for $1" >&2; return 1; }
+		[ $i -gt $((${2:-300} * VT_WAIT_SCALE)) ] && { echo "timed out waiting for $1" >&2; return 1; }
 		if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
 			echo "process $3 exited before writing $1" >&2
 			return 1
@@ -155,7 +160,7 @@ wait_for_http() {
 	i=0
 	until curl -fsS -o /dev/null "$1" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt "${2:-300}" ] && { echo "timed out waiting for $1" >&2; return 1; }
+		[ $i -gt $((${2:-300} * VT_WAIT_SCALE)) ] && { echo "timed out waiting for $1" >&2; return 1; }
 		sleep 0.1
 	done
 }
