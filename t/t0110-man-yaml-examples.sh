@@ -7,8 +7,9 @@ test_description='the examples of vantage.yaml.5: each configuration checks, eac
 # configuration: it replaces those sections of the Audius profile, and
 # the result must pass `vantage check`; one that starts with "  - " goes
 # on the piece before it.  Overrides, error messages, a metric file and
-# commands are run too; what is not vantage's input (JSON bodies, the
-# exposition, Prometheus's configuration) is named and skipped.
+# commands are run too, the scrape job checked by promtool; what is not
+# vantage's input (abridged JSON bodies, the exposition) is named and
+# skipped.
 page="$VT_SRC_DIR/man/vantage.yaml.5"
 awk -f "$VT_SRC_DIR/t/man-blocks.awk" "$page" |
     awk '/^%% [0-9]+$/ { f = "blk." $2; next } { print > f }'
@@ -98,6 +99,17 @@ check_metric_file() {
 	fi
 }
 
+# The Prometheus scrape job: promtool accepts it, its files made (empty)
+# under the trash directory.
+check_scrape_config() {
+	mkdir -p pv &&
+	for p in $(grep -o "/etc/prometheus/vantage/[a-z.]*" "$1"); do
+		: >"pv/${p##*/}" || return 1
+	done &&
+	sed "s#/etc/prometheus/vantage/#$TRASH/pv/#" "$1" >prometheus.yml &&
+	promtool check config prometheus.yml
+}
+
 last_piece=
 n=0
 for f in $(ls blk.* | sort -t. -k2 -n); do
@@ -111,7 +123,12 @@ for f in $(ls blk.* | sort -t. -k2 -n); do
 	[a-z]*:*)
 		case "$first" in
 		scrape_configs:*)
-			test_skip "$at: $first" "a Prometheus configuration"
+			if command -v promtool >/dev/null 2>&1; then
+				test_expect_success "$at: the scrape job is valid for Prometheus" \
+				    "check_scrape_config $f"
+			else
+				test_skip "$at: $first" "promtool is not installed (apt-get install prometheus)"
+			fi
 			continue ;;
 		esac
 		last_piece=$f
