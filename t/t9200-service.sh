@@ -20,6 +20,18 @@ test_expect_success 'the unit has what the service relies on' '
 	done
 '
 
+test_expect_success 'debian/control build-depends on every package configure requires' '
+	sed -n "s/^VT_DEP(\[[A-Z0-9]*\], \[[^]]*\], \[\([a-z0-9.+-]*\)\]).*/\1/p" \
+	    "$VT_SRC_DIR/configure.ac" >deps &&
+	grep -o "install the Debian package [a-z0-9.+-]*" "$VT_SRC_DIR/configure.ac" |
+	    sed "s/.* //" >>deps &&
+	test $(wc -l <deps) -ge 7 &&
+	sed -n "/^Build-Depends:/,/^[A-Z]/p" "$VT_SRC_DIR/debian/control" >bdeps &&
+	while read -r pkg; do
+		grep -q "[ ,]$pkg\(,\|\$\| \)" bdeps || { echo "debian/control lacks $pkg"; return 1; }
+	done <deps
+'
+
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	test_skip "systemd-analyze verify and security" \
 	    "systemd-analyze is not installed: apt-get install systemd"
