@@ -1,6 +1,7 @@
 /* answer-json.c -- the json answer kind: pointers, typed values, rows matched to items */
 #include <inttypes.h>
 #include <malloc.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "buf.h"
 #include "conf.h"
 #include "crawl.h"
 #include "util.h"
@@ -61,20 +63,88 @@ json_init(void)
 	json_set_alloc_funcs(jm_malloc, jm_free);
 }
 
-json_t *
-answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
-{
-	json_error_t	 jerr;
-	json_t		*doc;
-	size_t		 budget;
+static int	dec_int(const char *, size_t, int64_t *);
 
-	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
-	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
+/*
+ * Copy of the len bytes of JSON at s in which every integer that does not
+ * fit in 64 bits is written as a real ("1e30" stays, "18446744073709551616"
+ * becomes "18446744073709551616.0"), so that jansson parses it instead of
+ * failing the whole answer; the value then fails only where it is read as
+ * an integer.  NULL when there is none.
+ */
+static char *
+json_widen(const char *s, size_t len, size_t *lenp)
+{
+	struct buf	 b;
+	size_t		 i = 0, start, copied = 0;
+	int64_t		 v;
+
+	buf_init(&b, 0);
+	while (i < len) {
+		if (s[i] == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
+			continue;
+		}
+		if (s[i] != '-' && (s[i] < '0' || s[i] > '9')) {
+			i++;
+			continue;
+		}
+		start = i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			while (i < len && strchr("0123456789.eE+-", s[i]) != NULL)
+				i++;
+			continue;
+		}
+		if (dec_int(s + start, i - start, &v) != -2)
+			continue;
+		buf_add(&b, s + copied, i - copied);
+		buf_puts(&b, ".0");
+		copied = i;
+	}
+	if (copied == 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	buf_add(&b, s + copied, len - copied);
+	return buf_take(&b, lenp);
+}
+
+/* One parse within budget; jerr tells why it failed. */
+static json_t *
+json_parse_budget(const char *body, size_t len, size_t budget, int flags,
+    json_error_t *jerr)
+{
+	json_t	*doc;
+
 	jm_used = 0;
 	jm_over = 0;
 	jm_limit = budget;
-	doc = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
+	doc = json_loadb(body, len, JSON_DECODE_ANY | flags, jerr);
 	jm_limit = 0;	/* freeing doc later is not counted against anyone */
+	return doc;
+}
+
+static json_t *
+json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*doc;
+	size_t		 budget, wlen;
+	char		*wide;
+
+	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
+	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
+	doc = json_parse_budget(body, len, budget, flags, &jerr);
+	if (doc == NULL && !jm_over && strstr(jerr.text, "too big") != NULL &&
+	    (wide = json_widen(body, len, &wlen)) != NULL) {
+		doc = json_parse_budget(wide, wlen, budget, flags, &jerr);
+		free(wide);
+	}
 	if (doc == NULL && jm_over)
 		snprintf(err, errlen, "malformed answer: more than %zu MiB "
 		    "when parsed", budget >> 20);
@@ -82,6 +152,12 @@ answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "malformed answer: %s at line %d column "
 		    "%d", jerr.text, jerr.line, jerr.column);
 	return doc;
+}
+
+json_t *
+answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
+{
+	return json_parse(body, len, 0, err, errlen);
 }
 
 json_t *
@@ -154,51 +230,439 @@ json_type_name(json_t *j)
 	return "?";
 }
 
-int
-answer_json_value(json_t *v, int64_t type, const char *pointer,
-    struct aval *out, char *why, size_t whylen)
+/*
+ * Up to 40 bytes of untrusted text for a message, in quotes: printable
+ * ASCII as is, every other byte as \xNN, and "..." when cut.
+ */
+static const char *
+quote(const char *s, size_t len, char *out, size_t outsz)
 {
-	static const char *const want[] = { "integer", "real", "text",
-	    "boolean" };
+	size_t	i, o = 0;
+
+	out[o++] = '\'';
+	for (i = 0; i < len && i < 40 && o + 8 < outsz; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+			out[o++] = s[i];
+		else
+			o += snprintf(out + o, outsz - o, "\\x%02x",
+			    (unsigned char)s[i]);
+	}
+	out[o++] = '\'';
+	out[o] = '\0';
+	if (i < len)
+		snprintf(out + o, outsz - o, "...");
+	return out;
+}
+
+/*
+ * A decimal integer, "-" then digits, as int64: 0, -1 if it is not one,
+ * -2 if it does not fit.
+ */
+static int
+dec_int(const char *s, size_t len, int64_t *vp)
+{
+	uint64_t	 v = 0, lim;
+	size_t		 i = 0;
+	int		 neg = 0, over = 0, d;
+
+	if (len > 0 && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i == len)
+		return -1;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = s[i] - '0';
+		if (v > (lim - d) / 10)
+			over = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (over)
+		return -2;
+	*vp = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) :
+	    (int64_t)v;
+	return 0;
+}
+
+/* Digits of s from *i on; how many. */
+static size_t
+digits(const char *s, size_t len, size_t *i)
+{
+	size_t	start = *i;
+
+	while (*i < len && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i - start;
+}
+
+/*
+ * A decimal number as JSON writes one (no blanks, no "inf", "nan" or hex)
+ * as a finite double: 0, -1 if it is not one, -2 if it does not fit.
+ */
+static int
+dec_real(const char *s, size_t len, double *vp)
+{
+	char	 tmp[128];
+	size_t	 i = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (digits(s, len, &i) == 0)
+		return -1;
+	if (i < len && s[i] == '.') {
+		i++;
+		if (digits(s, len, &i) == 0)
+			return -1;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (digits(s, len, &i) == 0)
+			return -1;
+	}
+	if (i != len)
+		return -1;
+	if (len >= sizeof(tmp))
+		return -2;	/* more digits than a double holds */
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	*vp = strtod(tmp, NULL);
+	return isfinite(*vp) ? 0 : -2;
+}
+
+static int
+hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A quantity as Ethereum's JSON-RPC writes one, "0x" and hex digits: as
+ * int64 (real 0) or, for real != 0, as a double of up to 256 bits.  0, -1
+ * if it is not one, -2 if it does not fit.
+ */
+static int
+hex_quantity(const char *s, size_t len, int real, int64_t *ip, double *rp)
+{
+	uint64_t	 v = 0;
+	double		 d = 0;
+	size_t		 i, sig = 0;
+	int		 x;
+
+	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -1;
+	for (i = 2; i < len; i++) {
+		if ((x = hexdigit(s[i])) == -1)
+			return -1;
+		if (sig == 0 && x == 0)
+			continue;	/* leading zeros */
+		sig++;
+		v = v << 4 | x;
+		d = d * 16 + x;
+	}
+	if (real) {
+		if (sig > 64)
+			return -2;
+		*rp = d;
+		return 0;
+	}
+	if (sig > 16 || v > (uint64_t)INT64_MAX)
+		return -2;
+	*ip = (int64_t)v;
+	return 0;
+}
+
+/*
+ * A Go duration (time.ParseDuration: "300ms", "-1.5h", "2h45m0.5s", "0")
+ * in seconds: 0, -1 if it is not one, -2 if it is beyond Go's range
+ * (int64 nanoseconds, about 292 years).
+ */
+static int
+go_duration(const char *s, size_t len, double *vp)
+{
+	static const struct {
+		const char	*u_name;
+		double		 u_secs;
+	} units[] = {
+		{ "ns", 1e-9 }, { "us", 1e-6 }, { "\xc2\xb5s", 1e-6 },
+		{ "\xce\xbcs", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
+		{ "m", 60 }, { "h", 3600 }
+	};
+	double		 total = 0, num, scale;
+	size_t		 i = 0, u, ulen, start;
+	int		 neg = 0, pre, post;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (len - i == 1 && s[i] == '0') {
+		*vp = 0;
+		return 0;
+	}
+	if (i == len)
+		return -1;
+	while (i < len) {
+		num = 0;
+		start = i;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			num = num * 10 + (s[i] - '0');
+		pre = i > start;
+		post = 0;
+		if (i < len && s[i] == '.') {
+			i++;
+			start = i;
+			for (scale = 0.1; i < len && s[i] >= '0' && s[i] <= '9';
+			    i++, scale /= 10)
+				num += (s[i] - '0') * scale;
+			post = i > start;
+		}
+		if (!pre && !post)
+			return -1;
+		for (start = i; i < len && s[i] != '.' &&
+		    (s[i] < '0' || s[i] > '9'); i++)
+			;
+		ulen = i - start;
+		for (u = 0; u < nitems(units); u++)
+			if (strlen(units[u].u_name) == ulen &&
+			    memcmp(units[u].u_name, s + start, ulen) == 0)
+				break;
+		if (u == nitems(units))
+			return -1;	/* no unit, or an unknown one */
+		total += num * units[u].u_secs;
+	}
+	if (!(total <= 9223372036.854775807))
+		return -2;
+	*vp = neg ? -total : total;
+	return 0;
+}
+
+static const char *const vtype_names[] = { "integer", "real", "text",
+    "boolean", NULL };
+
+/* The value of a missing one with missing: default; -1 if it is not one. */
+static int
+default_value(const struct value_conf *vc, struct aval *out)
+{
+	const char	*d = vc->vc_default != NULL ? vc->vc_default : "";
+	size_t		 len = strlen(d);
 
 	memset(out, 0, sizeof(*out));
-	if (v == NULL) {
-		snprintf(why, whylen, "no value at %s", pointer);
-		goto null;
-	}
-	switch (type) {
+	switch (vc->vc_type) {
 	case VT_INTEGER:
-		if (!json_is_integer(v))
-			goto mismatch;
 		out->av_type = AV_INTEGER;
-		out->av_int = json_integer_value(v);
+		return len == 0 ? 0 : dec_int(d, len, &out->av_int) == 0 ? 0 : -1;
+	case VT_REAL:
+		out->av_type = AV_REAL;
+		return len == 0 ? 0 : dec_real(d, len, &out->av_real) == 0 ? 0 :
+		    -1;
+	case VT_TEXT:
+		out->av_type = AV_TEXT;
+		out->av_text = d;
+		out->av_len = len;
 		return 0;
+	case VT_BOOLEAN:
+		out->av_type = AV_INTEGER;
+		out->av_int = strcmp(d, "true") == 0;
+		return len == 0 || strcmp(d, "true") == 0 ||
+		    strcmp(d, "false") == 0 ? 0 : -1;
+	}
+	return -1;
+}
+
+/* A JSON string through the map of an enum. */
+static int
+value_enum(json_t *v, const struct value_conf *vc, struct aval *out,
+    char *why, size_t whylen)
+{
+	const char	*s;
+	char		 q[200];
+	size_t		 i, len;
+
+	if (!json_is_string(v)) {
+		snprintf(why, whylen, "%s: expected string, got %s",
+		    vc->vc_pointer, json_type_name(v));
+		return -1;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	for (i = 0; i < vc->vc_nmap; i++)
+		if (strlen(vc->vc_map[2 * i]) == len &&
+		    memcmp(vc->vc_map[2 * i], s, len) == 0 &&
+		    dec_int(vc->vc_map[2 * i + 1], strlen(vc->vc_map[2 * i + 1]),
+		    &out->av_int) == 0) {
+			out->av_type = AV_INTEGER;
+			return 0;
+		}
+	snprintf(why, whylen, "%s: %s is not in map", vc->vc_pointer,
+	    quote(s, len, q, sizeof(q)));
+	return -1;
+}
+
+/* A number, boolean or text written in a JSON string (from: string). */
+static int
+value_string(const char *s, size_t len, const struct value_conf *vc,
+    struct aval *out, char *why, size_t whylen)
+{
+	char	 q[200];
+	int	 rc = 0;
+
+	switch (vc->vc_type) {
+	case VT_INTEGER:
+		out->av_type = AV_INTEGER;
+		rc = dec_int(s, len, &out->av_int);
+		break;
+	case VT_REAL:
+		out->av_type = AV_REAL;
+		rc = dec_real(s, len, &out->av_real);
+		break;
+	case VT_TEXT:
+		out->av_type = AV_TEXT;
+		out->av_text = s;
+		out->av_len = len;
+		break;
+	case VT_BOOLEAN:
+		out->av_type = AV_INTEGER;
+		out->av_int = len == 4 && memcmp(s, "true", 4) == 0;
+		if (!out->av_int && !(len == 5 && memcmp(s, "false", 5) == 0))
+			rc = -1;
+		break;
+	}
+	if (rc == -1)
+		snprintf(why, whylen, "%s: %s is not %s", vc->vc_pointer,
+		    quote(s, len, q, sizeof(q)), vc->vc_type == VT_INTEGER ?
+		    "a decimal integer" : vc->vc_type == VT_REAL ?
+		    "a decimal number" : "true or false");
+	else if (rc == -2)
+		snprintf(why, whylen, "%s: %s is out of range for %s",
+		    vc->vc_pointer, quote(s, len, q, sizeof(q)),
+		    vtype_names[vc->vc_type]);
+	return rc == 0 ? 0 : -1;
+}
+
+/* A value with from: hex or from: duration. */
+static int
+value_coded(const char *s, size_t len, const struct value_conf *vc,
+    struct aval *out, char *why, size_t whylen)
+{
+	char	 q[200];
+	int	 rc;
+
+	if (vc->vc_from == VF_HEX) {
+		out->av_type = vc->vc_type == VT_REAL ? AV_REAL : AV_INTEGER;
+		rc = hex_quantity(s, len, vc->vc_type == VT_REAL, &out->av_int,
+		    &out->av_real);
+	} else {
+		out->av_type = AV_REAL;
+		rc = go_duration(s, len, &out->av_real);
+	}
+	if (rc == 0)
+		return 0;
+	quote(s, len, q, sizeof(q));
+	if (rc == -1)
+		snprintf(why, whylen, "%s: %s is not %s", vc->vc_pointer, q,
+		    vc->vc_from == VF_HEX ? "a 0x quantity" : "a duration");
+	else if (vc->vc_from == VF_HEX)
+		snprintf(why, whylen, "%s: %s is beyond %s", vc->vc_pointer, q,
+		    vc->vc_type == VT_REAL ? "256 bits" : "a 64-bit integer");
+	else
+		snprintf(why, whylen, "%s: %s is out of range", vc->vc_pointer,
+		    q);
+	return -1;
+}
+
+/* A value as its own JSON type (from: json). */
+static int
+value_json(json_t *v, const struct value_conf *vc, struct aval *out,
+    char *why, size_t whylen)
+{
+	double	 d;
+
+	switch (vc->vc_type) {
+	case VT_INTEGER:
+		if (json_is_integer(v)) {
+			out->av_type = AV_INTEGER;
+			out->av_int = json_integer_value(v);
+			return 0;
+		}
+		/* Integers beyond 64 bits are parsed as reals. */
+		d = json_is_real(v) ? json_real_value(v) : 0;
+		if (json_is_real(v) && d == floor(d) &&
+		    (d >= 9223372036854775808.0 || d < -9223372036854775808.0)) {
+			snprintf(why, whylen, "%s: integer out of range",
+			    vc->vc_pointer);
+			return -1;
+		}
+		break;
 	case VT_REAL:
 		if (!json_is_number(v))
-			goto mismatch;
+			break;
 		out->av_type = AV_REAL;
 		out->av_real = json_number_value(v);
 		return 0;
 	case VT_TEXT:
 		if (!json_is_string(v))
-			goto mismatch;
+			break;
 		out->av_type = AV_TEXT;
 		out->av_text = json_string_value(v);
 		out->av_len = json_string_length(v);
 		return 0;
 	case VT_BOOLEAN:
 		if (!json_is_boolean(v))
-			goto mismatch;
+			break;
 		out->av_type = AV_INTEGER;
 		out->av_int = json_is_true(v);
 		return 0;
 	}
-mismatch:
-	snprintf(why, whylen, "%s: expected %s, got %s", pointer,
-	    want[type], json_type_name(v));
-null:
-	out->av_type = AV_NULL;
+	snprintf(why, whylen, "%s: expected %s, got %s", vc->vc_pointer,
+	    vtype_names[vc->vc_type], json_type_name(v));
 	return -1;
+}
+
+int
+answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
+    char *why, size_t whylen)
+{
+	int	rc;
+
+	memset(out, 0, sizeof(*out));
+	if (v == NULL || (json_is_null(v) && vc->vc_missing != VM_ERROR)) {
+		if (vc->vc_missing == VM_NULL)
+			return 0;
+		if (vc->vc_missing == VM_DEFAULT) {
+			if (default_value(vc, out) == 0)
+				return 0;
+			snprintf(why, whylen, "%s: the default is not %s",
+			    vc->vc_pointer, vtype_names[vc->vc_type]);
+		} else
+			snprintf(why, whylen, "no value at %s", vc->vc_pointer);
+		rc = -1;
+	} else if (vc->vc_nmap > 0)
+		rc = value_enum(v, vc, out, why, whylen);
+	else if (vc->vc_from == VF_JSON)
+		rc = value_json(v, vc, out, why, whylen);
+	else if (!json_is_string(v)) {
+		snprintf(why, whylen, "%s: expected string, got %s",
+		    vc->vc_pointer, json_type_name(v));
+		rc = -1;
+	} else if (vc->vc_from == VF_STRING)
+		rc = value_string(json_string_value(v), json_string_length(v),
+		    vc, out, why, whylen);
+	else
+		rc = value_coded(json_string_value(v), json_string_length(v),
+		    vc, out, why, whylen);
+	if (rc == -1)
+		memset(out, 0, sizeof(*out));	/* AV_NULL */
+	return rc;
 }
 
 /*
@@ -217,9 +681,8 @@ json_row(const struct answer_json_conf *jc, size_t item, json_t *row,
 		error = "missing from answer";
 	for (j = 0; j < jc->aj_nvalues && error == NULL; j++)
 		if (answer_json_value(json_pointer(row,
-		    jc->aj_values[j].vc_pointer), jc->aj_values[j].vc_type,
-		    jc->aj_values[j].vc_pointer, &values[j], why,
-		    sizeof(why)) == -1)
+		    jc->aj_values[j].vc_pointer), &jc->aj_values[j],
+		    &values[j], why, sizeof(why)) == -1)
 			error = why;
 	return emit(arg, item, NULL, 0, error != NULL ? NULL : values, error);
 }
@@ -275,8 +738,9 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	size_t		 i;
 	int		 rc = -1;
 
-	if ((doc = answer_json_parse(res->cr_body, res->cr_len, err,
-	    errlen)) == NULL)
+	/* Which of two copies of a key counts is a guess: refuse it. */
+	if ((doc = json_parse(res->cr_body, res->cr_len, JSON_REJECT_DUPLICATES,
+	    err, errlen)) == NULL)
 		return -1;
 	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
 	if (ab->ab_items == NULL) {
@@ -319,8 +783,10 @@ json_columns(const struct probe_conf *pc, struct answer_column **colsp,
 	*ncolsp = jc->aj_nvalues;
 }
 
-static const char *const vtype_names[] = { "integer", "real", "text",
-    "boolean", NULL };
+static const char *const from_names[] = { "json", "string", "hex",
+    "duration", NULL };
+static const char *const missing_names[] = { "error", "null", "default",
+    NULL };
 
 static const struct key value_keys[] = {
 	{ "column", K_STR, offsetof(struct value_conf, vc_column), 0, 0, NULL,
@@ -328,7 +794,16 @@ static const struct key value_keys[] = {
 	{ "pointer", K_STR, offsetof(struct value_conf, vc_pointer), 0, 0, NULL,
 	    0, 0, NULL, NULL, "JSON pointer to the value inside one answered item", NULL },
 	{ "type", K_ENUM, offsetof(struct value_conf, vc_type), 0, 0, NULL,
-	    0, 0, "integer", vtype_names, "integer, real, text or boolean; other JSON types are an error for that item", NULL },
+	    0, 0, "integer", vtype_names, "integer, real, text or boolean: the column's type; a value that does not fit is an error for that item", NULL },
+	{ "from", K_ENUM, offsetof(struct value_conf, vc_from), 0, 0, NULL,
+	    0, 0, "json", from_names, "how the answer writes the value: json (its own JSON type), string (a decimal number or true/false in a string), hex (a 0x quantity) or duration (a Go duration, in seconds)", NULL },
+	{ "map", K_STRMAP, offsetof(struct value_conf, vc_map),
+	    offsetof(struct value_conf, vc_nmap), 0, NULL, 0, 0, NULL, NULL,
+	    "an enum: each string the answer may hold and the integer stored for it", NULL },
+	{ "missing", K_ENUM, offsetof(struct value_conf, vc_missing), 0, 0,
+	    NULL, 0, 0, "error", missing_names, "what an absent value or a JSON null gives: error (for the item), null or default", NULL },
+	{ "default", K_STR, offsetof(struct value_conf, vc_default), 0, 0,
+	    NULL, 0, 0, "", NULL, "the value of a missing one with missing: default; empty: 0, 0.0, empty text or false", NULL },
 	KEND
 };
 
@@ -345,9 +820,64 @@ static const struct key json_keys[] = {
 };
 #undef OFF
 
+/* What the key tables cannot check in one entry of values. */
+static void
+json_check_value(const struct value_conf *vc, size_t j, answer_check_cb report,
+    void *arg)
+{
+	struct aval	 av;
+	char		 why[256];
+	int64_t		 n;
+	size_t		 m;
+
+	if (vc->vc_from == VF_HEX && vc->vc_type != VT_INTEGER &&
+	    vc->vc_type != VT_REAL)
+		report(arg, "values", j, "from", "a hex quantity is read as "
+		    "type integer or real");
+	if (vc->vc_from == VF_DURATION && vc->vc_type != VT_REAL)
+		report(arg, "values", j, "from", "a duration is read as "
+		    "seconds: type real");
+	if (vc->vc_nmap > 0 && (vc->vc_type != VT_INTEGER ||
+	    vc->vc_from != VF_JSON))
+		report(arg, "values", j, "map", "an enum maps JSON strings to "
+		    "integers: type integer and from json");
+	for (m = 0; m < vc->vc_nmap; m++)
+		if (dec_int(vc->vc_map[2 * m + 1],
+		    strlen(vc->vc_map[2 * m + 1]), &n) != 0) {
+			snprintf(why, sizeof(why), "'%s' for '%s' is not an "
+			    "integer", vc->vc_map[2 * m + 1], vc->vc_map[2 * m]);
+			report(arg, "values", j, "map", why);
+		}
+	if (vc->vc_default == NULL)
+		return;
+	if (vc->vc_missing != VM_DEFAULT && vc->vc_default[0] != '\0')
+		report(arg, "values", j, "default", "only used with missing: "
+		    "default");
+	else if (default_value(vc, &av) == -1) {
+		snprintf(why, sizeof(why), "'%s' is not %s", vc->vc_default,
+		    vc->vc_type == VT_INTEGER ? "an integer" :
+		    vc->vc_type == VT_REAL ? "a decimal number" :
+		    "true or false");
+		report(arg, "values", j, "default", why);
+	}
+}
+
+static void
+json_check(const struct probe_conf *pc, answer_check_cb report, void *arg)
+{
+	const struct answer_json_conf *jc = answer_json_conf(pc);
+	size_t		 j;
+
+	if (jc == NULL)
+		return;
+	for (j = 0; j < jc->aj_nvalues; j++)
+		json_check_value(&jc->aj_values[j], j, report, arg);
+}
+
 const struct answer_kind answer_json = {
 	.ak_kind = { "json", json_keys, sizeof(struct answer_json_conf) },
 	.ak_init = json_init,
 	.ak_columns = json_columns,
 	.ak_extract = json_extract,
+	.ak_check = json_check,
 };

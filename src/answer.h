@@ -52,6 +52,14 @@ struct answer_column {
 	int64_t		 ac_type;
 };
 
+/*
+ * Where a kind's check reports a mistake in a probe's settings: key is a
+ * key of the probe's mapping (list NULL), or of entry index of its list
+ * (list "values"); why is the message without the key's path.
+ */
+typedef void (*answer_check_cb)(void *arg, const char *list, size_t index,
+    const char *key, const char *why);
+
 /* What one request asked.  Every pointer is borrowed. */
 struct answer_batch {
 	const struct probe_conf	*ab_probe;
@@ -82,6 +90,13 @@ struct answer_kind {
 	int		(*ak_extract)(const struct answer_batch *batch,
 			    const struct crawl_result *res, answer_row_cb row,
 			    void *arg, char *err, size_t errlen);
+	/*
+	 * May be NULL: what the key tables cannot check in the kind's
+	 * settings, each mistake handed to report.  The settings may be
+	 * incomplete (a missing required string is NULL).
+	 */
+	void		(*ak_check)(const struct probe_conf *,
+			    answer_check_cb report, void *arg);
 };
 
 /* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */
@@ -99,11 +114,31 @@ void	answer_init(void);
 /* ------------------------------------------------------------------ */
 /* The json kind (answer-json.c) and the parts its tests use. */
 
+/* How a value is written in the answer (values[].from). */
+enum value_from {
+	VF_JSON,	/* as the JSON type itself */
+	VF_STRING,	/* a decimal number, or true/false, in a JSON string */
+	VF_HEX,		/* a 0x quantity in a JSON string (EVM) */
+	VF_DURATION	/* a Go duration string ("1h2m3.5s"), as seconds */
+};
+
+/* What an absent value (or a JSON null) gives (values[].missing). */
+enum value_missing {
+	VM_ERROR,	/* an error for the item: "no value at /x" */
+	VM_NULL,	/* NULL in the column */
+	VM_DEFAULT	/* vc_default, or the type's zero when it is "" */
+};
+
 /* One column a probe extracts from each answered item. */
 struct value_conf {
 	char	*vc_column;	/* SQL column in the probe table */
 	char	*vc_pointer;	/* JSON pointer (RFC 6901) inside the item */
 	int64_t	 vc_type;	/* enum value_type */
+	int64_t	 vc_from;	/* enum value_from */
+	char	**vc_map;	/* name, integer, name, integer...: an enum */
+	size_t	 vc_nmap;	/* pairs in vc_map */
+	int64_t	 vc_missing;	/* enum value_missing */
+	char	*vc_default;	/* for VM_DEFAULT; "" is the type's zero */
 };
 
 /* The settings of answer: json (probes[].rows, key, values). */
@@ -142,11 +177,13 @@ extern const struct answer_kind answer_promtext;
 json_t	*json_pointer(json_t *, const char *pointer);
 
 /*
- * Check one JSON value (NULL: none) against its declared type (enum
- * value_type) and set *out; text is borrowed from v.  If it does not fit,
- * *out is AV_NULL, the reason is in why and -1 is returned; else 0.
+ * Read one JSON value (NULL: none) as vc says (its type, from, map,
+ * missing and default) and set *out; text is borrowed from v or vc.  If
+ * it does not fit, *out is AV_NULL, the reason is in why ("/h: '12a' is
+ * not a decimal integer") and -1 is returned; else 0 (*out may be AV_NULL
+ * for a missing value with missing: null).
  */
-int	answer_json_value(json_t *v, int64_t type, const char *pointer,
+int	answer_json_value(json_t *v, const struct value_conf *vc,
 	    struct aval *out, char *why, size_t whylen);
 
 #endif

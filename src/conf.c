@@ -1209,6 +1209,31 @@ path_ok(const char *s)
 	return 1;
 }
 
+/* Where a probe's answer kind reports a mistake (answer_check_cb). */
+struct kind_check {
+	struct cfparse	*kc_p;
+	const struct ynode *kc_probe;
+	size_t		 kc_index;
+};
+
+static void
+kind_report(void *arg, const char *list, size_t index, const char *key,
+    const char *why)
+{
+	struct kind_check *kc = arg;
+	const struct ynode *at;
+
+	if (list == NULL) {
+		at = ynode_at(kc->kc_probe, key);
+		cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+		    "probes[%zu].%s: %s", kc->kc_index, key, why);
+		return;
+	}
+	at = ynode_item(ynode_at(kc->kc_probe, list), index, key);
+	cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+	    "probes[%zu].%s[%zu].%s: %s", kc->kc_index, list, index, key, why);
+}
+
 static void
 config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 {
@@ -1223,6 +1248,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	struct probe_conf *pc;
 	const struct value_conf *vc;
 	struct table_conf *tc;
+	struct kind_check kc;
 	size_t		 i, j, m;
 
 	/*
@@ -1376,6 +1402,12 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, ynode_item(values, j, "pointer"),
 				    "probes[%zu].values[%zu].pointer: '%s' is "
 				    "not a JSON pointer", i, j, vc->vc_pointer);
+		}
+		if (answer_of(pc)->ak_check != NULL) {
+			kc.kc_p = p;
+			kc.kc_probe = ynode_item(probes, i, NULL);
+			kc.kc_index = i;
+			answer_of(pc)->ak_check(pc, kind_report, &kc);
 		}
 	}
 }

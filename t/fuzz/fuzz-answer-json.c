@@ -15,7 +15,7 @@
  *	/data/users			rows pointer
  *	/walletPublicKey		key pointer
  *	0xa,0xb,7			items asked ("-": a probe without items)
- *	i/clock t/wallet r/x b/y	values: type (i r t b) and pointer
+ *	i/clock t/wallet r/x b/y	values: a letter (see value()) and pointer
  *	{"data":{"users":[...]}}	the body, to the end
  *
  * The settings are what config_check lets through: pointers are "" or
@@ -69,6 +69,53 @@ pointer(const char *s)
 	return s[0] == '/' ? s : "";
 }
 
+/*
+ * A value's settings by its letter: i r t b (its JSON type), s (an
+ * integer in a string), S (a real in a string), x (a hex integer), X (a
+ * hex real), d (a duration), e (an enum), n (an integer, missing: null),
+ * z (an integer, missing: default 0), D (a real, missing: default 2.5).
+ */
+static void
+value(struct value_conf *vc, char letter)
+{
+	static char	*map[] = { (char *)"SYNCED", (char *)"0",
+	    (char *)"CATCHUP", (char *)"1", (char *)"", (char *)"-7" };
+
+	vc->vc_column = (char *)"v";
+	vc->vc_default = (char *)"";
+	switch (letter) {
+	case 'r':
+	case 'S':
+	case 'X':
+	case 'd':
+	case 'D':
+		vc->vc_type = VT_REAL;
+		break;
+	case 't':
+		vc->vc_type = VT_TEXT;
+		break;
+	case 'b':
+		vc->vc_type = VT_BOOLEAN;
+		break;
+	default:
+		vc->vc_type = VT_INTEGER;
+		break;
+	}
+	vc->vc_from = letter == 's' || letter == 'S' ? VF_STRING :
+	    letter == 'x' || letter == 'X' ? VF_HEX : letter == 'd' ?
+	    VF_DURATION : VF_JSON;
+	if (letter == 'e') {
+		vc->vc_map = map;
+		vc->vc_nmap = 3;
+	}
+	if (letter == 'n')
+		vc->vc_missing = VM_NULL;
+	if (letter == 'z' || letter == 'D')
+		vc->vc_missing = VM_DEFAULT;
+	if (letter == 'D')
+		vc->vc_default = (char *)"2.5";
+}
+
 static int
 row(void *arg, size_t item, const char *key, size_t keylen,
     const struct aval *values, const char *error)
@@ -96,7 +143,10 @@ row(void *arg, size_t item, const char *key, size_t keylen,
 	for (j = 0; j < pc->aj_nvalues; j++) {
 		switch (values[j].av_type) {
 		case AV_NULL:
-			abort();	/* a value that does not fit is an error */
+			/* A value that does not fit is an error. */
+			if (pc->aj_values[j].vc_missing != VM_NULL)
+				abort();
+			break;
 		case AV_INTEGER:
 			if (pc->aj_values[j].vc_type != VT_INTEGER &&
 			    pc->aj_values[j].vc_type != VT_BOOLEAN)
@@ -153,12 +203,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jc.aj_rows = (char *)pointer(rows);
 	jc.aj_key = (char *)pointer(key);
 	jc.aj_values = vcs;
+	memset(vcs, 0, sizeof(vcs));
 	for (tok = strtok_r(vals, " ", &save); tok != NULL &&
 	    jc.aj_nvalues < MAX_VALUES; tok = strtok_r(NULL, " ", &save)) {
-		vcs[jc.aj_nvalues].vc_column = (char *)"v";
-		vcs[jc.aj_nvalues].vc_type = tok[0] == 'r' ? VT_REAL :
-		    tok[0] == 't' ? VT_TEXT : tok[0] == 'b' ? VT_BOOLEAN :
-		    VT_INTEGER;
+		value(&vcs[jc.aj_nvalues], tok[0]);
 		vcs[jc.aj_nvalues].vc_pointer = (char *)pointer(tok + 1);
 		jc.aj_nvalues++;
 	}
@@ -174,9 +222,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < jc.aj_nvalues; i++) {
 			why[0] = '\0';
 			rc = answer_json_value(json_pointer(doc,
-			    vcs[i].vc_pointer), vcs[i].vc_type,
-			    vcs[i].vc_pointer, &av, why, sizeof(why));
-			if ((rc == -1) != (av.av_type == AV_NULL) ||
+			    vcs[i].vc_pointer), &vcs[i], &av, why, sizeof(why));
+			if ((rc == -1 && av.av_type != AV_NULL) ||
+			    (rc == 0 && av.av_type == AV_NULL &&
+			    vcs[i].vc_missing != VM_NULL) ||
 			    (rc == -1 && why[0] == '\0'))
 				abort();
 		}

@@ -2,6 +2,7 @@
 #include "conf.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,11 +95,15 @@ static int
 bind(sqlite3_stmt *st, json_t *v, int64_t type, const char *pointer,
     char *why, size_t whylen)
 {
+	struct value_conf vc;
 	struct aval	av;
 	int		rc;
 
+	memset(&vc, 0, sizeof(vc));
+	vc.vc_type = type;
+	vc.vc_pointer = (char *)pointer;
 	sqlite3_reset(st);
-	rc = answer_json_value(v, type, pointer, &av, why, whylen);
+	rc = answer_json_value(v, &vc, &av, why, whylen);
 	probe_bind_value(st, 1, &av);
 	return rc;
 }
@@ -216,6 +221,276 @@ test_bind(void)
 	sqlite3_close(db);
 }
 
+/* ------------------------------------------------------------------ */
+/* Coercion: values[].from, map, missing and default. */
+
+static struct aval	 cv;
+static char		 cwhy[256];
+
+/*
+ * Read the JSON text (NULL: no value) as a value of type, from, missing
+ * and default; the result in cv and cwhy.
+ */
+static int
+coerce(const char *text, int64_t type, int64_t from, int64_t missing,
+    const char *def)
+{
+	struct value_conf vc;
+	json_error_t	 e;
+	json_t		*v = NULL;
+	int		 rc;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.vc_pointer = (char *)"/v";
+	vc.vc_type = type;
+	vc.vc_from = from;
+	vc.vc_missing = missing;
+	vc.vc_default = (char *)(def != NULL ? def : "");
+	if (text != NULL && (v = json_loads(text, JSON_DECODE_ANY |
+	    JSON_ALLOW_NUL, &e)) == NULL) {
+		printf("# bad test JSON: %s\n", e.text);
+		exit(1);
+	}
+	cwhy[0] = '\0';
+	rc = answer_json_value(v, &vc, &cv, cwhy, sizeof(cwhy));
+	json_decref(v);
+	return rc;
+}
+
+static int
+coerce_int(const char *text, int64_t from, long long want)
+{
+	return coerce(text, VT_INTEGER, from, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == want;
+}
+
+static int
+coerce_real(const char *text, int64_t from, double want)
+{
+	return coerce(text, VT_REAL, from, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_REAL && cv.av_real == want;
+}
+
+/* Fails with exactly why, and no value. */
+static int
+coerce_fails(const char *text, int64_t type, int64_t from, const char *why)
+{
+	if (coerce(text, type, from, VM_ERROR, NULL) != -1 ||
+	    cv.av_type != AV_NULL)
+		return 0;
+	if (strcmp(cwhy, why) != 0) {
+		printf("# got: %s\n", cwhy);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+test_coerce_string(void)
+{
+	/* CometBFT and the Beacon API write int64 and Uint64 as strings. */
+	ok(coerce_int("\"1262196\"", VF_STRING, 1262196),
+	    "from string: a decimal integer in a string");
+	ok(coerce_int("\"-5\"", VF_STRING, -5), "  negative");
+	ok(coerce_int("\"9223372036854775807\"", VF_STRING, INT64_MAX),
+	    "  the largest int64");
+	ok(coerce_int("\"-9223372036854775808\"", VF_STRING, INT64_MIN),
+	    "  the smallest int64");
+	ok(coerce_fails("\"9223372036854775808\"", VT_INTEGER, VF_STRING,
+	    "/v: '9223372036854775808' is out of range for integer"),
+	    "  one more is out of range");
+	ok(coerce_fails("\"99999999999999999999999999999999999999999999999\"",
+	    VT_INTEGER, VF_STRING, "/v: '9999999999999999999999999999999999"
+	    "999999'... is out of range for integer"),
+	    "  a huge one too, quoted short");
+	ok(coerce_fails("\"12a\"", VT_INTEGER, VF_STRING,
+	    "/v: '12a' is not a decimal integer"), "  trailing junk");
+	ok(coerce_fails("\" 1\"", VT_INTEGER, VF_STRING,
+	    "/v: ' 1' is not a decimal integer"), "  a blank");
+	ok(coerce_fails("\"+1\"", VT_INTEGER, VF_STRING,
+	    "/v: '+1' is not a decimal integer"), "  a plus sign");
+	ok(coerce_fails("\"\"", VT_INTEGER, VF_STRING,
+	    "/v: '' is not a decimal integer"), "  empty");
+	ok(coerce_fails("\"1.5\"", VT_INTEGER, VF_STRING,
+	    "/v: '1.5' is not a decimal integer"), "  a fraction");
+	ok(coerce_fails("12", VT_INTEGER, VF_STRING,
+	    "/v: expected string, got integer"),
+	    "  a JSON number where a string is due: wrong type");
+	ok(coerce_fails("\"1\\u0000\"", VT_INTEGER, VF_STRING,
+	    "/v: '1\\x00' is not a decimal integer"),
+	    "  a NUL inside, shown escaped");
+
+	ok(coerce_real("\"0.050000000000000000\"", VF_STRING, 0.05),
+	    "from string: a decimal number as real");
+	ok(coerce_real("\"-1e3\"", VF_STRING, -1000), "  with an exponent");
+	ok(coerce_fails("\"NaN\"", VT_REAL, VF_STRING,
+	    "/v: 'NaN' is not a decimal number"), "  NaN is refused");
+	ok(coerce_fails("\"inf\"", VT_REAL, VF_STRING,
+	    "/v: 'inf' is not a decimal number"), "  inf is refused");
+	ok(coerce_fails("\"0x10\"", VT_REAL, VF_STRING,
+	    "/v: '0x10' is not a decimal number"), "  hex is refused");
+	ok(coerce_fails("\"1e400\"", VT_REAL, VF_STRING,
+	    "/v: '1e400' is out of range for real"), "  1e400 is out of range");
+
+	ok(coerce("\"true\"", VT_BOOLEAN, VF_STRING, VM_ERROR, NULL) == 0 &&
+	    cv.av_int == 1, "from string: \"true\" is 1");
+	ok(coerce("\"false\"", VT_BOOLEAN, VF_STRING, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == 0, "  \"false\" is 0");
+	ok(coerce_fails("\"TRUE\"", VT_BOOLEAN, VF_STRING,
+	    "/v: 'TRUE' is not true or false"), "  nothing else");
+	ok(coerce("\"on\"", VT_TEXT, VF_STRING, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_TEXT && cv.av_len == 2, "from string: text as is");
+}
+
+static void
+test_coerce_hex(void)
+{
+	/* Shapes of ethereum/execution-apis tests/eth_blockNumber, eth_chainId. */
+	ok(coerce_int("\"0x14\"", VF_HEX, 20), "from hex: 0x14 is 20");
+	ok(coerce_int("\"0xc72dd9d5e883e\"", VF_HEX, INT64_C(3503995874084926)),
+	    "  an eth_chainId quantity");
+	ok(coerce_int("\"0x0\"", VF_HEX, 0), "  0x0");
+	ok(coerce_int("\"0X1f\"", VF_HEX, 31), "  0X and upper case digits");
+	ok(coerce_int("\"0x00000000000000000000001\"", VF_HEX, 1),
+	    "  leading zeros do not count against 64 bits");
+	ok(coerce_int("\"0x7fffffffffffffff\"", VF_HEX, INT64_MAX),
+	    "  the largest int64");
+	ok(coerce_fails("\"0x8000000000000000\"", VT_INTEGER, VF_HEX,
+	    "/v: '0x8000000000000000' is beyond a 64-bit integer"),
+	    "  one more is beyond int64, an error");
+	ok(coerce_fails("\"0x10000000000000000\"", VT_INTEGER, VF_HEX,
+	    "/v: '0x10000000000000000' is beyond a 64-bit integer"),
+	    "  so is 2^64");
+	ok(coerce_fails("\"0x\"", VT_INTEGER, VF_HEX,
+	    "/v: '0x' is not a 0x quantity"), "  no digits");
+	ok(coerce_fails("\"14\"", VT_INTEGER, VF_HEX,
+	    "/v: '14' is not a 0x quantity"), "  no 0x");
+	ok(coerce_fails("\"0xfg\"", VT_INTEGER, VF_HEX,
+	    "/v: '0xfg' is not a 0x quantity"), "  a bad digit");
+	ok(coerce_fails("\"-0x1\"", VT_INTEGER, VF_HEX,
+	    "/v: '-0x1' is not a 0x quantity"), "  a sign");
+	ok(coerce_fails("20", VT_INTEGER, VF_HEX,
+	    "/v: expected string, got integer"), "  a JSON number");
+	ok(coerce_fails("false", VT_INTEGER, VF_HEX,
+	    "/v: expected string, got boolean"),
+	    "  eth_syncing's false where a quantity is due");
+	ok(coerce_real("\"0xde0b6b3a7640000\"", VF_HEX, 1e18),
+	    "from hex as real: 10^18");
+	ok(coerce_real("\"0x1000000000000000000000000000000000000000000000000"
+	    "000000000000000\"", VF_HEX, ldexp(1, 252)),
+	    "  up to 256 bits");
+	ok(coerce_fails("\"0x1000000000000000000000000000000000000000000000000"
+	    "0000000000000000\"", VT_REAL, VF_HEX,
+	    "/v: '0x10000000000000000000000000000000000000'... is beyond 256 "
+	    "bits"), "  beyond 256 bits is an error");
+}
+
+static void
+test_coerce_duration(void)
+{
+	ok(coerce_real("\"1h2m3.5s\"", VF_DURATION, 3723.5),
+	    "from duration: 1h2m3.5s");
+	ok(coerce_real("\"300ms\"", VF_DURATION, 0.3), "  300ms");
+	ok(coerce_real("\"-1.5h\"", VF_DURATION, -5400), "  -1.5h");
+	ok(coerce_real("\"0\"", VF_DURATION, 0), "  a bare 0");
+	ok(coerce_real("\"1.s\"", VF_DURATION, 1), "  1.s, as Go takes it");
+	ok(coerce_real("\".5m\"", VF_DURATION, 30), "  .5m");
+	ok(coerce_real("\"2\xc2\xb5s\"", VF_DURATION, 2e-6), "  micro sign");
+	ok(coerce_real("\"1500ns\"", VF_DURATION, 1.5e-6), "  ns");
+	ok(coerce_real("\"72h3m0.5s\"", VF_DURATION, 259380.5),
+	    "  an uptime of days, in hours");
+	ok(coerce_fails("\"5\"", VT_REAL, VF_DURATION,
+	    "/v: '5' is not a duration"), "  no unit");
+	ok(coerce_fails("\"1d\"", VT_REAL, VF_DURATION,
+	    "/v: '1d' is not a duration"), "  no days in Go");
+	ok(coerce_fails("\"\"", VT_REAL, VF_DURATION,
+	    "/v: '' is not a duration"), "  empty");
+	ok(coerce_fails("\".s\"", VT_REAL, VF_DURATION,
+	    "/v: '.s' is not a duration"), "  a dot alone");
+	ok(coerce_fails("\"NaNs\"", VT_REAL, VF_DURATION,
+	    "/v: 'NaNs' is not a duration"), "  NaN");
+	ok(coerce_fails("\"3000000h\"", VT_REAL, VF_DURATION,
+	    "/v: '3000000h' is out of range"), "  beyond Go's 292 years");
+	ok(coerce_fails("3600", VT_REAL, VF_DURATION,
+	    "/v: expected string, got integer"), "  a number");
+}
+
+static void
+test_coerce_enum_missing(void)
+{
+	static char	*map[] = { (char *)"SYNCED", (char *)"0",
+	    (char *)"CATCHUP", (char *)"1", (char *)"BOOTSTRAP", (char *)"-2" };
+	struct value_conf vc;
+	json_t		*v;
+	char		 why[256];
+	int		 rc;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.vc_pointer = (char *)"/syncStatus";
+	vc.vc_type = VT_INTEGER;
+	vc.vc_map = map;
+	vc.vc_nmap = 3;
+	v = json_string("CATCHUP");
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == 0 && cv.av_type == AV_INTEGER && cv.av_int == 1,
+	    "map: CATCHUP is 1");
+	json_decref(v);
+	v = json_string("BOOTSTRAP");
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == 0 && cv.av_int == -2, "  BOOTSTRAP is -2");
+	json_decref(v);
+	v = json_string("SYNCED\x01");
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == -1 && cv.av_type == AV_NULL, "  a string not in the map fails");
+	is_str("/syncStatus: 'SYNCED\\x01' is not in map", why, "  and says so");
+	json_decref(v);
+	v = json_stringn("SYNCED\0x", 8);
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == -1, "  a NUL does not cut the string short");
+	json_decref(v);
+	v = json_integer(0);
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	is_str("/syncStatus: expected string, got integer", why,
+	    "  a number is the wrong type");
+	json_decref(v);
+
+	/* protobuf's omitempty: a false or 0 field is left out. */
+	ok(coerce(NULL, VT_INTEGER, VF_JSON, VM_NULL, NULL) == 0 &&
+	    cv.av_type == AV_NULL, "missing: null gives NULL");
+	ok(coerce("null", VT_TEXT, VF_JSON, VM_NULL, NULL) == 0 &&
+	    cv.av_type == AV_NULL, "  so does a JSON null");
+	ok(coerce(NULL, VT_BOOLEAN, VF_JSON, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == 0,
+	    "missing: default, empty: false is 0");
+	ok(coerce(NULL, VT_INTEGER, VF_STRING, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == 0, "  an integer 0");
+	ok(coerce(NULL, VT_REAL, VF_DURATION, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_REAL && cv.av_real == 0, "  a real 0");
+	ok(coerce(NULL, VT_TEXT, VF_JSON, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_TEXT && cv.av_len == 0, "  an empty text");
+	ok(coerce(NULL, VT_INTEGER, VF_HEX, VM_DEFAULT, "-7") == 0 &&
+	    cv.av_int == -7, "  or the default given");
+	ok(coerce(NULL, VT_BOOLEAN, VF_JSON, VM_DEFAULT, "true") == 0 &&
+	    cv.av_int == 1, "  true");
+	ok(coerce(NULL, VT_TEXT, VF_JSON, VM_DEFAULT, "none") == 0 &&
+	    cv.av_len == 4 && memcmp(cv.av_text, "none", 4) == 0, "  a text");
+	ok(coerce("null", VT_REAL, VF_JSON, VM_DEFAULT, "2.5") == 0 &&
+	    cv.av_real == 2.5, "  for a JSON null too");
+	ok(coerce("\"x\"", VT_INTEGER, VF_JSON, VM_DEFAULT, "") == -1 &&
+	    strcmp(cwhy, "/v: expected integer, got string") == 0,
+	    "  a value of the wrong type is still an error");
+	ok(coerce(NULL, VT_INTEGER, VF_JSON, VM_ERROR, NULL) == -1 &&
+	    strcmp(cwhy, "no value at /v") == 0,
+	    "missing: error (the default) fails the item");
+
+	/* Integers beyond 64 bits do not spoil the rest of the answer. */
+	ok(coerce_fails("18446744073709551616.0", VT_INTEGER, VF_JSON,
+	    "/v: integer out of range"),
+	    "an integer beyond 64 bits, read as integer, is out of range");
+	ok(coerce_fails("1.5", VT_INTEGER, VF_JSON,
+	    "/v: expected integer, got real"), "  a fraction is a real");
+}
+
 /* An answer is parsed within 8 bytes per byte plus 4MiB. */
 static void
 test_parse_budget(void)
@@ -285,8 +560,10 @@ collect(void *arg, size_t item, const char *key, size_t keylen,
 }
 
 static struct value_conf values[] = {
-	{ (char *)"clock", (char *)"/clock", VT_INTEGER },
-	{ (char *)"name", (char *)"/name", VT_TEXT },
+	{ .vc_column = (char *)"clock", .vc_pointer = (char *)"/clock",
+	    .vc_type = VT_INTEGER },
+	{ .vc_column = (char *)"name", .vc_pointer = (char *)"/name",
+	    .vc_type = VT_TEXT },
 };
 
 static struct answer_json_conf probe_json = {
@@ -401,6 +678,40 @@ test_match(void)
 	ok(rc == 0 && r.r_n == 1 && r.r_item[0] == ANSWER_NO_ITEM &&
 	    r.r_clock[0] == 5, "a probe without items: the document is its row");
 
+	/* Hostile answers: each a clear error, never a crash or a wrong row. */
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": "
+	    "18446744073709551616, \"name\": \"A\"}, {\"id\": \"b\", \"clock\": "
+	    "-99999999999999999999, \"name\": \"B\"}, {\"id\": \"c\", \"clock\":"
+	    " 3, \"name\": \"123456789012345678901234567890\"}]}", abc, 3, &r,
+	    err, sizeof(err));
+	ok(rc == 0 && r.r_n == 3, "integers beyond 64 bits: the answer is valid");
+	is_str("/clock: integer out of range", r.r_error[0],
+	    "  the item with one fails alone");
+	is_str("/clock: integer out of range", r.r_error[1], "  negative too");
+	ok(r.r_clock[2] == 3 && strcmp(r.r_name[2],
+	    "123456789012345678901234567890") == 0 && r.r_error[2][0] == '\0',
+	    "  the other item keeps its values, digits in strings untouched");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": \"A\","
+	    " \"clock\": 2}]}", abc, 3, &r, err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0, "a duplicate key: which copy counts is a "
+	    "guess, so the answer is refused");
+	ok(strncmp(err, "malformed answer: duplicate object key", 38) == 0,
+	    "  and says why");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": NaN}]}", abc, 3, &r,
+	    err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0 && strncmp(err, "malformed answer: ", 18) == 0,
+	    "NaN is not JSON: a malformed answer");
+	{
+		char	deep[10001];
+
+		memset(deep, '[', 10000);
+		deep[10000] = '\0';
+		rc = extract(deep, abc, 3, &r, err, sizeof(err));
+		ok(rc == -1 && r.r_n == 0 &&
+		    strncmp(err, "malformed answer: ", 18) == 0,
+		    "10,000 nested arrays: a malformed answer, no crash");
+	}
+
 	memset(&r, 0, sizeof(r));
 	r.r_fail_at = 1;
 	ab.ab_probe = &probe;
@@ -420,9 +731,13 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(75);
+	plan(159);
 	test_pointer();
 	test_bind();
+	test_coerce_string();
+	test_coerce_hex();
+	test_coerce_duration();
+	test_coerce_enum_missing();
 	test_parse_budget();
 	test_match();
 	return done_testing();
