@@ -449,6 +449,9 @@ go_duration(const char *s, size_t len, double *vp)
 static const char *const vtype_names[] = { "integer", "real", "text",
     "boolean", NULL };
 
+/* A value's pointer in messages: "" (the whole row) is shown quoted. */
+#define PTR(vc)	((vc)->vc_pointer[0] != '\0' ? (vc)->vc_pointer : "\"\"")
+
 /* The value of a missing one with missing: default; -1 if it is not one. */
 static int
 default_value(const struct value_conf *vc, struct aval *out)
@@ -490,7 +493,7 @@ value_enum(json_t *v, const struct value_conf *vc, struct aval *out,
 
 	if (!json_is_string(v)) {
 		snprintf(why, whylen, "%s: expected string, got %s",
-		    vc->vc_pointer, json_type_name(v));
+		    PTR(vc), json_type_name(v));
 		return -1;
 	}
 	s = json_string_value(v);
@@ -503,7 +506,7 @@ value_enum(json_t *v, const struct value_conf *vc, struct aval *out,
 			out->av_type = AV_INTEGER;
 			return 0;
 		}
-	snprintf(why, whylen, "%s: %s is not in map", vc->vc_pointer,
+	snprintf(why, whylen, "%s: %s is not in map", PTR(vc),
 	    quote(s, len, q, sizeof(q)));
 	return -1;
 }
@@ -538,13 +541,13 @@ value_string(const char *s, size_t len, const struct value_conf *vc,
 		break;
 	}
 	if (rc == -1)
-		snprintf(why, whylen, "%s: %s is not %s", vc->vc_pointer,
+		snprintf(why, whylen, "%s: %s is not %s", PTR(vc),
 		    quote(s, len, q, sizeof(q)), vc->vc_type == VT_INTEGER ?
 		    "a decimal integer" : vc->vc_type == VT_REAL ?
 		    "a decimal number" : "true or false");
 	else if (rc == -2)
 		snprintf(why, whylen, "%s: %s is out of range for %s",
-		    vc->vc_pointer, quote(s, len, q, sizeof(q)),
+		    PTR(vc), quote(s, len, q, sizeof(q)),
 		    vtype_names[vc->vc_type]);
 	return rc == 0 ? 0 : -1;
 }
@@ -569,13 +572,13 @@ value_coded(const char *s, size_t len, const struct value_conf *vc,
 		return 0;
 	quote(s, len, q, sizeof(q));
 	if (rc == -1)
-		snprintf(why, whylen, "%s: %s is not %s", vc->vc_pointer, q,
+		snprintf(why, whylen, "%s: %s is not %s", PTR(vc), q,
 		    vc->vc_from == VF_HEX ? "a 0x quantity" : "a duration");
 	else if (vc->vc_from == VF_HEX)
-		snprintf(why, whylen, "%s: %s is beyond %s", vc->vc_pointer, q,
+		snprintf(why, whylen, "%s: %s is beyond %s", PTR(vc), q,
 		    vc->vc_type == VT_REAL ? "256 bits" : "a 64-bit integer");
 	else
-		snprintf(why, whylen, "%s: %s is out of range", vc->vc_pointer,
+		snprintf(why, whylen, "%s: %s is out of range", PTR(vc),
 		    q);
 	return -1;
 }
@@ -599,7 +602,7 @@ value_json(json_t *v, const struct value_conf *vc, struct aval *out,
 		if (json_is_real(v) && d == floor(d) &&
 		    (d >= 9223372036854775808.0 || d < -9223372036854775808.0)) {
 			snprintf(why, whylen, "%s: integer out of range",
-			    vc->vc_pointer);
+			    PTR(vc));
 			return -1;
 		}
 		break;
@@ -623,7 +626,7 @@ value_json(json_t *v, const struct value_conf *vc, struct aval *out,
 		out->av_int = json_is_true(v);
 		return 0;
 	}
-	snprintf(why, whylen, "%s: expected %s, got %s", vc->vc_pointer,
+	snprintf(why, whylen, "%s: expected %s, got %s", PTR(vc),
 	    vtype_names[vc->vc_type], json_type_name(v));
 	return -1;
 }
@@ -642,9 +645,9 @@ answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
 			if (default_value(vc, out) == 0)
 				return 0;
 			snprintf(why, whylen, "%s: the default is not %s",
-			    vc->vc_pointer, vtype_names[vc->vc_type]);
+			    PTR(vc), vtype_names[vc->vc_type]);
 		} else
-			snprintf(why, whylen, "no value at %s", vc->vc_pointer);
+			snprintf(why, whylen, "no value at %s", PTR(vc));
 		rc = -1;
 	} else if (vc->vc_nmap > 0)
 		rc = value_enum(v, vc, out, why, whylen);
@@ -652,7 +655,7 @@ answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
 		rc = value_json(v, vc, out, why, whylen);
 	else if (!json_is_string(v)) {
 		snprintf(why, whylen, "%s: expected string, got %s",
-		    vc->vc_pointer, json_type_name(v));
+		    PTR(vc), json_type_name(v));
 		rc = -1;
 	} else if (vc->vc_from == VF_STRING)
 		rc = value_string(json_string_value(v), json_string_length(v),
@@ -670,8 +673,8 @@ answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
  * the first reason a value did not fit.
  */
 static int
-json_row(const struct answer_json_conf *jc, size_t item, json_t *row,
-    struct aval *values, answer_row_cb emit, void *arg)
+json_row(const struct answer_json_conf *jc, size_t item, const char *key,
+    json_t *row, struct aval *values, answer_row_cb emit, void *arg)
 {
 	char		 why[512];
 	const char	*error = NULL;
@@ -684,7 +687,8 @@ json_row(const struct answer_json_conf *jc, size_t item, json_t *row,
 		    jc->aj_values[j].vc_pointer), &jc->aj_values[j],
 		    &values[j], why, sizeof(why)) == -1)
 			error = why;
-	return emit(arg, item, NULL, 0, error != NULL ? NULL : values, error);
+	return emit(arg, item, key, key != NULL ? strlen(key) : 0,
+	    error != NULL ? NULL : values, error);
 }
 
 /*
@@ -728,6 +732,129 @@ json_match(const struct answer_batch *ab, const struct answer_json_conf *jc,
 	strindex_release(&si);
 }
 
+#define KEY_MAX_BYTES	4096	/* as probe.c's items */
+
+/*
+ * The key of element i of an exploded answer, which the caller frees:
+ * its value at aj_key (a string, or an integer as decimal text), else its
+ * member name or index.  An element whose key is not usable is keyed by
+ * its member name or index, and *why says why.
+ */
+static char *
+explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
+    size_t i, char *why, size_t whylen)
+{
+	json_t	*k;
+	char	*key;
+
+	why[0] = '\0';
+	if (jc->aj_key[0] != '\0') {
+		k = json_pointer(el, jc->aj_key);
+		if (json_is_string(k) && json_string_length(k) <= KEY_MAX_BYTES)
+			return xstrdup(json_string_value(k));
+		if (json_is_integer(k)) {
+			xasprintf(&key, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(k));
+			return key;
+		}
+		if (k == NULL)
+			snprintf(why, whylen, "no key at %s", jc->aj_key);
+		else if (json_is_string(k))
+			snprintf(why, whylen, "%s: key longer than %d bytes",
+			    jc->aj_key, KEY_MAX_BYTES);
+		else
+			snprintf(why, whylen, "%s: expected a string or integer "
+			    "key, got %s", jc->aj_key, json_type_name(k));
+	}
+	if (name != NULL)
+		return xstrdup(name);
+	xasprintf(&key, "%zu", i);
+	return key;
+}
+
+/*
+ * A row per element of the array (or member of the object) at aj_rows;
+ * absent or null: none.  Keys are unique: one that occurs more than once
+ * gives one row, with an error, so no row is a guess.
+ */
+static int
+json_explode(const struct answer_json_conf *jc, json_t *doc,
+    struct aval *values, answer_row_cb emit, void *arg, char *err,
+    size_t errlen)
+{
+	struct strindex	 si;
+	json_t		*at = json_pointer(doc, jc->aj_rows), *el;
+	json_t		**els;
+	const char	*name;
+	char		**keys, **whys, why[512], dup[64];
+	size_t		*count, n, i;
+	int32_t		 first;
+	int		 rc = 0, members = jc->aj_explode == EX_MEMBERS;
+
+	if (at == NULL || json_is_null(at))
+		return 0;
+	if (members ? !json_is_object(at) : !json_is_array(at)) {
+		snprintf(err, errlen, "malformed answer: %s at %s, not %s",
+		    json_type_name(at), jc->aj_rows[0] != '\0' ? jc->aj_rows :
+		    "the top", members ? "an object" : "an array");
+		return -1;
+	}
+	n = members ? json_object_size(at) : json_array_size(at);
+	if (n > (uint64_t)jc->aj_max_rows) {
+		snprintf(err, errlen, "malformed answer: %zu rows, more than "
+		    "max_rows %" PRId64, n, jc->aj_max_rows);
+		return -1;
+	}
+	els = xcalloc(n + 1, sizeof(*els));
+	keys = xcalloc(n + 1, sizeof(*keys));
+	whys = xcalloc(n + 1, sizeof(*whys));
+	count = xcalloc(n + 1, sizeof(*count));
+	i = 0;
+	if (members) {
+		json_object_foreach(at, name, el) {
+			els[i] = el;
+			keys[i] = explode_key(jc, el, name, i, why, sizeof(why));
+			whys[i] = why[0] != '\0' ? xstrdup(why) : NULL;
+			i++;
+		}
+	} else {
+		json_array_foreach(at, i, el) {
+			els[i] = el;
+			keys[i] = explode_key(jc, el, NULL, i, why, sizeof(why));
+			whys[i] = why[0] != '\0' ? xstrdup(why) : NULL;
+		}
+	}
+	strindex_init(&si, keys, n);
+	for (i = 0; i < n; i++)
+		count[strindex_find(&si, keys, keys[i], strlen(keys[i]))]++;
+	for (i = 0; i < n && rc == 0; i++) {
+		first = strindex_find(&si, keys, keys[i], strlen(keys[i]));
+		if ((size_t)first != i)
+			continue;
+		if (count[i] > 1) {
+			snprintf(dup, sizeof(dup), "key occurs %zu times in "
+			    "answer", count[i]);
+			rc = emit(arg, ANSWER_NO_ITEM, keys[i], strlen(keys[i]),
+			    NULL, dup);
+		} else if (whys[i] != NULL)
+			rc = emit(arg, ANSWER_NO_ITEM, keys[i], strlen(keys[i]),
+			    NULL, whys[i]);
+		else
+			rc = json_row(jc, ANSWER_NO_ITEM, keys[i], els[i], values,
+			    emit, arg);
+	}
+	strindex_release(&si);
+	for (i = 0; i < n; i++) {
+		free(keys[i]);
+		free(whys[i]);
+	}
+	free(keys);
+	free(whys);
+	free(count);
+	free(els);
+	return rc;
+}
+
 static int
 json_extract(const struct answer_batch *ab, const struct crawl_result *res,
     answer_row_cb emit, void *arg, char *err, size_t errlen)
@@ -744,7 +871,11 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 		return -1;
 	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
 	if (ab->ab_items == NULL) {
-		rc = json_row(jc, ANSWER_NO_ITEM, doc, values, emit, arg);
+		if (jc->aj_explode != EX_NO)
+			rc = json_explode(jc, doc, values, emit, arg, err, errlen);
+		else
+			rc = json_row(jc, ANSWER_NO_ITEM, NULL, doc, values, emit,
+			    arg);
 		goto out;
 	}
 	if ((rows = json_pointer(doc, jc->aj_rows)) == NULL ||
@@ -756,7 +887,7 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	matched = xcalloc(ab->ab_nitems + 1, sizeof(*matched));
 	json_match(ab, jc, rows, matched);
 	for (i = 0; i < ab->ab_nitems; i++)
-		if (json_row(jc, i, matched[i], values, emit, arg) == -1)
+		if (json_row(jc, i, NULL, matched[i], values, emit, arg) == -1)
 			goto out;
 	rc = 0;
 out:
@@ -808,12 +939,19 @@ static const struct key value_keys[] = {
 };
 
 
+static const char *const explode_names[] = { "no", "elements", "members",
+    NULL };
+
 #define OFF(m)	offsetof(struct answer_json_conf, m)
 static const struct key json_keys[] = {
 	{ "rows", K_STR, OFF(aj_rows), 0, 0, NULL, 0, 0, "", NULL,
 	    "JSON pointer to the array holding one answer per item (batched probes)", NULL },
 	{ "key", K_STR, OFF(aj_key), 0, 0, NULL, 0, 0, "", NULL,
-	    "JSON pointer, inside one answer, to the item it answers (matched exactly)", NULL },
+	    "JSON pointer, inside one answer, to the item it answers (matched exactly), or with explode to the row's key", NULL },
+	{ "explode", K_ENUM, OFF(aj_explode), 0, 0, NULL, 0, 0, "no",
+	    explode_names, "a probe without items: no (the answer is one row), elements (a row per element of the array at rows) or members (a row per member of the object at rows)", NULL },
+	{ "max_rows", K_INT, OFF(aj_max_rows), 0, 0, NULL, 1, 10000000,
+	    "10000", NULL, "an exploded answer with more rows than this is refused", NULL },
 	{ "values", K_LIST, OFF(aj_values), OFF(aj_nvalues), sizeof(struct value_conf),
 	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer", NULL },
 	KEND
@@ -870,6 +1008,10 @@ json_check(const struct probe_conf *pc, answer_check_cb report, void *arg)
 
 	if (jc == NULL)
 		return;
+	if (jc->aj_explode != EX_NO && pc->pc_items != NULL &&
+	    pc->pc_items[0] != '\0')
+		report(arg, NULL, 0, "explode", "only a probe without items "
+		    "explodes its answer; one with items has a row per item");
 	for (j = 0; j < jc->aj_nvalues; j++)
 		json_check_value(&jc->aj_values[j], j, report, arg);
 }

@@ -141,24 +141,36 @@ struct value_conf {
 	char	*vc_default;	/* for VM_DEFAULT; "" is the type's zero */
 };
 
-/* The settings of answer: json (probes[].rows, key, values). */
+/* How a probe without items makes rows (probes[].explode). */
+enum json_explode {
+	EX_NO,		/* the whole answer is one row */
+	EX_ELEMENTS,	/* a row per element of the array at rows */
+	EX_MEMBERS	/* a row per member of the object at rows */
+};
+
+/* The settings of answer: json (probes[].rows, key, values...). */
 struct answer_json_conf {
 	char	*aj_rows;	/* JSON pointer to the array of per-item answers */
 	char	*aj_key;	/* JSON pointer, inside a row, to the item it answers */
 	struct value_conf *aj_values;
 	size_t	 aj_nvalues;
+	int64_t	 aj_explode;	/* enum json_explode */
+	int64_t	 aj_max_rows;	/* rows of one exploded answer */
 };
 
 /* The json settings of a probe, or NULL if it has another kind. */
 const struct answer_json_conf *answer_json_conf(const struct probe_conf *);
 
 /*
- * Rows at the JSON pointer pc_rows, matched to the items asked by the
- * value at pc_key inside each (a string, or an integer compared as its
+ * Rows at the JSON pointer aj_rows, matched to the items asked by the
+ * value at aj_key inside each (a string, or an integer compared as its
  * decimal text); each item gets exactly one row: its values at the
- * pc_values pointers, or NULLs and the reason ("missing from answer",
+ * aj_values pointers, or NULLs and the reason ("missing from answer",
  * "/clock: expected integer, got string").  A probe without items: the
- * whole document is its one row.
+ * whole document is its one row, or with aj_explode, each element (or
+ * member) of the value at aj_rows is a row whose key is its value at
+ * aj_key, else its index (or member name); a key that occurs twice gives
+ * one row, with an error.
  */
 extern const struct answer_kind answer_json;
 

@@ -1362,10 +1362,11 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, ynode_item(probes, i, "method"),
 				    "probes[%zu].method: a probe with items "
 				    "sends them in a body, so it must be POST", i);
-		} else if (jc->aj_key != NULL && jc->aj_key[0] != '\0')
+		} else if (jc->aj_key != NULL && jc->aj_key[0] != '\0' &&
+		    jc->aj_explode == EX_NO)
 			cf_error(p, ynode_item(probes, i, "key"),
-			    "probes[%zu].key: only a probe with items has a "
-			    "key", i);
+			    "probes[%zu].key: only a probe with items, or one "
+			    "with explode, has a key", i);
 		if (jc->aj_rows != NULL && !valid_pointer(jc->aj_rows))
 			cf_error(p, ynode_item(probes, i, "rows"),
 			    "probes[%zu].rows: '%s' is not a JSON pointer", i,

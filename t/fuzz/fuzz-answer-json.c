@@ -14,7 +14,8 @@
  *
  *	/data/users			rows pointer
  *	/walletPublicKey		key pointer
- *	0xa,0xb,7			items asked ("-": a probe without items)
+ *	0xa,0xb,7			items asked ("-": a probe without items,
+ *					"-e", "-m": one exploding rows)
  *	i/clock t/wallet r/x b/y	values: a letter (see value()) and pointer
  *	{"data":{"users":[...]}}	the body, to the end
  *
@@ -34,6 +35,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct seen {
 	const struct probe_conf *s_pc;
+	char		**s_keys;	/* exploded rows' keys */
+	size_t		 s_nkeys;
 	size_t		 s_nitems;
 	unsigned int	 s_rows[MAX_ITEMS + 1];	/* last: ANSWER_NO_ITEM */
 	size_t		 s_total;
@@ -117,6 +120,12 @@ value(struct value_conf *vc, char letter)
 }
 
 static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
 row(void *arg, size_t item, const char *key, size_t keylen,
     const struct aval *values, const char *error)
 {
@@ -128,6 +137,13 @@ row(void *arg, size_t item, const char *key, size_t keylen,
 	if (item == ANSWER_NO_ITEM) {
 		if (s->s_nitems != 0)
 			abort();	/* items asked: every row answers one */
+		if (pc->aj_explode != EX_NO) {
+			if (key == NULL || memchr(key, '\0', keylen) != NULL)
+				abort();
+			s->s_keys = realloc(s->s_keys, (s->s_nkeys + 1) *
+			    sizeof(*s->s_keys));
+			s->s_keys[s->s_nkeys++] = strndup(key, keylen);
+		}
 		item = MAX_ITEMS;
 	} else if (item >= s->s_nitems)
 		abort();
@@ -210,7 +226,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vcs[jc.aj_nvalues].vc_pointer = (char *)pointer(tok + 1);
 		jc.aj_nvalues++;
 	}
-	noitems = strcmp(items, "-") == 0;
+	/* "-": no items; "-e", "-m": explode elements or members of rows. */
+	noitems = items[0] == '-';
+	jc.aj_explode = strcmp(items, "-e") == 0 ? EX_ELEMENTS :
+	    strcmp(items, "-m") == 0 ? EX_MEMBERS : EX_NO;
+	jc.aj_max_rows = 50;
 	if (!noitems)
 		for (tok = strtok_r(items, ",", &save); tok != NULL &&
 		    nitems < MAX_ITEMS; tok = strtok_r(NULL, ",", &save))
@@ -252,8 +272,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	rc = answer_json.ak_extract(&ab, &res, row, &seen, err, sizeof(err));
 	if (rc == 0) {
-		if (noitems && (seen.s_total != 1 || seen.s_rows[MAX_ITEMS] != 1))
+		if (noitems && jc.aj_explode == EX_NO &&
+		    (seen.s_total != 1 || seen.s_rows[MAX_ITEMS] != 1))
 			abort();
+		/* Exploded: at most max_rows, each key once (the store's key). */
+		if (jc.aj_explode != EX_NO && seen.s_nkeys > 50)
+			abort();
+		qsort(seen.s_keys, seen.s_nkeys, sizeof(*seen.s_keys), cmpstr);
+		for (i = 1; i < seen.s_nkeys; i++)
+			if (strcmp(seen.s_keys[i - 1], seen.s_keys[i]) == 0)
+				abort();
 		for (i = 0; !noitems && i < nitems; i++)
 			if (seen.s_rows[i] != 1)
 				abort();
@@ -262,6 +290,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (seen.s_total != 0 ||
 	    strncmp(err, "malformed answer: ", 18) != 0)
 		abort();
+	for (i = 0; i < seen.s_nkeys; i++)
+		free(seen.s_keys[i]);
+	free(seen.s_keys);
 	free(copy);
 	return 0;
 }

@@ -727,11 +727,248 @@ test_match(void)
 	ok(answer_json_conf(&probe) == &probe_json, "  and its json settings");
 }
 
+/* ------------------------------------------------------------------ */
+/* Any probe's rows, each rendered as one line of text. */
+
+#define MAXLINES	64
+
+struct lines {
+	size_t	 l_n;
+	char	 l_text[MAXLINES][256];
+	size_t	 l_nvalues;
+};
+
+/* "key|v1|v2|..." or "key|error: why"; an item row starts "#<item>". */
+static int
+render(void *arg, size_t item, const char *key, size_t keylen,
+    const struct aval *v, const char *error)
+{
+	struct lines	*l = arg;
+	char		*t;
+	size_t		 j, o;
+
+	if (l->l_n == MAXLINES)
+		return -1;
+	t = l->l_text[l->l_n++];
+	if (item != ANSWER_NO_ITEM)
+		o = snprintf(t, 256, "#%zu", item);
+	else
+		o = snprintf(t, 256, "%.*s", (int)keylen, key != NULL ? key : "");
+	if (error != NULL) {
+		snprintf(t + o, 256 - o, "|error: %s", error);
+		return 0;
+	}
+	for (j = 0; j < l->l_nvalues && o < 250; j++) {
+		switch (v[j].av_type) {
+		case AV_NULL:
+			o += snprintf(t + o, 256 - o, "|NULL");
+			break;
+		case AV_INTEGER:
+			o += snprintf(t + o, 256 - o, "|%lld",
+			    (long long)v[j].av_int);
+			break;
+		case AV_REAL:
+			o += snprintf(t + o, 256 - o, "|%g", v[j].av_real);
+			break;
+		case AV_TEXT:
+			o += snprintf(t + o, 256 - o, "|%.*s", (int)v[j].av_len,
+			    v[j].av_text);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Run the json kind with jc on a status-status answer; rows into l. */
+static int
+run_json(struct answer_json_conf *jc, long status, const char *body,
+    char *const *items, size_t n, struct lines *l, char *err, size_t errlen)
+{
+	struct probe_conf	pc;
+	struct answer_batch	ab;
+	struct crawl_result	res;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.pc_name = (char *)"p";
+	pc.pc_answer = &answer_json.ak_kind;
+	pc.pc_answer_conf = jc;
+	memset(l, 0, sizeof(*l));
+	l->l_nvalues = jc->aj_nvalues;
+	memset(&res, 0, sizeof(res));
+	res.cr_outcome = status >= 200 && status <= 299 ? CRAWL_OK :
+	    CRAWL_HTTP_ERROR;
+	res.cr_status = status;
+	res.cr_body = body;
+	res.cr_len = strlen(body);
+	res.cr_error = "";
+	ab.ab_probe = &pc;
+	ab.ab_items = items;
+	ab.ab_nitems = n;
+	err[0] = '\0';
+	return answer_json.ak_extract(&ab, &res, render, l, err, errlen);
+}
+
+/* Is line i of l exactly want? */
+static int
+line_is(const struct lines *l, size_t i, const char *want)
+{
+	if (i >= l->l_n) {
+		printf("# only %zu lines\n", l->l_n);
+		return 0;
+	}
+	if (strcmp(l->l_text[i], want) != 0) {
+		printf("# got: %s\n", l->l_text[i]);
+		return 0;
+	}
+	return 1;
+}
+
+/* The shape of CometBFT's openapi NetInfo example (int64 as strings). */
+static const char net_info[] =
+    "{\"jsonrpc\": \"2.0\", \"id\": -1, \"result\": {\"listening\": true,"
+    " \"listeners\": [\"Listener(@)\"], \"n_peers\": \"2\", \"peers\": ["
+    "{\"node_info\": {\"protocol_version\": {\"p2p\": \"8\", \"block\": \"11\","
+    " \"app\": \"0\"}, \"id\": \"5576458aef205977e18fd50b274e9b5d9014525a\","
+    " \"listen_addr\": \"tcp:0.0.0.0:26656\", \"network\": \"cosmoshub-2\","
+    " \"version\": \"0.32.1\", \"channels\": \"4020212223303800\","
+    " \"moniker\": \"moniker-node\", \"other\": {\"tx_index\": \"on\","
+    " \"rpc_address\": \"tcp:0.0.0.0:26657\"}}, \"is_outbound\": true,"
+    " \"connection_status\": {\"Duration\": \"168901057956119\","
+    " \"SendMonitor\": {\"Active\": true, \"Bytes\": \"5\"}},"
+    " \"remote_ip\": \"95.179.155.35\"},"
+    "{\"node_info\": {\"id\": \"c0b57e26e3bf60750b729fa7257fb2ac6d7b08ec\","
+    " \"moniker\": \"slagga\", \"version\": \"0.31.5\"}, \"is_outbound\": false,"
+    " \"connection_status\": {\"Duration\": \"2500000000\"},"
+    " \"remote_ip\": \"10.0.0.2\"}]}}";
+
+/* Audius mediorum /health_check: peerHealths, a member per host. */
+static const char peer_healths[] =
+    "{\"data\": {\"healthy\": true, \"peerHealths\": {"
+    "\"https://cn1.example.org\": {\"version\": \"0.7.115\","
+    " \"lastReachable\": \"2025-10-15T10:00:00Z\", \"lastHealthy\":"
+    " \"2025-10-15T10:00:00Z\", \"reachablePeers\": {\"https://cn2.example.org\":"
+    " \"2025-10-15T09:59:58Z\"}},"
+    "\"https://cn2.example.org\": {\"version\": \"0.7.114\","
+    " \"lastReachable\": \"2025-10-15T09:00:00Z\"}}}}";
+
+static void
+test_explode(void)
+{
+	struct value_conf peer_values[] = {
+		{ .vc_column = (char *)"moniker", .vc_pointer =
+		    (char *)"/node_info/moniker", .vc_type = VT_TEXT },
+		{ .vc_column = (char *)"outbound", .vc_pointer =
+		    (char *)"/is_outbound", .vc_type = VT_BOOLEAN },
+		{ .vc_column = (char *)"up_s", .vc_pointer =
+		    (char *)"/connection_status/Duration", .vc_type = VT_INTEGER,
+		    .vc_from = VF_STRING },
+	};
+	struct value_conf health_values[] = {
+		{ .vc_column = (char *)"version", .vc_pointer = (char *)"/version",
+		    .vc_type = VT_TEXT },
+		{ .vc_column = (char *)"healthy_at", .vc_pointer =
+		    (char *)"/lastHealthy", .vc_type = VT_TEXT,
+		    .vc_missing = VM_NULL },
+	};
+	struct value_conf self_value[] = {
+		{ .vc_column = (char *)"v", .vc_pointer = (char *)"",
+		    .vc_type = VT_INTEGER },
+	};
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"/result/peers",
+		.aj_key = (char *)"/node_info/id",
+		.aj_values = peer_values,
+		.aj_nvalues = 3,
+		.aj_explode = EX_ELEMENTS,
+		.aj_max_rows = 10000,
+	};
+	struct lines	 l;
+	char		 err[256];
+	int		 rc;
+
+	rc = run_json(&jc, 200, net_info, NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 2, "explode: elements: a row per peer");
+	ok(line_is(&l, 0, "5576458aef205977e18fd50b274e9b5d9014525a|"
+	    "moniker-node|1|168901057956119"),
+	    "  keyed by the peer's id, values inside the element");
+	ok(line_is(&l, 1, "c0b57e26e3bf60750b729fa7257fb2ac6d7b08ec|slagga|0|"
+	    "2500000000"), "  the second peer");
+
+	jc.aj_key = (char *)"";
+	rc = run_json(&jc, 200, net_info, NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "0|moniker-node|1|168901057956119") &&
+	    line_is(&l, 1, "1|slagga|0|2500000000"),
+	    "  without a key: keyed by the index");
+
+	jc.aj_key = (char *)"/node_info/moniker";
+	rc = run_json(&jc, 200, "{\"result\": {\"peers\": [{\"node_info\": "
+	    "{\"moniker\": \"a\"}, \"is_outbound\": true, \"connection_status\":"
+	    " {\"Duration\": \"1\"}}, {\"node_info\": {\"moniker\": \"a\"},"
+	    " \"is_outbound\": false, \"connection_status\": {\"Duration\": "
+	    "\"2\"}}, {\"node_info\": {\"moniker\": 7}, \"is_outbound\": true,"
+	    " \"connection_status\": {\"Duration\": \"3\"}}, {\"node_info\": "
+	    "{\"moniker\": null}}, {\"node_info\": {}}, {\"node_info\": "
+	    "{\"moniker\": \"3\"}}]}}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 4, "duplicate keys: one row for them");
+	ok(line_is(&l, 0, "a|error: key occurs 2 times in answer"),
+	    "  an error, not a guess between the two");
+	ok(line_is(&l, 1, "7|error: /node_info/moniker: expected text, got "
+	    "integer"), "  an integer key is its decimal text");
+	ok(line_is(&l, 2, "3|error: key occurs 2 times in answer"),
+	    "  a key that is null falls back to its index, which may collide");
+	ok(line_is(&l, 3, "4|error: no key at /node_info/moniker"),
+	    "  an element without a key: its index, and why");
+
+	jc.aj_key = (char *)"";
+	rc = run_json(&jc, 200, "{\"result\": {\"peers\": null}}", NULL, 0, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && l.l_n == 0, "a null array: no rows");
+	rc = run_json(&jc, 200, "{\"result\": {}}", NULL, 0, &l, err,
+	    sizeof(err));
+	ok(rc == 0 && l.l_n == 0, "an absent one (omitempty): no rows");
+	rc = run_json(&jc, 200, "{\"result\": {\"peers\": {\"a\": 1}}}", NULL, 0,
+	    &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "an object where an array is due: invalid");
+	is_str("malformed answer: object at /result/peers, not an array", err,
+	    "  and why");
+	jc.aj_max_rows = 1;
+	rc = run_json(&jc, 200, net_info, NULL, 0, &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "more rows than max_rows: invalid");
+	is_str("malformed answer: 2 rows, more than max_rows 1", err,
+	    "  and why");
+
+	jc.aj_rows = (char *)"/data/peerHealths";
+	jc.aj_values = health_values;
+	jc.aj_nvalues = 2;
+	jc.aj_explode = EX_MEMBERS;
+	jc.aj_max_rows = 10000;
+	rc = run_json(&jc, 200, peer_healths, NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 2, "explode: members: a row per peer host");
+	ok(line_is(&l, 0, "https://cn1.example.org|0.7.115|"
+	    "2025-10-15T10:00:00Z"), "  keyed by the member name");
+	ok(line_is(&l, 1, "https://cn2.example.org|0.7.114|NULL"),
+	    "  a missing value with missing: null");
+	rc = run_json(&jc, 200, "{\"data\": {\"peerHealths\": []}}", NULL, 0, &l,
+	    err, sizeof(err));
+	is_str("malformed answer: array at /data/peerHealths, not an object",
+	    err, "  an array where an object is due: invalid");
+
+	jc.aj_rows = (char *)"";
+	jc.aj_values = self_value;
+	jc.aj_nvalues = 1;
+	jc.aj_explode = EX_ELEMENTS;
+	rc = run_json(&jc, 200, "[5, \"x\", 7]", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 3 && line_is(&l, 0, "0|5") &&
+	    line_is(&l, 1, "1|error: \"\": expected integer, got string") &&
+	    line_is(&l, 2, "2|7"), "the whole answer exploded, values "
+	    "at \"\" (the element itself)");
+}
+
 int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(159);
+	plan(179);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
@@ -740,5 +977,6 @@ main(void)
 	test_coerce_enum_missing();
 	test_parse_budget();
 	test_match();
+	test_explode();
 	return done_testing();
 }
