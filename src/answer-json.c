@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "answer.h"
 #include "buf.h"
@@ -870,6 +871,9 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	    err, errlen)) == NULL)
 		return -1;
 	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
+	/* The status column, after the values, is the same in every row. */
+	values[jc->aj_nvalues].av_type = AV_INTEGER;
+	values[jc->aj_nvalues].av_int = res->cr_status;
 	if (ab->ab_items == NULL) {
 		if (jc->aj_explode != EX_NO)
 			rc = json_explode(jc, doc, values, emit, arg, err, errlen);
@@ -910,8 +914,12 @@ json_columns(const struct probe_conf *pc, struct answer_column **colsp,
 		cols[j].ac_name = jc->aj_values[j].vc_column;
 		cols[j].ac_type = jc->aj_values[j].vc_type;
 	}
+	if (jc->aj_status_column != NULL && jc->aj_status_column[0] != '\0') {
+		cols[j].ac_name = jc->aj_status_column;
+		cols[j++].ac_type = VT_INTEGER;
+	}
 	*colsp = cols;
-	*ncolsp = jc->aj_nvalues;
+	*ncolsp = j;
 }
 
 static const char *const from_names[] = { "json", "string", "hex",
@@ -952,6 +960,10 @@ static const struct key json_keys[] = {
 	    explode_names, "a probe without items: no (the answer is one row), elements (a row per element of the array at rows) or members (a row per member of the object at rows)", NULL },
 	{ "max_rows", K_INT, OFF(aj_max_rows), 0, 0, NULL, 1, 10000000,
 	    "10000", NULL, "an exploded answer with more rows than this is refused", NULL },
+	{ "status_column", K_STR, OFF(aj_status_column), 0, 0, NULL, 0, 0, "",
+	    NULL, "a column of the probe table that gets the answer's HTTP status; empty: none", NULL },
+	{ "accept_status", K_STRLIST, OFF(aj_accept), OFF(aj_naccept), 0, NULL,
+	    0, 0, NULL, NULL, "statuses other than 2xx whose bodies are answers, read like a 2xx one and not retried", NULL },
 	{ "values", K_LIST, OFF(aj_values), OFF(aj_nvalues), sizeof(struct value_conf),
 	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer", NULL },
 	KEND
@@ -1000,6 +1012,46 @@ json_check_value(const struct value_conf *vc, size_t j, answer_check_cb report,
 	}
 }
 
+/* status_column and accept_status. */
+static void
+json_check_status(const struct answer_json_conf *jc, answer_check_cb report,
+    void *arg)
+{
+	static const char *const reserved[] = { "run_id", "node_id", "item",
+	    "error" };
+	const char	*col = jc->aj_status_column;
+	char		 why[256];
+	int64_t		 st;
+	size_t		 i;
+
+	for (i = 0; i < jc->aj_naccept; i++)
+		if (dec_int(jc->aj_accept[i], strlen(jc->aj_accept[i]), &st) !=
+		    0 || st < 100 || st > 599 || (st >= 200 && st <= 299)) {
+			snprintf(why, sizeof(why), "'%s' is not a status from "
+			    "100 to 599 outside 2xx", jc->aj_accept[i]);
+			report(arg, NULL, 0, "accept_status", why);
+		}
+	if (col == NULL || col[0] == '\0')
+		return;
+	if (!valid_ident(col)) {
+		snprintf(why, sizeof(why), "'%s' is not a valid column name",
+		    col);
+		report(arg, NULL, 0, "status_column", why);
+	}
+	for (i = 0; i < nitems(reserved); i++)
+		if (strcasecmp(col, reserved[i]) == 0) {
+			snprintf(why, sizeof(why), "'%s' is reserved", col);
+			report(arg, NULL, 0, "status_column", why);
+		}
+	for (i = 0; i < jc->aj_nvalues; i++)
+		if (jc->aj_values[i].vc_column != NULL &&
+		    strcasecmp(jc->aj_values[i].vc_column, col) == 0) {
+			snprintf(why, sizeof(why), "'%s' is also a column of "
+			    "values", col);
+			report(arg, NULL, 0, "status_column", why);
+		}
+}
+
 static void
 json_check(const struct probe_conf *pc, answer_check_cb report, void *arg)
 {
@@ -1014,6 +1066,19 @@ json_check(const struct probe_conf *pc, answer_check_cb report, void *arg)
 		    "explodes its answer; one with items has a row per item");
 	for (j = 0; j < jc->aj_nvalues; j++)
 		json_check_value(&jc->aj_values[j], j, report, arg);
+	json_check_status(jc, report, arg);
+}
+
+static int
+json_status(const struct probe_conf *pc, long status)
+{
+	const struct answer_json_conf *jc = answer_json_conf(pc);
+	size_t		 i;
+
+	for (i = 0; jc != NULL && i < jc->aj_naccept; i++)
+		if (strtol(jc->aj_accept[i], NULL, 10) == status)
+			return 1;
+	return 0;
 }
 
 const struct answer_kind answer_json = {
@@ -1022,4 +1087,5 @@ const struct answer_kind answer_json = {
 	.ak_columns = json_columns,
 	.ak_extract = json_extract,
 	.ak_check = json_check,
+	.ak_status = json_status,
 };

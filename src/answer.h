@@ -70,8 +70,9 @@ struct answer_batch {
 /*
  * A kind of answer, one file each (answer-json.c, later answer-promtext.c),
  * selected per probe.  ak_init (may be NULL) runs once, from answer_init.
- * ak_extract gets a 2xx answer (cr_outcome CRAWL_OK; other outcomes never
- * reach a kind) to batch and hands its rows to row.  It returns 0 when the
+ * ak_extract gets a 2xx answer (cr_outcome CRAWL_OK), or a complete one
+ * with a status ak_status takes (CRAWL_HTTP_ERROR; other outcomes never
+ * reach a kind), to batch and hands its rows to row.  It returns 0 when the
  * answer was valid and every row was handed over; -1 with the reason in
  * err ("malformed answer: ...") when the answer is not valid, and the
  * scheduler then drops the rows of this answer and writes every requested
@@ -97,6 +98,12 @@ struct answer_kind {
 	 */
 	void		(*ak_check)(const struct probe_conf *,
 			    answer_check_cb report, void *arg);
+	/*
+	 * May be NULL (2xx only): whether an answer with this non-2xx
+	 * status is an answer to read, not a failed request; such a status
+	 * is not retried either.
+	 */
+	int		(*ak_status)(const struct probe_conf *, long status);
 };
 
 /* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */
@@ -156,6 +163,9 @@ struct answer_json_conf {
 	size_t	 aj_nvalues;
 	int64_t	 aj_explode;	/* enum json_explode */
 	int64_t	 aj_max_rows;	/* rows of one exploded answer */
+	char	*aj_status_column;	/* gets the HTTP status; "": none */
+	char	**aj_accept;	/* non-2xx statuses whose bodies are answers */
+	size_t	 aj_naccept;
 };
 
 /* The json settings of a probe, or NULL if it has another kind. */

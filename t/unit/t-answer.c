@@ -793,7 +793,8 @@ run_json(struct answer_json_conf *jc, long status, const char *body,
 	pc.pc_answer = &answer_json.ak_kind;
 	pc.pc_answer_conf = jc;
 	memset(l, 0, sizeof(*l));
-	l->l_nvalues = jc->aj_nvalues;
+	l->l_nvalues = jc->aj_nvalues + (jc->aj_status_column != NULL &&
+	    jc->aj_status_column[0] != '\0');
 	memset(&res, 0, sizeof(res));
 	res.cr_outcome = status >= 200 && status <= 299 ? CRAWL_OK :
 	    CRAWL_HTTP_ERROR;
@@ -964,11 +965,64 @@ test_explode(void)
 	    "at \"\" (the element itself)");
 }
 
+/* Audius mediorum /health_check: 503 when unhealthy, the body still JSON. */
+static void
+test_status(void)
+{
+	struct value_conf health_values[] = {
+		{ .vc_column = (char *)"healthy", .vc_pointer =
+		    (char *)"/data/healthy", .vc_type = VT_BOOLEAN },
+		{ .vc_column = (char *)"used", .vc_pointer =
+		    (char *)"/data/mediorumPathUsed", .vc_type = VT_INTEGER,
+		    .vc_missing = VM_DEFAULT },
+	};
+	char		*accept[] = { (char *)"503", (char *)"506" };
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"",
+		.aj_key = (char *)"",
+		.aj_values = health_values,
+		.aj_nvalues = 2,
+		.aj_status_column = (char *)"http_status",
+		.aj_accept = accept,
+		.aj_naccept = 2,
+	};
+	struct probe_conf pc = {
+		.pc_name = (char *)"health",
+		.pc_answer = &answer_json.ak_kind,
+		.pc_answer_conf = &jc,
+	};
+	struct answer_column *cols;
+	struct lines	 l;
+	char		 err[256];
+	size_t		 ncols;
+	int		 rc;
+
+	answer_json.ak_columns(&pc, &cols, &ncols);
+	ok(ncols == 3 && strcmp(cols[2].ac_name, "http_status") == 0 &&
+	    cols[2].ac_type == VT_INTEGER,
+	    "status_column: an integer column after the values");
+	free(cols);
+	rc = run_json(&jc, 503, "{\"data\": {\"healthy\": false, \"service\": "
+	    "\"content-node\", \"storageExpectation\": 1234}, \"signer\": "
+	    "\"0x2\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|0|0|503"),
+	    "a 503 answer's body is read, with its status");
+	rc = run_json(&jc, 200, "{\"data\": {\"healthy\": true, "
+	    "\"mediorumPathUsed\": 77}}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|1|77|200"), "  and a 200 one");
+	ok(answer_json.ak_status(&pc, 503) && answer_json.ak_status(&pc, 506),
+	    "accept_status: 503 and 506 are answers");
+	ok(!answer_json.ak_status(&pc, 500) && !answer_json.ak_status(&pc, 404),
+	    "  500 and 404 are not");
+	jc.aj_naccept = 0;
+	ok(!answer_json.ak_status(&pc, 503), "  nor anything by default");
+}
+
 int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(179);
+	plan(185);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
@@ -978,5 +1032,6 @@ main(void)
 	test_parse_budget();
 	test_match();
 	test_explode();
+	test_status();
 	return done_testing();
 }
