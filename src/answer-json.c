@@ -856,6 +856,188 @@ json_explode(const struct answer_json_conf *jc, json_t *doc,
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* JSON-RPC 2.0 */
+
+#define RPC_ON(jc)	((jc)->aj_jsonrpc != NULL && (jc)->aj_jsonrpc[0] != '\0')
+#define RPC_MESSAGE_MAX	120	/* bytes of a node's error message kept */
+
+/* One call: method, id and the params with the item in place. */
+static void
+rpc_call(struct buf *b, const struct answer_json_conf *jc, size_t id,
+    const char *item, int is_int)
+{
+	const char	*p = jc->aj_params, *at;
+
+	buf_printf(b, "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":", id);
+	buf_json_string(b, jc->aj_jsonrpc, strlen(jc->aj_jsonrpc));
+	if (p == NULL || *p == '\0') {
+		buf_putc(b, '}');
+		return;
+	}
+	buf_puts(b, ",\"params\":");
+	while (item != NULL && (at = strstr(p, "{{item}}")) != NULL) {
+		buf_add(b, p, at - p);
+		if (is_int)
+			buf_puts(b, item);
+		else
+			buf_json_string(b, item, strlen(item));
+		p = at + strlen("{{item}}");
+	}
+	buf_puts(b, p);
+	buf_putc(b, '}');
+}
+
+/* A call per item (ids 1 to n) in a batch, or the one call of a probe. */
+static char *
+json_body(const struct probe_conf *pc, char *const *items, const int *is_int,
+    size_t n, size_t *lenp)
+{
+	const struct answer_json_conf *jc = answer_json_conf(pc);
+	struct buf	 b;
+	size_t		 i;
+
+	if (jc == NULL || !RPC_ON(jc))
+		return NULL;
+	buf_init(&b, 0);
+	if (items == NULL)
+		rpc_call(&b, jc, 1, NULL, 0);
+	else {
+		buf_putc(&b, '[');
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_putc(&b, ',');
+			rpc_call(&b, jc, i + 1, items[i], is_int != NULL &&
+			    is_int[i]);
+		}
+		buf_putc(&b, ']');
+	}
+	return buf_take(&b, lenp);
+}
+
+/*
+ * The result of one call's answer; NULL with why if it has an error
+ * object ("JSON-RPC error -32005: Node is behind by 42 slots", the
+ * node's message cut to RPC_MESSAGE_MAX bytes, controls as blanks) or
+ * neither.  A result may be a JSON null.
+ */
+static json_t *
+rpc_result(json_t *resp, char *why, size_t whylen)
+{
+	json_t		*e, *code, *msg, *result;
+	struct buf	 b;
+	char		 m[RPC_MESSAGE_MAX + 1];
+	size_t		 i, len;
+
+	if ((e = json_object_get(resp, "error")) != NULL && !json_is_null(e)) {
+		buf_init(&b, 0);
+		buf_puts(&b, "JSON-RPC error");
+		code = json_object_get(e, "code");
+		msg = json_object_get(e, "message");
+		if (json_is_integer(code))
+			buf_printf(&b, " %" JSON_INTEGER_FORMAT,
+			    json_integer_value(code));
+		if (json_is_string(msg)) {
+			len = json_string_length(msg);
+			if (len > RPC_MESSAGE_MAX)
+				len = RPC_MESSAGE_MAX;
+			memcpy(m, json_string_value(msg), len);
+			for (i = 0; i < len; i++)
+				if ((unsigned char)m[i] < 0x20 || m[i] == 0x7f)
+					m[i] = ' ';
+			buf_puts(&b, ": ");
+			buf_add_utf8(&b, m, len);
+		}
+		snprintf(why, whylen, "%s", b.b_data);
+		buf_release(&b);
+		return NULL;
+	}
+	if ((result = json_object_get(resp, "result")) == NULL)
+		snprintf(why, whylen, "JSON-RPC answer without result or error");
+	return result;
+}
+
+/* The one call of a probe without items: its row, or its rows exploded. */
+static int
+rpc_single(const struct answer_json_conf *jc, json_t *doc,
+    struct aval *values, answer_row_cb emit, void *arg, char *err,
+    size_t errlen)
+{
+	json_t	*result, *id;
+	char	 why[512];
+
+	if (!json_is_object(doc)) {
+		snprintf(err, errlen, "malformed answer: %s, not a JSON-RPC "
+		    "response", json_type_name(doc));
+		return -1;
+	}
+	if ((result = rpc_result(doc, why, sizeof(why))) == NULL)
+		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
+	id = json_object_get(doc, "id");
+	if (!json_is_integer(id) || json_integer_value(id) != 1)
+		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL,
+		    "missing from answer (no JSON-RPC answer with id 1)");
+	if (jc->aj_explode != EX_NO)
+		return json_explode(jc, result, values, emit, arg, err, errlen);
+	return json_row(jc, ANSWER_NO_ITEM, NULL, result, values, emit, arg);
+}
+
+/*
+ * A batch: the answers matched to the calls by id, in any order.  An
+ * answer that names no call sent is ignored; a call without one is
+ * missing from the answer, and one answered twice is an error.  A single
+ * error object (the whole batch refused) is every call's error.
+ */
+static int
+rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
+    json_t *doc, struct aval *values, answer_row_cb emit, void *arg,
+    char *err, size_t errlen)
+{
+	json_t		*el, *id, *result, **resp;
+	size_t		*count, i, k, n = ab->ab_nitems;
+	json_int_t	 v;
+	char		 why[512];
+	int		 rc = 0;
+
+	if (json_is_object(doc) && rpc_result(doc, why, sizeof(why)) == NULL &&
+	    json_object_get(doc, "error") != NULL) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		return rc;
+	}
+	if (!json_is_array(doc)) {
+		snprintf(err, errlen, "malformed answer: %s, not a JSON-RPC "
+		    "batch response", json_type_name(doc));
+		return -1;
+	}
+	resp = xcalloc(n + 1, sizeof(*resp));
+	count = xcalloc(n + 1, sizeof(*count));
+	json_array_foreach(doc, k, el) {
+		id = json_object_get(el, "id");
+		if (!json_is_integer(id) || (v = json_integer_value(id)) < 1 ||
+		    (uint64_t)v > n)
+			continue;
+		if (count[v - 1]++ == 0)
+			resp[v - 1] = el;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (count[i] == 0)
+			rc = emit(arg, i, NULL, 0, NULL, "missing from answer");
+		else if (count[i] > 1) {
+			snprintf(why, sizeof(why), "JSON-RPC id %zu answered %zu "
+			    "times", i + 1, count[i]);
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		} else if ((result = rpc_result(resp[i], why, sizeof(why))) ==
+		    NULL)
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		else
+			rc = json_row(jc, i, NULL, result, values, emit, arg);
+	}
+	free(resp);
+	free(count);
+	return rc;
+}
+
 static int
 json_extract(const struct answer_batch *ab, const struct crawl_result *res,
     answer_row_cb emit, void *arg, char *err, size_t errlen)
@@ -874,6 +1056,12 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	/* The status column, after the values, is the same in every row. */
 	values[jc->aj_nvalues].av_type = AV_INTEGER;
 	values[jc->aj_nvalues].av_int = res->cr_status;
+	if (RPC_ON(jc)) {
+		rc = ab->ab_items == NULL ? rpc_single(jc, doc, values, emit, arg,
+		    err, errlen) : rpc_batch(ab, jc, doc, values, emit, arg, err,
+		    errlen);
+		goto out;
+	}
 	if (ab->ab_items == NULL) {
 		if (jc->aj_explode != EX_NO)
 			rc = json_explode(jc, doc, values, emit, arg, err, errlen);
@@ -960,6 +1148,10 @@ static const struct key json_keys[] = {
 	    explode_names, "a probe without items: no (the answer is one row), elements (a row per element of the array at rows) or members (a row per member of the object at rows)", NULL },
 	{ "max_rows", K_INT, OFF(aj_max_rows), 0, 0, NULL, 1, 10000000,
 	    "10000", NULL, "an exploded answer with more rows than this is refused", NULL },
+	{ "jsonrpc", K_STR, OFF(aj_jsonrpc), 0, 0, NULL, 0, 0, "", NULL,
+	    "a JSON-RPC 2.0 method: the probe POSTs a call (a batch of calls, one per item) and reads each call's result; empty: plain JSON", NULL },
+	{ "params", K_STR, OFF(aj_params), 0, 0, NULL, 0, 0, "", NULL,
+	    "the call's params as JSON, {{item}} standing for the item; empty: none", NULL },
 	{ "status_column", K_STR, OFF(aj_status_column), 0, 0, NULL, 0, 0, "",
 	    NULL, "a column of the probe table that gets the answer's HTTP status; empty: none", NULL },
 	{ "accept_status", K_STRLIST, OFF(aj_accept), OFF(aj_naccept), 0, NULL,
@@ -1052,6 +1244,60 @@ json_check_status(const struct answer_json_conf *jc, answer_check_cb report,
 		}
 }
 
+/* jsonrpc and params. */
+static void
+json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
+    answer_check_cb report, void *arg)
+{
+	const char	*p = jc->aj_params;
+	struct buf	 b;
+	json_t		*j;
+	int		 items = pc->pc_items != NULL && pc->pc_items[0] != '\0';
+
+	if (!RPC_ON(jc)) {
+		if (p != NULL && p[0] != '\0')
+			report(arg, NULL, 0, "params", "only a probe with "
+			    "jsonrpc has params");
+		return;
+	}
+	if (pc->pc_method != 1)
+		report(arg, NULL, 0, "method", "a JSON-RPC call is sent with "
+		    "POST");
+	if (pc->pc_body != NULL && pc->pc_body[0] != '\0')
+		report(arg, NULL, 0, "body", "a JSON-RPC probe's body is made "
+		    "of jsonrpc and params");
+	if (items && jc->aj_rows != NULL && jc->aj_rows[0] != '\0')
+		report(arg, NULL, 0, "rows", "a JSON-RPC probe with items "
+		    "matches the answers by id, not at rows");
+	if (items && jc->aj_key != NULL && jc->aj_key[0] != '\0')
+		report(arg, NULL, 0, "key", "a JSON-RPC probe with items "
+		    "matches the answers by id, not by key");
+	if ((p == NULL || p[0] == '\0') && !items)
+		return;
+	if (p == NULL)
+		p = "";
+	if (items && strstr(p, "{{item}}") == NULL)
+		report(arg, NULL, 0, "params", "a probe with items needs "
+		    "{{item}} in its params");
+	if (!items && strstr(p, "{{item}}") != NULL)
+		report(arg, NULL, 0, "params", "only a probe with items has "
+		    "{{item}}");
+	if (p[0] == '\0')
+		return;
+	/* Valid JSON with any item in place: try one. */
+	buf_init(&b, 0);
+	for (; strstr(p, "{{item}}") != NULL; p = strstr(p, "{{item}}") + 8) {
+		buf_add(&b, p, strstr(p, "{{item}}") - p);
+		buf_puts(&b, "0");
+	}
+	buf_puts(&b, p);
+	j = json_loads(b.b_data, 0, NULL);
+	if (!json_is_array(j) && !json_is_object(j))
+		report(arg, NULL, 0, "params", "not a JSON array or object");
+	json_decref(j);
+	buf_release(&b);
+}
+
 static void
 json_check(const struct probe_conf *pc, answer_check_cb report, void *arg)
 {
@@ -1067,6 +1313,7 @@ json_check(const struct probe_conf *pc, answer_check_cb report, void *arg)
 	for (j = 0; j < jc->aj_nvalues; j++)
 		json_check_value(&jc->aj_values[j], j, report, arg);
 	json_check_status(jc, report, arg);
+	json_check_rpc(pc, jc, report, arg);
 }
 
 static int
@@ -1088,4 +1335,5 @@ const struct answer_kind answer_json = {
 	.ak_extract = json_extract,
 	.ak_check = json_check,
 	.ak_status = json_status,
+	.ak_body = json_body,
 };

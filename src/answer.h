@@ -104,6 +104,15 @@ struct answer_kind {
 	 * is not retried either.
 	 */
 	int		(*ak_status)(const struct probe_conf *, long status);
+	/*
+	 * May be NULL: the body of a POST asking about n items (items
+	 * NULL: a probe without items; is_int[i]: item i is an integer),
+	 * which the caller frees, its length in *lenp; or NULL, and the
+	 * probe's body template is sent.
+	 */
+	char		*(*ak_body)(const struct probe_conf *,
+			    char *const *items, const int *is_int, size_t n,
+			    size_t *lenp);
 };
 
 /* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */
@@ -163,6 +172,8 @@ struct answer_json_conf {
 	size_t	 aj_nvalues;
 	int64_t	 aj_explode;	/* enum json_explode */
 	int64_t	 aj_max_rows;	/* rows of one exploded answer */
+	char	*aj_jsonrpc;	/* JSON-RPC 2.0 method; "": plain JSON */
+	char	*aj_params;	/* its params, JSON; {{item}}: the item */
 	char	*aj_status_column;	/* gets the HTTP status; "": none */
 	char	**aj_accept;	/* non-2xx statuses whose bodies are answers */
 	size_t	 aj_naccept;
@@ -180,7 +191,10 @@ const struct answer_json_conf *answer_json_conf(const struct probe_conf *);
  * whole document is its one row, or with aj_explode, each element (or
  * member) of the value at aj_rows is a row whose key is its value at
  * aj_key, else its index (or member name); a key that occurs twice gives
- * one row, with an error.
+ * one row, with an error.  With aj_jsonrpc, the request is one JSON-RPC
+ * 2.0 call (a batch of calls, one per item, ids 1 to n), the answers are
+ * matched by id, and the pointers are inside each call's result; a call's
+ * error object, or no answer for its id, is an error for that item.
  */
 extern const struct answer_kind answer_json;
 

@@ -1250,6 +1250,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	struct table_conf *tc;
 	struct kind_check kc;
 	size_t		 i, j, m;
+	int		 rpc;
 
 	/*
 	 * No probes key: a profile that only records its node lists.  An
@@ -1344,7 +1345,9 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: blanks, control characters and "
 			    "'#' must be percent-encoded", i);
-		if (pc->pc_items != NULL && pc->pc_items[0] != '\0') {
+		/* A JSON-RPC probe builds its body and matches by id. */
+		rpc = jc->aj_jsonrpc != NULL && jc->aj_jsonrpc[0] != '\0';
+		if (pc->pc_items != NULL && pc->pc_items[0] != '\0' && !rpc) {
 			if (jc->aj_rows != NULL && jc->aj_rows[0] == '\0')
 				cf_error(p, ynode_item(probes, i, NULL),
 				    "probes[%zu]: a probe with items needs rows "
@@ -1362,7 +1365,8 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, ynode_item(probes, i, "method"),
 				    "probes[%zu].method: a probe with items "
 				    "sends them in a body, so it must be POST", i);
-		} else if (jc->aj_key != NULL && jc->aj_key[0] != '\0' &&
+		} else if ((pc->pc_items == NULL || pc->pc_items[0] == '\0') &&
+		    jc->aj_key != NULL && jc->aj_key[0] != '\0' &&
 		    jc->aj_explode == EX_NO)
 			cf_error(p, ynode_item(probes, i, "key"),
 			    "probes[%zu].key: only a probe with items, or one "

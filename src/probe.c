@@ -578,7 +578,11 @@ task_send(struct probe_crawl *pr, struct task *t)
 		t->t_next += b->b_n;
 	} else
 		t->t_single_sent = 1;
-	if (pc->pc_method == 1)
+	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
+		body = pr->pr_kind[t->t_probe]->ak_body(pc, t->t_items ?
+		    t->t_items + b->b_first : NULL, t->t_items ?
+		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
+	if (pc->pc_method == 1 && body == NULL)
 		body = probe_body(pc->pc_body, t->t_items ?
 		    t->t_items + b->b_first : NULL, t->t_items ?
 		    t->t_is_int + b->b_first : NULL, b->b_n, &len);

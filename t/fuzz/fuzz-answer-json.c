@@ -15,7 +15,8 @@
  *	/data/users			rows pointer
  *	/walletPublicKey		key pointer
  *	0xa,0xb,7			items asked ("-": a probe without items,
- *					"-e", "-m": one exploding rows)
+ *					"-e", "-m": one exploding rows; a
+ *					first "@": JSON-RPC calls)
  *	i/clock t/wallet r/x b/y	values: a letter (see value()) and pointer
  *	{"data":{"users":[...]}}	the body, to the end
  *
@@ -226,7 +227,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vcs[jc.aj_nvalues].vc_pointer = (char *)pointer(tok + 1);
 		jc.aj_nvalues++;
 	}
-	/* "-": no items; "-e", "-m": explode elements or members of rows. */
+	/* "@" first: JSON-RPC; "-": no items; "-e", "-m": explode rows. */
+	jc.aj_jsonrpc = (char *)"";
+	if (items[0] == '@') {
+		jc.aj_jsonrpc = (char *)"m";
+		items++;
+	}
 	noitems = items[0] == '-';
 	jc.aj_explode = strcmp(items, "-e") == 0 ? EX_ELEMENTS :
 	    strcmp(items, "-m") == 0 ? EX_MEMBERS : EX_NO;

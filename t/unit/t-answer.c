@@ -1018,11 +1018,172 @@ test_status(void)
 	ok(!answer_json.ak_status(&pc, 503), "  nor anything by default");
 }
 
+/*
+ * JSON-RPC 2.0, with the shapes of ethereum/execution-apis tests (.io files:
+ * eth_blockNumber, eth_chainId, eth_syncing) and of CometBFT and Solana.
+ */
+static void
+test_jsonrpc(void)
+{
+	struct value_conf block_value[] = {
+		{ .vc_column = (char *)"block", .vc_pointer = (char *)"",
+		    .vc_type = VT_INTEGER, .vc_from = VF_HEX },
+	};
+	struct value_conf syncing_values[] = {
+		{ .vc_column = (char *)"current", .vc_pointer =
+		    (char *)"/currentBlock", .vc_type = VT_INTEGER,
+		    .vc_from = VF_HEX, .vc_missing = VM_NULL },
+		{ .vc_column = (char *)"highest", .vc_pointer =
+		    (char *)"/highestBlock", .vc_type = VT_INTEGER,
+		    .vc_from = VF_HEX, .vc_missing = VM_NULL },
+	};
+	struct value_conf balance_value[] = {
+		{ .vc_column = (char *)"wei", .vc_pointer = (char *)"",
+		    .vc_type = VT_REAL, .vc_from = VF_HEX },
+	};
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"",
+		.aj_key = (char *)"",
+		.aj_values = block_value,
+		.aj_nvalues = 1,
+		.aj_jsonrpc = (char *)"eth_blockNumber",
+		.aj_params = (char *)"",
+	};
+	struct probe_conf pc = {
+		.pc_name = (char *)"evm",
+		.pc_method = 1,
+		.pc_answer = &answer_json.ak_kind,
+		.pc_answer_conf = &jc,
+	};
+	char		*addrs[] = { (char *)"0xaa", (char *)"0xbb",
+	    (char *)"0xcc", (char *)"0xdd" };
+	char		*heights[] = { (char *)"5", (char *)"x\"y" };
+	int		 is_int[] = { 1, 0 };
+	struct lines	 l;
+	char		 err[256], *body;
+	size_t		 len;
+	int		 rc;
+
+	body = answer_json.ak_body(&pc, NULL, NULL, 0, &len);
+	is_str("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}",
+	    body, "jsonrpc: one call, id 1, no params");
+	ok(len == strlen(body), "  its length");
+	free(body);
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|20"),
+	    "  eth_blockNumber: the result, a hex quantity");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"error\":{\"code\":-32005,\"message\":\"Node is behind by 42 "
+	    "slots\\nreally\",\"data\":{\"numSlotsBehind\":42}}}", NULL, 0, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: JSON-RPC error -32005: Node is "
+	    "behind by 42 slots really"), "  an error object: the call's error, "
+	    "controls as blanks");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":null,"
+	    "\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}", NULL, 0,
+	    &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: JSON-RPC error -32700: Parse "
+	    "error"), "  with a null id too");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":2,"
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
+	    "answer with id 1)"), "  an answer for another id is not one");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"result\":\"0x14\"}", NULL,
+	    0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
+	    "answer with id 1)"), "  nor one without an id");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1}", NULL, 0, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: JSON-RPC answer without result or "
+	    "error"), "  nor one with neither result nor error");
+	rc = run_json(&jc, 200, "[{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"result\":\"0x14\"}]", NULL, 0, &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "  an array for one call: malformed");
+	is_str("malformed answer: array, not a JSON-RPC response", err,
+	    "  and why");
+
+	jc.aj_jsonrpc = (char *)"eth_chainId";
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"result\":\"0xc72dd9d5e883e\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|3503995874084926"), "eth_chainId");
+
+	jc.aj_jsonrpc = (char *)"eth_syncing";
+	jc.aj_values = syncing_values;
+	jc.aj_nvalues = 2;
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":false}",
+	    NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|NULL|NULL"),
+	    "eth_syncing false: no blocks, with missing: null");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":"
+	    "{\"startingBlock\":\"0x0\",\"currentBlock\":\"0x1518\","
+	    "\"highestBlock\":\"0x9567a3\"}}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|5400|9791395"),
+	    "  eth_syncing an object: its blocks");
+
+	/* A batch: one call per item, answers in any order. */
+	jc.aj_jsonrpc = (char *)"eth_getBalance";
+	jc.aj_params = (char *)"[{{item}}, \"latest\"]";
+	jc.aj_values = balance_value;
+	jc.aj_nvalues = 1;
+	body = answer_json.ak_body(&pc, addrs, NULL, 2, &len);
+	is_str("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\","
+	    "\"params\":[\"0xaa\", \"latest\"]},{\"jsonrpc\":\"2.0\",\"id\":2,"
+	    "\"method\":\"eth_getBalance\",\"params\":[\"0xbb\", \"latest\"]}]",
+	    body, "a batch: a call per item, ids 1 to n, the item in params");
+	free(body);
+	jc.aj_params = (char *)"{\"h\": {{item}}, \"again\": {{item}}}";
+	body = answer_json.ak_body(&pc, heights, is_int, 2, &len);
+	is_str("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\","
+	    "\"params\":{\"h\": 5, \"again\": 5}},{\"jsonrpc\":\"2.0\",\"id\":2,"
+	    "\"method\":\"eth_getBalance\",\"params\":{\"h\": \"x\\\"y\", "
+	    "\"again\": \"x\\\"y\"}}]", body,
+	    "  integer items bare, others as JSON strings, every {{item}}");
+	free(body);
+	rc = run_json(&jc, 200, "[{\"jsonrpc\":\"2.0\",\"id\":3,"
+	    "\"result\":\"0xde0b6b3a7640000\"},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":\"0x1\"},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600}},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x0\"},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":{\"code\":-32602,"
+	    "\"message\":\"invalid argument 0: hex string has length 2\"}},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":\"2\",\"result\":\"0x5\"}]",
+	    addrs, 4, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 4, "batch answers in any order: a row per call");
+	ok(line_is(&l, 0, "#0|0"), "  call 1 matched by id");
+	ok(line_is(&l, 1, "#1|error: missing from answer"),
+	    "  call 2: its id is a string, so it has no answer");
+	ok(line_is(&l, 2, "#2|1e+18"), "  call 3, answered first");
+	ok(line_is(&l, 3, "#3|error: JSON-RPC error -32602: invalid argument 0:"
+	    " hex string has length 2"), "  call 4: its error object");
+	rc = run_json(&jc, 200, "[{\"id\":1,\"result\":\"0x1\"},"
+	    "{\"id\":1,\"result\":\"0x2\"},{\"id\":2,\"result\":\"0x3\"}]", addrs,
+	    2, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "#0|error: JSON-RPC id 1 answered 2 times")
+	    && line_is(&l, 1, "#1|3"), "an id answered twice: an error for it "
+	    "alone");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
+	    "{\"code\":-32600,\"message\":\"batch too large\"}}", addrs, 2, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "#0|error: JSON-RPC error -32600: batch "
+	    "too large") && line_is(&l, 1, "#1|error: JSON-RPC error -32600: "
+	    "batch too large"), "a batch refused whole: every call's error");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}",
+	    addrs, 2, &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "one answer to a batch: malformed");
+	is_str("malformed answer: object, not a JSON-RPC batch response", err,
+	    "  and why");
+	rc = run_json(&jc, 200, "[]", addrs, 2, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "#0|error: missing from answer") &&
+	    line_is(&l, 1, "#1|error: missing from answer"),
+	    "an empty batch answer: every call missing");
+}
+
 int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(185);
+	plan(210);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
@@ -1033,5 +1194,6 @@ main(void)
 	test_match();
 	test_explode();
 	test_status();
+	test_jsonrpc();
 	return done_testing();
 }
