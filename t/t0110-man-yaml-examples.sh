@@ -29,12 +29,13 @@ check_piece() {
 	cat "$1" &&
 	merge "$1" &&
 	vantage -c conf/ex.yaml check -v >normalized &&
-	tr -d "\"" <normalized >normalized.unquoted &&
-	# Each "key: value" of the piece is in force.
-	grep -E "^ *[a-z_]+: [^|[{\"' ]" "$1" | sed "s/ *#.*//" >scalars &&
+	tr -d "\"" <normalized | sed "s/^ *//" >normalized.unquoted &&
+	# Each "key: value" of the piece is in force (indentation aside).
+	grep -E "^ *(- )?[a-z_]+: [^|[{\"' ][^][{},]*\$" "$1" |
+	    sed -e "s/ *#.*//" -e "s/^ *//" >scalars &&
 	test -s scalars &&
 	while IFS= read -r l; do
-		grep -qxF "$l" normalized.unquoted ||
+		grep -qxF -e "$l" normalized.unquoted ||
 		    { echo "not in force: $l"; return 1; }
 	done <scalars
 }
