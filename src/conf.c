@@ -420,6 +420,8 @@ static const struct key top_keys[] = {
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
+	{ "params", K_STRMAP, OFF(cf_params), OFF(cf_nparams), 0, NULL, 0, 0, NULL, NULL,
+	    "the profile's parameters (thresholds), each bound in every query as :name", NULL },
 	KEND
 };
 
@@ -1200,6 +1202,39 @@ check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
 }
 
 /* A request path as sent: no blank, control character or fragment. */
+/*
+ * params: each name is an SQL parameter name, bound as :name next to the
+ * engine's own :run_id and :node_id, and given once.
+ */
+static void
+check_params(struct cfparse *p, const struct ynode *params)
+{
+	const struct ynode *kn;
+	size_t	 i, j;
+
+	if (params == NULL || params->y_type != Y_MAP)
+		return;
+	for (i = 0; i + 1 < params->y_nkids; i += 2) {
+		kn = params->y_kids[i];
+		if (!valid_ident(kn->y_value))
+			cf_error(p, kn, "params.%s: not a parameter name "
+			    "(a letter or _, then letters, digits or _, at "
+			    "most 64)", kn->y_value);
+		else if (strcmp(kn->y_value, "run_id") == 0 ||
+		    strcmp(kn->y_value, "node_id") == 0)
+			cf_error(p, kn, "params.%s: reserved: the engine binds "
+			    ":%s itself", kn->y_value, kn->y_value);
+		for (j = 0; j < i; j += 2)
+			if (strcmp(params->y_kids[j]->y_value,
+			    kn->y_value) == 0) {
+				cf_error(p, kn, "duplicate key '%s' (first at "
+				    "line %zu)", kn->y_value,
+				    params->y_kids[j]->y_line);
+				break;
+			}
+	}
+}
+
 static int
 path_ok(const char *s)
 {
@@ -1258,6 +1293,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
+	check_params(p, ynode_at(root, "params"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
 		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),
