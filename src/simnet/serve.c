@@ -429,7 +429,9 @@ fault_malformed(struct answer *an, const struct sn_node *nd)
 	size_t	cut;
 
 	an->an_status = MHD_HTTP_OK;
-	if (nd->nd_spid % 2 == 0 || an->an_body.b_len < 4) {
+	/* A cut text exposition may still parse: garbage for those. */
+	if (nd->nd_spid % 2 == 0 || an->an_body.b_len < 4 ||
+	    an->an_ctype != NULL) {
 		buf_reset(&an->an_body);
 		buf_puts(&an->an_body, "<html><body>upstream error</body>"
 		    "</html>\n}{ not json");
