@@ -286,7 +286,7 @@ static const struct key probe_keys[] = {
 	{ "method", K_ENUM, offsetof(struct probe_conf, pc_method), 0, 0, NULL,
 	    0, 0, "GET", method_names, "HTTP method, GET or POST", NULL },
 	{ "path", K_STR, offsetof(struct probe_conf, pc_path), 0, 0, NULL,
-	    0, 0, NULL, NULL, "path appended to the node url", NULL },
+	    0, 0, NULL, NULL, "path appended to the node url; empty: the node url itself", NULL },
 	{ "items", K_SQL, offsetof(struct probe_conf, pc_items), 0, 0, NULL,
 	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about and, optionally, a second column: the key stored in the probe table instead of the item; empty: one request per node", NULL },
 	{ "batch", K_INT, offsetof(struct probe_conf, pc_batch), 0, 0, NULL,
@@ -1374,9 +1374,12 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			cf_error(p, ynode_item(probes, i, "items"),
 			    "probes[%zu].items: only answer: json asks about "
 			    "items", i);
-		if (pc->pc_path != NULL && pc->pc_path[0] != '/')
+		/* "": the node url itself, where JSON-RPC nodes answer. */
+		if (pc->pc_path != NULL && pc->pc_path[0] != '/' &&
+		    pc->pc_path[0] != '\0')
 			cf_error(p, ynode_item(probes, i, "path"),
-			    "probes[%zu].path: must start with /", i);
+			    "probes[%zu].path: must start with / (or be empty: "
+			    "the node url itself)", i);
 		else if (pc->pc_path != NULL && !path_ok(pc->pc_path))
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: blanks, control characters and "

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <jansson.h>
 
 #include "conf.h"
@@ -210,6 +211,22 @@ json_nodes(const struct source_json_conf *jc, const char *what, json_t *doc,
 		if (!json_is_string(u) || json_string_length(u) == 0 ||
 		    strlen(json_string_value(u)) != json_string_length(u)) {
 			json_skip(what, i, "no url", jc->js_node_url, &skipped);
+			continue;
+		}
+		/*
+		 * Registries list urls vantage cannot ask: other schemes
+		 * (wss://) and templates for a key of the reader's own
+		 * (${INFURA_API_KEY}, in ethereum-lists/chains).
+		 */
+		if (strncasecmp(json_string_value(u), "http://", 7) != 0 &&
+		    strncasecmp(json_string_value(u), "https://", 8) != 0) {
+			json_skip(what, i, "not an http(s) url", jc->js_node_url,
+			    &skipped);
+			continue;
+		}
+		if (strstr(json_string_value(u), "${") != NULL) {
+			json_skip(what, i, "a ${...} template, not a url",
+			    jc->js_node_url, &skipped);
 			continue;
 		}
 		if (*jc->js_node_id == '\0') {
