@@ -547,6 +547,19 @@ addr_invalid(const char *s)
 static int	decode_map(struct cfparse *, const struct ynode *,
 		    const struct key *, void *, const char *);
 
+/*
+ * Required strings that may be empty: JSON pointers ("" is the whole
+ * value: a registry's rpc[] element that is the url itself) and a probe's
+ * path ("" is the node url itself, where JSON-RPC nodes answer).
+ */
+static int
+empty_allowed(const struct key *k, const char *path)
+{
+	return strcmp(k->k_name, "pointer") == 0 ||
+	    strcmp(k->k_name, "node_url") == 0 ||
+	    (strcmp(k->k_name, "path") == 0 && strncmp(path, "probes[", 7) == 0);
+}
+
 /* Decode one scalar (or default text when y is NULL) into base+k_off. */
 static int
 decode_scalar(struct cfparse *p, const struct ynode *y, const struct key *k,
@@ -858,7 +871,7 @@ decode_keys(struct cfparse *p, const struct ynode *map, const struct key *keys,
 			r = -1;
 		} else if (r == 0 && k->k_default == NULL &&
 		    (k->k_type == K_STR || k->k_type == K_SQL) &&
-		    strcmp(k->k_name, "pointer") != 0 &&
+		    !empty_allowed(k, path) &&
 		    **(char **)((char *)base + k->k_off) == '\0') {
 			cf_error(p, map_value(map, k->k_name), "%s: must not be "
 			    "empty", path);

@@ -66,6 +66,8 @@ static const char usage_text[] =
 "                                 -d is a discovery database\n"
 "                       cometbft  CometBFT RPC (/status, /net_info);\n"
 "                                 -d is a chain-registry chain.json\n"
+"                       evm       Ethereum JSON-RPC (POST, batches);\n"
+"                                 -d is an ethereum-lists eip155 file\n"
 "                       mina      Mina daemons' Prometheus /metrics;\n"
 "                                 -d is a Prometheus file_sd JSON file\n"
 "  -d, --db FILE        the discovery input to write; required.  For\n"
@@ -120,15 +122,17 @@ static const char usage_text[] =
 "             are normal\n"
 "  none       no fault\n"
 "faults of what a node says, by kind:\n"
-"  wrong_network  cometbft: node_info.network is another chain's\n"
+"  wrong_network  cometbft: node_info.network is another chain's;\n"
+"                 evm: eth_chainId is another chain's\n"
 "  diverged       cometbft: another block hash at the network's height\n"
-"  catching_up    cometbft: sync_info.catching_up true, far behind\n"
-"  lagging        cometbft: 11 to 60 blocks behind; mina: 6 to 40\n"
-"                 blocks below the fleet's longest chain\n"
+"  catching_up    cometbft: sync_info.catching_up true, far behind;\n"
+"                 evm: eth_syncing is an object, far behind\n"
+"  lagging        cometbft: 11 to 60 blocks behind; evm: 5 to 44;\n"
+"                 mina: 6 to 40 blocks below the fleet's longest chain\n"
 "  restarted      mina: its uptime restarts from 0 after its first\n"
 "                 answer (one restart a monitor counts on its 2nd run)\n"
 "  missing        audius: leaves wallets out (above); cometbft: /net_info\n"
-"                 answers 404\n"
+"                 answers 404; evm: net_peerCount is not available\n"
 "\n"
 "discovery database:\n"
 "  ursm_content_nodes(cnode_sp_id, endpoint, is_current) and users(user_id,\n"
@@ -141,6 +145,7 @@ static const char usage_text[] =
 "            {\"walletPublicKeys\":[...]}, at most 5000 distinct\n"
 "            wallets and a 2MiB body; GET /cn/k/health_check\n"
 "  cometbft  GET /cn/k/status, GET /cn/k/net_info (int64 as strings)\n"
+"  evm       POST /cn/k JSON-RPC 2.0, one call or a batch\n"
 "  mina      GET /cn/k/metrics (text/plain; version=0.0.4)\n"
 "\n"
 "compare TRUTH.json METRICS.txt\n"
@@ -599,8 +604,8 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 					break;
 			if (sn_kinds[i] == NULL)
 				return usage_error_arg("--kind", optarg,
-				    "unknown kind (use audius, cometbft or "
-				    "mina)");
+				    "unknown kind (use audius, cometbft, "
+				    "evm or mina)");
 			sn->sn_kind = sn_kinds[i];
 			break;
 		case 'v':

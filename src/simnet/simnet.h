@@ -132,6 +132,7 @@ struct sn_kind {
 extern const struct sn_kind sn_kind_audius;
 extern const struct sn_kind sn_kind_cometbft;
 extern const struct sn_kind sn_kind_mina;
+extern const struct sn_kind sn_kind_evm;
 extern const struct sn_kind *const sn_kinds[];	/* NULL-terminated */
 
 struct simnet {
