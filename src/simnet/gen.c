@@ -27,7 +27,8 @@ enum gen_stream {
 static const char *const fault_names[SN_NFAULTS] = {
 	"none", "down", "slow", "http500", "malformed", "truncated",
 	"oversized", "missing", "flaky", "wrong_network", "diverged",
-	"catching_up", "lagging", "restarted"
+	"catching_up", "lagging", "restarted", "unhealthy", "unregistered",
+	"unreachable"
 };
 
 static const char *const status_names[SN_NSTATUS] = {

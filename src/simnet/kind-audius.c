@@ -18,6 +18,7 @@ const struct sn_kind sn_kind_audius = {
 
 const struct sn_kind *const sn_kinds[] = {
 	&sn_kind_audius,
+	&sn_kind_audiusd,
 	&sn_kind_cometbft,
 	&sn_kind_evm,
 	&sn_kind_mina,

@@ -111,7 +111,7 @@ answer_error(struct answer *an, unsigned int status, const char *msg)
 }
 
 /* Close {"data":... with the signature fields every node answer carries. */
-static void
+void
 answer_sign(struct answer *an, const struct sn_node *nd)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -521,8 +521,11 @@ serve_answer(struct serve *sv, struct MHD_Connection *conn, const char *url,
 	}
 	nth = atomic_fetch_add(&nd->nd_requests, 1);
 	if (nd->nd_fault == SN_FAULT_FLAKY && nth == 0) {
-		answer_error(&an, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "Service temporarily unavailable");
+		if (sn->sn_kind->sk_flaky_status == MHD_HTTP_BAD_GATEWAY)
+			answer_error(&an, MHD_HTTP_BAD_GATEWAY, "Bad Gateway");
+		else
+			answer_error(&an, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "Service temporarily unavailable");
 		return serve_queue_answer(conn, &an);
 	}
 	sn->sn_kind->sk_answer(sn, nd, method, rest,

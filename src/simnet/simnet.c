@@ -64,6 +64,9 @@ static const char usage_text[] =
 "      --kind KIND      the network (default audius):\n"
 "                       audius    content nodes' batch_clock_status;\n"
 "                                 -d is a discovery database\n"
+"                       audiusd   Audius today (/health_check,\n"
+"                                 /core/status); -d is the\n"
+"                                 /core/nodes/verbose JSON\n"
 "                       cometbft  CometBFT RPC (/status, /net_info);\n"
 "                                 -d is a chain-registry chain.json\n"
 "                       evm       Ethereum JSON-RPC (POST, batches);\n"
@@ -131,6 +134,11 @@ static const char usage_text[] =
 "                 mina: 6 to 40 blocks below the fleet's longest chain\n"
 "  restarted      mina: its uptime restarts from 0 after its first\n"
 "                 answer (one restart a monitor counts on its 2nd run)\n"
+"  unhealthy      audiusd: /health_check 503, healthy false\n"
+"  unregistered   audiusd: /health_check 506, wallet not registered\n"
+"  unreachable    audiusd: no other node has reached it for 2 hours\n"
+"  catching_up and lagging also for audiusd (/core/status); its flaky\n"
+"  nodes answer 502 first, as 503 is an answer there\n"
 "  missing        audius: leaves wallets out (above); cometbft: /net_info\n"
 "                 answers 404; evm: net_peerCount is not available\n"
 "\n"
@@ -147,6 +155,8 @@ static const char usage_text[] =
 "  cometbft  GET /cn/k/status, GET /cn/k/net_info (int64 as strings)\n"
 "  evm       POST /cn/k JSON-RPC 2.0, one call or a batch\n"
 "  mina      GET /cn/k/metrics (text/plain; version=0.0.4)\n"
+"  audiusd   GET /cn/k/health_check, /cn/k/core/status,\n"
+"            /cn/k/core/nodes/verbose\n"
 "\n"
 "compare TRUTH.json METRICS.txt\n"
 "  check a Prometheus text exposition against the truth: each truth\n"
@@ -313,7 +323,8 @@ parse_faults(struct simnet *sn, const struct simnet_opts *so)
 			usage_error_arg("-f", arg, "unknown fault (use down, "
 			    "slow, http500, malformed, truncated, oversized, "
 			    "missing, flaky, wrong_network, diverged, "
-			    "catching_up, lagging, restarted or none)");
+			    "catching_up, lagging, restarted, unhealthy, "
+			    "unregistered, unreachable or none)");
 			goto out;
 		}
 		if ((sn->sn_kind->sk_faults & SN_F(f)) == 0) {
@@ -604,8 +615,8 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 					break;
 			if (sn_kinds[i] == NULL)
 				return usage_error_arg("--kind", optarg,
-				    "unknown kind (use audius, cometbft, "
-				    "evm or mina)");
+				    "unknown kind (use audius, audiusd, "
+				    "cometbft, evm or mina)");
 			sn->sn_kind = sn_kinds[i];
 			break;
 		case 'v':

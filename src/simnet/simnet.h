@@ -36,6 +36,9 @@ enum sn_fault {
 	SN_FAULT_CATCHING_UP,
 	SN_FAULT_LAGGING,
 	SN_FAULT_RESTARTED,	/* restarts once, after its first answer */
+	SN_FAULT_UNHEALTHY,	/* audiusd: 503 with healthy false */
+	SN_FAULT_UNREGISTERED,	/* audiusd: 506, wallet not registered */
+	SN_FAULT_UNREACHABLE,	/* audiusd: its peers cannot reach it */
 	SN_NFAULTS
 };
 #define SN_F(f)		(1U << (f))
@@ -115,6 +118,8 @@ struct sn_kind {
 	const char	*sk_name;
 	const char	*sk_input;	/* what -d gets, for messages */
 	uint32_t	 sk_faults;	/* SN_F() of the faults it takes */
+	/* What `flaky` answers first: 0 is 503; 502 where 503 means more. */
+	unsigned int	 sk_flaky_status;
 	void		(*sk_gen)(struct simnet *);
 	int		(*sk_write)(const struct simnet *, const char *path);
 	/*
@@ -133,6 +138,7 @@ extern const struct sn_kind sn_kind_audius;
 extern const struct sn_kind sn_kind_cometbft;
 extern const struct sn_kind sn_kind_mina;
 extern const struct sn_kind sn_kind_evm;
+extern const struct sn_kind sn_kind_audiusd;
 extern const struct sn_kind *const sn_kinds[];	/* NULL-terminated */
 
 struct simnet {
@@ -196,6 +202,8 @@ void		 serve_stop(struct serve *);	/* accepts NULL */
 void	 audius_answer(struct simnet *, struct sn_node *, const char *method,
 	    const char *rest, const struct buf *body, struct answer *);
 void	 answer_error(struct answer *, unsigned int status, const char *msg);
+/* Close {"data":... with the signer, timestamp and signature of nd. */
+void	 answer_sign(struct answer *, const struct sn_node *nd);
 
 /* truth.c */
 /* The audius kind's truth. */
