@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='docker/: the dashboards and alerting rules of the cometbft, evm and mina profiles'
+test_description='docker/: the dashboards and alerting rules of the audiusd, cometbft, evm and mina profiles'
 . "$VT_SRC_DIR/t/test-lib.sh"
 
 d="$VT_SRC_DIR/docker"
@@ -14,20 +14,20 @@ profile_metrics() {
 
 # Every cometbft_/mina_/vantage_ name in file $2 is a metric of profile $1.
 only_profile_metrics() {
-	grep -oE "(cometbft|evm|mina|vantage)_[a-z_]+" "$2" | sort -u >names
+	grep -oE "(audiusd|cometbft|evm|mina|vantage)_[a-z_]+" "$2" | sort -u >names
 	test -s names || { echo "$2: names no metric"; return 1; }
 	comm -23 names "known.$1" >unknown
 	test ! -s unknown || { echo "$2: unknown metrics:"; cat unknown; return 1; }
 }
 
 test_expect_success 'setup' '
-	profile_metrics cometbft && profile_metrics evm && profile_metrics mina &&
+	profile_metrics audiusd && profile_metrics cometbft && profile_metrics evm && profile_metrics mina &&
 	grep -q "^cometbft_node_up$" known.cometbft &&
 	grep -q "^mina_node_restarts_total$" known.mina &&
 	grep -q "^vantage_last_complete_run_timestamp_seconds$" known.mina
 '
 
-for p in cometbft evm mina; do
+for p in audiusd cometbft evm mina; do
 	test_expect_success "$p: the rules are valid and Prometheus loads them" '
 		promtool check rules "$d/rules/'$p'.rules.yml" &&
 		grep -q "^  - rules/'$p'.rules.yml$" "$d/prometheus.yml" &&
