@@ -99,11 +99,15 @@ test_expect_success 'setup: hand-written answers' '
 	write_case n8 "{error: \"unavailable\"}" 503 &&
 	write_case n9 ".result.sync_info.latest_block_height = \"$((H - 10))\" |
 	    .result.node_info.version = \"0.38.17\"" &&
+	write_case n10 "del(.result.node_info.network)" &&
+	write_case n11 "del(.result.sync_info.catching_up) |
+	    .result.sync_info.latest_block_hash = \"0123\"" &&
+	write_case n12 ".result.sync_info.latest_block_height = 1262196" &&
 	cat >files/n1/net_info <<-\EOF &&
 	{"jsonrpc":"2.0","id":-1,"result":{"listening":true,"listeners":["Listener(@)"],"n_peers":"1","peers":[]}}
 	EOF
 	printf "{\"chain_id\": \"cosmoshub-2\", \"apis\": {\"rpc\": [" >hand.json &&
-	for i in 1 2 3 4 5 6 7 8 9; do
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		printf "%s{\"address\": \"$S/n$i\", \"provider\": \"p$i\"}" \
 		    "$([ $i = 1 ] || echo ,)" >>hand.json
 	done &&
@@ -114,7 +118,7 @@ test_expect_success 'setup: hand-written answers' '
 	wait_for_file serve.out 100 "$bg_pid"
 '
 
-test_expect_success 'a tie at a height goes to the smallest hash; bad heights are down' '
+test_expect_success 'a tie at a height goes to the smallest hash; bad or missing heights are down, other missing fields are not' '
 	vantage -c h.yaml once 2>err &&
 	vantage -c h.yaml metrics >hm &&
 	cat >expect <<-EOF &&
@@ -125,10 +129,13 @@ test_expect_success 'a tie at a height goes to the smallest hash; bad heights ar
 	cometbft_node_height{url="$S/n5"} 1262246
 	cometbft_node_height{url="$S/n6"} 1262191
 	cometbft_node_height{url="$S/n9"} 1262186
+	cometbft_node_height{url="$S/n10"} 1262196
+	cometbft_node_height{url="$S/n11"} 1262196
 	cometbft_node_lag_blocks{url="$S/n2"} 0
 	cometbft_node_lag_blocks{url="$S/n4"} 20
 	cometbft_node_lag_blocks{url="$S/n6"} 5
 	cometbft_node_lag_blocks{url="$S/n9"} 10
+	cometbft_node_lag_blocks{url="$S/n11"} 0
 	cometbft_node_peers{url="$S/n1"} 1
 	cometbft_node_up{url="$S/n1"} 1
 	cometbft_node_up{url="$S/n2"} 1
@@ -139,17 +146,21 @@ test_expect_success 'a tie at a height goes to the smallest hash; bad heights ar
 	cometbft_node_up{url="$S/n7"} 0
 	cometbft_node_up{url="$S/n8"} 0
 	cometbft_node_up{url="$S/n9"} 1
-	cometbft_node_versions{version="0.32.1"} 5
+	cometbft_node_up{url="$S/n10"} 1
+	cometbft_node_up{url="$S/n11"} 1
+	cometbft_node_up{url="$S/n12"} 0
+	cometbft_node_versions{version="0.32.1"} 7
 	cometbft_node_versions{version="0.38.17"} 1
 	cometbft_nodes{status="catching_up"} 1
 	cometbft_nodes{status="diverged"} 1
-	cometbft_nodes{status="down"} 3
+	cometbft_nodes{status="down"} 4
 	cometbft_nodes{status="lagging"} 1
-	cometbft_nodes{status="synced"} 2
-	cometbft_nodes{status="wrong_network"} 1
+	cometbft_nodes{status="synced"} 3
+	cometbft_nodes{status="wrong_network"} 2
 	EOF
+	sort expect >expect.sorted &&
 	grep "^cometbft" hm | sort >got &&
-	test_cmp expect got
+	test_cmp expect.sorted got
 '
 
 test_done

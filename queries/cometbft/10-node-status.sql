@@ -16,9 +16,7 @@ CREATE TEMP TABLE cometbft_node AS
 WITH s AS (
     SELECT n.node_id, n.url, json_extract(n.labels, '$.chain_id') AS chain_id,
            p.network, p.version, p.hash, p.catching_up,
-           CASE WHEN p.error IS NULL AND length(p.height) BETWEEN 1 AND 18
-                 AND p.height NOT GLOB '*[^0-9]*'
-                THEN CAST(p.height AS INTEGER) END AS height
+           CASE WHEN p.error IS NULL THEN p.height END AS height
     FROM nodes n
     LEFT JOIN probe_status p ON p.run_id = n.run_id AND p.node_id = n.node_id
     WHERE n.run_id = :run_id
