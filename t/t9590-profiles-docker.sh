@@ -28,6 +28,12 @@ test_expect_success 'setup' '
 '
 
 for p in audiusd cometbft evm mina; do
+	test_expect_success "$p: the profile as shipped checks OK, with its params listed" '
+		vantage -c "$VT_SRC_DIR/conf/'$p'.yaml" check &&
+		vantage -c "$VT_SRC_DIR/conf/'$p'.yaml" check -v >out &&
+		grep "^params: {[a-z_]*: [0-9]" out
+	'
+
 	test_expect_success "$p: the rules are valid and Prometheus loads them" '
 		promtool check rules "$d/rules/'$p'.rules.yml" &&
 		grep -q "^  - rules/'$p'.rules.yml$" "$d/prometheus.yml" &&
