@@ -26,6 +26,16 @@ run_and_compare() {
 	tail -1 cmp
 }
 
+test_expect_success 'vantage-simnet: an unknown kind, or a fault the kind has not, is a usage error' '
+	test_must_fail vantage-simnet --kind solana -d x.json 2>err &&
+	grep "^vantage-simnet: --kind solana: unknown kind (use audius, audiusd, cometbft, evm or mina)$" err &&
+	test_must_fail vantage-simnet --kind cometbft -d x.json -f 1:restarted 2>err &&
+	grep "^vantage-simnet: -f 1:restarted: not a fault of this --kind$" err &&
+	test_must_fail vantage-simnet -d x.db -f 1:diverged 2>err &&
+	grep "^vantage-simnet: -f 1:diverged: not a fault of this --kind$" err &&
+	test ! -e x.json
+'
+
 EVERY="-f 2:down -f 3:slow -f 4:http500 -f 5:malformed -f 6:truncated
 	-f 7:oversized -f 8:flaky -f 9:missing -f 10:wrong_network
 	-f 11:diverged -f 12:catching_up -f 13:lagging -f 14:diverged
