@@ -202,7 +202,9 @@ extern const struct answer_kind answer_json;
 /*
  * Parse an answer within its memory budget (8 bytes per byte of answer
  * plus 4MiB, at most 256MiB, once answer_init ran); NULL and the reason in
- * err if it is not JSON or needs more.  The caller owns the result.
+ * err if it is not JSON or needs more.  Integers beyond 64 bits are read
+ * as reals rather than failing the whole answer.  The caller owns the
+ * result.  (The json kind itself also refuses duplicate object keys.)
  */
 json_t	*answer_json_parse(const char *body, size_t len, char *err,
 	    size_t errlen);

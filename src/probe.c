@@ -533,8 +533,17 @@ batch_done(void *arg, const struct crawl_result *res)
 	}
 	if (outcome != CRAWL_OK)
 		snprintf(err, sizeof(err), "%s", res->cr_error);
-	else if (batch_answer(b, res, err, sizeof(err)) == -1)
+	else if (batch_answer(b, res, err, sizeof(err)) == -1) {
 		outcome = PROBE_INVALID;
+		/* An error page is not the answer a 503 was read for: say so. */
+		if (res->cr_status < 200 || res->cr_status > 299) {
+			char	tmp[sizeof(err)];
+
+			snprintf(tmp, sizeof(tmp), "HTTP %ld: %s", res->cr_status,
+			    err);
+			memcpy(err, tmp, sizeof(err));
+		}
+	}
 
 	pr->pr_counts[t->t_probe].pc_requests[outcome]++;
 	n->n_requests++;

@@ -28,6 +28,10 @@ write_nodes() {
 	{"data": {"healthy": false, "version": "0.7.113", "uptime": "5 days"}}
 	EOF
 	echo 506 >www/d/health_check.status &&
+	mkdir -p www/e &&
+	echo "<html><body>503 Service Unavailable</body></html>" >www/e/health_check &&
+	echo 503 >www/e/health_check.status &&
+	echo text/html >www/e/health_check.type &&
 	write_rpc
 }
 
@@ -79,6 +83,7 @@ write_profile() {
 	    - {url: $S/b}
 	    - {url: $S/c}
 	    - {url: $S/d}
+	    - {url: $S/e}
 	crawl:
 	  timeout: 2s
 	  retries: 1
@@ -150,6 +155,7 @@ test_expect_success 'a 503 or 506 body is an answer, with its status; a 500 is n
 	$S/b,503,0,0.7.114,90.0,,
 	$S/c,,,,,,HTTP 500
 	$S/d,,,,,,/data/uptime: '"'"'5 days'"'"' is not a duration
+	$S/e,,,,,,HTTP 503: malformed answer: invalid token near '"'"'<'"'"' at line 1 column 1
 	EOF
 	test_cmp expect out
 '
@@ -158,7 +164,7 @@ test_expect_success 'statuses read as answers are not retried; a 500 is' '
 	test "$(grep -c "^GET /b/health_check" req.log)" = 2 &&
 	test "$(grep -c "^GET /c/health_check" req.log)" = 4 &&
 	vantage -c p.yaml sql --csv "SELECT url, up FROM nodes ORDER BY url" >out &&
-	printf "url,up\n$S/a,1\n$S/b,1\n$S/c,0\n$S/d,0\n" >expect &&
+	printf "url,up\n$S/a,1\n$S/b,1\n$S/c,0\n$S/d,0\n$S/e,0\n" >expect &&
 	test_cmp expect out
 '
 
@@ -171,6 +177,7 @@ test_expect_success 'explode: members: a row per peer, keyed by host' '
 	$S/a,https://cn2.example.org,0.7.115,2025-10-15T10:00:00Z,
 	$S/a,https://cn3.example.org,0.7.114,,
 	$S/c,,,,HTTP 500
+	$S/e,,,,HTTP 503: malformed answer: invalid token near '"'"'<'"'"' at line 1 column 1
 	EOF
 	test_cmp expect out
 '
@@ -185,6 +192,7 @@ test_expect_success 'JSON-RPC: one call, POSTed as application/json' '
 	$S/b,,JSON-RPC error -32000: header not found
 	$S/c,,HTTP 404
 	$S/d,,HTTP 404
+	$S/e,,HTTP 404
 	EOF
 	test_cmp expect out
 '
