@@ -30,12 +30,15 @@ check_piece() {
 	merge "$1" &&
 	vantage -c conf/ex.yaml check -v >normalized &&
 	tr -d "\"" <normalized | sed "s/^ *//" >normalized.unquoted &&
-	# Each "key: value" of the piece is in force (indentation aside).
+	# Each "key: value" of the piece is in force (indentation aside; a
+	# mapping may be printed in flow style).
 	grep -E "^ *(- )?[a-z_]+: [^|[{\"' ][^][{},]*\$" "$1" |
 	    sed -e "s/ *#.*//" -e "s/^ *//" >scalars &&
 	test -s scalars &&
 	while IFS= read -r l; do
 		grep -qxF -e "$l" normalized.unquoted ||
+		    grep -qF -e "{$l," -e "{$l}" -e " $l," -e " $l}" \
+		    normalized.unquoted ||
 		    { echo "not in force: $l"; return 1; }
 	done <scalars
 }
