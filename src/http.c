@@ -23,6 +23,7 @@
 #include "expo.h"
 #include "http.h"
 #include "log.h"
+#include "status.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -180,14 +181,6 @@ struct http {
 	int64_t		 ht_reported;		/* ms of the last report; 0: none
 						   since the last quiet minute */
 };
-
-static const char index_page[] =
-    "vantage " PACKAGE_VERSION "\n\n"
-    "/metrics    Prometheus exposition of the latest complete run\n"
-    "            (OpenMetrics 1.0 if the Accept header prefers it; gzip)\n"
-    "/api/v1/    JSON: runs, nodes, series, history\n"
-    "/-/healthy  200 while the process lives\n"
-    "/-/ready    200 once a complete run exists\n";
 
 /* ---- small parsers, exported for the unit tests ---- */
 
@@ -482,6 +475,32 @@ reply_api(struct http *ht, struct MHD_Connection *c, const char *url)
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "application/json");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The status page: HTML without script, under a strict policy. */
+static enum MHD_Result
+reply_status(struct http *ht, struct MHD_Connection *c, const char *url)
+{
+	struct MHD_Response *r;
+	enum MHD_Result	 ret;
+	char		*body = NULL;
+	int		 status = 500;
+
+	status_request(ht->ht_store_path, url, api_arg, c, &status, &body);
+	r = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy", STATUS_CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -1266,8 +1285,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (strncmp(url, "/api/v1/", 8) == 0)
 		return reply_api(ht, c, url);
-	if (strcmp(url, "/") == 0)
-		return reply_text(c, MHD_HTTP_OK, index_page);
+	if (strcmp(url, "/") == 0 || strncmp(url, "/node/", 6) == 0)
+		return reply_status(ht, c, url);
 	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
