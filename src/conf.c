@@ -411,6 +411,37 @@ static const struct key queries_keys[] = {
 	KEND
 };
 
+static const char *const webhook_formats[] = { "json", "slack", NULL };
+
+static const struct key webhook_keys[] = {
+	{ "url", K_SECRET, offsetof(struct webhook_conf, wc_url), 0, 0, NULL,
+	    0, 0, NULL, NULL, "http or https URL each event is POSTed to", NULL },
+	{ "format", K_ENUM, offsetof(struct webhook_conf, wc_format), 0, 0, NULL,
+	    0, 0, "json", webhook_formats,
+	    "json: the event object; slack: {\"text\": ...} for Slack-compatible incoming webhooks", NULL },
+	KEND
+};
+
+static const struct key notify_keys[] = {
+	{ "webhooks", K_LIST, OFF(cf_webhooks), OFF(cf_nwebhooks), sizeof(struct webhook_conf),
+	    webhook_keys, 0, 0, NULL, NULL, "URLs that receive every event", NULL },
+	{ "timeout", K_DUR, OFF(cf_notify_timeout_ms), 0, 0, NULL, 100, 600000, "10s", NULL,
+	    "time limit for delivering one event once", NULL },
+	{ "retries", K_INT, OFF(cf_notify_retries), 0, 0, NULL, 0, 100, "5", NULL,
+	    "extra attempts after a transient failure (connection error, timeout, 5xx, 429)", NULL },
+	{ "backoff", K_DUR, OFF(cf_notify_backoff_ms), 0, 0, NULL, 0, 3600000, "1s", NULL,
+	    "first retry waits this long, doubling after, with jitter", NULL },
+	{ "backoff_max", K_DUR, OFF(cf_notify_backoff_max_ms), 0, 0, NULL, 0, 86400000, "5m", NULL,
+	    "cap on one retry wait", NULL },
+	{ "queue", K_INT, OFF(cf_notify_queue), 0, 0, NULL, 1, 1000000, "1000", NULL,
+	    "events waiting for one webhook; beyond, the oldest are dropped", NULL },
+	{ "backlog", K_INT, OFF(cf_events_backlog), 0, 0, NULL, 1, 100000, "256", NULL,
+	    "events /api/v1/events keeps for clients resuming with Last-Event-ID", NULL },
+	{ "max_subscribers", K_INT, OFF(cf_events_max_subscribers), 0, 0, NULL, 0, 10000, "32", NULL,
+	    "clients of /api/v1/events at once; more get 503", NULL },
+	KEND
+};
+
 static const struct key top_keys[] = {
 	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
 	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
@@ -420,6 +451,7 @@ static const struct key top_keys[] = {
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
+	{ "notify", K_MAP, 0, 0, 0, notify_keys, 0, 0, NULL, NULL, "events: webhooks and /api/v1/events", NULL },
 	KEND
 };
 
@@ -1199,6 +1231,27 @@ check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
 	}
 }
 
+static void
+check_notify(struct cfparse *p, struct config *cf, const struct ynode *nt)
+{
+	const char	*u;
+	size_t		 i;
+
+	if (cf->cf_notify_backoff_max_ms < cf->cf_notify_backoff_ms)
+		cf_error(p, ynode_at(nt, "backoff_max"),
+		    "notify.backoff_max: must be at least notify.backoff");
+	for (i = 0; i < cf->cf_nwebhooks; i++) {
+		if ((u = cf->cf_webhooks[i].wc_url) == NULL)
+			continue;
+		if ((strncmp(u, "http://", 7) != 0 &&
+		    strncmp(u, "https://", 8) != 0) || strpbrk(u, " \t\r\n") !=
+		    NULL || u[strcspn(u, ":") + 3] == '\0')
+			cf_error(p, ynode_item(ynode_at(nt, "webhooks"), i,
+			    "url"), "notify.webhooks[%zu].url: not an http or "
+			    "https URL", i);
+	}
+}
+
 /* A request path as sent: no blank, control character or fragment. */
 static int
 path_ok(const char *s)
@@ -1258,6 +1311,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
+	check_notify(p, cf, ynode_at(root, "notify"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
 		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),
