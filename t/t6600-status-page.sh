@@ -116,7 +116,7 @@ test_expect_success 'faulty nodes are down with their reason; the others up' '
 	for url in $(cat faulty); do
 		grep -A7 -F ">$url</a>" d | grep -F "<td class=\"state\">down</td>" || return 1
 	done &&
-	grep -F "POST /users/batch_clock_status: HTTP 500" d &&
+	grep -E "(POST /users/batch_clock_status|GET /health_check): HTTP 500" d &&
 	jq -r ".nodes[] | select(.fault == \"none\") | .endpoint" truth.json >healthy &&
 	for url in $(cat healthy); do
 		grep -A7 -F ">$url</a>" d | grep -F "<td class=\"state\">up</td>" || return 1
