@@ -57,6 +57,7 @@ struct hook {
 	int		 hk_attempts;	/* of the head */
 	double		 hk_next;	/* mono: when the head may be tried */
 	unsigned long	 hk_dropped;	/* since the queue was last empty */
+	unsigned short	 hk_rand[3];	/* erand48(3): this thread's own */
 	pthread_cond_t	 hk_cond;
 	pthread_t	 hk_thread;
 	int		 hk_running;
@@ -378,7 +379,7 @@ hook_main(void *arg)
 			    pow(2, hk->hk_attempts - 1);
 			if (wait > nt->nt_backoff_max_ms / 1000.0)
 				wait = nt->nt_backoff_max_ms / 1000.0;
-			wait *= 0.5 + rand_unit() / 2;	/* jitter */
+			wait *= 0.5 + erand48(hk->hk_rand) / 2;	/* jitter */
 			hk->hk_next = now_mono() + wait;
 			log_debug("notify: %s: %s; retry %d in %.1fs",
 			    hk->hk_url, why, hk->hk_attempts, wait);
@@ -403,6 +404,7 @@ hook_new(struct notify *nt, const struct webhook_conf *wc)
 {
 	struct hook	*hk;
 	pthread_condattr_t ca;
+	uint64_t	 seed;
 	int		 e;
 
 	hk = xcalloc(1, sizeof(*hk));
@@ -410,6 +412,11 @@ hook_new(struct notify *nt, const struct webhook_conf *wc)
 	hk->hk_url = xstrdup(wc->wc_url);
 	hk->hk_slack = wc->wc_format == 1;
 	TAILQ_INIT(&hk->hk_queue);
+	seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16) ^
+	    (uint64_t)(uintptr_t)hk;
+	hk->hk_rand[0] = (unsigned short)seed;
+	hk->hk_rand[1] = (unsigned short)(seed >> 16);
+	hk->hk_rand[2] = (unsigned short)(seed >> 32);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&hk->hk_cond, &ca);
