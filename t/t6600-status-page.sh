@@ -49,6 +49,7 @@ test_expect_success 'serve a simulated network with a hostile node' '
 	        n = int(self.headers.get("Content-Length") or 0)
 	        if n:
 	            self.rfile.read(n)
+	        # markup instead of JSON, quoted by the parser in its error
 	        body = b"<script>document.title=\"pwned\"</script><img src=x onerror=alert(1)>"
 	        self.send_response(200)
 	        self.send_header("Content-Type", "application/json")
@@ -61,6 +62,14 @@ test_expect_success 'serve a simulated network with a hostile node' '
 	http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 	EOF
 	bg_start python3 evil.py $((VT_PORT + 2)) >evil.out 2>&1 &&
+	evil_pid=$bg_pid &&
+	i=0 && until curl -s "$EVIL/x" 2>/dev/null | grep -q "^<script>document.title"; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $evil_pid 2>/dev/null; then
+			cat evil.out >&2; port_hint evil.out $((VT_PORT + 2)); return 1
+		fi
+		sleep 0.1
+	done &&
 	start_simnet -s 7 -u 3000 -n 6 -f 2:http500 -f 4:down &&
 	write_config v.yaml &&
 	cat >nodes.sql <<-EOF &&
@@ -129,7 +138,8 @@ test_expect_success 'a hostile label, error or node id is text, never markup' '
 	! grep "^<img\|^<i \|^<b>" d &&
 	grep "<title>vantage: status</title>" d &&
 	grep -F "operator=&lt;script&gt;document.title=\"pwned\"&lt;/script&gt;&lt;b id=injected&gt;x&lt;/b&gt;" d &&
-	grep -F "malformed answer" d &&
+	grep -F "malformed answer" d >evil-error &&
+	grep -F "malformed answer: invalid token near '"'"'&lt;'"'"'" evil-error &&
 	grep -A1 -F ">$EVIL/x</a>" d >evil-row &&
 	grep -F "href=\"node/evil%22%3E%3Ci%20id%3Dinjected%3E\"" d &&
 	dom "$HTTP/node/evil%22%3E%3Ci%20id%3Dinjected%3E" n &&
