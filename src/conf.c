@@ -414,8 +414,9 @@ static const struct key queries_keys[] = {
 static const char *const webhook_formats[] = { "json", "slack", NULL };
 
 static const struct key webhook_keys[] = {
+	/* k_min 1: the path and query are the secret (Slack's are). */
 	{ "url", K_SECRET, offsetof(struct webhook_conf, wc_url), 0, 0, NULL,
-	    0, 0, NULL, NULL, "http or https URL each event is POSTed to", NULL },
+	    1, 0, NULL, NULL, "http or https URL each event is POSTed to", NULL },
 	{ "format", K_ENUM, offsetof(struct webhook_conf, wc_format), 0, 0, NULL,
 	    0, 0, "json", webhook_formats,
 	    "json: the event object; slack: {\"text\": ...} for Slack-compatible incoming webhooks", NULL },
@@ -1686,6 +1687,30 @@ print_secret(FILE *f, const char *s)
 	free(masked);
 }
 
+/*
+ * A URL whose path and query are a secret, as a webhook's: the scheme and
+ * host kept, user info and the rest masked.
+ */
+static void
+print_secret_url(FILE *f, const char *s)
+{
+	const char	*host, *end, *at;
+	char		*masked;
+
+	if ((host = strstr(s, "://")) == NULL) {
+		print_string(f, "***");
+		return;
+	}
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	if ((at = memchr(host, '@', end - host)) != NULL)
+		host = at + 1;
+	xasprintf(&masked, "%.*s%.*s/***", (int)(strstr(s, "://") + 3 - s), s,
+	    (int)(end - host), host);
+	print_string(f, masked);
+	free(masked);
+}
+
 static void
 print_block(FILE *f, const char *s, int indent)
 {
@@ -1812,8 +1837,12 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 			break;
 		case K_SECRET:
 			fputc(' ', f);
-			print_secret(f, *(char *const *)((const char *)base +
-			    k->k_off));
+			if (k->k_min == 1)
+				print_secret_url(f, *(char *const *)((const
+				    char *)base + k->k_off));
+			else
+				print_secret(f, *(char *const *)((const char *)
+				    base + k->k_off));
 			fputc('\n', f);
 			break;
 		case K_INT:

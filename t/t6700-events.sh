@@ -263,4 +263,11 @@ test_expect_success 'a bad webhook url is a configuration error' '
 	grep "bad.yaml:3:12: notify.webhooks\[0\].url: not an http or https URL" err
 '
 
+test_expect_success 'check -v shows a webhook url without its secret path' '
+	vantage -c v.yaml -D "notify.webhooks=[{url: \"https://u:pw@hooks.example/services/T0/B0/SECRET?k=v\"}]" \
+	    check -v >norm &&
+	grep "^    - url: \"https://hooks.example/\*\*\*\"$" norm &&
+	! grep "SECRET\|pw@" norm
+'
+
 test_done
