@@ -7,7 +7,11 @@ test_description='events: webhooks (JSON and Slack text, retried, deduplicated, 
 HTTP="http://127.0.0.1:$((VT_PORT + 1))"
 HOOK="http://127.0.0.1:$((VT_PORT + 2))"
 
+# Set by the test that starts it; a test that failed before leaves it
+# empty, and the later ones must not trip on an unset variable.
+serve_pid=
 stop_serve() {
+	[ -n "$serve_pid" ] || return 1
 	kill -TERM "$serve_pid" 2>/dev/null
 	i=0
 	while kill -0 "$serve_pid" 2>/dev/null; do
