@@ -42,6 +42,9 @@ typedef const char *(*api_arg_fn)(void *arg, const char *name);
  *                     the last 7 days): {metric, labels, points: [[time,
  *                     value], ...]} from complete runs, oldest first
  *   /api/v1/series    ?metric=NAME: the label sets of a metric ever stored
+ *
+ * /api/v1/events (Server-Sent Events, notify.h) is served by http.c
+ * itself: it is a stream, not one answer.
  */
 void	api_request(const char *store_path, const char *path, api_arg_fn args,
 	    void *arg, int *status, char **body);

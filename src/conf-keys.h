@@ -44,7 +44,9 @@ enum key_type {
 	K_STRMAP,	/* mapping of any names to strings: name, value, ... */
 	K_KIND,		/* one of k_kinds by name; its keys join the map */
 	K_SECRET	/* a string that may hold a password (a connection
-			   string or URL): `check -v` prints it masked */
+			   string or URL): `check -v` prints it masked; with
+			   k_min 1, a URL whose path and query are the secret
+			   (a webhook's): only its scheme and host are shown */
 };
 
 struct key {

@@ -428,6 +428,38 @@ static const struct key queries_keys[] = {
 	KEND
 };
 
+static const char *const webhook_formats[] = { "json", "slack", NULL };
+
+static const struct key webhook_keys[] = {
+	/* k_min 1: the path and query are the secret (Slack's are). */
+	{ "url", K_SECRET, offsetof(struct webhook_conf, wc_url), 0, 0, NULL,
+	    1, 0, NULL, NULL, "http or https URL each event is POSTed to", NULL },
+	{ "format", K_ENUM, offsetof(struct webhook_conf, wc_format), 0, 0, NULL,
+	    0, 0, "json", webhook_formats,
+	    "json: the event object; slack: {\"text\": ...} for Slack-compatible incoming webhooks", NULL },
+	KEND
+};
+
+static const struct key notify_keys[] = {
+	{ "webhooks", K_LIST, OFF(cf_webhooks), OFF(cf_nwebhooks), sizeof(struct webhook_conf),
+	    webhook_keys, 0, 0, NULL, NULL, "URLs that receive every event", NULL },
+	{ "timeout", K_DUR, OFF(cf_notify_timeout_ms), 0, 0, NULL, 100, 600000, "10s", NULL,
+	    "time limit for delivering one event once", NULL },
+	{ "retries", K_INT, OFF(cf_notify_retries), 0, 0, NULL, 0, 100, "5", NULL,
+	    "extra attempts after a transient failure (connection error, timeout, 5xx, 429)", NULL },
+	{ "backoff", K_DUR, OFF(cf_notify_backoff_ms), 0, 0, NULL, 0, 3600000, "1s", NULL,
+	    "first retry waits this long, doubling after, with jitter", NULL },
+	{ "backoff_max", K_DUR, OFF(cf_notify_backoff_max_ms), 0, 0, NULL, 0, 86400000, "5m", NULL,
+	    "cap on one retry wait", NULL },
+	{ "queue", K_INT, OFF(cf_notify_queue), 0, 0, NULL, 1, 1000000, "1000", NULL,
+	    "events waiting for one webhook; beyond, the oldest are dropped", NULL },
+	{ "backlog", K_INT, OFF(cf_events_backlog), 0, 0, NULL, 1, 100000, "256", NULL,
+	    "events /api/v1/events keeps for clients resuming with Last-Event-ID", NULL },
+	{ "max_subscribers", K_INT, OFF(cf_events_max_subscribers), 0, 0, NULL, 0, 10000, "32", NULL,
+	    "clients of /api/v1/events at once; more get 503", NULL },
+	KEND
+};
+
 static const struct key top_keys[] = {
 	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
 	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
@@ -437,6 +469,7 @@ static const struct key top_keys[] = {
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
+	{ "notify", K_MAP, 0, 0, 0, notify_keys, 0, 0, NULL, NULL, "events: webhooks and /api/v1/events", NULL },
 	{ "params", K_STRMAP, OFF(cf_params), OFF(cf_nparams), 0, NULL, 0, 0, NULL, NULL,
 	    "the profile's parameters (thresholds), each bound in every query as :name", NULL },
 	KEND
@@ -1231,6 +1264,27 @@ check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
 	}
 }
 
+static void
+check_notify(struct cfparse *p, struct config *cf, const struct ynode *nt)
+{
+	const char	*u;
+	size_t		 i;
+
+	if (cf->cf_notify_backoff_max_ms < cf->cf_notify_backoff_ms)
+		cf_error(p, ynode_at(nt, "backoff_max"),
+		    "notify.backoff_max: must be at least notify.backoff");
+	for (i = 0; i < cf->cf_nwebhooks; i++) {
+		if ((u = cf->cf_webhooks[i].wc_url) == NULL)
+			continue;
+		if ((strncmp(u, "http://", 7) != 0 &&
+		    strncmp(u, "https://", 8) != 0) || strpbrk(u, " \t\r\n") !=
+		    NULL || u[strcspn(u, ":") + 3] == '\0')
+			cf_error(p, ynode_item(ynode_at(nt, "webhooks"), i,
+			    "url"), "notify.webhooks[%zu].url: not an http or "
+			    "https URL", i);
+	}
+}
+
 /* A request path as sent: no blank, control character or fragment. */
 /*
  * params: each name is an SQL parameter name, bound as :name next to the
@@ -1350,6 +1404,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
+	check_notify(p, cf, ynode_at(root, "notify"));
 	check_params(p, ynode_at(root, "params"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
@@ -1738,6 +1793,30 @@ print_secret(FILE *f, const char *s)
 	free(masked);
 }
 
+/*
+ * A URL whose path and query are a secret, as a webhook's: the scheme and
+ * host kept, user info and the rest masked.
+ */
+static void
+print_secret_url(FILE *f, const char *s)
+{
+	const char	*host, *end, *at;
+	char		*masked;
+
+	if ((host = strstr(s, "://")) == NULL) {
+		print_string(f, "***");
+		return;
+	}
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	if ((at = memchr(host, '@', end - host)) != NULL)
+		host = at + 1;
+	xasprintf(&masked, "%.*s%.*s/***", (int)(strstr(s, "://") + 3 - s), s,
+	    (int)(end - host), host);
+	print_string(f, masked);
+	free(masked);
+}
+
 static void
 print_block(FILE *f, const char *s, int indent)
 {
@@ -1864,8 +1943,12 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 			break;
 		case K_SECRET:
 			fputc(' ', f);
-			print_secret(f, *(char *const *)((const char *)base +
-			    k->k_off));
+			if (k->k_min == 1)
+				print_secret_url(f, *(char *const *)((const
+				    char *)base + k->k_off));
+			else
+				print_secret(f, *(char *const *)((const char *)
+				    base + k->k_off));
 			fputc('\n', f);
 			break;
 		case K_INT:

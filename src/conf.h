@@ -58,6 +58,12 @@ struct basic_conf {
 	char	*bc_password_hash;	/* crypt(3): $2b$..., $y$..., $6$... */
 };
 
+/* A webhook of the notify section. */
+struct webhook_conf {
+	char	*wc_url;
+	int64_t	 wc_format;	/* 0 json, 1 slack */
+};
+
 struct config {
 	char	*cf_file;		/* path given with -c */
 	char	*cf_dir;		/* its directory, for relative queries.dir */
@@ -104,6 +110,16 @@ struct config {
 
 	struct probe_conf *cf_probes;
 	size_t	 cf_nprobes;
+
+	struct webhook_conf *cf_webhooks;
+	size_t	 cf_nwebhooks;
+	int64_t	 cf_notify_timeout_ms;	/* one delivery attempt */
+	int64_t	 cf_notify_retries;
+	int64_t	 cf_notify_backoff_ms;
+	int64_t	 cf_notify_backoff_max_ms;
+	int64_t	 cf_notify_queue;	/* events waiting per webhook */
+	int64_t	 cf_events_backlog;	/* events kept for /api/v1/events */
+	int64_t	 cf_events_max_subscribers;
 
 	char	*cf_queries_dir;	/* as written */
 	char	*cf_others;		/* label value of folded series */

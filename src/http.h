@@ -25,6 +25,7 @@
 
 struct config;
 struct http;
+struct notify;
 
 /*
  * Start serving as configured (http.*): listen address, TLS and client
@@ -41,6 +42,11 @@ void		 http_stop(struct http *);	/* accepts NULL */
  */
 void		 http_publish(struct http *, char *text[EXPO_NFORMATS],
 		    size_t len[EXPO_NFORMATS], int ready);
+/*
+ * Serve nt's events at /api/v1/events (Server-Sent Events; 503 until
+ * set).  nt must outlive the server.
+ */
+void		 http_set_events(struct http *, struct notify *nt);
 /* The port actually bound (for listen ports of 0). */
 unsigned int	 http_port(struct http *);
 

@@ -34,6 +34,24 @@ struct query_params {
 };
 
 /*
+ * "-- threshold: [value|share]{label="v",...} OP NUMBER" of a headline
+ * metric: a series whose labels include every label given is breached
+ * while its value (or its share of the metric's total) compares true.
+ * Events are sent when a series crosses it, either way (notify.c), and
+ * the status page marks breached series.
+ */
+enum threshold_op { TH_LT, TH_LE, TH_GT, TH_GE };
+
+struct threshold {
+	char		*th_text;	/* as written */
+	int		 th_share;	/* 1: the share of the total, 0..1 */
+	char		**th_match;	/* name, value, ...: labels to match */
+	size_t		 th_nmatch;
+	enum threshold_op th_op;
+	double		 th_value;
+};
+
+/*
  * One file of queries/<profile>/.  A file whose header declares
  * "-- metric: NAME" holds one SELECT whose column "value" is the sample
  * value and whose other columns are labels; any other file maintains
@@ -48,6 +66,9 @@ struct query_file {
 	char	*qf_cutoff_text;	/* "-- cutoff: LABEL N" as written */
 	char	*qf_cutoff_label;	/* NULL: no cutoff */
 	int64_t	 qf_cutoff;
+	char	*qf_headline;	/* "-- headline:": NULL, "values" or "shares" */
+	struct threshold *qf_thresholds;	/* "-- threshold:" lines */
+	size_t	 qf_nthresholds;
 };
 
 struct queryset {
@@ -79,5 +100,18 @@ int	query_bind_params(sqlite3_stmt *, const struct query_params *,
  */
 int	query_run(const struct queryset *, struct store *, int64_t run_id,
 	    const struct query_params *, char **cause);
+
+/*
+ * Parse the text of a "-- threshold:" header into th (released with
+ * threshold_release); -1 and a reason in *why (static) if it is not one.
+ */
+int	threshold_parse(const char *text, struct threshold *th,
+	    const char **why);
+void	threshold_release(struct threshold *);
+/* Does a series with labels (a JSON object's text) fall under th? */
+int	threshold_matches(const struct threshold *, const char *labels_json);
+/* Is the series breached, given its value and the metric's total? */
+int	threshold_breached(const struct threshold *, double value,
+	    double total);
 
 #endif

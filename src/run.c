@@ -29,6 +29,7 @@
 #include "http.h"
 #include "labels.h"
 #include "log.h"
+#include "notify.h"
 #include "probe.h"
 #include "run.h"
 #include "store.h"
@@ -47,6 +48,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
 	store_set_stop(ru->ru_st, stop);
+	ru->ru_notify = notify_new(cf);
 	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
 	    store_recover(ru->ru_st) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
@@ -58,9 +60,11 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 void
 runner_release(struct runner *ru)
 {
+	notify_free(ru->ru_notify);
 	queryset_release(&ru->ru_qs);
 	store_close(ru->ru_st);
 	config_free(ru->ru_cf);
+	ru->ru_notify = NULL;
 	ru->ru_st = NULL;
 	ru->ru_cf = NULL;
 }
@@ -385,6 +389,7 @@ fail:
 	}
 out:
 	store_set_stop(st, ru->ru_stop);
+	notify_run(ru->ru_notify, st, &ru->ru_qs, run_id);
 	free(cause);
 	nodeset_release(&ns);
 	free(counts);
@@ -512,6 +517,7 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	config_free(ru->ru_cf);
 	ru->ru_cf = ncf;
 	ru->ru_qs = qs;
+	notify_configure(ru->ru_notify, ncf);
 	runner_publish(ru);
 	log_info("reload: done");
 }
@@ -524,6 +530,7 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 
 	if ((ru->ru_http = http_start(ru->ru_cf)) == NULL)
 		return -1;
+	http_set_events(ru->ru_http, ru->ru_notify);
 	runner_publish(ru);
 	next = now_mono();
 	while (!*ru->ru_stop) {

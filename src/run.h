@@ -28,6 +28,7 @@
 
 struct config;
 struct http;
+struct notify;
 struct store;
 
 struct runner {
@@ -38,6 +39,7 @@ struct runner {
 	volatile sig_atomic_t *ru_stop;
 	int64_t		 ru_last_run;	/* id of the last run started */
 	struct expo_live ru_live;	/* the monitor's own state, in memory */
+	struct notify	*ru_notify;	/* owned: events of runs */
 };
 
 /*

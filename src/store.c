@@ -789,6 +789,27 @@ store_metric(struct store *st, const char *name, const char *type,
 }
 
 int
+store_metric_headline(struct store *st, const char *name,
+    const char *headline, const char *thresholds_json)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = store_prepare(st, "UPDATE metrics SET headline = ?2, "
+	    "thresholds = ?3 WHERE name = ?1");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if (headline != NULL)
+		sqlite3_bind_text(stmt, 2, headline, -1, SQLITE_STATIC);
+	if (thresholds_json != NULL)
+		sqlite3_bind_text(stmt, 3, thresholds_json, -1, SQLITE_STATIC);
+	rc = store_step_done(st, stmt, "metric headline");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
 store_sample(struct store *st, int64_t run_id, const char *metric,
     const char *labels_json, const char *expo, double value)
 {

@@ -124,6 +124,13 @@ int	store_prune(struct store *, int64_t run_id, int64_t keep,
 /* Upsert a metric family; cutoff_label NULL: no cardinality cutoff. */
 int	store_metric(struct store *, const char *name, const char *type,
 	    const char *help, const char *cutoff_label, int64_t cutoff);
+/*
+ * Mark a metric family as headline (the status page shows it first):
+ * headline "values" or "shares", NULL for not one; thresholds a JSON array
+ * of the "-- threshold:" texts, or NULL.
+ */
+int	store_metric_headline(struct store *, const char *name,
+	    const char *headline, const char *thresholds_json);
 /* Record one sample; labels_json and expo describe the series. */
 int	store_sample(struct store *, int64_t run_id, const char *metric,
 	    const char *labels_json, const char *expo, double value);

@@ -612,8 +612,12 @@ test_server(const char *conf)
 	is_int(200, r.status, "/-/ready: 200 after a ready publish");
 	resp_free(&r);
 	request(&r, "GET", port, "/", NULL);
-	ok(r.status == 200 && strstr(r.body.b_data, "/metrics") != NULL,
-	    "GET /: the index page names /metrics");
+	ok(r.status == 503 && strstr(r.body.b_data, "no store yet") != NULL &&
+	    strstr(r.body.b_data, "href=\"/metrics\"") != NULL &&
+	    strncmp(header(&r, "Content-Type"), "text/html", 9) == 0 &&
+	    strncmp(header(&r, "Content-Security-Policy"), "default-src "
+	    "'none'", 18) == 0,
+	    "GET /: the status page, 503 without a store, links /metrics");
 	resp_free(&r);
 
 	/* A second publish replaces the first (which is freed). */
