@@ -117,13 +117,22 @@ int
 buf_json_string(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t	i;
+	size_t	i, run;
 	unsigned char c;
 	char	esc[6];
 
 	if (buf_putc(b, '"') == -1)
 		return -1;
 	for (i = 0; i < len; i++) {
+		for (run = i; run < len; run++) {	/* bytes kept as they are */
+			c = (unsigned char)s[run];
+			if (c == '"' || c == '\\' || c < 0x20)
+				break;
+		}
+		if (run > i && buf_add(b, s + i, run - i) == -1)
+			return -1;
+		if ((i = run) == len)
+			break;
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
@@ -136,8 +145,7 @@ buf_json_string(struct buf *b, const char *s, size_t len)
 			esc[5] = hex[c & 0xf];
 			if (buf_add(b, esc, 6) == -1)
 				return -1;
-		} else if (buf_putc(b, c) == -1)
-			return -1;
+		}
 	}
 	return buf_putc(b, '"');
 }
@@ -149,6 +157,8 @@ buf_add_utf8(struct buf *b, const char *s, size_t len)
 	unsigned char	c;
 	int		rc = 0;
 
+	if (utf8_valid(s, len))		/* the common case, at once */
+		return buf_add(b, s, len);
 	for (i = 0; i < len && rc == 0; i++) {
 		c = (unsigned char)s[i];
 		if (c < 0x80) {

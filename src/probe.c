@@ -343,7 +343,7 @@ probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
 		break;
 	case AV_TEXT:
 		sqlite3_bind_text(stmt, col, v->av_text, v->av_len,
-		    SQLITE_TRANSIENT);
+		    SQLITE_STATIC);
 		break;
 	case AV_NULL:
 	default:
@@ -378,7 +378,7 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
 	sqlite3_bind_value(ins, 2, n->n_id);
 	if (item == ANSWER_NO_ITEM && key != NULL)
-		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_STATIC);
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
 		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
 	else if (t->t_keys != NULL)
