@@ -27,6 +27,13 @@ rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
 
+# The profile's crawl.deny without loopback, where the simulated nodes are
+# (as `make demo` does).
+deny='[0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16,
+    169.254.0.0/16, 192.0.0.0/24, 198.18.0.0/15, 224.0.0.0/4, 240.0.0.0/4,
+    168.63.129.16/32, 100.100.100.200/32, "::/128", "fe80::/10", "fc00::/7",
+    "ff00::/8"]'
+
 # lib-pg.sh wants the test library's names: the server lives in $TRASH/pg
 # and listens on VT_PORT+2.
 TRASH=$out
@@ -66,7 +73,7 @@ run() {
 	shift 2
 	rm -f vantage.db vantage.db-*
 	/usr/bin/time -v "$top/vantage" -c "$conf" -D store.path="$out/vantage.db" \
-	    -D discovery.timeout=1h "$@" once 2>"time.$label" || { cat "time.$label" >&2; exit 1; }
+	    -D discovery.timeout=1h -D "crawl.deny=$deny" "$@" once 2>"time.$label" || { cat "time.$label" >&2; exit 1; }
 	"$top/vantage" -c "$conf" -D store.path="$out/vantage.db" metrics >"metrics.$label"
 	"$top/vantage-simnet" compare truth.json "metrics.$label" >"compare.$label" ||
 	    { cat "compare.$label" >&2; exit 1; }
