@@ -304,4 +304,5 @@ const struct answer_kind answer_promtext = {
 	    sizeof(struct answer_promtext_conf) },
 	.ak_columns = promtext_columns,
 	.ak_extract = promtext_extract,
+	.ak_append = 1,
 };

@@ -82,6 +82,14 @@ struct answer_kind {
 	int		(*ak_extract)(const struct answer_batch *batch,
 			    const struct crawl_result *res, answer_row_cb row,
 			    void *arg, char *err, size_t errlen);
+	/*
+	 * Nonzero: the kind's rows are unique by construction and many to
+	 * an answer, so its table is a plain one in the order rows come,
+	 * indexed by run only (promtext: a few thousand series a node),
+	 * instead of clustered on (run_id, node_id, item), which costs a
+	 * key search per row.
+	 */
+	int		 ak_append;
 };
 
 /* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */

@@ -142,15 +142,20 @@ probe_prepare_tables(const struct config *cf, struct store *st)
 		if (nhave == 0) {
 			/*
 			 * Clustered on (run, node, item): answers are written
-			 * and joined in that order, so both stay local.
+			 * and joined in that order, so both stay local.  A
+			 * kind that appends: in arrival order, by run.
 			 */
 			buf_printf(&sql, "CREATE TABLE \"%s\" (run_id INTEGER "
 			    "NOT NULL, node_id NOT NULL, item NOT NULL", table);
 			for (j = 0; j < ncols; j++)
 				buf_printf(&sql, ", \"%s\" %s", cols[j].ac_name,
 				    tname[cols[j].ac_type]);
-			buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
-			    "node_id, item)) WITHOUT ROWID");
+			if (answer_of(pc)->ak_append)
+				buf_printf(&sql, ", error TEXT); CREATE INDEX "
+				    "\"%s.run\" ON \"%s\" (run_id)", table, table);
+			else
+				buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
+				    "node_id, item)) WITHOUT ROWID");
 			rc = store_exec(st, sql.b_data);
 		}
 		for (j = 0; j < ncols && rc == 0 && nhave > 0; j++) {
