@@ -81,9 +81,11 @@ run() {
 		"$top/vantage" -c "$conf" -D store.path="$out/vantage.db" \
 		    sql --csv "$1" | tail -n 1
 	}
+	disc=$(q "SELECT printf('%.2f', seconds) FROM run_phases WHERE run_id = 1 AND phase = 'discover'")
+	total=$(q "SELECT printf('%.2f', seconds) FROM run_phases WHERE run_id = 1 AND phase = 'total'")
+	[ -n "$disc" ] && [ -n "$total" ] || { echo "bench: $label: no run phases" >&2; exit 1; }
 	printf '%-22s discover %6s s   run %6s s   peak RSS %4s MiB   %s\n' "$label" \
-	    "$(q "SELECT printf('%.2f', seconds) FROM run_phases WHERE run_id = 1 AND phase = 'discover'")" \
-	    "$(q "SELECT printf('%.2f', seconds) FROM run_phases WHERE run_id = 1 AND phase = 'total'")" \
+	    "$disc" "$total" \
 	    "$(($(sed -n 's/.*Maximum resident set size (kbytes): //p' "time.$label") / 1024))" \
 	    "$(tail -n 1 "compare.$label")"
 }
