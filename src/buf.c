@@ -34,7 +34,7 @@ buf_reset(struct buf *b)
 }
 
 static int
-buf_grow(struct buf *b, size_t more)
+buf_grow_slow(struct buf *b, size_t more)
 {
 	size_t	need, nsize;
 
@@ -49,6 +49,15 @@ buf_grow(struct buf *b, size_t more)
 	b->b_data = xreallocarray(b->b_data, nsize, 1);
 	b->b_size = nsize;
 	return 0;
+}
+
+/* Room for more bytes and the NUL; the common case without a call. */
+static inline int
+buf_grow(struct buf *b, size_t more)
+{
+	if (b->b_cap == 0 && more < b->b_size - b->b_len)
+		return 0;
+	return buf_grow_slow(b, more);
 }
 
 int
@@ -72,7 +81,11 @@ buf_puts(struct buf *b, const char *s)
 int
 buf_putc(struct buf *b, char c)
 {
-	return buf_add(b, &c, 1);
+	if (buf_grow(b, 1) == -1)
+		return -1;
+	b->b_data[b->b_len++] = c;
+	b->b_data[b->b_len] = '\0';
+	return 0;
 }
 
 int
