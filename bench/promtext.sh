@@ -12,7 +12,7 @@
 # list of those nodes is written for each reader, and then:
 #
 #   Prometheus scrapes them every BENCH_INTERVAL seconds (default 15).
-#   After two full rounds (the first one creates the series), its CPU
+#   After three full rounds (the first one creates the series), its CPU
 #   time (/proc/PID/stat, user+sys) and prometheus_tsdb_head_samples_
 #   appended_total are read, again BENCH_ROUNDS rounds later (default 3),
 #   and the samples scraped in between (its 5 own series per target
@@ -143,7 +143,7 @@ per_round=$((nodes * (series + 5)))	# + up, scrape_duration_seconds, ...
 appended() {
 	prom_metric 'prometheus_tsdb_head_samples_appended_total{type="float"}'
 }
-wait_until '[ "$(appended)" -ge $((2 * per_round)) ] 2>/dev/null' $((20 * interval + 600))
+wait_until '[ "$(appended)" -ge $((3 * per_round)) ] 2>/dev/null' $((20 * interval + 600))
 c0=$(cpu_ticks $prom)
 a0=$(appended)
 t0=$(date +%s)
