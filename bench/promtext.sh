@@ -14,20 +14,23 @@
 #   Prometheus scrapes them every BENCH_INTERVAL seconds (default 15).
 #   After three full rounds (the first one creates the series), its CPU
 #   time (/proc/PID/stat, user+sys) and prometheus_tsdb_head_samples_
-#   appended_total are read, again BENCH_ROUNDS rounds later (default 3),
-#   and the samples scraped in between (its 5 own series per target
-#   taken out) are divided by the CPU seconds.  scrape_samples_scraped
-#   and up confirm NODES x SERIES samples a round and every target up.
+#   appended_total are read, and again at the end of a window of at least
+#   BENCH_ROUNDS rounds (default 4); the samples scraped in between (its
+#   5 own series per target taken out) are divided by the CPU seconds.
+#   scrape_samples_scraped and up confirm NODES x SERIES samples a round
+#   and every target up.
 #
-#   Then, Prometheus stopped, `vantage once` with answer: promtext reads
-#   every node into probe_metrics (one row per sample, in a new store
-#   each time), BENCH_RUNS times (default 3) under /usr/bin/time; the row
-#   count is checked, and the rows divided by the CPU seconds (user+sys)
-#   of the whole run: start, discovery, crawl, rows, queries, exit.
+#   In that window, while Prometheus goes on scraping, `vantage once` with
+#   answer: promtext reads every node into probe_metrics (one row per
+#   sample, in a new store each time), BENCH_RUNS times (default 3) under
+#   /usr/bin/time; the row count is checked, and the rows divided by the
+#   CPU seconds (user+sys) of the whole run: start, discovery, crawl,
+#   rows, queries, exit.
 #
 # It prints both rates, one core each, and their ratio.  Both read the
-# same server in the same way (keep-alive, gzip), one after the other.
-# Work files go to bench/out-promtext/.
+# same server in the same way (keep-alive, gzip) at the same time, so a
+# machine that other work slows down slows both.  Work files go to
+# bench/out-promtext/.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 nodes=${1:-1000}
@@ -35,7 +38,7 @@ series=${2:-2000}
 port=${BENCH_PORT:-29430}
 pport=$((port + 1))
 interval=${BENCH_INTERVAL:-15}
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-4}
 runs=${BENCH_RUNS:-3}
 out="$top/bench/out-promtext"
 
@@ -143,35 +146,6 @@ per_round=$((nodes * (series + 5)))	# + up, scrape_duration_seconds, ...
 appended() {
 	prom_metric 'prometheus_tsdb_head_samples_appended_total{type="float"}'
 }
-wait_until '[ "$(appended)" -ge $((3 * per_round)) ] 2>/dev/null' $((20 * interval + 600))
-c0=$(cpu_ticks $prom)
-a0=$(appended)
-t0=$(date +%s)
-# A measuring window of whole scrape intervals, not a wait for a condition.
-sleep $((rounds * interval))
-c1=$(cpu_ticks $prom)
-a1=$(appended)
-t1=$(date +%s)
-up=$(prom_query 'count(up == 1)')
-scraped=$(prom_query 'sum(scrape_samples_scraped)')
-rss=$(awk '/^VmHWM/ { printf "%d", $2 / 1024 }' /proc/$prom/status)
-kill $prom
-wait $prom 2>/dev/null || :
-prom=
-[ "$up" = "$nodes" ] ||
-    { echo "bench: Prometheus: $up of $nodes targets up (see prometheus.log)" >&2; exit 1; }
-[ "$scraped" = $((nodes * series)) ] ||
-    { echo "bench: Prometheus scraped $scraped samples a round, not $((nodes * series))" >&2; exit 1; }
-awk -v c="$((c1 - c0))" -v tck="$tck" -v a="$((a1 - a0))" -v pr="$per_round" \
-    -v s="$series" -v n="$nodes" -v w="$((t1 - t0))" -v rss="$rss" 'BEGIN {
-	samples = a * s / (s + 5); cpu = c / tck
-	printf "prometheus   %d s window: %.2f rounds of %d samples (every target up), " \
-	    "%.2f CPU s a round, peak RSS %d MiB\n", w, a / pr, n * s,
-	    cpu / (a / pr), rss
-	printf "%.0f\n", samples / cpu > "rate.prometheus"
-}'
-
-# --- vantage -------------------------------------------------------------
 targets vantage-targets.json ''
 cat >q/10-up.sql <<'EOF'
 -- metric: bench_nodes_up
@@ -195,6 +169,13 @@ probes:
 queries:
   dir: q
 EOF
+
+wait_until '[ "$(appended)" -ge $((3 * per_round)) ] 2>/dev/null' $((20 * interval + 600))
+c0=$(cpu_ticks $prom)
+a0=$(appended)
+t0=$(date +%s)
+
+# --- vantage, while Prometheus scrapes -------------------------------------
 i=0
 while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
@@ -212,6 +193,32 @@ while [ $i -lt "$runs" ]; do
 		printf "%.0f\n", n / cpu > "rate.vantage." i
 	}' "time.$i"
 done
+
+# The rest of a window of whole scrape intervals (a measuring window, not
+# a wait for a condition).
+left=$((t0 + rounds * interval - $(date +%s)))
+[ $left -le 0 ] || sleep $left
+c1=$(cpu_ticks $prom)
+a1=$(appended)
+t1=$(date +%s)
+up=$(prom_query 'count(up == 1)')
+scraped=$(prom_query 'sum(scrape_samples_scraped)')
+rss=$(awk '/^VmHWM/ { printf "%d", $2 / 1024 }' /proc/$prom/status)
+kill $prom
+wait $prom 2>/dev/null || :
+prom=
+[ "$up" = "$nodes" ] ||
+    { echo "bench: Prometheus: $up of $nodes targets up (see prometheus.log)" >&2; exit 1; }
+[ "$scraped" = $((nodes * series)) ] ||
+    { echo "bench: Prometheus scraped $scraped samples a round, not $((nodes * series))" >&2; exit 1; }
+awk -v c="$((c1 - c0))" -v tck="$tck" -v a="$((a1 - a0))" -v pr="$per_round" \
+    -v s="$series" -v n="$nodes" -v w="$((t1 - t0))" -v rss="$rss" 'BEGIN {
+	samples = a * s / (s + 5); cpu = c / tck
+	printf "prometheus   %d s window: %.2f rounds of %d samples (every target up), " \
+	    "%.2f CPU s a round, peak RSS %d MiB\n", w, a / pr, n * s,
+	    cpu / (a / pr), rss
+	printf "%.0f\n", samples / cpu > "rate.prometheus"
+}'
 
 # The median run of vantage against Prometheus's window.
 v=$(cat rate.vantage.* | sort -n | awk '{ r[NR] = $1 } END { print r[int((NR + 1) / 2)] }')
