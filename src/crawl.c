@@ -1,4 +1,21 @@
 /* crawl.c -- the libcurl multi engine: queue, limits, retries, one place a transfer ends */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include "conf.h"
 
 #include <sys/queue.h>
@@ -842,6 +859,9 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	if (curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &dl) == CURLE_OK)
 		c->c_stats.cs_bytes_in += dl;
 	transient = crawl_classify(c, r, rc, status, &oc, msg, sizeof(msg));
+	if (transient && oc == CRAWL_HTTP_ERROR && c->c_opts.co_final != NULL &&
+	    c->c_opts.co_final(r->r_arg, status))
+		transient = 0;
 	if (transient && status == 429)
 		wait = crawl_retry_after(c, e);
 	/* The Content-Type, bounded and copied before the handle goes. */
@@ -885,6 +905,8 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 		res.cr_body = r->r_resp.b_data;
 		res.cr_len = r->r_resp.b_len;
 	}
+	res.cr_truncated = oc == CRAWL_HTTP_ERROR && (rc != CURLE_OK ||
+	    (r->r_coding == 1 && !r->r_zend));
 	req_end(c, r, &res);
 }
 

@@ -1,4 +1,21 @@
 /* crawl.h -- the libcurl multi engine: queue, limits, retries, one place a transfer ends */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_CRAWL_H
 #define VANTAGE_CRAWL_H
 
@@ -46,6 +63,13 @@ struct crawl_opts {
 	char *const *co_deny;
 	size_t	co_ndeny;
 	const char *co_user_agent;	/* copied */
+	/*
+	 * May be NULL.  For an answer with a status that is otherwise
+	 * retried (5xx, 429), whether the caller takes it as final: nonzero
+	 * ends the request at once with CRAWL_HTTP_ERROR and its body.  arg
+	 * is the request's done argument.
+	 */
+	int	(*co_final)(void *arg, long status);
 };
 
 /*
@@ -58,6 +82,8 @@ struct crawl_result {
 	const char	*cr_content_type;	/* of the answer; NULL if none */
 	const char	*cr_body;	/* NUL-terminated; "" when none */
 	size_t		 cr_len;
+	int		 cr_truncated;	/* CRAWL_HTTP_ERROR: the body is only
+					   the start of the answer */
 	const char	*cr_error;	/* "" on CRAWL_OK, else e.g. "HTTP 500",
 					   "timeout after 10s", "connect timeout
 					   after 5s", or libcurl's error text */

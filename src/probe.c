@@ -1,4 +1,21 @@
 /* probe.c -- the probe scheduler: items, batches, limits, giving up, rows */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +32,7 @@
 #include "discover.h"
 #include "log.h"
 #include "probe.h"
+#include "query.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -73,11 +91,29 @@ struct probe_crawl {
 	size_t		*pr_node_out;		/* outstanding per node */
 	int64_t		 pr_outstanding;
 	int		 pr_failed;		/* the store failed */
+	struct probe_progress pr_progress;
 };
+
+static probe_progress_fn *progress_fn;
+static void	*progress_arg;
 
 static const char *const invalid_name = "invalid_answer";
 static const char *const give_up = "node unreachable: skipped after "
     STRINGIFY(NODE_GIVE_UP) " failed requests in a row";
+
+void
+probe_set_progress(probe_progress_fn *fn, void *arg)
+{
+	progress_fn = fn;
+	progress_arg = arg;
+}
+
+static void
+progress_report(struct probe_crawl *pr)
+{
+	if (progress_fn != NULL)
+		progress_fn(&pr->pr_progress, progress_arg);
+}
 
 const char *
 probe_outcome_name(int o)
@@ -212,13 +248,28 @@ task_more(const struct task *t)
 	return !t->t_single_sent;
 }
 
+/* t is done; its node is when all its probes' tasks are. */
+static void
+task_set_done(struct task *t)
+{
+	struct probe_crawl *pr = t->t_pr;
+	size_t		 np = pr->pr_cf->cf_nprobes, i;
+
+	t->t_done = 1;
+	for (i = t->t_node * np; i < (t->t_node + 1) * np; i++)
+		if (!pr->pr_tasks[i].t_done)
+			return;
+	pr->pr_progress.pp_nodes_done++;
+	progress_report(pr);
+}
+
 /* Once nothing is left to send or in flight, t is done and its items go. */
 static void
 task_finish(struct task *t)
 {
 	if (t->t_done || t->t_outstanding > 0 || task_more(t))
 		return;
-	t->t_done = 1;
+	task_set_done(t);
 	task_release(t);
 }
 
@@ -440,6 +491,8 @@ batch_count(struct batch *b)
 
 	cnt->pc_items += b->b_rows;
 	cnt->pc_unanswered += b->b_unanswered;
+	pr->pr_progress.pp_items += b->b_rows;
+	progress_report(pr);
 	if (t->t_items != NULL) {
 		n->n_items += b->b_rows;
 		n->n_unanswered += b->b_unanswered;
@@ -496,6 +549,21 @@ node_error(struct node *n, const char *fmt, ...)
 }
 
 /*
+ * The crawl's co_final: does the kind of b's probe read answers with
+ * this (non-2xx) status?  Those are not retried.
+ */
+static int
+batch_final(void *arg, long status)
+{
+	struct batch	*b = arg;
+	struct task	*t = b->b_task;
+	const struct answer_kind *ak = t->t_pr->pr_kind[t->t_probe];
+
+	return ak->ak_status != NULL &&
+	    ak->ak_status(&t->t_pr->pr_cf->cf_probes[t->t_probe], status);
+}
+
+/*
  * A request ended: its rows (the kind's, or every item written off with
  * the reason) in one transaction, then the counts and the node's state.
  */
@@ -511,6 +579,10 @@ batch_done(void *arg, const struct crawl_result *res)
 	int		 outcome = res->cr_outcome;
 
 	err[0] = '\0';
+	/* A complete answer with a status the probe reads is an answer. */
+	if (outcome == CRAWL_HTTP_ERROR && !res->cr_truncated &&
+	    batch_final(b, res->cr_status))
+		outcome = CRAWL_OK;
 	b->b_write = outcome != CRAWL_CANCELLED && !pr->pr_failed;
 	if (b->b_write && store_begin(pr->pr_st) == -1) {
 		b->b_write = 0;
@@ -518,10 +590,20 @@ batch_done(void *arg, const struct crawl_result *res)
 	}
 	if (outcome != CRAWL_OK)
 		snprintf(err, sizeof(err), "%s", res->cr_error);
-	else if (batch_answer(b, res, err, sizeof(err)) == -1)
+	else if (batch_answer(b, res, err, sizeof(err)) == -1) {
 		outcome = PROBE_INVALID;
+		/* An error page is not the answer a 503 was read for: say so. */
+		if (res->cr_status < 200 || res->cr_status > 299) {
+			char	tmp[sizeof(err)];
+
+			snprintf(tmp, sizeof(tmp), "HTTP %ld: %s", res->cr_status,
+			    err);
+			memcpy(err, tmp, sizeof(err));
+		}
+	}
 
 	pr->pr_counts[t->t_probe].pc_requests[outcome]++;
+	pr->pr_progress.pp_requests++;
 	n->n_requests++;
 	if (outcome == CRAWL_CONNECT || outcome == CRAWL_TIMEOUT)
 		n->n_unreachable++;
@@ -564,7 +646,11 @@ task_send(struct probe_crawl *pr, struct task *t)
 		t->t_next += b->b_n;
 	} else
 		t->t_single_sent = 1;
-	if (pc->pc_method == 1)
+	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
+		body = pr->pr_kind[t->t_probe]->ak_body(pc, t->t_items ?
+		    t->t_items + b->b_first : NULL, t->t_items ?
+		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
+	if (pc->pc_method == 1 && body == NULL)
 		body = probe_body(pc->pc_body, t->t_items ?
 		    t->t_items + b->b_first : NULL, t->t_items ?
 		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
@@ -634,7 +720,7 @@ probe_feed(void *arg)
 			/* An items probe without items: nothing to ask. */
 			if (t->t_items == NULL &&
 			    pr->pr_items_stmt[t->t_probe] != NULL) {
-				t->t_done = 1;
+				task_set_done(t);
 				continue;
 			}
 		}
@@ -689,7 +775,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 {
 	struct probe_crawl pr;
 	struct crawl_opts co;
+	struct query_params qp;
 	struct task	*t;
+	char		*why;
 	size_t		 i, p, n;
 	int		 rc = -1, crc;
 
@@ -705,6 +793,8 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
+	qp.qp_pairs = cf->cf_params;
+	qp.qp_n = cf->cf_nparams;
 	for (p = 0; p < cf->cf_nprobes; p++) {
 		pr.pr_kind[p] = answer_of(&cf->cf_probes[p]);
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
@@ -724,6 +814,14 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			    "and, optionally, its key", cf->cf_probes[p].pc_name);
 			goto out;
 		}
+		/* Bindings last across resets: the params once, here. */
+		if (pr.pr_items_stmt[p] != NULL &&
+		    query_bind_params(pr.pr_items_stmt[p], &qp, &why) == -1) {
+			log_warnx("probe %s: items: %s", cf->cf_probes[p].pc_name,
+			    why);
+			free(why);
+			goto out;
+		}
 	}
 	/* Node-major order, so one node's probes run close together. */
 	pr.pr_ntasks = ns->ns_len * cf->cf_nprobes;
@@ -735,6 +833,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			t->t_probe = p;
 			t->t_node = n;
 		}
+
+	pr.pr_progress.pp_nodes = ns->ns_len;
+	progress_report(&pr);
 
 	memset(&co, 0, sizeof(co));
 	co.co_concurrency = cf->cf_concurrency;
@@ -749,6 +850,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_deny = cf->cf_deny;
 	co.co_ndeny = cf->cf_ndeny;
 	co.co_user_agent = cf->cf_user_agent;
+	co.co_final = batch_final;
 	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
 		goto out;
 	crc = crawl_run(pr.pr_crawl, probe_feed, &pr, stop);
