@@ -130,6 +130,14 @@ struct answer_kind {
 	char		*(*ak_body)(const struct probe_conf *,
 			    char *const *items, const int *is_int, size_t n,
 			    size_t *lenp);
+	/*
+	 * Nonzero: the kind's rows are unique by construction and many to
+	 * an answer, so its table is a plain one in the order rows come,
+	 * indexed by run only (promtext: a few thousand series a node),
+	 * instead of clustered on (run_id, node_id, item), which costs a
+	 * key search per row.
+	 */
+	int		 ak_append;
 };
 
 /* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */

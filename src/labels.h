@@ -21,25 +21,30 @@
 
 #include <stddef.h>
 
-struct buf;
+#include "buf.h"
 
 /*
- * A label set in insertion order.  Names and values are copied in.  One
- * policy for bytes that are not UTF-8, applied when a value enters the
- * set: each invalid sequence becomes U+FFFD (buf_add_utf8), so both
- * renderings carry the same text.  A NULL value is kept as absent: null in
- * JSON, left out of the exposition, as an empty value is.
+ * A label set in insertion order.  Names and values are copied in, into
+ * one buffer that labels_reset keeps for the next set, so that building a
+ * set per row costs no allocation.  One policy for bytes that are not
+ * UTF-8, applied when a value enters the set: each invalid sequence
+ * becomes U+FFFD (buf_add_utf8), so both renderings carry the same text.
+ * A NULL value is kept as absent: null in JSON, left out of the
+ * exposition, as an empty value is.
  */
 struct label {
-	char	*l_name;
-	char	*l_value;	/* NULL: absent */
+	size_t	 l_name;	/* offset in ls_text, NUL-terminated */
+	size_t	 l_namelen;
+	size_t	 l_value;	/* offset in ls_text; LABEL_ABSENT: absent */
 	size_t	 l_len;
 };
+#define LABEL_ABSENT	((size_t)-1)
 
 struct labels {
 	struct label	*ls_v;
 	size_t		 ls_n;
 	size_t		 ls_cap;
+	struct buf	 ls_text;	/* the names and values, each NUL-ended */
 };
 
 void	labels_init(struct labels *);
@@ -49,7 +54,7 @@ void	labels_reset(struct labels *);
 /* Append name="value" (len bytes of value; value may be NULL). */
 void	labels_add(struct labels *, const char *name, const char *value,
 	    size_t len);
-/* The value of name, or NULL. */
+/* The value of name, or NULL; valid until the set changes. */
 const char *labels_get(const struct labels *, const char *name);
 /* Append the set as a JSON object: {"a":"x","b":null}. */
 void	labels_json(const struct labels *, struct buf *);

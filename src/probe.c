@@ -178,15 +178,20 @@ probe_prepare_tables(const struct config *cf, struct store *st)
 		if (nhave == 0) {
 			/*
 			 * Clustered on (run, node, item): answers are written
-			 * and joined in that order, so both stay local.
+			 * and joined in that order, so both stay local.  A
+			 * kind that appends: in arrival order, by run.
 			 */
 			buf_printf(&sql, "CREATE TABLE \"%s\" (run_id INTEGER "
 			    "NOT NULL, node_id NOT NULL, item NOT NULL", table);
 			for (j = 0; j < ncols; j++)
 				buf_printf(&sql, ", \"%s\" %s", cols[j].ac_name,
 				    tname[cols[j].ac_type]);
-			buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
-			    "node_id, item)) WITHOUT ROWID");
+			if (answer_of(pc)->ak_append)
+				buf_printf(&sql, ", error TEXT); CREATE INDEX "
+				    "\"%s.run\" ON \"%s\" (run_id)", table, table);
+			else
+				buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
+				    "node_id, item)) WITHOUT ROWID");
 			rc = store_exec(st, sql.b_data);
 		}
 		for (j = 0; j < ncols && rc == 0 && nhave > 0; j++) {
@@ -394,7 +399,7 @@ probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
 		break;
 	case AV_TEXT:
 		sqlite3_bind_text(stmt, col, v->av_text, v->av_len,
-		    SQLITE_TRANSIENT);
+		    SQLITE_STATIC);
 		break;
 	case AV_NULL:
 	default:
@@ -429,7 +434,7 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
 	sqlite3_bind_value(ins, 2, n->n_id);
 	if (item == ANSWER_NO_ITEM && key != NULL)
-		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_STATIC);
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
 		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
 	else if (t->t_keys != NULL)

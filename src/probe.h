@@ -80,8 +80,9 @@ char	*probe_body(const char *tmpl, char *const *items, const int *is_int,
 	    size_t n, size_t *lenp);
 
 /*
- * Bind a value an answer kind handed over at parameter col of stmt (the
- * text is copied).
+ * Bind a value an answer kind handed over at parameter col of stmt.  The
+ * text is not copied: it must stay as it is until stmt is stepped (the
+ * row callback steps it before it returns).
  */
 void	probe_bind_value(struct sqlite3_stmt *, int col, const struct aval *);
 

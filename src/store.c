@@ -242,6 +242,8 @@ store_log_once(void)
 
 	if (!logged) {
 		sqlite3_config(SQLITE_CONFIG_LOG, store_log_cb, NULL);
+		/* No memory statistics: a global mutex around every malloc. */
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		logged = 1;
 	}
 }

@@ -233,6 +233,10 @@ test_text_accepted(void)
 	    "NUL bytes inside label values kept (TestPromNullByteHandling)");
 	is_str("a{b=\"x\"} 1\n", P(T, "a{b=\"\",b=\"x\",c=\"\"} 1\n"),
 	    "empty label values dropped, then no duplicate");
+	is_str("a 1\na{b=\"c\",d=\"e\"} 2\na 3\na{d=\"e\",b=\"c\"} 4\n",
+	    P(T, "a 1\na{b=\"c\",d=\"e\"} 2\na 3\na{d=\"e\",b=\"c\"} 4\n"),
+	    "a series given twice is the caller's business, as the TSDB's "
+	    "(ErrDuplicateSampleForTimestamp): every sample is passed on");
 	is_str("a{b=\"#\"} 1\n", P(T, "a{b=\"#\"} 1\n# a{b=\"c\"} 2\n"),
 	    "# inside a label value; a commented-out sample skipped");
 	is_str("error: line 1: expected timestamp or end of line, got \"#\"",
@@ -338,6 +342,9 @@ test_text_rejected(void)
 	    P(T, "{\"a.b\"} 1\n"), "quoted UTF-8 metric name");
 	is_str("error: line 1: quoted label names are not supported",
 	    P(T, "a{\"b.c\"=\"d\"} 1\n"), "quoted UTF-8 label name");
+	is_str("error: line 1: quoted metric names are not supported",
+	    P(T, "{\"a\",\"b\"} 1\n"),
+	    "two quoted names (promparse: metric name already set)");
 	is_str("error: line 1: expected metric name, got \"9\"",
 	    P(T, "9 1\n"), "metric name starting with a digit");
 	is_str("error: line 1: expected a blank or \"{\" after metric name, "
@@ -833,6 +840,9 @@ test_format_of(void)
 	is_int(-1, promtext_format_of(""), "blank Content-Type");
 	is_int(-1, promtext_format_of(NULL), "no Content-Type");
 	is_int(-1, promtext_format_of("application/json"), "JSON");
+	is_int(-1, promtext_format_of("application/vnd.google.protobuf; "
+	    "proto=io.prometheus.client.MetricFamily; encoding=delimited"),
+	    "the protobuf format is not read");
 	is_int(-1, promtext_format_of("text/plainx"), "text/plainx");
 	is_str("untyped", promtext_type_name(PROMTEXT_UNTYPED), "type names");
 	is_str("gaugehistogram", promtext_type_name(PROMTEXT_GAUGEHISTOGRAM),
@@ -842,7 +852,7 @@ test_format_of(void)
 int
 main(void)
 {
-	plan(208);
+	plan(211);
 	test_text_accepted();
 	test_text_values();
 	test_text_rejected();
