@@ -411,6 +411,12 @@ static const struct key queries_keys[] = {
 	KEND
 };
 
+static const struct key history_keys[] = {
+	{ "windows", K_STRLIST, OFF(cf_windows), OFF(cf_nwindows), 0, NULL, 0, 0, NULL, NULL,
+	    "windows of the entity history's counts, each a duration (default [1d, 7d])", NULL },
+	KEND
+};
+
 static const struct key top_keys[] = {
 	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
 	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
@@ -420,6 +426,7 @@ static const struct key top_keys[] = {
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
+	{ "history", K_MAP, 0, 0, 0, history_keys, 0, 0, NULL, NULL, "entity history", NULL },
 	KEND
 };
 
@@ -1209,6 +1216,48 @@ path_ok(const char *s)
 	return 1;
 }
 
+/* history.windows: durations, at most 16, each once; [1d, 7d] if absent. */
+static void
+check_history(struct cfparse *p, struct config *cf, const struct ynode *h)
+{
+	const struct ynode *windows = ynode_at(h, "windows");
+	const char	*why;
+	int64_t		 ms, ms2;
+	size_t		 i, j;
+
+	if (windows == NULL && cf->cf_nwindows == 0) {
+		cf->cf_windows = xcalloc(2, sizeof(*cf->cf_windows));
+		cf->cf_windows[0] = xstrdup("1d");
+		cf->cf_windows[1] = xstrdup("7d");
+		cf->cf_nwindows = 2;
+		return;
+	}
+	if (cf->cf_nwindows > 16)
+		cf_error(p, windows, "history.windows: %zu windows; at most 16",
+		    cf->cf_nwindows);
+	for (i = 0; i < cf->cf_nwindows; i++) {
+		if (parse_duration(cf->cf_windows[i], &ms, &why) == -1) {
+			cf_error(p, ynode_item(windows, i, NULL),
+			    "history.windows[%zu]: '%s': %s", i,
+			    cf->cf_windows[i], why);
+			continue;
+		}
+		if (ms < 1000) {
+			cf_error(p, ynode_item(windows, i, NULL),
+			    "history.windows[%zu]: '%s': must be at least 1s",
+			    i, cf->cf_windows[i]);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (parse_duration(cf->cf_windows[j], &ms2, &why) == 0 &&
+			    ms2 == ms)
+				cf_error(p, ynode_item(windows, i, NULL),
+				    "history.windows[%zu]: '%s' is the same "
+				    "window as '%s'", i, cf->cf_windows[i],
+				    cf->cf_windows[j]);
+	}
+}
+
 static void
 config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 {
@@ -1258,6 +1307,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
+	check_history(p, cf, ynode_at(root, "history"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
 		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),

@@ -88,6 +88,9 @@ struct config {
 	struct probe_conf *cf_probes;
 	size_t	 cf_nprobes;
 
+	char	**cf_windows;		/* history.windows, durations as written */
+	size_t	 cf_nwindows;
+
 	char	*cf_queries_dir;	/* as written */
 	char	*cf_others;		/* label value of folded series */
 	char	*cf_queries_path;	/* resolved against cf_dir */

@@ -11,8 +11,10 @@ struct store;
 /*
  * One file of queries/<profile>/.  A file whose header declares
  * "-- metric: NAME" holds one SELECT whose column "value" is the sample
- * value and whose other columns are labels; any other file maintains
- * tables and may hold several statements.
+ * value and whose other columns are labels.  A file whose header declares
+ * "-- history: entities" holds one SELECT yielding (entity, state) for the
+ * entity history (history.c); a profile has at most one.  Any other file
+ * maintains tables and may hold several statements.
  */
 struct query_file {
 	char	*qf_path;
@@ -23,6 +25,7 @@ struct query_file {
 	char	*qf_cutoff_text;	/* "-- cutoff: LABEL N" as written */
 	char	*qf_cutoff_label;	/* NULL: no cutoff */
 	int64_t	 qf_cutoff;
+	char	*qf_history;	/* "entities", or NULL */
 };
 
 struct queryset {

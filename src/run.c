@@ -9,6 +9,7 @@
 #include "conf-keys.h"
 #include "discover.h"
 #include "expo.h"
+#include "history.h"
 #include "http.h"
 #include "labels.h"
 #include "log.h"
@@ -32,6 +33,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	store_set_stop(ru->ru_st, stop);
 	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
 	    store_recover(ru->ru_st) == -1 ||
+	    history_configure(ru->ru_st, cf->cf_windows, cf->cf_nwindows) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
 	    expo_live_load(ru->ru_st, &ru->ru_live) == -1)
 		return -1;
@@ -190,7 +192,9 @@ run_prune(struct runner *ru, int64_t run_id)
 	}
 	if (store_begin(ru->ru_st) == 0) {
 		if (store_prune(ru->ru_st, run_id, cf->cf_keep_runs,
-		    cf->cf_retention_ms, pruned, n) == 0)
+		    cf->cf_retention_ms, pruned, n) == 0 &&
+		    (cf->cf_retention_ms == 0 || history_prune(ru->ru_st,
+		    now_real() - cf->cf_retention_ms / 1000.0) == 0))
 			store_commit(ru->ru_st);
 		else
 			store_rollback(ru->ru_st);
@@ -481,6 +485,8 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	if (query_load(ncf->cf_queries_path, ncf->cf_queries_at, &qs,
 	    stderr) == -1 ||
 	    store_set_max_size(ru->ru_st, ncf->cf_store_max_size) == -1 ||
+	    history_configure(ru->ru_st, ncf->cf_windows,
+	    ncf->cf_nwindows) == -1 ||
 	    probe_prepare_tables(ncf, ru->ru_st) == -1) {
 		queryset_release(&qs);
 		config_free(ncf);
