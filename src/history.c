@@ -458,40 +458,60 @@ prior_live(struct hrun *h, const struct hprior *pr, size_t n)
 	return 0;
 }
 
-/* An entity of history_last (the cursor's row) against the run's state. */
+/* The cursor's row of history_last, read once per step. */
+struct hlast {
+	struct hent	 hl_e;		/* borrowed from the cursor */
+	int64_t		 hl_state;	/* -1: absent */
+	int64_t		 hl_since;
+	const void	*hl_prior;
+	size_t		 hl_priorlen;
+};
+
+static void
+hlast_read(sqlite3_stmt *cur, struct hlast *hl)
+{
+	hent_from(cur, 0, &hl->hl_e, 0);
+	hl->hl_state = sqlite3_column_type(cur, 1) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(cur, 1);
+	hl->hl_since = sqlite3_column_int64(cur, 2);
+	hl->hl_prior = sqlite3_column_blob(cur, 3);
+	hl->hl_priorlen = sqlite3_column_bytes(cur, 3);
+}
+
+/* An entity of history_last against its state in the run (now, or NULL). */
 static int
-merge_row(struct hrun *h, sqlite3_stmt *cur, const struct hent *now)
+merge_row(struct hrun *h, const struct hlast *hl, const struct hent *now)
 {
 	struct hprior	 pr[HISTORY_MAX_STATES + 1];
 	struct hchange	*c;
-	struct hent	 e;
-	int64_t		 old, since;
+	int64_t		 old = hl->hl_state;
 	size_t		 npr;
 
-	hent_from(cur, 0, &e, 0);
-	old = sqlite3_column_type(cur, 1) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(cur, 1);
-	since = sqlite3_column_int64(cur, 2);
-	npr = prior_decode(sqlite3_column_blob(cur, 3),
-	    sqlite3_column_bytes(cur, 3), pr, HISTORY_MAX_STATES);
+	npr = hl->hl_priorlen == 0 ? 0 : prior_decode(hl->hl_prior,
+	    hl->hl_priorlen, pr, HISTORY_MAX_STATES);
 	if (now != NULL && old == now->he_state) {
 		count(h, old, pr, npr);		/* unchanged: nothing to write */
 		return 0;
 	}
 	if (old != -1) {
-		if (close_interval(h, &e, old, since) == -1)
+		if (close_interval(h, &hl->hl_e, old, hl->hl_since) == -1)
 			return -1;
 		npr = prior_set(pr, npr, old, h->h_seq - 1);
 	}
+	if (now == NULL && old == -1 && prior_live(h, pr, npr))
+		return 0;			/* still absent */
 	if (now == NULL && !prior_live(h, pr, npr)) {
 		c = change_add(h, HC_DEL);
-		hent_from(cur, 0, &c->hc_copy, 1);
+		c->hc_copy = hl->hl_e;
+		if (hl->hl_e.he_s != NULL)
+			c->hc_copy.he_s = xstrndup(hl->hl_e.he_s,
+			    hl->hl_e.he_len);
 		return 0;
 	}
-	if (now == NULL && old == -1)
-		return 0;			/* still absent */
 	c = change_add(h, HC_PUT);
-	hent_from(cur, 0, &c->hc_copy, 1);
+	c->hc_copy = hl->hl_e;
+	if (hl->hl_e.he_s != NULL)
+		c->hc_copy.he_s = xstrndup(hl->hl_e.he_s, hl->hl_e.he_len);
 	c->hc_state = now != NULL ? now->he_state : -1;
 	c->hc_since = h->h_seq;
 	c->hc_prior = prior_encode(pr, npr, &c->hc_priorlen);
@@ -501,18 +521,10 @@ merge_row(struct hrun *h, sqlite3_stmt *cur, const struct hent *now)
 }
 
 static int
-cmp_cursor(const struct hent *a, sqlite3_stmt *cur)
-{
-	struct hent	 b;
-
-	hent_from(cur, 0, &b, 0);
-	return hent_cmp(a, &b);
-}
-
-static int
 merge(struct hrun *h)
 {
 	sqlite3_stmt	*cur;
+	struct hlast	 hl;
 	size_t		 i = 0;
 	int		 have, c, rc = -1;
 
@@ -523,13 +535,15 @@ merge(struct hrun *h)
 	if ((have = sqlite3_step(cur)) != SQLITE_ROW && have != SQLITE_DONE)
 		goto out;
 	have = have == SQLITE_ROW;
+	if (have)
+		hlast_read(cur, &hl);
 	while (i < h->h_nents || have) {
 		if (!have)
 			c = -1;
 		else if (i == h->h_nents)
 			c = 1;
 		else
-			c = cmp_cursor(&h->h_ents[i], cur);
+			c = hent_cmp(&h->h_ents[i], &hl.hl_e);
 		if (c < 0) {
 			/* new: present now, with no past */
 			change_add(h, HC_NEW)->hc_ent = i;
@@ -537,7 +551,7 @@ merge(struct hrun *h)
 			i++;
 			continue;
 		}
-		if (merge_row(h, cur, c == 0 ? &h->h_ents[i] : NULL) == -1)
+		if (merge_row(h, &hl, c == 0 ? &h->h_ents[i] : NULL) == -1)
 			goto out;
 		if (c == 0)
 			i++;
@@ -545,6 +559,8 @@ merge(struct hrun *h)
 		    have != SQLITE_DONE)
 			goto out;
 		have = have == SQLITE_ROW;
+		if (have)
+			hlast_read(cur, &hl);
 	}
 	rc = 0;
 out:
