@@ -417,6 +417,22 @@ static const struct key history_keys[] = {
 	KEND
 };
 
+static const struct key remote_write_keys[] = {
+	{ "url", K_STR, OFF(cf_rw_url), 0, 0, NULL, 0, 0, "", NULL,
+	    "Prometheus remote write 1.0 endpoint every complete run is sent to; empty: none", NULL },
+	{ "monitor", K_STR, OFF(cf_rw_monitor), 0, 0, NULL, 0, 0, "", NULL,
+	    "value of the external label monitor on every series sent; empty: the host name", NULL },
+	{ "timeout", K_DUR, OFF(cf_rw_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
+	    "time limit for one request", NULL },
+	{ "backoff", K_DUR, OFF(cf_rw_backoff_ms), 0, 0, NULL, 1, 3600000, "1s", NULL,
+	    "wait after a failed request, doubling after each failure", NULL },
+	{ "backoff_max", K_DUR, OFF(cf_rw_backoff_max_ms), 0, 0, NULL, 1, 86400000, "5m", NULL,
+	    "cap on the wait between attempts", NULL },
+	{ "max_pending", K_INT, OFF(cf_rw_max_pending), 0, 0, NULL, 1, 1000000, "10000", NULL,
+	    "runs kept in the store's queue while the receiver is unreachable; past it the oldest are dropped", NULL },
+	KEND
+};
+
 static const struct key top_keys[] = {
 	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
 	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
@@ -427,6 +443,7 @@ static const struct key top_keys[] = {
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
 	{ "history", K_MAP, 0, 0, 0, history_keys, 0, 0, NULL, NULL, "entity history", NULL },
+	{ "remote_write", K_MAP, 0, 0, 0, remote_write_keys, 0, 0, NULL, NULL, "Prometheus remote write of every complete run", NULL },
 	KEND
 };
 
@@ -1308,6 +1325,16 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
 	check_history(p, cf, ynode_at(root, "history"));
+	if (cf->cf_rw_url != NULL && cf->cf_rw_url[0] != '\0' &&
+	    strncmp(cf->cf_rw_url, "http://", 7) != 0 &&
+	    strncmp(cf->cf_rw_url, "https://", 8) != 0)
+		cf_error(p, ynode_at(ynode_at(root, "remote_write"), "url"),
+		    "remote_write.url: '%s' is not an http:// or https:// URL",
+		    cf->cf_rw_url);
+	if (cf->cf_rw_backoff_max_ms < cf->cf_rw_backoff_ms)
+		cf_error(p, ynode_at(ynode_at(root, "remote_write"),
+		    "backoff_max"), "remote_write.backoff_max: must be at least "
+		    "remote_write.backoff");
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
 		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),

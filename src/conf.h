@@ -88,6 +88,13 @@ struct config {
 	struct probe_conf *cf_probes;
 	size_t	 cf_nprobes;
 
+	char	*cf_rw_url;		/* remote_write.url; "" = off */
+	char	*cf_rw_monitor;		/* the external label monitor; "" = host name */
+	int64_t	 cf_rw_timeout_ms;
+	int64_t	 cf_rw_backoff_ms;
+	int64_t	 cf_rw_backoff_max_ms;
+	int64_t	 cf_rw_max_pending;	/* runs queued at most */
+
 	char	**cf_windows;		/* history.windows, durations as written */
 	size_t	 cf_nwindows;
 

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "expo.h"
 #include "log.h"
+#include "remotewrite.h"
 #include "run.h"
 #include "sqlout.h"
 #include "store.h"
@@ -224,8 +225,12 @@ cmd_run(struct args *a, int serve)
 	if (serve)
 		rc = run_serve(&ru, &reload_flag, a->a_overrides,
 		    a->a_noverrides);
-	else
+	else {
 		rc = run_once(&ru);
+		/* What the receiver does not take now waits for the next run. */
+		remote_write_flush(ru.ru_rw, ru.ru_st, now_mono() +
+		    ru.ru_cf->cf_rw_timeout_ms / 1000.0, &stop_flag);
+	}
 	runner_release(&ru);
 	return rc == 0 ? 0 : 1;
 }

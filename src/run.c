@@ -14,6 +14,7 @@
 #include "labels.h"
 #include "log.h"
 #include "probe.h"
+#include "remotewrite.h"
 #include "run.h"
 #include "store.h"
 #include "util.h"
@@ -37,6 +38,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
 	    expo_live_load(ru->ru_st, &ru->ru_live) == -1)
 		return -1;
+	ru->ru_rw = remote_write_new(cf);
 	return 0;
 }
 
@@ -44,6 +46,8 @@ void
 runner_release(struct runner *ru)
 {
 	queryset_release(&ru->ru_qs);
+	remote_write_free(ru->ru_rw);
+	ru->ru_rw = NULL;
 	store_close(ru->ru_st);
 	config_free(ru->ru_cf);
 	ru->ru_st = NULL;
@@ -332,7 +336,9 @@ run_once(struct runner *ru)
 	/* Stopped during the queries: a failed run, whatever they did. */
 	if (ru->ru_stop != NULL && *ru->ru_stop)
 		goto fail;
-	if (record_self(ru, run_id, &ns, counts, phase) == -1 ||
+	if ((ru->ru_rw != NULL && remote_write_enqueue(ru->ru_rw, st,
+	    run_id) == -1) ||
+	    record_self(ru, run_id, &ns, counts, phase) == -1 ||
 	    store_run_phase(st, run_id, "total", now_mono() - t0) == -1 ||
 	    store_end_run(st, run_id, "complete", NULL, ns.ns_len,
 	    requests) == -1 || store_commit(st) == -1) {
@@ -498,6 +504,12 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	config_free(ru->ru_cf);
 	ru->ru_cf = ncf;
 	ru->ru_qs = qs;
+	if (ru->ru_rw != NULL && ncf->cf_rw_url[0] != '\0')
+		remote_write_set_config(ru->ru_rw, ncf);
+	else {
+		remote_write_free(ru->ru_rw);
+		ru->ru_rw = remote_write_new(ncf);
+	}
 	runner_publish(ru);
 	log_info("reload: done");
 }
@@ -519,6 +531,7 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 		runner_publish(ru);
 		store_checkpoint(ru->ru_st);
 		next += ru->ru_cf->cf_interval_ms / 1000.0;
+		remote_write_flush(ru->ru_rw, ru->ru_st, next, ru->ru_stop);
 		now = now_mono();
 		if (next < now) {
 			log_warnx("run took longer than schedule.interval; the "
@@ -530,6 +543,9 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 				*reload_flag = 0;
 				reload(ru, overrides, noverrides);
 			}
+			if (remote_write_due(ru->ru_rw, now_mono()))
+				remote_write_flush(ru->ru_rw, ru->ru_st, next,
+				    ru->ru_stop);
 			sleep_ms(100);
 		}
 	}
