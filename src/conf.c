@@ -319,6 +319,8 @@ static const struct key store_keys[] = {
 	    "runs whose node, index-table and probe rows are kept", NULL },
 	{ "retention", K_DUR, OFF(cf_retention_ms), 0, 0, NULL, 0, INT64_MAX, "30d", NULL,
 	    "samples older than this are deleted; 0s keeps them forever", NULL },
+	{ "rollup_retention", K_DUR, OFF(cf_rollup_retention_ms), 0, 0, NULL, 0, INT64_MAX, "400d", NULL,
+	    "hourly and daily rollups (min, max, avg, last, count) older than this are deleted; 0s keeps them forever", NULL },
 	{ "max_size", K_SIZE, OFF(cf_store_max_size), 0, 0, NULL, 0, 1LL << 50, "0", NULL,
 	    "largest the store file may grow; a run that needs more fails; 0: no cap", NULL },
 	KEND

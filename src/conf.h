@@ -48,6 +48,7 @@ struct config {
 	char	*cf_store_path;
 	int64_t	 cf_keep_runs;		/* runs whose snapshot and probe rows are kept */
 	int64_t	 cf_retention_ms;	/* samples older than this are deleted; 0 keeps all */
+	int64_t	 cf_rollup_retention_ms;	/* hourly and daily rollups; 0 keeps all */
 	int64_t	 cf_store_max_size;	/* bytes the store may grow to; 0: no cap */
 
 	char	*cf_listen;		/* host:port */

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "probe.h"
 #include "remotewrite.h"
+#include "rollup.h"
 #include "run.h"
 #include "store.h"
 #include "util.h"
@@ -198,7 +199,9 @@ run_prune(struct runner *ru, int64_t run_id)
 		if (store_prune(ru->ru_st, run_id, cf->cf_keep_runs,
 		    cf->cf_retention_ms, pruned, n) == 0 &&
 		    (cf->cf_retention_ms == 0 || history_prune(ru->ru_st,
-		    now_real() - cf->cf_retention_ms / 1000.0) == 0))
+		    now_real() - cf->cf_retention_ms / 1000.0) == 0) &&
+		    (cf->cf_rollup_retention_ms == 0 || rollup_prune(ru->ru_st,
+		    now_real() - cf->cf_rollup_retention_ms / 1000.0) == 0))
 			store_commit(ru->ru_st);
 		else
 			store_rollback(ru->ru_st);
@@ -339,6 +342,7 @@ run_once(struct runner *ru)
 	if ((ru->ru_rw != NULL && remote_write_enqueue(ru->ru_rw, st,
 	    run_id) == -1) ||
 	    record_self(ru, run_id, &ns, counts, phase) == -1 ||
+	    rollup_run(st, run_id) == -1 ||
 	    store_run_phase(st, run_id, "total", now_mono() - t0) == -1 ||
 	    store_end_run(st, run_id, "complete", NULL, ns.ns_len,
 	    requests) == -1 || store_commit(st) == -1) {
