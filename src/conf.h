@@ -1,4 +1,21 @@
 /* conf.h -- YAML configuration: one key table, errors with file:line:col */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_CONF_H
 #define VANTAGE_CONF_H
 
@@ -103,6 +120,10 @@ struct config {
 	char	*cf_others;		/* label value of folded series */
 	char	*cf_queries_path;	/* resolved against cf_dir */
 	char	*cf_queries_at;		/* where queries.dir is set: file:line:col */
+
+	/* params: name, value, name, value, ...; each bound as :name. */
+	char	**cf_params;
+	size_t	 cf_nparams;		/* pairs */
 };
 
 /*

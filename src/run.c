@@ -1,4 +1,21 @@
 /* run.c -- one monitoring run, and the serve loop around it */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +251,7 @@ run_once(struct runner *ru)
 	struct store	*st = ru->ru_st;
 	struct nodeset	 ns = { NULL, 0 };
 	struct probe_counts *counts;
+	struct query_params qp;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
 	int64_t		 run_id, requests = 0, stale = 0;
 	size_t		 p;
@@ -333,7 +351,9 @@ run_once(struct runner *ru)
 		goto fail;
 	}
 	log_debug("run %" PRId64 ": querying", run_id);
-	if (query_run(&ru->ru_qs, st, run_id, &cause) == -1)
+	qp.qp_pairs = cf->cf_params;
+	qp.qp_n = cf->cf_nparams;
+	if (query_run(&ru->ru_qs, st, run_id, &qp, &cause) == -1)
 		goto fail;
 	phase[2] = now_mono() - t1;
 	/* Stopped during the queries: a failed run, whatever they did. */
