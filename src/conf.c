@@ -336,6 +336,8 @@ static const struct key store_keys[] = {
 	    "runs whose node, index-table and probe rows are kept", NULL },
 	{ "retention", K_DUR, OFF(cf_retention_ms), 0, 0, NULL, 0, INT64_MAX, "30d", NULL,
 	    "samples older than this are deleted; 0s keeps them forever", NULL },
+	{ "rollup_retention", K_DUR, OFF(cf_rollup_retention_ms), 0, 0, NULL, 0, INT64_MAX, "400d", NULL,
+	    "hourly and daily rollups (min, max, avg, last, count) older than this are deleted; 0s keeps them forever", NULL },
 	{ "max_size", K_SIZE, OFF(cf_store_max_size), 0, 0, NULL, 0, 1LL << 50, "0", NULL,
 	    "largest the store file may grow; a run that needs more fails; 0: no cap", NULL },
 	KEND
@@ -460,6 +462,28 @@ static const struct key notify_keys[] = {
 	KEND
 };
 
+static const struct key history_keys[] = {
+	{ "windows", K_STRLIST, OFF(cf_windows), OFF(cf_nwindows), 0, NULL, 0, 0, NULL, NULL,
+	    "windows of the entity history's counts, each a duration (default [1d, 7d])", NULL },
+	KEND
+};
+
+static const struct key remote_write_keys[] = {
+	{ "url", K_STR, OFF(cf_rw_url), 0, 0, NULL, 0, 0, "", NULL,
+	    "Prometheus remote write 1.0 endpoint every complete run is sent to; empty: none", NULL },
+	{ "monitor", K_STR, OFF(cf_rw_monitor), 0, 0, NULL, 0, 0, "", NULL,
+	    "value of the external label monitor on every series sent; empty: the host name", NULL },
+	{ "timeout", K_DUR, OFF(cf_rw_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
+	    "time limit for one request", NULL },
+	{ "backoff", K_DUR, OFF(cf_rw_backoff_ms), 0, 0, NULL, 1, 3600000, "1s", NULL,
+	    "wait after a failed request, doubling after each failure", NULL },
+	{ "backoff_max", K_DUR, OFF(cf_rw_backoff_max_ms), 0, 0, NULL, 1, 86400000, "5m", NULL,
+	    "cap on the wait between attempts", NULL },
+	{ "max_pending", K_INT, OFF(cf_rw_max_pending), 0, 0, NULL, 1, 1000000, "10000", NULL,
+	    "runs kept in the store's queue while the receiver is unreachable; past it the oldest are dropped", NULL },
+	KEND
+};
+
 static const struct key top_keys[] = {
 	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
 	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
@@ -470,6 +494,8 @@ static const struct key top_keys[] = {
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
 	{ "notify", K_MAP, 0, 0, 0, notify_keys, 0, 0, NULL, NULL, "events: webhooks and /api/v1/events", NULL },
+	{ "history", K_MAP, 0, 0, 0, history_keys, 0, 0, NULL, NULL, "entity history", NULL },
+	{ "remote_write", K_MAP, 0, 0, 0, remote_write_keys, 0, 0, NULL, NULL, "Prometheus remote write of every complete run", NULL },
 	{ "params", K_STRMAP, OFF(cf_params), OFF(cf_nparams), 0, NULL, 0, 0, NULL, NULL,
 	    "the profile's parameters (thresholds), each bound in every query as :name", NULL },
 	KEND
@@ -1328,6 +1354,48 @@ path_ok(const char *s)
 	return 1;
 }
 
+/* history.windows: durations, at most 16, each once; [1d, 7d] if absent. */
+static void
+check_history(struct cfparse *p, struct config *cf, const struct ynode *h)
+{
+	const struct ynode *windows = ynode_at(h, "windows");
+	const char	*why;
+	int64_t		 ms, ms2;
+	size_t		 i, j;
+
+	if (windows == NULL && cf->cf_nwindows == 0) {
+		cf->cf_windows = xcalloc(2, sizeof(*cf->cf_windows));
+		cf->cf_windows[0] = xstrdup("1d");
+		cf->cf_windows[1] = xstrdup("7d");
+		cf->cf_nwindows = 2;
+		return;
+	}
+	if (cf->cf_nwindows > 16)
+		cf_error(p, windows, "history.windows: %zu windows; at most 16",
+		    cf->cf_nwindows);
+	for (i = 0; i < cf->cf_nwindows; i++) {
+		if (parse_duration(cf->cf_windows[i], &ms, &why) == -1) {
+			cf_error(p, ynode_item(windows, i, NULL),
+			    "history.windows[%zu]: '%s': %s", i,
+			    cf->cf_windows[i], why);
+			continue;
+		}
+		if (ms < 1000) {
+			cf_error(p, ynode_item(windows, i, NULL),
+			    "history.windows[%zu]: '%s': must be at least 1s",
+			    i, cf->cf_windows[i]);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (parse_duration(cf->cf_windows[j], &ms2, &why) == 0 &&
+			    ms2 == ms)
+				cf_error(p, ynode_item(windows, i, NULL),
+				    "history.windows[%zu]: '%s' is the same "
+				    "window as '%s'", i, cf->cf_windows[i],
+				    cf->cf_windows[j]);
+	}
+}
+
 /* Where a probe's answer kind reports a mistake (answer_check_cb). */
 struct kind_check {
 	struct cfparse	*kc_p;
@@ -1405,6 +1473,17 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
 	check_notify(p, cf, ynode_at(root, "notify"));
+	check_history(p, cf, ynode_at(root, "history"));
+	if (cf->cf_rw_url != NULL && cf->cf_rw_url[0] != '\0' &&
+	    strncmp(cf->cf_rw_url, "http://", 7) != 0 &&
+	    strncmp(cf->cf_rw_url, "https://", 8) != 0)
+		cf_error(p, ynode_at(ynode_at(root, "remote_write"), "url"),
+		    "remote_write.url: '%s' is not an http:// or https:// URL",
+		    cf->cf_rw_url);
+	if (cf->cf_rw_backoff_max_ms < cf->cf_rw_backoff_ms)
+		cf_error(p, ynode_at(ynode_at(root, "remote_write"),
+		    "backoff_max"), "remote_write.backoff_max: must be at least "
+		    "remote_write.backoff");
 	check_params(p, ynode_at(root, "params"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))

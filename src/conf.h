@@ -71,6 +71,7 @@ struct config {
 	char	*cf_store_path;
 	int64_t	 cf_keep_runs;		/* runs whose snapshot and probe rows are kept */
 	int64_t	 cf_retention_ms;	/* samples older than this are deleted; 0 keeps all */
+	int64_t	 cf_rollup_retention_ms;	/* hourly and daily rollups; 0 keeps all */
 	int64_t	 cf_store_max_size;	/* bytes the store may grow to; 0: no cap */
 
 	char	*cf_listen;		/* host:port */
@@ -120,6 +121,15 @@ struct config {
 	int64_t	 cf_notify_queue;	/* events waiting per webhook */
 	int64_t	 cf_events_backlog;	/* events kept for /api/v1/events */
 	int64_t	 cf_events_max_subscribers;
+	char	*cf_rw_url;		/* remote_write.url; "" = off */
+	char	*cf_rw_monitor;		/* the external label monitor; "" = host name */
+	int64_t	 cf_rw_timeout_ms;
+	int64_t	 cf_rw_backoff_ms;
+	int64_t	 cf_rw_backoff_max_ms;
+	int64_t	 cf_rw_max_pending;	/* runs queued at most */
+
+	char	**cf_windows;		/* history.windows, durations as written */
+	size_t	 cf_nwindows;
 
 	char	*cf_queries_dir;	/* as written */
 	char	*cf_others;		/* label value of folded series */

@@ -32,6 +32,8 @@ struct fetch_opts {
 	const char	*fo_cert_file;		/* PEM client certificate */
 	const char	*fo_key_file;		/* and its key */
 	const char	*fo_header;		/* one extra "Name: value" */
+	const char *const *fo_headers;		/* more of them */
+	size_t		 fo_nheaders;
 	char *const	*fo_deny;		/* CIDR ranges never connected to */
 	size_t		 fo_ndeny;
 };
@@ -54,6 +56,12 @@ struct fetch_answer {
  */
 int	fetch_get(const char *url, const struct fetch_opts *,
 	    struct fetch_answer *fa, char **cause);
+/*
+ * POST len bytes of body to url, otherwise as fetch_get.  On -1,
+ * fa->fa_status is the HTTP status if there was an answer (else 0).
+ */
+int	fetch_post(const char *url, const struct fetch_opts *, const void *body,
+	    size_t len, struct fetch_answer *fa, char **cause);
 void	fetch_answer_release(struct fetch_answer *);
 
 #endif

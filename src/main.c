@@ -29,6 +29,7 @@
 #include "conf.h"
 #include "expo.h"
 #include "log.h"
+#include "remotewrite.h"
 #include "progress.h"
 #include "run.h"
 #include "sqlout.h"
@@ -248,6 +249,9 @@ cmd_run(struct args *a, int serve)
 		progress_start(stderr);
 		rc = run_once(&ru);
 		progress_end();
+		/* What the receiver does not take now waits for the next run. */
+		remote_write_flush(ru.ru_rw, ru.ru_st, now_mono() +
+		    ru.ru_cf->cf_rw_timeout_ms / 1000.0, &stop_flag);
 	}
 	runner_release(&ru);
 	return rc == 0 ? 0 : 1;

@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "expo.h"
+#include "history.h"
 #include "log.h"
 #include "labels.h"
 #include "query.h"
@@ -60,6 +61,7 @@ query_file_release(struct query_file *qf)
 	for (i = 0; i < qf->qf_nthresholds; i++)
 		threshold_release(&qf->qf_thresholds[i]);
 	free(qf->qf_thresholds);
+	free(qf->qf_history);
 }
 
 void
@@ -347,6 +349,8 @@ parse_header(struct query_file *qf, FILE *err)
 			slot = &qf->qf_help;
 		else if (klen == 6 && strncmp(k, "cutoff", 6) == 0)
 			slot = &qf->qf_cutoff_text;
+		else if (klen == 7 && strncmp(k, "history", 7) == 0)
+			slot = &qf->qf_history;
 		else if (klen == 8 && strncmp(k, "headline", 8) == 0) {
 			if (parse_headline(qf, v, vlen, line, err) == -1)
 				errors++;
@@ -359,7 +363,7 @@ parse_header(struct query_file *qf, FILE *err)
 			continue;
 		} else {
 			fprintf(err, "%s:%zu: unknown header key '%.*s' (metric, "
-			    "type, help, cutoff, headline, threshold)\n",
+			    "type, help, cutoff, headline, threshold, history)\n",
 			    qf->qf_path, line, (int)klen, k);
 			errors++;
 			p = *eol ? eol + 1 : eol;
@@ -372,6 +376,18 @@ parse_header(struct query_file *qf, FILE *err)
 		} else
 			*slot = xstrndup(v, vlen);
 		p = *eol ? eol + 1 : eol;
+	}
+	if (qf->qf_history != NULL) {
+		if (strcmp(qf->qf_history, "entities") != 0) {
+			fprintf(err, "%s: history '%s' is not 'entities'\n",
+			    qf->qf_path, qf->qf_history);
+			errors++;
+		}
+		if (qf->qf_metric != NULL) {
+			fprintf(err, "%s: a file is either a metric or the "
+			    "history's entities, not both\n", qf->qf_path);
+			errors++;
+		}
 	}
 	if (qf->qf_metric == NULL) {
 		if (qf->qf_type != NULL || qf->qf_help != NULL ||
@@ -482,6 +498,13 @@ query_load(const char *dir, const char *where, struct queryset *qs, FILE *err)
 			    qf->qf_metric) == 0) {
 				fprintf(err, "%s: metric %s is also declared in "
 				    "%s\n", path, qf->qf_metric,
+				    qs->qs_files[j].qf_path);
+				errors++;
+			}
+		for (j = 0; qf->qf_history != NULL && j < i; j++)
+			if (qs->qs_files[j].qf_history != NULL) {
+				fprintf(err, "%s: the history's entities are "
+				    "also declared in %s\n", path,
 				    qs->qs_files[j].qf_path);
 				errors++;
 			}
@@ -742,6 +765,43 @@ out:
 	return rc;
 }
 
+/* The entity query: its (entity, state) rows into the history. */
+static int
+run_history(struct query_file *qf, struct store *st, int64_t run_id,
+    const struct query_params *qp, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	const char	*tail = qf->qf_sql;
+	char		*why;
+	int		 rc;
+
+	if (store_prepare_next(st, &tail, &stmt, &why) == -1) {
+		xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+		free(why);
+		return -1;
+	}
+	if (stmt == NULL || strspn(tail, " \t\r\n;") != strlen(tail)) {
+		xasprintf(cause, "query: %s: the history's entities are exactly "
+		    "one SELECT", qf->qf_path);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	store_bind_common(stmt, run_id, NULL);
+	if (query_bind_params(stmt, qp, &why) == -1) {
+		xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+		free(why);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	rc = history_record(st, run_id, stmt, &why);
+	sqlite3_finalize(stmt);
+	if (rc == -1) {
+		xasprintf(cause, "query: %s: history: %s", qf->qf_path, why);
+		free(why);
+	}
+	return rc;
+}
+
 int
 query_run(const struct queryset *qs, struct store *st, int64_t run_id,
     const struct query_params *qp, char **cause)
@@ -751,7 +811,10 @@ query_run(const struct queryset *qs, struct store *st, int64_t run_id,
 
 	*cause = NULL;
 	for (i = 0; i < qs->qs_len; i++) {
-		if (qs->qs_files[i].qf_metric == NULL)
+		if (qs->qs_files[i].qf_history != NULL)
+			rc = run_history(&qs->qs_files[i], st, run_id, qp,
+			    cause);
+		else if (qs->qs_files[i].qf_metric == NULL)
 			rc = run_statements(&qs->qs_files[i], st, run_id, qp,
 			    cause);
 		else

@@ -54,8 +54,10 @@ struct threshold {
 /*
  * One file of queries/<profile>/.  A file whose header declares
  * "-- metric: NAME" holds one SELECT whose column "value" is the sample
- * value and whose other columns are labels; any other file maintains
- * tables and may hold several statements.
+ * value and whose other columns are labels.  A file whose header declares
+ * "-- history: entities" holds one SELECT yielding (entity, state) for the
+ * entity history (history.c); a profile has at most one.  Any other file
+ * maintains tables and may hold several statements.
  */
 struct query_file {
 	char	*qf_path;
@@ -69,6 +71,7 @@ struct query_file {
 	char	*qf_headline;	/* "-- headline:": NULL, "values" or "shares" */
 	struct threshold *qf_thresholds;	/* "-- threshold:" lines */
 	size_t	 qf_nthresholds;
+	char	*qf_history;	/* "entities", or NULL */
 };
 
 struct queryset {

@@ -36,6 +36,7 @@ struct runner {
 	struct store	*ru_st;		/* owned */
 	struct queryset	 ru_qs;
 	struct http	*ru_http;	/* NULL unless serving */
+	struct remote_write *ru_rw;	/* NULL without remote_write.url */
 	volatile sig_atomic_t *ru_stop;
 	int64_t		 ru_last_run;	/* id of the last run started */
 	struct expo_live ru_live;	/* the monitor's own state, in memory */

@@ -75,7 +75,7 @@ test_expect_success 'check validates the query files too' '
 	cat >expect <<-EOM &&
 	$TRASH/q/10-a.sql: metric '"'"'bad name'"'"' is not a valid metric name
 	$TRASH/q/20-b.sql: metric audius_users needs a help: header
-	$TRASH/q/30-c.sql:1: unknown header key '"'"'metrics'"'"' (metric, type, help, cutoff, headline, threshold)
+	$TRASH/q/30-c.sql:1: unknown header key '"'"'metrics'"'"' (metric, type, help, cutoff, headline, threshold, history)
 	EOM
 	test_cmp expect err
 '

@@ -235,4 +235,10 @@ int	 write_file_atomic(const char *path, const char *data, size_t len);
 /* The compare subcommand: returns the exit status (0, 1 or 2). */
 int	 truth_compare(const char *truthpath, const char *metricspath);
 
+/* history.c: the entity-history truth over a sequence of runs */
+/* Every current user's status, "USER_ID STATUS" lines (path.tmp, rename). */
+int	 truth_states_write(const struct simnet *, const char *path);
+/* The history subcommand: returns the exit status. */
+int	 truth_history(int argc, char *argv[]);
+
 #endif
