@@ -25,7 +25,10 @@ struct probe_counts {
 	int64_t	pc_unanswered;
 };
 
-/* Create or extend every probe_<name> table of the configuration. */
+/*
+ * Split the probe_<name> tables of a store made before per-run tables
+ * (probe_crawl creates each run's own probe_<name>_run<N>).
+ */
 int	probe_prepare_tables(const struct config *, struct store *);
 
 /*

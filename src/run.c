@@ -32,6 +32,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	store_set_stop(ru->ru_st, stop);
 	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
 	    store_recover(ru->ru_st) == -1 ||
+	    discover_prepare_tables(cf, ru->ru_st) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
 	    expo_live_load(ru->ru_st, &ru->ru_live) == -1)
 		return -1;
@@ -339,7 +340,10 @@ run_once(struct runner *ru)
 	    "%.2fs (discover %.2fs, crawl %.2fs, query %.2fs)", run_id,
 	    ns.ns_len, requests, now_mono() - t0, phase[0], phase[1], phase[2]);
 	run_finished(ru, 1);
+	t1 = now_mono();
 	run_prune(ru, run_id);
+	/* Retiring old runs, after the run's own total. */
+	store_run_phase(st, run_id, "prune", now_mono() - t1);
 	rc = 0;
 	goto out;
 fail:
@@ -481,6 +485,7 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	if (query_load(ncf->cf_queries_path, ncf->cf_queries_at, &qs,
 	    stderr) == -1 ||
 	    store_set_max_size(ru->ru_st, ncf->cf_store_max_size) == -1 ||
+	    discover_prepare_tables(ncf, ru->ru_st) == -1 ||
 	    probe_prepare_tables(ncf, ru->ru_st) == -1) {
 		queryset_release(&qs);
 		config_free(ncf);

@@ -5,10 +5,7 @@
 WITH missed AS (
 	SELECT p.node_id, count(DISTINCT u.wallet) AS c
 	FROM probe_clock p
-	-- The index named by conf/audius.yaml ("user_id"): on a new store
-	-- SQLite has no statistics yet and could pick a scan.
-	JOIN users u INDEXED BY users_user_id
-	    ON u.run_id = p.run_id AND u.user_id = p.item
+	JOIN users u ON u.run_id = p.run_id AND u.user_id = p.item
 	WHERE p.run_id = :run_id AND p.error IS NOT NULL
 	GROUP BY p.node_id
 )

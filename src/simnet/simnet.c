@@ -32,7 +32,8 @@ enum {
 	OPT_DURATION,
 	OPT_SLOW_DELAY,
 	OPT_OVERSIZE,
-	OPT_PIDFILE
+	OPT_PIDFILE,
+	OPT_UNORDERED
 };
 
 struct simnet_opts {
@@ -50,7 +51,7 @@ static const char usage_text[] =
 "usage: vantage-simnet [-hv] -d FILE [-t FILE] [-s SEED] [-u USERS]\n"
 "           [-n NODES] [-l ADDR:PORT] [-m MIX] [-f SPID:FAULT]...\n"
 "           [--no-serve] [--duration DUR] [--slow-delay DUR]\n"
-"           [--oversize SIZE] [--pidfile FILE]\n"
+"           [--oversize SIZE] [--pidfile FILE] [--unordered]\n"
 "       vantage-simnet compare TRUTH.json METRICS.txt\n"
 "\n"
 "Simulate an Audius network for the vantage monitor, deterministically\n"
@@ -92,6 +93,9 @@ static const char usage_text[] =
 "      --oversize SIZE  body size of `oversized` answers (e.g. 512KiB,\n"
 "                       16MiB), at most 1GiB (default 16MiB)\n"
 "      --pidfile FILE   write the process id to FILE (removed at exit)\n"
+"      --unordered      write the users table as years of updates leave\n"
+"                       it: rows in no user order, stale is_current = 0\n"
+"                       rows interleaved, user ids not monotonic\n"
 "  -v, --verbose        log more (how long each step took)\n"
 "  -h, --help           print this help and exit\n"
 "\n"
@@ -484,6 +488,7 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 		{ "slow-delay",	required_argument, NULL, OPT_SLOW_DELAY },
 		{ "oversize",	required_argument, NULL, OPT_OVERSIZE },
 		{ "pidfile",	required_argument, NULL, OPT_PIDFILE },
+		{ "unordered",	no_argument,	   NULL, OPT_UNORDERED },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
@@ -563,6 +568,9 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 			break;
 		case OPT_PIDFILE:
 			so->so_pidfile = optarg;
+			break;
+		case OPT_UNORDERED:
+			sn->sn_unordered = 1;
 			break;
 		case 'v':
 			verbose++;
