@@ -1063,9 +1063,10 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 			rc = prune_table(st, "nodes", below);
 	}
 	if (rc == 0 && retention_ms > 0) {
+		/* Never the run just done: it may have lasted longer. */
 		xasprintf(&sql, "DELETE FROM samples WHERE run_id IN (SELECT "
-		    "run_id FROM runs WHERE started_at < %.3f)",
-		    now_real() - retention_ms / 1000.0);
+		    "run_id FROM runs WHERE started_at < %.3f AND run_id <> %"
+		    PRId64 ")", now_real() - retention_ms / 1000.0, run_id);
 		rc = store_exec(st, sql);
 		free(sql);
 		if (rc == 0)
