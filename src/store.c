@@ -255,8 +255,8 @@ store_open(const char *path)
 	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
-	    store_exec(st, "PRAGMA cache_size = -32768") == -1 ||
-	    store_exec(st, "PRAGMA temp_store = MEMORY") == -1 ||
+	    store_exec(st, "PRAGMA cache_size = -16384") == -1 ||
+	    store_exec(st, "PRAGMA temp_store = FILE") == -1 ||
 	    /*
 	     * Debian's SQLite zeroes every freed page by default: dropping a
 	     * run's tables would write them all again.  FAST still clears
