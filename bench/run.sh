@@ -78,7 +78,7 @@ tv() {
 
 r=1
 while [ $r -le "$runs" ]; do
-	/usr/bin/time -v -o "time.$r.log" "$top/vantage" -c vantage.yaml \
+	/usr/bin/time -v -o "time.$r.log" "$top/vantage" -v -c vantage.yaml \
 	    -D store.path="$out/vantage.db" -D discovery.path="$out/dn.db" \
 	    -D store.retention="$retention" once 2>"run.$r.log" ||
 	    { cat "run.$r.log" "time.$r.log" >&2; exit 1; }
@@ -104,8 +104,11 @@ report() {
 	    $(tv "time.$r.log" 'System time (seconds)') }")" \
 	    "$(tv "time.$r.log" 'User time (seconds)')" \
 	    "$(tv "time.$r.log" 'System time (seconds)')"
+	cpu=$(sed -n 's/.*cpu seconds: //p' "run.$r.log")
+	printf '    %-16s %-9s %s\n' phase wall CPU
 	for phase in discover crawl query total prune; do
-		printf '    %-16s %s s\n' "$phase" "$(q "SELECT CASE WHEN seconds IS NULL THEN '-' ELSE printf('%.2f', seconds) END FROM (SELECT 1) LEFT JOIN run_phases ON run_id = $id AND phase = '$phase'")"
+		printf '    %-16s %-9s %s\n' "$phase" "$(q "SELECT CASE WHEN seconds IS NULL THEN '-' ELSE printf('%.2f s', seconds) END FROM (SELECT 1) LEFT JOIN run_phases ON run_id = $id AND phase = '$phase'")" \
+		    "$(printf '%s\n' "$cpu" | tr ',' '\n' | sed -n "s/^ *$phase //p")"
 	done
 	printf '  peak RSS           %s MiB\n' "$((rss / 1024))"
 	printf '  requests           %s\n' "$(q "SELECT requests FROM runs WHERE run_id = $id")"

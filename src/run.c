@@ -1,4 +1,6 @@
 /* run.c -- one monitoring run, and the serve loop around it */
+#include <sys/resource.h>
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +176,18 @@ store_cause(struct store *st, const char *step)
 	return cause;
 }
 
+/* CPU seconds (user + system) the process has used so far. */
+static double
+cpu_now(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* Write off the rows of old runs and expired samples (never a failure). */
 static void
 run_prune(struct runner *ru, int64_t run_id)
@@ -225,6 +239,7 @@ run_once(struct runner *ru)
 	struct nodeset	 ns = { NULL, 0 };
 	struct probe_counts *counts;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
+	double		 c0 = cpu_now(), cpu[4];
 	int64_t		 run_id, requests = 0, stale = 0;
 	size_t		 p;
 	int		 o, rc = -1;
@@ -301,6 +316,7 @@ run_once(struct runner *ru)
 		ru->ru_live.el_disc_ok = now_real();
 	t1 = now_mono();
 	phase[0] = t1 - t0;
+	cpu[0] = cpu_now();
 	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
 	    ns.ns_len, phase[0]);
 
@@ -310,6 +326,7 @@ run_once(struct runner *ru)
 		goto fail;
 	}
 	phase[1] = now_mono() - t1;
+	cpu[1] = cpu_now();
 	t1 = now_mono();
 	for (p = 0; p < cf->cf_nprobes; p++)
 		for (o = 0; o < PROBE_NOUTCOME; o++)
@@ -326,6 +343,7 @@ run_once(struct runner *ru)
 	if (query_run(&ru->ru_qs, st, run_id, &cause) == -1)
 		goto fail;
 	phase[2] = now_mono() - t1;
+	cpu[2] = cpu_now();
 	/* Stopped during the queries: a failed run, whatever they did. */
 	if (ru->ru_stop != NULL && *ru->ru_stop)
 		goto fail;
@@ -341,9 +359,13 @@ run_once(struct runner *ru)
 	    ns.ns_len, requests, now_mono() - t0, phase[0], phase[1], phase[2]);
 	run_finished(ru, 1);
 	t1 = now_mono();
+	cpu[3] = cpu_now();
 	run_prune(ru, run_id);
 	/* Retiring old runs, after the run's own total. */
 	store_run_phase(st, run_id, "prune", now_mono() - t1);
+	log_debug("run %" PRId64 ": cpu seconds: discover %.2f, crawl %.2f, "
+	    "query %.2f, prune %.2f", run_id, cpu[0] - c0, cpu[1] - cpu[0],
+	    cpu[2] - cpu[1], cpu_now() - cpu[3]);
 	rc = 0;
 	goto out;
 fail:
