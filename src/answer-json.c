@@ -1,13 +1,16 @@
 /* answer-json.c -- the json answer kind: pointers, typed values, rows matched to items */
 #include <inttypes.h>
 #include <malloc.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "answer.h"
+#include "buf.h"
 #include "conf.h"
 #include "crawl.h"
 #include "util.h"
@@ -61,20 +64,88 @@ json_init(void)
 	json_set_alloc_funcs(jm_malloc, jm_free);
 }
 
-json_t *
-answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
-{
-	json_error_t	 jerr;
-	json_t		*doc;
-	size_t		 budget;
+static int	dec_int(const char *, size_t, int64_t *);
 
-	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
-	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
+/*
+ * Copy of the len bytes of JSON at s in which every integer that does not
+ * fit in 64 bits is written as a real ("1e30" stays, "18446744073709551616"
+ * becomes "18446744073709551616.0"), so that jansson parses it instead of
+ * failing the whole answer; the value then fails only where it is read as
+ * an integer.  NULL when there is none.
+ */
+static char *
+json_widen(const char *s, size_t len, size_t *lenp)
+{
+	struct buf	 b;
+	size_t		 i = 0, start, copied = 0;
+	int64_t		 v;
+
+	buf_init(&b, 0);
+	while (i < len) {
+		if (s[i] == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
+			continue;
+		}
+		if (s[i] != '-' && (s[i] < '0' || s[i] > '9')) {
+			i++;
+			continue;
+		}
+		start = i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			while (i < len && strchr("0123456789.eE+-", s[i]) != NULL)
+				i++;
+			continue;
+		}
+		if (dec_int(s + start, i - start, &v) != -2)
+			continue;
+		buf_add(&b, s + copied, i - copied);
+		buf_puts(&b, ".0");
+		copied = i;
+	}
+	if (copied == 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	buf_add(&b, s + copied, len - copied);
+	return buf_take(&b, lenp);
+}
+
+/* One parse within budget; jerr tells why it failed. */
+static json_t *
+json_parse_budget(const char *body, size_t len, size_t budget, int flags,
+    json_error_t *jerr)
+{
+	json_t	*doc;
+
 	jm_used = 0;
 	jm_over = 0;
 	jm_limit = budget;
-	doc = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
+	doc = json_loadb(body, len, JSON_DECODE_ANY | flags, jerr);
 	jm_limit = 0;	/* freeing doc later is not counted against anyone */
+	return doc;
+}
+
+static json_t *
+json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*doc;
+	size_t		 budget, wlen;
+	char		*wide;
+
+	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
+	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
+	doc = json_parse_budget(body, len, budget, flags, &jerr);
+	if (doc == NULL && !jm_over && strstr(jerr.text, "too big") != NULL &&
+	    (wide = json_widen(body, len, &wlen)) != NULL) {
+		doc = json_parse_budget(wide, wlen, budget, flags, &jerr);
+		free(wide);
+	}
 	if (doc == NULL && jm_over)
 		snprintf(err, errlen, "malformed answer: more than %zu MiB "
 		    "when parsed", budget >> 20);
@@ -82,6 +153,12 @@ answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "malformed answer: %s at line %d column "
 		    "%d", jerr.text, jerr.line, jerr.column);
 	return doc;
+}
+
+json_t *
+answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
+{
+	return json_parse(body, len, 0, err, errlen);
 }
 
 json_t *
@@ -154,51 +231,442 @@ json_type_name(json_t *j)
 	return "?";
 }
 
-int
-answer_json_value(json_t *v, int64_t type, const char *pointer,
-    struct aval *out, char *why, size_t whylen)
+/*
+ * Up to 40 bytes of untrusted text for a message, in quotes: printable
+ * ASCII as is, every other byte as \xNN, and "..." when cut.
+ */
+static const char *
+quote(const char *s, size_t len, char *out, size_t outsz)
 {
-	static const char *const want[] = { "integer", "real", "text",
-	    "boolean" };
+	size_t	i, o = 0;
+
+	out[o++] = '\'';
+	for (i = 0; i < len && i < 40 && o + 8 < outsz; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+			out[o++] = s[i];
+		else
+			o += snprintf(out + o, outsz - o, "\\x%02x",
+			    (unsigned char)s[i]);
+	}
+	out[o++] = '\'';
+	out[o] = '\0';
+	if (i < len)
+		snprintf(out + o, outsz - o, "...");
+	return out;
+}
+
+/*
+ * A decimal integer, "-" then digits, as int64: 0, -1 if it is not one,
+ * -2 if it does not fit.
+ */
+static int
+dec_int(const char *s, size_t len, int64_t *vp)
+{
+	uint64_t	 v = 0, lim;
+	size_t		 i = 0;
+	int		 neg = 0, over = 0, d;
+
+	if (len > 0 && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i == len)
+		return -1;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = s[i] - '0';
+		if (v > (lim - d) / 10)
+			over = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (over)
+		return -2;
+	*vp = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) :
+	    (int64_t)v;
+	return 0;
+}
+
+/* Digits of s from *i on; how many. */
+static size_t
+digits(const char *s, size_t len, size_t *i)
+{
+	size_t	start = *i;
+
+	while (*i < len && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i - start;
+}
+
+/*
+ * A decimal number as JSON writes one (no blanks, no "inf", "nan" or hex)
+ * as a finite double: 0, -1 if it is not one, -2 if it does not fit.
+ */
+static int
+dec_real(const char *s, size_t len, double *vp)
+{
+	char	 tmp[128];
+	size_t	 i = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (digits(s, len, &i) == 0)
+		return -1;
+	if (i < len && s[i] == '.') {
+		i++;
+		if (digits(s, len, &i) == 0)
+			return -1;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (digits(s, len, &i) == 0)
+			return -1;
+	}
+	if (i != len)
+		return -1;
+	if (len >= sizeof(tmp))
+		return -2;	/* more digits than a double holds */
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	*vp = strtod(tmp, NULL);
+	return isfinite(*vp) ? 0 : -2;
+}
+
+static int
+hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A quantity as Ethereum's JSON-RPC writes one, "0x" and hex digits: as
+ * int64 (real 0) or, for real != 0, as a double of up to 256 bits.  0, -1
+ * if it is not one, -2 if it does not fit.
+ */
+static int
+hex_quantity(const char *s, size_t len, int real, int64_t *ip, double *rp)
+{
+	uint64_t	 v = 0;
+	double		 d = 0;
+	size_t		 i, sig = 0;
+	int		 x;
+
+	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -1;
+	for (i = 2; i < len; i++) {
+		if ((x = hexdigit(s[i])) == -1)
+			return -1;
+		if (sig == 0 && x == 0)
+			continue;	/* leading zeros */
+		sig++;
+		v = v << 4 | x;
+		d = d * 16 + x;
+	}
+	if (real) {
+		if (sig > 64)
+			return -2;
+		*rp = d;
+		return 0;
+	}
+	if (sig > 16 || v > (uint64_t)INT64_MAX)
+		return -2;
+	*ip = (int64_t)v;
+	return 0;
+}
+
+/*
+ * A Go duration (time.ParseDuration: "300ms", "-1.5h", "2h45m0.5s", "0")
+ * in seconds: 0, -1 if it is not one, -2 if it is beyond Go's range
+ * (int64 nanoseconds, about 292 years).
+ */
+static int
+go_duration(const char *s, size_t len, double *vp)
+{
+	static const struct {
+		const char	*u_name;
+		double		 u_secs;
+	} units[] = {
+		{ "ns", 1e-9 }, { "us", 1e-6 }, { "\xc2\xb5s", 1e-6 },
+		{ "\xce\xbcs", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
+		{ "m", 60 }, { "h", 3600 }
+	};
+	double		 total = 0, num, scale;
+	size_t		 i = 0, u, ulen, start;
+	int		 neg = 0, pre, post;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (len - i == 1 && s[i] == '0') {
+		*vp = 0;
+		return 0;
+	}
+	if (i == len)
+		return -1;
+	while (i < len) {
+		num = 0;
+		start = i;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			num = num * 10 + (s[i] - '0');
+		pre = i > start;
+		post = 0;
+		if (i < len && s[i] == '.') {
+			i++;
+			start = i;
+			for (scale = 0.1; i < len && s[i] >= '0' && s[i] <= '9';
+			    i++, scale /= 10)
+				num += (s[i] - '0') * scale;
+			post = i > start;
+		}
+		if (!pre && !post)
+			return -1;
+		for (start = i; i < len && s[i] != '.' &&
+		    (s[i] < '0' || s[i] > '9'); i++)
+			;
+		ulen = i - start;
+		for (u = 0; u < nitems(units); u++)
+			if (strlen(units[u].u_name) == ulen &&
+			    memcmp(units[u].u_name, s + start, ulen) == 0)
+				break;
+		if (u == nitems(units))
+			return -1;	/* no unit, or an unknown one */
+		total += num * units[u].u_secs;
+	}
+	if (!(total <= 9223372036.854775807))
+		return -2;
+	*vp = neg ? -total : total;
+	return 0;
+}
+
+static const char *const vtype_names[] = { "integer", "real", "text",
+    "boolean", NULL };
+
+/* A value's pointer in messages: "" (the whole row) is shown quoted. */
+#define PTR(vc)	((vc)->vc_pointer[0] != '\0' ? (vc)->vc_pointer : "\"\"")
+
+/* The value of a missing one with missing: default; -1 if it is not one. */
+static int
+default_value(const struct value_conf *vc, struct aval *out)
+{
+	const char	*d = vc->vc_default != NULL ? vc->vc_default : "";
+	size_t		 len = strlen(d);
 
 	memset(out, 0, sizeof(*out));
-	if (v == NULL) {
-		snprintf(why, whylen, "no value at %s", pointer);
-		goto null;
-	}
-	switch (type) {
+	switch (vc->vc_type) {
 	case VT_INTEGER:
-		if (!json_is_integer(v))
-			goto mismatch;
 		out->av_type = AV_INTEGER;
-		out->av_int = json_integer_value(v);
+		return len == 0 ? 0 : dec_int(d, len, &out->av_int) == 0 ? 0 : -1;
+	case VT_REAL:
+		out->av_type = AV_REAL;
+		return len == 0 ? 0 : dec_real(d, len, &out->av_real) == 0 ? 0 :
+		    -1;
+	case VT_TEXT:
+		out->av_type = AV_TEXT;
+		out->av_text = d;
+		out->av_len = len;
 		return 0;
+	case VT_BOOLEAN:
+		out->av_type = AV_INTEGER;
+		out->av_int = strcmp(d, "true") == 0;
+		return len == 0 || strcmp(d, "true") == 0 ||
+		    strcmp(d, "false") == 0 ? 0 : -1;
+	}
+	return -1;
+}
+
+/* A JSON string through the map of an enum. */
+static int
+value_enum(json_t *v, const struct value_conf *vc, struct aval *out,
+    char *why, size_t whylen)
+{
+	const char	*s;
+	char		 q[200];
+	size_t		 i, len;
+
+	if (!json_is_string(v)) {
+		snprintf(why, whylen, "%s: expected string, got %s",
+		    PTR(vc), json_type_name(v));
+		return -1;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	for (i = 0; i < vc->vc_nmap; i++)
+		if (strlen(vc->vc_map[2 * i]) == len &&
+		    memcmp(vc->vc_map[2 * i], s, len) == 0 &&
+		    dec_int(vc->vc_map[2 * i + 1], strlen(vc->vc_map[2 * i + 1]),
+		    &out->av_int) == 0) {
+			out->av_type = AV_INTEGER;
+			return 0;
+		}
+	snprintf(why, whylen, "%s: %s is not in map", PTR(vc),
+	    quote(s, len, q, sizeof(q)));
+	return -1;
+}
+
+/* A number, boolean or text written in a JSON string (from: string). */
+static int
+value_string(const char *s, size_t len, const struct value_conf *vc,
+    struct aval *out, char *why, size_t whylen)
+{
+	char	 q[200];
+	int	 rc = 0;
+
+	switch (vc->vc_type) {
+	case VT_INTEGER:
+		out->av_type = AV_INTEGER;
+		rc = dec_int(s, len, &out->av_int);
+		break;
+	case VT_REAL:
+		out->av_type = AV_REAL;
+		rc = dec_real(s, len, &out->av_real);
+		break;
+	case VT_TEXT:
+		out->av_type = AV_TEXT;
+		out->av_text = s;
+		out->av_len = len;
+		break;
+	case VT_BOOLEAN:
+		out->av_type = AV_INTEGER;
+		out->av_int = len == 4 && memcmp(s, "true", 4) == 0;
+		if (!out->av_int && !(len == 5 && memcmp(s, "false", 5) == 0))
+			rc = -1;
+		break;
+	}
+	if (rc == -1)
+		snprintf(why, whylen, "%s: %s is not %s", PTR(vc),
+		    quote(s, len, q, sizeof(q)), vc->vc_type == VT_INTEGER ?
+		    "a decimal integer" : vc->vc_type == VT_REAL ?
+		    "a decimal number" : "true or false");
+	else if (rc == -2)
+		snprintf(why, whylen, "%s: %s is out of range for %s",
+		    PTR(vc), quote(s, len, q, sizeof(q)),
+		    vtype_names[vc->vc_type]);
+	return rc == 0 ? 0 : -1;
+}
+
+/* A value with from: hex or from: duration. */
+static int
+value_coded(const char *s, size_t len, const struct value_conf *vc,
+    struct aval *out, char *why, size_t whylen)
+{
+	char	 q[200];
+	int	 rc;
+
+	if (vc->vc_from == VF_HEX) {
+		out->av_type = vc->vc_type == VT_REAL ? AV_REAL : AV_INTEGER;
+		rc = hex_quantity(s, len, vc->vc_type == VT_REAL, &out->av_int,
+		    &out->av_real);
+	} else {
+		out->av_type = AV_REAL;
+		rc = go_duration(s, len, &out->av_real);
+	}
+	if (rc == 0)
+		return 0;
+	quote(s, len, q, sizeof(q));
+	if (rc == -1)
+		snprintf(why, whylen, "%s: %s is not %s", PTR(vc), q,
+		    vc->vc_from == VF_HEX ? "a 0x quantity" : "a duration");
+	else if (vc->vc_from == VF_HEX)
+		snprintf(why, whylen, "%s: %s is beyond %s", PTR(vc), q,
+		    vc->vc_type == VT_REAL ? "256 bits" : "a 64-bit integer");
+	else
+		snprintf(why, whylen, "%s: %s is out of range", PTR(vc),
+		    q);
+	return -1;
+}
+
+/* A value as its own JSON type (from: json). */
+static int
+value_json(json_t *v, const struct value_conf *vc, struct aval *out,
+    char *why, size_t whylen)
+{
+	double	 d;
+
+	switch (vc->vc_type) {
+	case VT_INTEGER:
+		if (json_is_integer(v)) {
+			out->av_type = AV_INTEGER;
+			out->av_int = json_integer_value(v);
+			return 0;
+		}
+		/* Integers beyond 64 bits are parsed as reals. */
+		d = json_is_real(v) ? json_real_value(v) : 0;
+		if (json_is_real(v) && d == floor(d) &&
+		    (d >= 9223372036854775808.0 || d < -9223372036854775808.0)) {
+			snprintf(why, whylen, "%s: integer out of range",
+			    PTR(vc));
+			return -1;
+		}
+		break;
 	case VT_REAL:
 		if (!json_is_number(v))
-			goto mismatch;
+			break;
 		out->av_type = AV_REAL;
 		out->av_real = json_number_value(v);
 		return 0;
 	case VT_TEXT:
 		if (!json_is_string(v))
-			goto mismatch;
+			break;
 		out->av_type = AV_TEXT;
 		out->av_text = json_string_value(v);
 		out->av_len = json_string_length(v);
 		return 0;
 	case VT_BOOLEAN:
 		if (!json_is_boolean(v))
-			goto mismatch;
+			break;
 		out->av_type = AV_INTEGER;
 		out->av_int = json_is_true(v);
 		return 0;
 	}
-mismatch:
-	snprintf(why, whylen, "%s: expected %s, got %s", pointer,
-	    want[type], json_type_name(v));
-null:
-	out->av_type = AV_NULL;
+	snprintf(why, whylen, "%s: expected %s, got %s", PTR(vc),
+	    vtype_names[vc->vc_type], json_type_name(v));
 	return -1;
+}
+
+int
+answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
+    char *why, size_t whylen)
+{
+	int	rc;
+
+	memset(out, 0, sizeof(*out));
+	if (v == NULL || (json_is_null(v) && vc->vc_missing != VM_ERROR)) {
+		if (vc->vc_missing == VM_NULL)
+			return 0;
+		if (vc->vc_missing == VM_DEFAULT) {
+			if (default_value(vc, out) == 0)
+				return 0;
+			snprintf(why, whylen, "%s: the default is not %s",
+			    PTR(vc), vtype_names[vc->vc_type]);
+		} else
+			snprintf(why, whylen, "no value at %s", PTR(vc));
+		rc = -1;
+	} else if (vc->vc_nmap > 0)
+		rc = value_enum(v, vc, out, why, whylen);
+	else if (vc->vc_from == VF_JSON)
+		rc = value_json(v, vc, out, why, whylen);
+	else if (!json_is_string(v)) {
+		snprintf(why, whylen, "%s: expected string, got %s",
+		    PTR(vc), json_type_name(v));
+		rc = -1;
+	} else if (vc->vc_from == VF_STRING)
+		rc = value_string(json_string_value(v), json_string_length(v),
+		    vc, out, why, whylen);
+	else
+		rc = value_coded(json_string_value(v), json_string_length(v),
+		    vc, out, why, whylen);
+	if (rc == -1)
+		memset(out, 0, sizeof(*out));	/* AV_NULL */
+	return rc;
 }
 
 /*
@@ -206,8 +674,8 @@ null:
  * the first reason a value did not fit.
  */
 static int
-json_row(const struct answer_json_conf *jc, size_t item, json_t *row,
-    struct aval *values, answer_row_cb emit, void *arg)
+json_row(const struct answer_json_conf *jc, size_t item, const char *key,
+    json_t *row, struct aval *values, answer_row_cb emit, void *arg)
 {
 	char		 why[512];
 	const char	*error = NULL;
@@ -217,11 +685,11 @@ json_row(const struct answer_json_conf *jc, size_t item, json_t *row,
 		error = "missing from answer";
 	for (j = 0; j < jc->aj_nvalues && error == NULL; j++)
 		if (answer_json_value(json_pointer(row,
-		    jc->aj_values[j].vc_pointer), jc->aj_values[j].vc_type,
-		    jc->aj_values[j].vc_pointer, &values[j], why,
-		    sizeof(why)) == -1)
+		    jc->aj_values[j].vc_pointer), &jc->aj_values[j],
+		    &values[j], why, sizeof(why)) == -1)
 			error = why;
-	return emit(arg, item, NULL, 0, error != NULL ? NULL : values, error);
+	return emit(arg, item, key, key != NULL ? strlen(key) : 0,
+	    error != NULL ? NULL : values, error);
 }
 
 /*
@@ -265,6 +733,311 @@ json_match(const struct answer_batch *ab, const struct answer_json_conf *jc,
 	strindex_release(&si);
 }
 
+#define KEY_MAX_BYTES	4096	/* as probe.c's items */
+
+/*
+ * The key of element i of an exploded answer, which the caller frees:
+ * its value at aj_key (a string, or an integer as decimal text), else its
+ * member name or index.  An element whose key is not usable is keyed by
+ * its member name or index, and *why says why.
+ */
+static char *
+explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
+    size_t i, char *why, size_t whylen)
+{
+	json_t	*k;
+	char	*key;
+
+	why[0] = '\0';
+	if (jc->aj_key[0] != '\0') {
+		k = json_pointer(el, jc->aj_key);
+		if (json_is_string(k) && json_string_length(k) <= KEY_MAX_BYTES)
+			return xstrdup(json_string_value(k));
+		if (json_is_integer(k)) {
+			xasprintf(&key, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(k));
+			return key;
+		}
+		if (k == NULL)
+			snprintf(why, whylen, "no key at %s", jc->aj_key);
+		else if (json_is_string(k))
+			snprintf(why, whylen, "%s: key longer than %d bytes",
+			    jc->aj_key, KEY_MAX_BYTES);
+		else
+			snprintf(why, whylen, "%s: expected a string or integer "
+			    "key, got %s", jc->aj_key, json_type_name(k));
+	}
+	if (name != NULL)
+		return xstrdup(name);
+	xasprintf(&key, "%zu", i);
+	return key;
+}
+
+/*
+ * A row per element of the array (or member of the object) at aj_rows;
+ * absent or null: none.  Keys are unique: one that occurs more than once
+ * gives one row, with an error, so no row is a guess.
+ */
+static int
+json_explode(const struct answer_json_conf *jc, json_t *doc,
+    struct aval *values, answer_row_cb emit, void *arg, char *err,
+    size_t errlen)
+{
+	struct strindex	 si;
+	json_t		*at = json_pointer(doc, jc->aj_rows), *el;
+	json_t		**els;
+	const char	*name;
+	char		**keys, **whys, why[512], dup[64];
+	size_t		*count, n, i;
+	int32_t		 first;
+	int		 rc = 0, members = jc->aj_explode == EX_MEMBERS;
+
+	if (at == NULL || json_is_null(at))
+		return 0;
+	if (members ? !json_is_object(at) : !json_is_array(at)) {
+		snprintf(err, errlen, "malformed answer: %s at %s, not %s",
+		    json_type_name(at), jc->aj_rows[0] != '\0' ? jc->aj_rows :
+		    "the top", members ? "an object" : "an array");
+		return -1;
+	}
+	n = members ? json_object_size(at) : json_array_size(at);
+	if (n > (uint64_t)jc->aj_max_rows) {
+		snprintf(err, errlen, "malformed answer: %zu rows, more than "
+		    "max_rows %" PRId64, n, jc->aj_max_rows);
+		return -1;
+	}
+	els = xcalloc(n + 1, sizeof(*els));
+	keys = xcalloc(n + 1, sizeof(*keys));
+	whys = xcalloc(n + 1, sizeof(*whys));
+	count = xcalloc(n + 1, sizeof(*count));
+	i = 0;
+	if (members) {
+		json_object_foreach(at, name, el) {
+			els[i] = el;
+			keys[i] = explode_key(jc, el, name, i, why, sizeof(why));
+			whys[i] = why[0] != '\0' ? xstrdup(why) : NULL;
+			i++;
+		}
+	} else {
+		json_array_foreach(at, i, el) {
+			els[i] = el;
+			keys[i] = explode_key(jc, el, NULL, i, why, sizeof(why));
+			whys[i] = why[0] != '\0' ? xstrdup(why) : NULL;
+		}
+	}
+	strindex_init(&si, keys, n);
+	for (i = 0; i < n; i++)
+		count[strindex_find(&si, keys, keys[i], strlen(keys[i]))]++;
+	for (i = 0; i < n && rc == 0; i++) {
+		first = strindex_find(&si, keys, keys[i], strlen(keys[i]));
+		if ((size_t)first != i)
+			continue;
+		if (count[i] > 1) {
+			snprintf(dup, sizeof(dup), "key occurs %zu times in "
+			    "answer", count[i]);
+			rc = emit(arg, ANSWER_NO_ITEM, keys[i], strlen(keys[i]),
+			    NULL, dup);
+		} else if (whys[i] != NULL)
+			rc = emit(arg, ANSWER_NO_ITEM, keys[i], strlen(keys[i]),
+			    NULL, whys[i]);
+		else
+			rc = json_row(jc, ANSWER_NO_ITEM, keys[i], els[i], values,
+			    emit, arg);
+	}
+	strindex_release(&si);
+	for (i = 0; i < n; i++) {
+		free(keys[i]);
+		free(whys[i]);
+	}
+	free(keys);
+	free(whys);
+	free(count);
+	free(els);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON-RPC 2.0 */
+
+#define RPC_ON(jc)	((jc)->aj_jsonrpc != NULL && (jc)->aj_jsonrpc[0] != '\0')
+#define RPC_MESSAGE_MAX	120	/* bytes of a node's error message kept */
+
+/* One call: method, id and the params with the item in place. */
+static void
+rpc_call(struct buf *b, const struct answer_json_conf *jc, size_t id,
+    const char *item, int is_int)
+{
+	const char	*p = jc->aj_params, *at;
+
+	buf_printf(b, "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":", id);
+	buf_json_string(b, jc->aj_jsonrpc, strlen(jc->aj_jsonrpc));
+	if (p == NULL || *p == '\0') {
+		buf_putc(b, '}');
+		return;
+	}
+	buf_puts(b, ",\"params\":");
+	while (item != NULL && (at = strstr(p, "{{item}}")) != NULL) {
+		buf_add(b, p, at - p);
+		if (is_int)
+			buf_puts(b, item);
+		else
+			buf_json_string(b, item, strlen(item));
+		p = at + strlen("{{item}}");
+	}
+	buf_puts(b, p);
+	buf_putc(b, '}');
+}
+
+/* A call per item (ids 1 to n) in a batch, or the one call of a probe. */
+static char *
+json_body(const struct probe_conf *pc, char *const *items, const int *is_int,
+    size_t n, size_t *lenp)
+{
+	const struct answer_json_conf *jc = answer_json_conf(pc);
+	struct buf	 b;
+	size_t		 i;
+
+	if (jc == NULL || !RPC_ON(jc))
+		return NULL;
+	buf_init(&b, 0);
+	if (items == NULL)
+		rpc_call(&b, jc, 1, NULL, 0);
+	else {
+		buf_putc(&b, '[');
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_putc(&b, ',');
+			rpc_call(&b, jc, i + 1, items[i], is_int != NULL &&
+			    is_int[i]);
+		}
+		buf_putc(&b, ']');
+	}
+	return buf_take(&b, lenp);
+}
+
+/*
+ * The result of one call's answer; NULL with why if it has an error
+ * object ("JSON-RPC error -32005: Node is behind by 42 slots", the
+ * node's message cut to RPC_MESSAGE_MAX bytes, controls as blanks) or
+ * neither.  A result may be a JSON null.
+ */
+static json_t *
+rpc_result(json_t *resp, char *why, size_t whylen)
+{
+	json_t		*e, *code, *msg, *result;
+	struct buf	 b;
+	char		 m[RPC_MESSAGE_MAX + 1];
+	size_t		 i, len;
+
+	if ((e = json_object_get(resp, "error")) != NULL && !json_is_null(e)) {
+		buf_init(&b, 0);
+		buf_puts(&b, "JSON-RPC error");
+		code = json_object_get(e, "code");
+		msg = json_object_get(e, "message");
+		if (json_is_integer(code))
+			buf_printf(&b, " %" JSON_INTEGER_FORMAT,
+			    json_integer_value(code));
+		if (json_is_string(msg)) {
+			len = json_string_length(msg);
+			if (len > RPC_MESSAGE_MAX)
+				len = RPC_MESSAGE_MAX;
+			memcpy(m, json_string_value(msg), len);
+			for (i = 0; i < len; i++)
+				if ((unsigned char)m[i] < 0x20 || m[i] == 0x7f)
+					m[i] = ' ';
+			buf_puts(&b, ": ");
+			buf_add_utf8(&b, m, len);
+		}
+		snprintf(why, whylen, "%s", b.b_data);
+		buf_release(&b);
+		return NULL;
+	}
+	if ((result = json_object_get(resp, "result")) == NULL)
+		snprintf(why, whylen, "JSON-RPC answer without result or error");
+	return result;
+}
+
+/* The one call of a probe without items: its row, or its rows exploded. */
+static int
+rpc_single(const struct answer_json_conf *jc, json_t *doc,
+    struct aval *values, answer_row_cb emit, void *arg, char *err,
+    size_t errlen)
+{
+	json_t	*result, *id;
+	char	 why[512];
+
+	if (!json_is_object(doc)) {
+		snprintf(err, errlen, "malformed answer: %s, not a JSON-RPC "
+		    "response", json_type_name(doc));
+		return -1;
+	}
+	if ((result = rpc_result(doc, why, sizeof(why))) == NULL)
+		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
+	id = json_object_get(doc, "id");
+	if (!json_is_integer(id) || json_integer_value(id) != 1)
+		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL,
+		    "missing from answer (no JSON-RPC answer with id 1)");
+	if (jc->aj_explode != EX_NO)
+		return json_explode(jc, result, values, emit, arg, err, errlen);
+	return json_row(jc, ANSWER_NO_ITEM, NULL, result, values, emit, arg);
+}
+
+/*
+ * A batch: the answers matched to the calls by id, in any order.  An
+ * answer that names no call sent is ignored; a call without one is
+ * missing from the answer, and one answered twice is an error.  A single
+ * error object (the whole batch refused) is every call's error.
+ */
+static int
+rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
+    json_t *doc, struct aval *values, answer_row_cb emit, void *arg,
+    char *err, size_t errlen)
+{
+	json_t		*el, *id, *result, **resp;
+	size_t		*count, i, k, n = ab->ab_nitems;
+	json_int_t	 v;
+	char		 why[512];
+	int		 rc = 0;
+
+	if (json_is_object(doc) && rpc_result(doc, why, sizeof(why)) == NULL &&
+	    json_object_get(doc, "error") != NULL) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		return rc;
+	}
+	if (!json_is_array(doc)) {
+		snprintf(err, errlen, "malformed answer: %s, not a JSON-RPC "
+		    "batch response", json_type_name(doc));
+		return -1;
+	}
+	resp = xcalloc(n + 1, sizeof(*resp));
+	count = xcalloc(n + 1, sizeof(*count));
+	json_array_foreach(doc, k, el) {
+		id = json_object_get(el, "id");
+		if (!json_is_integer(id) || (v = json_integer_value(id)) < 1 ||
+		    (uint64_t)v > n)
+			continue;
+		if (count[v - 1]++ == 0)
+			resp[v - 1] = el;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (count[i] == 0)
+			rc = emit(arg, i, NULL, 0, NULL, "missing from answer");
+		else if (count[i] > 1) {
+			snprintf(why, sizeof(why), "JSON-RPC id %zu answered %zu "
+			    "times", i + 1, count[i]);
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		} else if ((result = rpc_result(resp[i], why, sizeof(why))) ==
+		    NULL)
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		else
+			rc = json_row(jc, i, NULL, result, values, emit, arg);
+	}
+	free(resp);
+	free(count);
+	return rc;
+}
+
 static int
 json_extract(const struct answer_batch *ab, const struct crawl_result *res,
     answer_row_cb emit, void *arg, char *err, size_t errlen)
@@ -275,12 +1048,26 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	size_t		 i;
 	int		 rc = -1;
 
-	if ((doc = answer_json_parse(res->cr_body, res->cr_len, err,
-	    errlen)) == NULL)
+	/* Which of two copies of a key counts is a guess: refuse it. */
+	if ((doc = json_parse(res->cr_body, res->cr_len, JSON_REJECT_DUPLICATES,
+	    err, errlen)) == NULL)
 		return -1;
 	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
+	/* The status column, after the values, is the same in every row. */
+	values[jc->aj_nvalues].av_type = AV_INTEGER;
+	values[jc->aj_nvalues].av_int = res->cr_status;
+	if (RPC_ON(jc)) {
+		rc = ab->ab_items == NULL ? rpc_single(jc, doc, values, emit, arg,
+		    err, errlen) : rpc_batch(ab, jc, doc, values, emit, arg, err,
+		    errlen);
+		goto out;
+	}
 	if (ab->ab_items == NULL) {
-		rc = json_row(jc, ANSWER_NO_ITEM, doc, values, emit, arg);
+		if (jc->aj_explode != EX_NO)
+			rc = json_explode(jc, doc, values, emit, arg, err, errlen);
+		else
+			rc = json_row(jc, ANSWER_NO_ITEM, NULL, doc, values, emit,
+			    arg);
 		goto out;
 	}
 	if ((rows = json_pointer(doc, jc->aj_rows)) == NULL ||
@@ -292,7 +1079,7 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	matched = xcalloc(ab->ab_nitems + 1, sizeof(*matched));
 	json_match(ab, jc, rows, matched);
 	for (i = 0; i < ab->ab_nitems; i++)
-		if (json_row(jc, i, matched[i], values, emit, arg) == -1)
+		if (json_row(jc, i, NULL, matched[i], values, emit, arg) == -1)
 			goto out;
 	rc = 0;
 out:
@@ -315,12 +1102,18 @@ json_columns(const struct probe_conf *pc, struct answer_column **colsp,
 		cols[j].ac_name = jc->aj_values[j].vc_column;
 		cols[j].ac_type = jc->aj_values[j].vc_type;
 	}
+	if (jc->aj_status_column != NULL && jc->aj_status_column[0] != '\0') {
+		cols[j].ac_name = jc->aj_status_column;
+		cols[j++].ac_type = VT_INTEGER;
+	}
 	*colsp = cols;
-	*ncolsp = jc->aj_nvalues;
+	*ncolsp = j;
 }
 
-static const char *const vtype_names[] = { "integer", "real", "text",
-    "boolean", NULL };
+static const char *const from_names[] = { "json", "string", "hex",
+    "duration", NULL };
+static const char *const missing_names[] = { "error", "null", "default",
+    NULL };
 
 static const struct key value_keys[] = {
 	{ "column", K_STR, offsetof(struct value_conf, vc_column), 0, 0, NULL,
@@ -328,26 +1121,219 @@ static const struct key value_keys[] = {
 	{ "pointer", K_STR, offsetof(struct value_conf, vc_pointer), 0, 0, NULL,
 	    0, 0, NULL, NULL, "JSON pointer to the value inside one answered item", NULL },
 	{ "type", K_ENUM, offsetof(struct value_conf, vc_type), 0, 0, NULL,
-	    0, 0, "integer", vtype_names, "integer, real, text or boolean; other JSON types are an error for that item", NULL },
+	    0, 0, "integer", vtype_names, "integer, real, text or boolean: the column's type; a value that does not fit is an error for that item", NULL },
+	{ "from", K_ENUM, offsetof(struct value_conf, vc_from), 0, 0, NULL,
+	    0, 0, "json", from_names, "how the answer writes the value: json (its own JSON type), string (a decimal number or true/false in a string), hex (a 0x quantity) or duration (a Go duration, in seconds)", NULL },
+	{ "map", K_STRMAP, offsetof(struct value_conf, vc_map),
+	    offsetof(struct value_conf, vc_nmap), 0, NULL, 0, 0, NULL, NULL,
+	    "an enum: each string the answer may hold and the integer stored for it", NULL },
+	{ "missing", K_ENUM, offsetof(struct value_conf, vc_missing), 0, 0,
+	    NULL, 0, 0, "error", missing_names, "what an absent value or a JSON null gives: error (for the item), null or default", NULL },
+	{ "default", K_STR, offsetof(struct value_conf, vc_default), 0, 0,
+	    NULL, 0, 0, "", NULL, "the value of a missing one with missing: default; empty: 0, 0.0, empty text or false", NULL },
 	KEND
 };
 
+
+static const char *const explode_names[] = { "no", "elements", "members",
+    NULL };
 
 #define OFF(m)	offsetof(struct answer_json_conf, m)
 static const struct key json_keys[] = {
 	{ "rows", K_STR, OFF(aj_rows), 0, 0, NULL, 0, 0, "", NULL,
 	    "JSON pointer to the array holding one answer per item (batched probes)", NULL },
 	{ "key", K_STR, OFF(aj_key), 0, 0, NULL, 0, 0, "", NULL,
-	    "JSON pointer, inside one answer, to the item it answers (matched exactly)", NULL },
+	    "JSON pointer, inside one answer, to the item it answers (matched exactly), or with explode to the row's key", NULL },
+	{ "explode", K_ENUM, OFF(aj_explode), 0, 0, NULL, 0, 0, "no",
+	    explode_names, "a probe without items: no (the answer is one row), elements (a row per element of the array at rows) or members (a row per member of the object at rows)", NULL },
+	{ "max_rows", K_INT, OFF(aj_max_rows), 0, 0, NULL, 1, 10000000,
+	    "10000", NULL, "an exploded answer with more rows than this is refused", NULL },
+	{ "jsonrpc", K_STR, OFF(aj_jsonrpc), 0, 0, NULL, 0, 0, "", NULL,
+	    "a JSON-RPC 2.0 method: the probe POSTs a call (a batch of calls, one per item) and reads each call's result; empty: plain JSON", NULL },
+	{ "params", K_STR, OFF(aj_params), 0, 0, NULL, 0, 0, "", NULL,
+	    "the call's params as JSON, {{item}} standing for the item; empty: none", NULL },
+	{ "status_column", K_STR, OFF(aj_status_column), 0, 0, NULL, 0, 0, "",
+	    NULL, "a column of the probe table that gets the answer's HTTP status; empty: none", NULL },
+	{ "accept_status", K_STRLIST, OFF(aj_accept), OFF(aj_naccept), 0, NULL,
+	    0, 0, NULL, NULL, "statuses other than 2xx whose bodies are answers, read like a 2xx one and not retried", NULL },
 	{ "values", K_LIST, OFF(aj_values), OFF(aj_nvalues), sizeof(struct value_conf),
 	    value_keys, 0, 0, NULL, NULL, "columns extracted from each answer", NULL },
 	KEND
 };
 #undef OFF
 
+/* What the key tables cannot check in one entry of values. */
+static void
+json_check_value(const struct value_conf *vc, size_t j, answer_check_cb report,
+    void *arg)
+{
+	struct aval	 av;
+	char		 why[256];
+	int64_t		 n;
+	size_t		 m;
+
+	if (vc->vc_from == VF_HEX && vc->vc_type != VT_INTEGER &&
+	    vc->vc_type != VT_REAL)
+		report(arg, "values", j, "from", "a hex quantity is read as "
+		    "type integer or real");
+	if (vc->vc_from == VF_DURATION && vc->vc_type != VT_REAL)
+		report(arg, "values", j, "from", "a duration is read as "
+		    "seconds: type real");
+	if (vc->vc_nmap > 0 && (vc->vc_type != VT_INTEGER ||
+	    vc->vc_from != VF_JSON))
+		report(arg, "values", j, "map", "an enum maps JSON strings to "
+		    "integers: type integer and from json");
+	for (m = 0; m < vc->vc_nmap; m++)
+		if (dec_int(vc->vc_map[2 * m + 1],
+		    strlen(vc->vc_map[2 * m + 1]), &n) != 0) {
+			snprintf(why, sizeof(why), "'%s' for '%s' is not an "
+			    "integer", vc->vc_map[2 * m + 1], vc->vc_map[2 * m]);
+			report(arg, "values", j, "map", why);
+		}
+	if (vc->vc_default == NULL)
+		return;
+	if (vc->vc_missing != VM_DEFAULT && vc->vc_default[0] != '\0')
+		report(arg, "values", j, "default", "only used with missing: "
+		    "default");
+	else if (default_value(vc, &av) == -1) {
+		snprintf(why, sizeof(why), "'%s' is not %s", vc->vc_default,
+		    vc->vc_type == VT_INTEGER ? "an integer" :
+		    vc->vc_type == VT_REAL ? "a decimal number" :
+		    "true or false");
+		report(arg, "values", j, "default", why);
+	}
+}
+
+/* status_column and accept_status. */
+static void
+json_check_status(const struct answer_json_conf *jc, answer_check_cb report,
+    void *arg)
+{
+	static const char *const reserved[] = { "run_id", "node_id", "item",
+	    "error" };
+	const char	*col = jc->aj_status_column;
+	char		 why[256];
+	int64_t		 st;
+	size_t		 i;
+
+	for (i = 0; i < jc->aj_naccept; i++)
+		if (dec_int(jc->aj_accept[i], strlen(jc->aj_accept[i]), &st) !=
+		    0 || st < 100 || st > 599 || (st >= 200 && st <= 299)) {
+			snprintf(why, sizeof(why), "'%s' is not a status from "
+			    "100 to 599 outside 2xx", jc->aj_accept[i]);
+			report(arg, NULL, 0, "accept_status", why);
+		}
+	if (col == NULL || col[0] == '\0')
+		return;
+	if (!valid_ident(col)) {
+		snprintf(why, sizeof(why), "'%s' is not a valid column name",
+		    col);
+		report(arg, NULL, 0, "status_column", why);
+	}
+	for (i = 0; i < nitems(reserved); i++)
+		if (strcasecmp(col, reserved[i]) == 0) {
+			snprintf(why, sizeof(why), "'%s' is reserved", col);
+			report(arg, NULL, 0, "status_column", why);
+		}
+	for (i = 0; i < jc->aj_nvalues; i++)
+		if (jc->aj_values[i].vc_column != NULL &&
+		    strcasecmp(jc->aj_values[i].vc_column, col) == 0) {
+			snprintf(why, sizeof(why), "'%s' is also a column of "
+			    "values", col);
+			report(arg, NULL, 0, "status_column", why);
+		}
+}
+
+/* jsonrpc and params. */
+static void
+json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
+    answer_check_cb report, void *arg)
+{
+	const char	*p = jc->aj_params;
+	struct buf	 b;
+	json_t		*j;
+	int		 items = pc->pc_items != NULL && pc->pc_items[0] != '\0';
+
+	if (!RPC_ON(jc)) {
+		if (p != NULL && p[0] != '\0')
+			report(arg, NULL, 0, "params", "only a probe with "
+			    "jsonrpc has params");
+		return;
+	}
+	if (pc->pc_method != 1)
+		report(arg, NULL, 0, "method", "a JSON-RPC call is sent with "
+		    "POST");
+	if (pc->pc_body != NULL && pc->pc_body[0] != '\0')
+		report(arg, NULL, 0, "body", "a JSON-RPC probe's body is made "
+		    "of jsonrpc and params");
+	if (items && jc->aj_rows != NULL && jc->aj_rows[0] != '\0')
+		report(arg, NULL, 0, "rows", "a JSON-RPC probe with items "
+		    "matches the answers by id, not at rows");
+	if (items && jc->aj_key != NULL && jc->aj_key[0] != '\0')
+		report(arg, NULL, 0, "key", "a JSON-RPC probe with items "
+		    "matches the answers by id, not by key");
+	if ((p == NULL || p[0] == '\0') && !items)
+		return;
+	if (p == NULL)
+		p = "";
+	if (items && strstr(p, "{{item}}") == NULL)
+		report(arg, NULL, 0, "params", "a probe with items needs "
+		    "{{item}} in its params");
+	if (!items && strstr(p, "{{item}}") != NULL)
+		report(arg, NULL, 0, "params", "only a probe with items has "
+		    "{{item}}");
+	if (p[0] == '\0')
+		return;
+	/* Valid JSON with any item in place: try one. */
+	buf_init(&b, 0);
+	for (; strstr(p, "{{item}}") != NULL; p = strstr(p, "{{item}}") + 8) {
+		buf_add(&b, p, strstr(p, "{{item}}") - p);
+		buf_puts(&b, "0");
+	}
+	buf_puts(&b, p);
+	j = json_loads(b.b_data, 0, NULL);
+	if (!json_is_array(j) && !json_is_object(j))
+		report(arg, NULL, 0, "params", "not a JSON array or object");
+	json_decref(j);
+	buf_release(&b);
+}
+
+static void
+json_check(const struct probe_conf *pc, answer_check_cb report, void *arg)
+{
+	const struct answer_json_conf *jc = answer_json_conf(pc);
+	size_t		 j;
+
+	if (jc == NULL)
+		return;
+	if (jc->aj_explode != EX_NO && pc->pc_items != NULL &&
+	    pc->pc_items[0] != '\0')
+		report(arg, NULL, 0, "explode", "only a probe without items "
+		    "explodes its answer; one with items has a row per item");
+	for (j = 0; j < jc->aj_nvalues; j++)
+		json_check_value(&jc->aj_values[j], j, report, arg);
+	json_check_status(jc, report, arg);
+	json_check_rpc(pc, jc, report, arg);
+}
+
+static int
+json_status(const struct probe_conf *pc, long status)
+{
+	const struct answer_json_conf *jc = answer_json_conf(pc);
+	size_t		 i;
+
+	for (i = 0; jc != NULL && i < jc->aj_naccept; i++)
+		if (strtol(jc->aj_accept[i], NULL, 10) == status)
+			return 1;
+	return 0;
+}
+
 const struct answer_kind answer_json = {
 	.ak_kind = { "json", json_keys, sizeof(struct answer_json_conf) },
 	.ak_init = json_init,
 	.ak_columns = json_columns,
 	.ak_extract = json_extract,
+	.ak_check = json_check,
+	.ak_status = json_status,
+	.ak_body = json_body,
 };

@@ -52,6 +52,14 @@ struct answer_column {
 	int64_t		 ac_type;
 };
 
+/*
+ * Where a kind's check reports a mistake in a probe's settings: key is a
+ * key of the probe's mapping (list NULL), or of entry index of its list
+ * (list "values"); why is the message without the key's path.
+ */
+typedef void (*answer_check_cb)(void *arg, const char *list, size_t index,
+    const char *key, const char *why);
+
 /* What one request asked.  Every pointer is borrowed. */
 struct answer_batch {
 	const struct probe_conf	*ab_probe;
@@ -62,8 +70,9 @@ struct answer_batch {
 /*
  * A kind of answer, one file each (answer-json.c, later answer-promtext.c),
  * selected per probe.  ak_init (may be NULL) runs once, from answer_init.
- * ak_extract gets a 2xx answer (cr_outcome CRAWL_OK; other outcomes never
- * reach a kind) to batch and hands its rows to row.  It returns 0 when the
+ * ak_extract gets a 2xx answer (cr_outcome CRAWL_OK), or a complete one
+ * with a status ak_status takes (CRAWL_HTTP_ERROR; other outcomes never
+ * reach a kind), to batch and hands its rows to row.  It returns 0 when the
  * answer was valid and every row was handed over; -1 with the reason in
  * err ("malformed answer: ...") when the answer is not valid, and the
  * scheduler then drops the rows of this answer and writes every requested
@@ -82,6 +91,28 @@ struct answer_kind {
 	int		(*ak_extract)(const struct answer_batch *batch,
 			    const struct crawl_result *res, answer_row_cb row,
 			    void *arg, char *err, size_t errlen);
+	/*
+	 * May be NULL: what the key tables cannot check in the kind's
+	 * settings, each mistake handed to report.  The settings may be
+	 * incomplete (a missing required string is NULL).
+	 */
+	void		(*ak_check)(const struct probe_conf *,
+			    answer_check_cb report, void *arg);
+	/*
+	 * May be NULL (2xx only): whether an answer with this non-2xx
+	 * status is an answer to read, not a failed request; such a status
+	 * is not retried either.
+	 */
+	int		(*ak_status)(const struct probe_conf *, long status);
+	/*
+	 * May be NULL: the body of a POST asking about n items (items
+	 * NULL: a probe without items; is_int[i]: item i is an integer),
+	 * which the caller frees, its length in *lenp; or NULL, and the
+	 * probe's body template is sent.
+	 */
+	char		*(*ak_body)(const struct probe_conf *,
+			    char *const *items, const int *is_int, size_t n,
+			    size_t *lenp);
 };
 
 /* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */
@@ -99,38 +130,80 @@ void	answer_init(void);
 /* ------------------------------------------------------------------ */
 /* The json kind (answer-json.c) and the parts its tests use. */
 
+/* How a value is written in the answer (values[].from). */
+enum value_from {
+	VF_JSON,	/* as the JSON type itself */
+	VF_STRING,	/* a decimal number, or true/false, in a JSON string */
+	VF_HEX,		/* a 0x quantity in a JSON string (EVM) */
+	VF_DURATION	/* a Go duration string ("1h2m3.5s"), as seconds */
+};
+
+/* What an absent value (or a JSON null) gives (values[].missing). */
+enum value_missing {
+	VM_ERROR,	/* an error for the item: "no value at /x" */
+	VM_NULL,	/* NULL in the column */
+	VM_DEFAULT	/* vc_default, or the type's zero when it is "" */
+};
+
 /* One column a probe extracts from each answered item. */
 struct value_conf {
 	char	*vc_column;	/* SQL column in the probe table */
 	char	*vc_pointer;	/* JSON pointer (RFC 6901) inside the item */
 	int64_t	 vc_type;	/* enum value_type */
+	int64_t	 vc_from;	/* enum value_from */
+	char	**vc_map;	/* name, integer, name, integer...: an enum */
+	size_t	 vc_nmap;	/* pairs in vc_map */
+	int64_t	 vc_missing;	/* enum value_missing */
+	char	*vc_default;	/* for VM_DEFAULT; "" is the type's zero */
 };
 
-/* The settings of answer: json (probes[].rows, key, values). */
+/* How a probe without items makes rows (probes[].explode). */
+enum json_explode {
+	EX_NO,		/* the whole answer is one row */
+	EX_ELEMENTS,	/* a row per element of the array at rows */
+	EX_MEMBERS	/* a row per member of the object at rows */
+};
+
+/* The settings of answer: json (probes[].rows, key, values...). */
 struct answer_json_conf {
 	char	*aj_rows;	/* JSON pointer to the array of per-item answers */
 	char	*aj_key;	/* JSON pointer, inside a row, to the item it answers */
 	struct value_conf *aj_values;
 	size_t	 aj_nvalues;
+	int64_t	 aj_explode;	/* enum json_explode */
+	int64_t	 aj_max_rows;	/* rows of one exploded answer */
+	char	*aj_jsonrpc;	/* JSON-RPC 2.0 method; "": plain JSON */
+	char	*aj_params;	/* its params, JSON; {{item}}: the item */
+	char	*aj_status_column;	/* gets the HTTP status; "": none */
+	char	**aj_accept;	/* non-2xx statuses whose bodies are answers */
+	size_t	 aj_naccept;
 };
 
 /* The json settings of a probe, or NULL if it has another kind. */
 const struct answer_json_conf *answer_json_conf(const struct probe_conf *);
 
 /*
- * Rows at the JSON pointer pc_rows, matched to the items asked by the
- * value at pc_key inside each (a string, or an integer compared as its
+ * Rows at the JSON pointer aj_rows, matched to the items asked by the
+ * value at aj_key inside each (a string, or an integer compared as its
  * decimal text); each item gets exactly one row: its values at the
- * pc_values pointers, or NULLs and the reason ("missing from answer",
+ * aj_values pointers, or NULLs and the reason ("missing from answer",
  * "/clock: expected integer, got string").  A probe without items: the
- * whole document is its one row.
+ * whole document is its one row, or with aj_explode, each element (or
+ * member) of the value at aj_rows is a row whose key is its value at
+ * aj_key, else its index (or member name); a key that occurs twice gives
+ * one row, with an error.  With aj_jsonrpc, the request is one JSON-RPC
+ * 2.0 call (a batch of calls, one per item, ids 1 to n), the answers are
+ * matched by id, and the pointers are inside each call's result; a call's
+ * error object, or no answer for its id, is an error for that item.
  */
 extern const struct answer_kind answer_json;
 
 /*
  * Parse an answer within its memory budget (8 bytes per byte of answer
  * plus 4MiB, at most 256MiB, once answer_init ran); NULL and the reason in
- * err if it is not JSON or needs more.  The caller owns the result.
+ * err if it is not JSON or needs more.  Integers beyond 64 bits are read
+ * as reals rather than failing the whole answer.  The caller owns the
+ * result.  (The json kind itself also refuses duplicate object keys.)
  */
 json_t	*answer_json_parse(const char *body, size_t len, char *err,
 	    size_t errlen);
@@ -142,11 +215,13 @@ extern const struct answer_kind answer_promtext;
 json_t	*json_pointer(json_t *, const char *pointer);
 
 /*
- * Check one JSON value (NULL: none) against its declared type (enum
- * value_type) and set *out; text is borrowed from v.  If it does not fit,
- * *out is AV_NULL, the reason is in why and -1 is returned; else 0.
+ * Read one JSON value (NULL: none) as vc says (its type, from, map,
+ * missing and default) and set *out; text is borrowed from v or vc.  If
+ * it does not fit, *out is AV_NULL, the reason is in why ("/h: '12a' is
+ * not a decimal integer") and -1 is returned; else 0 (*out may be AV_NULL
+ * for a missing value with missing: null).
  */
-int	answer_json_value(json_t *v, int64_t type, const char *pointer,
+int	answer_json_value(json_t *v, const struct value_conf *vc,
 	    struct aval *out, char *why, size_t whylen);
 
 #endif

@@ -1209,6 +1209,31 @@ path_ok(const char *s)
 	return 1;
 }
 
+/* Where a probe's answer kind reports a mistake (answer_check_cb). */
+struct kind_check {
+	struct cfparse	*kc_p;
+	const struct ynode *kc_probe;
+	size_t		 kc_index;
+};
+
+static void
+kind_report(void *arg, const char *list, size_t index, const char *key,
+    const char *why)
+{
+	struct kind_check *kc = arg;
+	const struct ynode *at;
+
+	if (list == NULL) {
+		at = ynode_at(kc->kc_probe, key);
+		cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+		    "probes[%zu].%s: %s", kc->kc_index, key, why);
+		return;
+	}
+	at = ynode_item(ynode_at(kc->kc_probe, list), index, key);
+	cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+	    "probes[%zu].%s[%zu].%s: %s", kc->kc_index, list, index, key, why);
+}
+
 static void
 config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 {
@@ -1223,7 +1248,9 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 	struct probe_conf *pc;
 	const struct value_conf *vc;
 	struct table_conf *tc;
+	struct kind_check kc;
 	size_t		 i, j, m;
+	int		 rpc;
 
 	/*
 	 * No probes key: a profile that only records its node lists.  An
@@ -1318,7 +1345,9 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: blanks, control characters and "
 			    "'#' must be percent-encoded", i);
-		if (pc->pc_items != NULL && pc->pc_items[0] != '\0') {
+		/* A JSON-RPC probe builds its body and matches by id. */
+		rpc = jc->aj_jsonrpc != NULL && jc->aj_jsonrpc[0] != '\0';
+		if (pc->pc_items != NULL && pc->pc_items[0] != '\0' && !rpc) {
 			if (jc->aj_rows != NULL && jc->aj_rows[0] == '\0')
 				cf_error(p, ynode_item(probes, i, NULL),
 				    "probes[%zu]: a probe with items needs rows "
@@ -1336,10 +1365,12 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, ynode_item(probes, i, "method"),
 				    "probes[%zu].method: a probe with items "
 				    "sends them in a body, so it must be POST", i);
-		} else if (jc->aj_key != NULL && jc->aj_key[0] != '\0')
+		} else if ((pc->pc_items == NULL || pc->pc_items[0] == '\0') &&
+		    jc->aj_key != NULL && jc->aj_key[0] != '\0' &&
+		    jc->aj_explode == EX_NO)
 			cf_error(p, ynode_item(probes, i, "key"),
-			    "probes[%zu].key: only a probe with items has a "
-			    "key", i);
+			    "probes[%zu].key: only a probe with items, or one "
+			    "with explode, has a key", i);
 		if (jc->aj_rows != NULL && !valid_pointer(jc->aj_rows))
 			cf_error(p, ynode_item(probes, i, "rows"),
 			    "probes[%zu].rows: '%s' is not a JSON pointer", i,
@@ -1376,6 +1407,12 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				cf_error(p, ynode_item(values, j, "pointer"),
 				    "probes[%zu].values[%zu].pointer: '%s' is "
 				    "not a JSON pointer", i, j, vc->vc_pointer);
+		}
+		if (answer_of(pc)->ak_check != NULL) {
+			kc.kc_p = p;
+			kc.kc_probe = ynode_item(probes, i, NULL);
+			kc.kc_index = i;
+			answer_of(pc)->ak_check(pc, kind_report, &kc);
 		}
 	}
 }

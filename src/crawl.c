@@ -842,6 +842,9 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	if (curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &dl) == CURLE_OK)
 		c->c_stats.cs_bytes_in += dl;
 	transient = crawl_classify(c, r, rc, status, &oc, msg, sizeof(msg));
+	if (transient && oc == CRAWL_HTTP_ERROR && c->c_opts.co_final != NULL &&
+	    c->c_opts.co_final(r->r_arg, status))
+		transient = 0;
 	if (transient && status == 429)
 		wait = crawl_retry_after(c, e);
 	/* The Content-Type, bounded and copied before the handle goes. */
@@ -885,6 +888,8 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 		res.cr_body = r->r_resp.b_data;
 		res.cr_len = r->r_resp.b_len;
 	}
+	res.cr_truncated = oc == CRAWL_HTTP_ERROR && (rc != CURLE_OK ||
+	    (r->r_coding == 1 && !r->r_zend));
 	req_end(c, r, &res);
 }
 

@@ -46,6 +46,13 @@ struct crawl_opts {
 	char *const *co_deny;
 	size_t	co_ndeny;
 	const char *co_user_agent;	/* copied */
+	/*
+	 * May be NULL.  For an answer with a status that is otherwise
+	 * retried (5xx, 429), whether the caller takes it as final: nonzero
+	 * ends the request at once with CRAWL_HTTP_ERROR and its body.  arg
+	 * is the request's done argument.
+	 */
+	int	(*co_final)(void *arg, long status);
 };
 
 /*
@@ -58,6 +65,8 @@ struct crawl_result {
 	const char	*cr_content_type;	/* of the answer; NULL if none */
 	const char	*cr_body;	/* NUL-terminated; "" when none */
 	size_t		 cr_len;
+	int		 cr_truncated;	/* CRAWL_HTTP_ERROR: the body is only
+					   the start of the answer */
 	const char	*cr_error;	/* "" on CRAWL_OK, else e.g. "HTTP 500",
 					   "timeout after 10s", "connect timeout
 					   after 5s", or libcurl's error text */

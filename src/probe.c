@@ -496,6 +496,21 @@ node_error(struct node *n, const char *fmt, ...)
 }
 
 /*
+ * The crawl's co_final: does the kind of b's probe read answers with
+ * this (non-2xx) status?  Those are not retried.
+ */
+static int
+batch_final(void *arg, long status)
+{
+	struct batch	*b = arg;
+	struct task	*t = b->b_task;
+	const struct answer_kind *ak = t->t_pr->pr_kind[t->t_probe];
+
+	return ak->ak_status != NULL &&
+	    ak->ak_status(&t->t_pr->pr_cf->cf_probes[t->t_probe], status);
+}
+
+/*
  * A request ended: its rows (the kind's, or every item written off with
  * the reason) in one transaction, then the counts and the node's state.
  */
@@ -511,6 +526,10 @@ batch_done(void *arg, const struct crawl_result *res)
 	int		 outcome = res->cr_outcome;
 
 	err[0] = '\0';
+	/* A complete answer with a status the probe reads is an answer. */
+	if (outcome == CRAWL_HTTP_ERROR && !res->cr_truncated &&
+	    batch_final(b, res->cr_status))
+		outcome = CRAWL_OK;
 	b->b_write = outcome != CRAWL_CANCELLED && !pr->pr_failed;
 	if (b->b_write && store_begin(pr->pr_st) == -1) {
 		b->b_write = 0;
@@ -518,8 +537,17 @@ batch_done(void *arg, const struct crawl_result *res)
 	}
 	if (outcome != CRAWL_OK)
 		snprintf(err, sizeof(err), "%s", res->cr_error);
-	else if (batch_answer(b, res, err, sizeof(err)) == -1)
+	else if (batch_answer(b, res, err, sizeof(err)) == -1) {
 		outcome = PROBE_INVALID;
+		/* An error page is not the answer a 503 was read for: say so. */
+		if (res->cr_status < 200 || res->cr_status > 299) {
+			char	tmp[sizeof(err)];
+
+			snprintf(tmp, sizeof(tmp), "HTTP %ld: %s", res->cr_status,
+			    err);
+			memcpy(err, tmp, sizeof(err));
+		}
+	}
 
 	pr->pr_counts[t->t_probe].pc_requests[outcome]++;
 	n->n_requests++;
@@ -564,7 +592,11 @@ task_send(struct probe_crawl *pr, struct task *t)
 		t->t_next += b->b_n;
 	} else
 		t->t_single_sent = 1;
-	if (pc->pc_method == 1)
+	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
+		body = pr->pr_kind[t->t_probe]->ak_body(pc, t->t_items ?
+		    t->t_items + b->b_first : NULL, t->t_items ?
+		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
+	if (pc->pc_method == 1 && body == NULL)
 		body = probe_body(pc->pc_body, t->t_items ?
 		    t->t_items + b->b_first : NULL, t->t_items ?
 		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
@@ -757,6 +789,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_deny = cf->cf_deny;
 	co.co_ndeny = cf->cf_ndeny;
 	co.co_user_agent = cf->cf_user_agent;
+	co.co_final = batch_final;
 	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
 		goto out;
 	crc = crawl_run(pr.pr_crawl, probe_feed, &pr, stop);

@@ -5,12 +5,13 @@
  *	serve-files -l 127.0.0.1:PORT -d DIR [-t SECONDS] [-r LOG]
  *	    [-H 'Name: value'] [-c CERT -k KEY]
  *
- * GET /a/b answers the file DIR/a/b with the status in DIR/a/b.status
+ * GET /a/b (or POST, whatever its body) answers the file DIR/a/b with the status in DIR/a/b.status
  * (default 200) and the content type in DIR/a/b.type (default
  * application/json; an empty .type file: no Content-Type at all); no such
  * file is 404.  With -H, a request without that header gets 403.  Every
  * request is logged to LOG as "GET /path?query [Name: value]", the query
- * as parsed (so a test can see ?passing, dc= and tag=).  -c and -k serve
+ * as parsed (so a test can see ?passing, dc= and tag=); a POST's line
+ * ends with " <body> (Content-Type)" (a JSON-RPC call).  -c and -k serve
  * HTTPS.  It prints "listening" once it is, and exits after SECONDS
  * (default 60).
  */
@@ -76,20 +77,41 @@ side_file(const char *path, const char *ext)
 	return text;
 }
 
+/* MHD_OPTION_NOTIFY_COMPLETED: the request body serve kept. */
+static void
+done(void *cls, struct MHD_Connection *c, void **ptr,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct buf	*upload = *ptr;
+
+	if (upload != NULL) {
+		buf_release(upload);
+		free(upload);
+		*ptr = NULL;
+	}
+}
+
 static enum MHD_Result
 serve(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_len, void **ptr)
 {
-	static int	 first;
-	struct buf	 q;
+	struct buf	 q, *posted;
 	struct stat	 sb;
-	const char	*hv;
+	const char	*hv, *ct;
 	char		*path, *body, *st, *type;
 	size_t		 len;
 	unsigned int	 status = 200;
 
 	if (*ptr == NULL) {		/* headers only, so far */
-		*ptr = &first;
+		posted = xcalloc(1, sizeof(*posted));
+		buf_init(posted, 1024 * 1024);
+		*ptr = posted;
+		return MHD_YES;
+	}
+	posted = *ptr;
+	if (*upload_len > 0) {		/* a piece of the body */
+		buf_add(posted, upload, *upload_len);
+		*upload_len = 0;
 		return MHD_YES;
 	}
 	buf_init(&q, 0);
@@ -101,6 +123,12 @@ serve(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		fprintf(reqlog, "%s %s%s", method, url, q.b_data ? q.b_data : "");
 		if (req_name != NULL)
 			fprintf(reqlog, " [%s: %s]", req_name, hv ? hv : "");
+		if (strcmp(method, "POST") == 0) {
+			ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			    "Content-Type");
+			fprintf(reqlog, " %s (%s)", posted->b_data ?
+			    posted->b_data : "", ct ? ct : "");
+		}
 		fprintf(reqlog, "\n");
 		fflush(reqlog);
 	}
@@ -108,8 +136,8 @@ serve(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	buf_release(&q);
 	if (req_name != NULL && (hv == NULL || strcmp(hv, req_value) != 0))
 		return answer(c, 403, "text/plain", xstrdup("ACL not found"), 13);
-	if (strcmp(method, "GET") != 0)
-		return answer(c, 405, "text/plain", xstrdup("GET only"), 8);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		return answer(c, 405, "text/plain", xstrdup("GET or POST"), 11);
 	if (*url != '/' || strstr(url, "/..") != NULL)
 		return answer(c, 400, "text/plain", xstrdup("bad path"), 8);
 	xasprintf(&path, "%s%s", dir, url);
@@ -210,11 +238,13 @@ main(int argc, char **argv)
 		    MHD_OPTION_HTTPS_MEM_CERT, certpem,
 		    MHD_OPTION_HTTPS_MEM_KEY, keypem,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+		    MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
 		    MHD_OPTION_END);
 	} else
 		d = MHD_start_daemon(flags, 0, NULL, NULL, serve, NULL,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+		    MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
 		    MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "serve-files: cannot listen on %s\n", listen);

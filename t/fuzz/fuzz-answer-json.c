@@ -14,8 +14,10 @@
  *
  *	/data/users			rows pointer
  *	/walletPublicKey		key pointer
- *	0xa,0xb,7			items asked ("-": a probe without items)
- *	i/clock t/wallet r/x b/y	values: type (i r t b) and pointer
+ *	0xa,0xb,7			items asked ("-": a probe without items,
+ *					"-e", "-m": one exploding rows; a
+ *					first "@": JSON-RPC calls)
+ *	i/clock t/wallet r/x b/y	values: a letter (see value()) and pointer
  *	{"data":{"users":[...]}}	the body, to the end
  *
  * The settings are what config_check lets through: pointers are "" or
@@ -34,6 +36,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct seen {
 	const struct probe_conf *s_pc;
+	char		**s_keys;	/* exploded rows' keys */
+	size_t		 s_nkeys;
 	size_t		 s_nitems;
 	unsigned int	 s_rows[MAX_ITEMS + 1];	/* last: ANSWER_NO_ITEM */
 	size_t		 s_total;
@@ -69,6 +73,59 @@ pointer(const char *s)
 	return s[0] == '/' ? s : "";
 }
 
+/*
+ * A value's settings by its letter: i r t b (its JSON type), s (an
+ * integer in a string), S (a real in a string), x (a hex integer), X (a
+ * hex real), d (a duration), e (an enum), n (an integer, missing: null),
+ * z (an integer, missing: default 0), D (a real, missing: default 2.5).
+ */
+static void
+value(struct value_conf *vc, char letter)
+{
+	static char	*map[] = { (char *)"SYNCED", (char *)"0",
+	    (char *)"CATCHUP", (char *)"1", (char *)"", (char *)"-7" };
+
+	vc->vc_column = (char *)"v";
+	vc->vc_default = (char *)"";
+	switch (letter) {
+	case 'r':
+	case 'S':
+	case 'X':
+	case 'd':
+	case 'D':
+		vc->vc_type = VT_REAL;
+		break;
+	case 't':
+		vc->vc_type = VT_TEXT;
+		break;
+	case 'b':
+		vc->vc_type = VT_BOOLEAN;
+		break;
+	default:
+		vc->vc_type = VT_INTEGER;
+		break;
+	}
+	vc->vc_from = letter == 's' || letter == 'S' ? VF_STRING :
+	    letter == 'x' || letter == 'X' ? VF_HEX : letter == 'd' ?
+	    VF_DURATION : VF_JSON;
+	if (letter == 'e') {
+		vc->vc_map = map;
+		vc->vc_nmap = 3;
+	}
+	if (letter == 'n')
+		vc->vc_missing = VM_NULL;
+	if (letter == 'z' || letter == 'D')
+		vc->vc_missing = VM_DEFAULT;
+	if (letter == 'D')
+		vc->vc_default = (char *)"2.5";
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int
 row(void *arg, size_t item, const char *key, size_t keylen,
     const struct aval *values, const char *error)
@@ -81,6 +138,15 @@ row(void *arg, size_t item, const char *key, size_t keylen,
 	if (item == ANSWER_NO_ITEM) {
 		if (s->s_nitems != 0)
 			abort();	/* items asked: every row answers one */
+		if (pc->aj_explode != EX_NO) {
+			/* No key (the call's own error) is stored as "". */
+			if (key != NULL && memchr(key, '\0', keylen) != NULL)
+				abort();
+			s->s_keys = realloc(s->s_keys, (s->s_nkeys + 1) *
+			    sizeof(*s->s_keys));
+			s->s_keys[s->s_nkeys++] = strndup(key != NULL ? key :
+			    "", key != NULL ? keylen : 0);
+		}
 		item = MAX_ITEMS;
 	} else if (item >= s->s_nitems)
 		abort();
@@ -96,7 +162,10 @@ row(void *arg, size_t item, const char *key, size_t keylen,
 	for (j = 0; j < pc->aj_nvalues; j++) {
 		switch (values[j].av_type) {
 		case AV_NULL:
-			abort();	/* a value that does not fit is an error */
+			/* A value that does not fit is an error. */
+			if (pc->aj_values[j].vc_missing != VM_NULL)
+				abort();
+			break;
 		case AV_INTEGER:
 			if (pc->aj_values[j].vc_type != VT_INTEGER &&
 			    pc->aj_values[j].vc_type != VT_BOOLEAN)
@@ -153,16 +222,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jc.aj_rows = (char *)pointer(rows);
 	jc.aj_key = (char *)pointer(key);
 	jc.aj_values = vcs;
+	memset(vcs, 0, sizeof(vcs));
 	for (tok = strtok_r(vals, " ", &save); tok != NULL &&
 	    jc.aj_nvalues < MAX_VALUES; tok = strtok_r(NULL, " ", &save)) {
-		vcs[jc.aj_nvalues].vc_column = (char *)"v";
-		vcs[jc.aj_nvalues].vc_type = tok[0] == 'r' ? VT_REAL :
-		    tok[0] == 't' ? VT_TEXT : tok[0] == 'b' ? VT_BOOLEAN :
-		    VT_INTEGER;
+		value(&vcs[jc.aj_nvalues], tok[0]);
 		vcs[jc.aj_nvalues].vc_pointer = (char *)pointer(tok + 1);
 		jc.aj_nvalues++;
 	}
-	noitems = strcmp(items, "-") == 0;
+	/* "@" first: JSON-RPC; "-": no items; "-e", "-m": explode rows. */
+	jc.aj_jsonrpc = (char *)"";
+	if (items[0] == '@') {
+		jc.aj_jsonrpc = (char *)"m";
+		items++;
+	}
+	noitems = items[0] == '-';
+	jc.aj_explode = strcmp(items, "-e") == 0 ? EX_ELEMENTS :
+	    strcmp(items, "-m") == 0 ? EX_MEMBERS : EX_NO;
+	jc.aj_max_rows = 50;
 	if (!noitems)
 		for (tok = strtok_r(items, ",", &save); tok != NULL &&
 		    nitems < MAX_ITEMS; tok = strtok_r(NULL, ",", &save))
@@ -174,9 +250,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < jc.aj_nvalues; i++) {
 			why[0] = '\0';
 			rc = answer_json_value(json_pointer(doc,
-			    vcs[i].vc_pointer), vcs[i].vc_type,
-			    vcs[i].vc_pointer, &av, why, sizeof(why));
-			if ((rc == -1) != (av.av_type == AV_NULL) ||
+			    vcs[i].vc_pointer), &vcs[i], &av, why, sizeof(why));
+			if ((rc == -1 && av.av_type != AV_NULL) ||
+			    (rc == 0 && av.av_type == AV_NULL &&
+			    vcs[i].vc_missing != VM_NULL) ||
 			    (rc == -1 && why[0] == '\0'))
 				abort();
 		}
@@ -203,8 +280,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	rc = answer_json.ak_extract(&ab, &res, row, &seen, err, sizeof(err));
 	if (rc == 0) {
-		if (noitems && (seen.s_total != 1 || seen.s_rows[MAX_ITEMS] != 1))
+		if (noitems && jc.aj_explode == EX_NO &&
+		    (seen.s_total != 1 || seen.s_rows[MAX_ITEMS] != 1))
 			abort();
+		/* Exploded: at most max_rows, each key once (the store's key). */
+		if (jc.aj_explode != EX_NO && seen.s_nkeys > 50)
+			abort();
+		if (seen.s_nkeys > 1)
+			qsort(seen.s_keys, seen.s_nkeys, sizeof(*seen.s_keys),
+			    cmpstr);
+		for (i = 1; i < seen.s_nkeys; i++)
+			if (strcmp(seen.s_keys[i - 1], seen.s_keys[i]) == 0)
+				abort();
 		for (i = 0; !noitems && i < nitems; i++)
 			if (seen.s_rows[i] != 1)
 				abort();
@@ -213,6 +300,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (seen.s_total != 0 ||
 	    strncmp(err, "malformed answer: ", 18) != 0)
 		abort();
+	for (i = 0; i < seen.s_nkeys; i++)
+		free(seen.s_keys[i]);
+	free(seen.s_keys);
 	free(copy);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include "conf.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,11 +95,15 @@ static int
 bind(sqlite3_stmt *st, json_t *v, int64_t type, const char *pointer,
     char *why, size_t whylen)
 {
+	struct value_conf vc;
 	struct aval	av;
 	int		rc;
 
+	memset(&vc, 0, sizeof(vc));
+	vc.vc_type = type;
+	vc.vc_pointer = (char *)pointer;
 	sqlite3_reset(st);
-	rc = answer_json_value(v, type, pointer, &av, why, whylen);
+	rc = answer_json_value(v, &vc, &av, why, whylen);
 	probe_bind_value(st, 1, &av);
 	return rc;
 }
@@ -216,6 +221,276 @@ test_bind(void)
 	sqlite3_close(db);
 }
 
+/* ------------------------------------------------------------------ */
+/* Coercion: values[].from, map, missing and default. */
+
+static struct aval	 cv;
+static char		 cwhy[256];
+
+/*
+ * Read the JSON text (NULL: no value) as a value of type, from, missing
+ * and default; the result in cv and cwhy.
+ */
+static int
+coerce(const char *text, int64_t type, int64_t from, int64_t missing,
+    const char *def)
+{
+	struct value_conf vc;
+	json_error_t	 e;
+	json_t		*v = NULL;
+	int		 rc;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.vc_pointer = (char *)"/v";
+	vc.vc_type = type;
+	vc.vc_from = from;
+	vc.vc_missing = missing;
+	vc.vc_default = (char *)(def != NULL ? def : "");
+	if (text != NULL && (v = json_loads(text, JSON_DECODE_ANY |
+	    JSON_ALLOW_NUL, &e)) == NULL) {
+		printf("# bad test JSON: %s\n", e.text);
+		exit(1);
+	}
+	cwhy[0] = '\0';
+	rc = answer_json_value(v, &vc, &cv, cwhy, sizeof(cwhy));
+	json_decref(v);
+	return rc;
+}
+
+static int
+coerce_int(const char *text, int64_t from, long long want)
+{
+	return coerce(text, VT_INTEGER, from, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == want;
+}
+
+static int
+coerce_real(const char *text, int64_t from, double want)
+{
+	return coerce(text, VT_REAL, from, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_REAL && cv.av_real == want;
+}
+
+/* Fails with exactly why, and no value. */
+static int
+coerce_fails(const char *text, int64_t type, int64_t from, const char *why)
+{
+	if (coerce(text, type, from, VM_ERROR, NULL) != -1 ||
+	    cv.av_type != AV_NULL)
+		return 0;
+	if (strcmp(cwhy, why) != 0) {
+		printf("# got: %s\n", cwhy);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+test_coerce_string(void)
+{
+	/* CometBFT and the Beacon API write int64 and Uint64 as strings. */
+	ok(coerce_int("\"1262196\"", VF_STRING, 1262196),
+	    "from string: a decimal integer in a string");
+	ok(coerce_int("\"-5\"", VF_STRING, -5), "  negative");
+	ok(coerce_int("\"9223372036854775807\"", VF_STRING, INT64_MAX),
+	    "  the largest int64");
+	ok(coerce_int("\"-9223372036854775808\"", VF_STRING, INT64_MIN),
+	    "  the smallest int64");
+	ok(coerce_fails("\"9223372036854775808\"", VT_INTEGER, VF_STRING,
+	    "/v: '9223372036854775808' is out of range for integer"),
+	    "  one more is out of range");
+	ok(coerce_fails("\"99999999999999999999999999999999999999999999999\"",
+	    VT_INTEGER, VF_STRING, "/v: '9999999999999999999999999999999999"
+	    "999999'... is out of range for integer"),
+	    "  a huge one too, quoted short");
+	ok(coerce_fails("\"12a\"", VT_INTEGER, VF_STRING,
+	    "/v: '12a' is not a decimal integer"), "  trailing junk");
+	ok(coerce_fails("\" 1\"", VT_INTEGER, VF_STRING,
+	    "/v: ' 1' is not a decimal integer"), "  a blank");
+	ok(coerce_fails("\"+1\"", VT_INTEGER, VF_STRING,
+	    "/v: '+1' is not a decimal integer"), "  a plus sign");
+	ok(coerce_fails("\"\"", VT_INTEGER, VF_STRING,
+	    "/v: '' is not a decimal integer"), "  empty");
+	ok(coerce_fails("\"1.5\"", VT_INTEGER, VF_STRING,
+	    "/v: '1.5' is not a decimal integer"), "  a fraction");
+	ok(coerce_fails("12", VT_INTEGER, VF_STRING,
+	    "/v: expected string, got integer"),
+	    "  a JSON number where a string is due: wrong type");
+	ok(coerce_fails("\"1\\u0000\"", VT_INTEGER, VF_STRING,
+	    "/v: '1\\x00' is not a decimal integer"),
+	    "  a NUL inside, shown escaped");
+
+	ok(coerce_real("\"0.050000000000000000\"", VF_STRING, 0.05),
+	    "from string: a decimal number as real");
+	ok(coerce_real("\"-1e3\"", VF_STRING, -1000), "  with an exponent");
+	ok(coerce_fails("\"NaN\"", VT_REAL, VF_STRING,
+	    "/v: 'NaN' is not a decimal number"), "  NaN is refused");
+	ok(coerce_fails("\"inf\"", VT_REAL, VF_STRING,
+	    "/v: 'inf' is not a decimal number"), "  inf is refused");
+	ok(coerce_fails("\"0x10\"", VT_REAL, VF_STRING,
+	    "/v: '0x10' is not a decimal number"), "  hex is refused");
+	ok(coerce_fails("\"1e400\"", VT_REAL, VF_STRING,
+	    "/v: '1e400' is out of range for real"), "  1e400 is out of range");
+
+	ok(coerce("\"true\"", VT_BOOLEAN, VF_STRING, VM_ERROR, NULL) == 0 &&
+	    cv.av_int == 1, "from string: \"true\" is 1");
+	ok(coerce("\"false\"", VT_BOOLEAN, VF_STRING, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == 0, "  \"false\" is 0");
+	ok(coerce_fails("\"TRUE\"", VT_BOOLEAN, VF_STRING,
+	    "/v: 'TRUE' is not true or false"), "  nothing else");
+	ok(coerce("\"on\"", VT_TEXT, VF_STRING, VM_ERROR, NULL) == 0 &&
+	    cv.av_type == AV_TEXT && cv.av_len == 2, "from string: text as is");
+}
+
+static void
+test_coerce_hex(void)
+{
+	/* Shapes of ethereum/execution-apis tests/eth_blockNumber, eth_chainId. */
+	ok(coerce_int("\"0x14\"", VF_HEX, 20), "from hex: 0x14 is 20");
+	ok(coerce_int("\"0xc72dd9d5e883e\"", VF_HEX, INT64_C(3503995874084926)),
+	    "  an eth_chainId quantity");
+	ok(coerce_int("\"0x0\"", VF_HEX, 0), "  0x0");
+	ok(coerce_int("\"0X1f\"", VF_HEX, 31), "  0X and upper case digits");
+	ok(coerce_int("\"0x00000000000000000000001\"", VF_HEX, 1),
+	    "  leading zeros do not count against 64 bits");
+	ok(coerce_int("\"0x7fffffffffffffff\"", VF_HEX, INT64_MAX),
+	    "  the largest int64");
+	ok(coerce_fails("\"0x8000000000000000\"", VT_INTEGER, VF_HEX,
+	    "/v: '0x8000000000000000' is beyond a 64-bit integer"),
+	    "  one more is beyond int64, an error");
+	ok(coerce_fails("\"0x10000000000000000\"", VT_INTEGER, VF_HEX,
+	    "/v: '0x10000000000000000' is beyond a 64-bit integer"),
+	    "  so is 2^64");
+	ok(coerce_fails("\"0x\"", VT_INTEGER, VF_HEX,
+	    "/v: '0x' is not a 0x quantity"), "  no digits");
+	ok(coerce_fails("\"14\"", VT_INTEGER, VF_HEX,
+	    "/v: '14' is not a 0x quantity"), "  no 0x");
+	ok(coerce_fails("\"0xfg\"", VT_INTEGER, VF_HEX,
+	    "/v: '0xfg' is not a 0x quantity"), "  a bad digit");
+	ok(coerce_fails("\"-0x1\"", VT_INTEGER, VF_HEX,
+	    "/v: '-0x1' is not a 0x quantity"), "  a sign");
+	ok(coerce_fails("20", VT_INTEGER, VF_HEX,
+	    "/v: expected string, got integer"), "  a JSON number");
+	ok(coerce_fails("false", VT_INTEGER, VF_HEX,
+	    "/v: expected string, got boolean"),
+	    "  eth_syncing's false where a quantity is due");
+	ok(coerce_real("\"0xde0b6b3a7640000\"", VF_HEX, 1e18),
+	    "from hex as real: 10^18");
+	ok(coerce_real("\"0x1000000000000000000000000000000000000000000000000"
+	    "000000000000000\"", VF_HEX, ldexp(1, 252)),
+	    "  up to 256 bits");
+	ok(coerce_fails("\"0x1000000000000000000000000000000000000000000000000"
+	    "0000000000000000\"", VT_REAL, VF_HEX,
+	    "/v: '0x10000000000000000000000000000000000000'... is beyond 256 "
+	    "bits"), "  beyond 256 bits is an error");
+}
+
+static void
+test_coerce_duration(void)
+{
+	ok(coerce_real("\"1h2m3.5s\"", VF_DURATION, 3723.5),
+	    "from duration: 1h2m3.5s");
+	ok(coerce_real("\"300ms\"", VF_DURATION, 0.3), "  300ms");
+	ok(coerce_real("\"-1.5h\"", VF_DURATION, -5400), "  -1.5h");
+	ok(coerce_real("\"0\"", VF_DURATION, 0), "  a bare 0");
+	ok(coerce_real("\"1.s\"", VF_DURATION, 1), "  1.s, as Go takes it");
+	ok(coerce_real("\".5m\"", VF_DURATION, 30), "  .5m");
+	ok(coerce_real("\"2\xc2\xb5s\"", VF_DURATION, 2e-6), "  micro sign");
+	ok(coerce_real("\"1500ns\"", VF_DURATION, 1.5e-6), "  ns");
+	ok(coerce_real("\"72h3m0.5s\"", VF_DURATION, 259380.5),
+	    "  an uptime of days, in hours");
+	ok(coerce_fails("\"5\"", VT_REAL, VF_DURATION,
+	    "/v: '5' is not a duration"), "  no unit");
+	ok(coerce_fails("\"1d\"", VT_REAL, VF_DURATION,
+	    "/v: '1d' is not a duration"), "  no days in Go");
+	ok(coerce_fails("\"\"", VT_REAL, VF_DURATION,
+	    "/v: '' is not a duration"), "  empty");
+	ok(coerce_fails("\".s\"", VT_REAL, VF_DURATION,
+	    "/v: '.s' is not a duration"), "  a dot alone");
+	ok(coerce_fails("\"NaNs\"", VT_REAL, VF_DURATION,
+	    "/v: 'NaNs' is not a duration"), "  NaN");
+	ok(coerce_fails("\"3000000h\"", VT_REAL, VF_DURATION,
+	    "/v: '3000000h' is out of range"), "  beyond Go's 292 years");
+	ok(coerce_fails("3600", VT_REAL, VF_DURATION,
+	    "/v: expected string, got integer"), "  a number");
+}
+
+static void
+test_coerce_enum_missing(void)
+{
+	static char	*map[] = { (char *)"SYNCED", (char *)"0",
+	    (char *)"CATCHUP", (char *)"1", (char *)"BOOTSTRAP", (char *)"-2" };
+	struct value_conf vc;
+	json_t		*v;
+	char		 why[256];
+	int		 rc;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.vc_pointer = (char *)"/syncStatus";
+	vc.vc_type = VT_INTEGER;
+	vc.vc_map = map;
+	vc.vc_nmap = 3;
+	v = json_string("CATCHUP");
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == 0 && cv.av_type == AV_INTEGER && cv.av_int == 1,
+	    "map: CATCHUP is 1");
+	json_decref(v);
+	v = json_string("BOOTSTRAP");
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == 0 && cv.av_int == -2, "  BOOTSTRAP is -2");
+	json_decref(v);
+	v = json_string("SYNCED\x01");
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == -1 && cv.av_type == AV_NULL, "  a string not in the map fails");
+	is_str("/syncStatus: 'SYNCED\\x01' is not in map", why, "  and says so");
+	json_decref(v);
+	v = json_stringn("SYNCED\0x", 8);
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	ok(rc == -1, "  a NUL does not cut the string short");
+	json_decref(v);
+	v = json_integer(0);
+	rc = answer_json_value(v, &vc, &cv, why, sizeof(why));
+	is_str("/syncStatus: expected string, got integer", why,
+	    "  a number is the wrong type");
+	json_decref(v);
+
+	/* protobuf's omitempty: a false or 0 field is left out. */
+	ok(coerce(NULL, VT_INTEGER, VF_JSON, VM_NULL, NULL) == 0 &&
+	    cv.av_type == AV_NULL, "missing: null gives NULL");
+	ok(coerce("null", VT_TEXT, VF_JSON, VM_NULL, NULL) == 0 &&
+	    cv.av_type == AV_NULL, "  so does a JSON null");
+	ok(coerce(NULL, VT_BOOLEAN, VF_JSON, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == 0,
+	    "missing: default, empty: false is 0");
+	ok(coerce(NULL, VT_INTEGER, VF_STRING, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_INTEGER && cv.av_int == 0, "  an integer 0");
+	ok(coerce(NULL, VT_REAL, VF_DURATION, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_REAL && cv.av_real == 0, "  a real 0");
+	ok(coerce(NULL, VT_TEXT, VF_JSON, VM_DEFAULT, "") == 0 &&
+	    cv.av_type == AV_TEXT && cv.av_len == 0, "  an empty text");
+	ok(coerce(NULL, VT_INTEGER, VF_HEX, VM_DEFAULT, "-7") == 0 &&
+	    cv.av_int == -7, "  or the default given");
+	ok(coerce(NULL, VT_BOOLEAN, VF_JSON, VM_DEFAULT, "true") == 0 &&
+	    cv.av_int == 1, "  true");
+	ok(coerce(NULL, VT_TEXT, VF_JSON, VM_DEFAULT, "none") == 0 &&
+	    cv.av_len == 4 && memcmp(cv.av_text, "none", 4) == 0, "  a text");
+	ok(coerce("null", VT_REAL, VF_JSON, VM_DEFAULT, "2.5") == 0 &&
+	    cv.av_real == 2.5, "  for a JSON null too");
+	ok(coerce("\"x\"", VT_INTEGER, VF_JSON, VM_DEFAULT, "") == -1 &&
+	    strcmp(cwhy, "/v: expected integer, got string") == 0,
+	    "  a value of the wrong type is still an error");
+	ok(coerce(NULL, VT_INTEGER, VF_JSON, VM_ERROR, NULL) == -1 &&
+	    strcmp(cwhy, "no value at /v") == 0,
+	    "missing: error (the default) fails the item");
+
+	/* Integers beyond 64 bits do not spoil the rest of the answer. */
+	ok(coerce_fails("18446744073709551616.0", VT_INTEGER, VF_JSON,
+	    "/v: integer out of range"),
+	    "an integer beyond 64 bits, read as integer, is out of range");
+	ok(coerce_fails("1.5", VT_INTEGER, VF_JSON,
+	    "/v: expected integer, got real"), "  a fraction is a real");
+}
+
 /* An answer is parsed within 8 bytes per byte plus 4MiB. */
 static void
 test_parse_budget(void)
@@ -285,8 +560,10 @@ collect(void *arg, size_t item, const char *key, size_t keylen,
 }
 
 static struct value_conf values[] = {
-	{ (char *)"clock", (char *)"/clock", VT_INTEGER },
-	{ (char *)"name", (char *)"/name", VT_TEXT },
+	{ .vc_column = (char *)"clock", .vc_pointer = (char *)"/clock",
+	    .vc_type = VT_INTEGER },
+	{ .vc_column = (char *)"name", .vc_pointer = (char *)"/name",
+	    .vc_type = VT_TEXT },
 };
 
 static struct answer_json_conf probe_json = {
@@ -401,6 +678,40 @@ test_match(void)
 	ok(rc == 0 && r.r_n == 1 && r.r_item[0] == ANSWER_NO_ITEM &&
 	    r.r_clock[0] == 5, "a probe without items: the document is its row");
 
+	/* Hostile answers: each a clear error, never a crash or a wrong row. */
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": "
+	    "18446744073709551616, \"name\": \"A\"}, {\"id\": \"b\", \"clock\": "
+	    "-99999999999999999999, \"name\": \"B\"}, {\"id\": \"c\", \"clock\":"
+	    " 3, \"name\": \"123456789012345678901234567890\"}]}", abc, 3, &r,
+	    err, sizeof(err));
+	ok(rc == 0 && r.r_n == 3, "integers beyond 64 bits: the answer is valid");
+	is_str("/clock: integer out of range", r.r_error[0],
+	    "  the item with one fails alone");
+	is_str("/clock: integer out of range", r.r_error[1], "  negative too");
+	ok(r.r_clock[2] == 3 && strcmp(r.r_name[2],
+	    "123456789012345678901234567890") == 0 && r.r_error[2][0] == '\0',
+	    "  the other item keeps its values, digits in strings untouched");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": \"A\","
+	    " \"clock\": 2}]}", abc, 3, &r, err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0, "a duplicate key: which copy counts is a "
+	    "guess, so the answer is refused");
+	ok(strncmp(err, "malformed answer: duplicate object key", 38) == 0,
+	    "  and says why");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": NaN}]}", abc, 3, &r,
+	    err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0 && strncmp(err, "malformed answer: ", 18) == 0,
+	    "NaN is not JSON: a malformed answer");
+	{
+		char	deep[10001];
+
+		memset(deep, '[', 10000);
+		deep[10000] = '\0';
+		rc = extract(deep, abc, 3, &r, err, sizeof(err));
+		ok(rc == -1 && r.r_n == 0 &&
+		    strncmp(err, "malformed answer: ", 18) == 0,
+		    "10,000 nested arrays: a malformed answer, no crash");
+	}
+
 	memset(&r, 0, sizeof(r));
 	r.r_fail_at = 1;
 	ab.ab_probe = &probe;
@@ -416,14 +727,473 @@ test_match(void)
 	ok(answer_json_conf(&probe) == &probe_json, "  and its json settings");
 }
 
+/* ------------------------------------------------------------------ */
+/* Any probe's rows, each rendered as one line of text. */
+
+#define MAXLINES	64
+
+struct lines {
+	size_t	 l_n;
+	char	 l_text[MAXLINES][256];
+	size_t	 l_nvalues;
+};
+
+/* "key|v1|v2|..." or "key|error: why"; an item row starts "#<item>". */
+static int
+render(void *arg, size_t item, const char *key, size_t keylen,
+    const struct aval *v, const char *error)
+{
+	struct lines	*l = arg;
+	char		*t;
+	size_t		 j, o;
+
+	if (l->l_n == MAXLINES)
+		return -1;
+	t = l->l_text[l->l_n++];
+	if (item != ANSWER_NO_ITEM)
+		o = snprintf(t, 256, "#%zu", item);
+	else
+		o = snprintf(t, 256, "%.*s", (int)keylen, key != NULL ? key : "");
+	if (error != NULL) {
+		snprintf(t + o, 256 - o, "|error: %s", error);
+		return 0;
+	}
+	for (j = 0; j < l->l_nvalues && o < 250; j++) {
+		switch (v[j].av_type) {
+		case AV_NULL:
+			o += snprintf(t + o, 256 - o, "|NULL");
+			break;
+		case AV_INTEGER:
+			o += snprintf(t + o, 256 - o, "|%lld",
+			    (long long)v[j].av_int);
+			break;
+		case AV_REAL:
+			o += snprintf(t + o, 256 - o, "|%g", v[j].av_real);
+			break;
+		case AV_TEXT:
+			o += snprintf(t + o, 256 - o, "|%.*s", (int)v[j].av_len,
+			    v[j].av_text);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Run the json kind with jc on a status-status answer; rows into l. */
+static int
+run_json(struct answer_json_conf *jc, long status, const char *body,
+    char *const *items, size_t n, struct lines *l, char *err, size_t errlen)
+{
+	struct probe_conf	pc;
+	struct answer_batch	ab;
+	struct crawl_result	res;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.pc_name = (char *)"p";
+	pc.pc_answer = &answer_json.ak_kind;
+	pc.pc_answer_conf = jc;
+	memset(l, 0, sizeof(*l));
+	l->l_nvalues = jc->aj_nvalues + (jc->aj_status_column != NULL &&
+	    jc->aj_status_column[0] != '\0');
+	memset(&res, 0, sizeof(res));
+	res.cr_outcome = status >= 200 && status <= 299 ? CRAWL_OK :
+	    CRAWL_HTTP_ERROR;
+	res.cr_status = status;
+	res.cr_body = body;
+	res.cr_len = strlen(body);
+	res.cr_error = "";
+	ab.ab_probe = &pc;
+	ab.ab_items = items;
+	ab.ab_nitems = n;
+	err[0] = '\0';
+	return answer_json.ak_extract(&ab, &res, render, l, err, errlen);
+}
+
+/* Is line i of l exactly want? */
+static int
+line_is(const struct lines *l, size_t i, const char *want)
+{
+	if (i >= l->l_n) {
+		printf("# only %zu lines\n", l->l_n);
+		return 0;
+	}
+	if (strcmp(l->l_text[i], want) != 0) {
+		printf("# got: %s\n", l->l_text[i]);
+		return 0;
+	}
+	return 1;
+}
+
+/* The shape of CometBFT's openapi NetInfo example (int64 as strings). */
+static const char net_info[] =
+    "{\"jsonrpc\": \"2.0\", \"id\": -1, \"result\": {\"listening\": true,"
+    " \"listeners\": [\"Listener(@)\"], \"n_peers\": \"2\", \"peers\": ["
+    "{\"node_info\": {\"protocol_version\": {\"p2p\": \"8\", \"block\": \"11\","
+    " \"app\": \"0\"}, \"id\": \"5576458aef205977e18fd50b274e9b5d9014525a\","
+    " \"listen_addr\": \"tcp:0.0.0.0:26656\", \"network\": \"cosmoshub-2\","
+    " \"version\": \"0.32.1\", \"channels\": \"4020212223303800\","
+    " \"moniker\": \"moniker-node\", \"other\": {\"tx_index\": \"on\","
+    " \"rpc_address\": \"tcp:0.0.0.0:26657\"}}, \"is_outbound\": true,"
+    " \"connection_status\": {\"Duration\": \"168901057956119\","
+    " \"SendMonitor\": {\"Active\": true, \"Bytes\": \"5\"}},"
+    " \"remote_ip\": \"95.179.155.35\"},"
+    "{\"node_info\": {\"id\": \"c0b57e26e3bf60750b729fa7257fb2ac6d7b08ec\","
+    " \"moniker\": \"slagga\", \"version\": \"0.31.5\"}, \"is_outbound\": false,"
+    " \"connection_status\": {\"Duration\": \"2500000000\"},"
+    " \"remote_ip\": \"10.0.0.2\"}]}}";
+
+/* Audius mediorum /health_check: peerHealths, a member per host. */
+static const char peer_healths[] =
+    "{\"data\": {\"healthy\": true, \"peerHealths\": {"
+    "\"https://cn1.example.org\": {\"version\": \"0.7.115\","
+    " \"lastReachable\": \"2025-10-15T10:00:00Z\", \"lastHealthy\":"
+    " \"2025-10-15T10:00:00Z\", \"reachablePeers\": {\"https://cn2.example.org\":"
+    " \"2025-10-15T09:59:58Z\"}},"
+    "\"https://cn2.example.org\": {\"version\": \"0.7.114\","
+    " \"lastReachable\": \"2025-10-15T09:00:00Z\"}}}}";
+
+static void
+test_explode(void)
+{
+	struct value_conf peer_values[] = {
+		{ .vc_column = (char *)"moniker", .vc_pointer =
+		    (char *)"/node_info/moniker", .vc_type = VT_TEXT },
+		{ .vc_column = (char *)"outbound", .vc_pointer =
+		    (char *)"/is_outbound", .vc_type = VT_BOOLEAN },
+		{ .vc_column = (char *)"up_s", .vc_pointer =
+		    (char *)"/connection_status/Duration", .vc_type = VT_INTEGER,
+		    .vc_from = VF_STRING },
+	};
+	struct value_conf health_values[] = {
+		{ .vc_column = (char *)"version", .vc_pointer = (char *)"/version",
+		    .vc_type = VT_TEXT },
+		{ .vc_column = (char *)"healthy_at", .vc_pointer =
+		    (char *)"/lastHealthy", .vc_type = VT_TEXT,
+		    .vc_missing = VM_NULL },
+	};
+	struct value_conf self_value[] = {
+		{ .vc_column = (char *)"v", .vc_pointer = (char *)"",
+		    .vc_type = VT_INTEGER },
+	};
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"/result/peers",
+		.aj_key = (char *)"/node_info/id",
+		.aj_values = peer_values,
+		.aj_nvalues = 3,
+		.aj_explode = EX_ELEMENTS,
+		.aj_max_rows = 10000,
+	};
+	struct lines	 l;
+	char		 err[256];
+	int		 rc;
+
+	rc = run_json(&jc, 200, net_info, NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 2, "explode: elements: a row per peer");
+	ok(line_is(&l, 0, "5576458aef205977e18fd50b274e9b5d9014525a|"
+	    "moniker-node|1|168901057956119"),
+	    "  keyed by the peer's id, values inside the element");
+	ok(line_is(&l, 1, "c0b57e26e3bf60750b729fa7257fb2ac6d7b08ec|slagga|0|"
+	    "2500000000"), "  the second peer");
+
+	jc.aj_key = (char *)"";
+	rc = run_json(&jc, 200, net_info, NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "0|moniker-node|1|168901057956119") &&
+	    line_is(&l, 1, "1|slagga|0|2500000000"),
+	    "  without a key: keyed by the index");
+
+	jc.aj_key = (char *)"/node_info/moniker";
+	rc = run_json(&jc, 200, "{\"result\": {\"peers\": [{\"node_info\": "
+	    "{\"moniker\": \"a\"}, \"is_outbound\": true, \"connection_status\":"
+	    " {\"Duration\": \"1\"}}, {\"node_info\": {\"moniker\": \"a\"},"
+	    " \"is_outbound\": false, \"connection_status\": {\"Duration\": "
+	    "\"2\"}}, {\"node_info\": {\"moniker\": 7}, \"is_outbound\": true,"
+	    " \"connection_status\": {\"Duration\": \"3\"}}, {\"node_info\": "
+	    "{\"moniker\": null}}, {\"node_info\": {}}, {\"node_info\": "
+	    "{\"moniker\": \"3\"}}]}}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 4, "duplicate keys: one row for them");
+	ok(line_is(&l, 0, "a|error: key occurs 2 times in answer"),
+	    "  an error, not a guess between the two");
+	ok(line_is(&l, 1, "7|error: /node_info/moniker: expected text, got "
+	    "integer"), "  an integer key is its decimal text");
+	ok(line_is(&l, 2, "3|error: key occurs 2 times in answer"),
+	    "  a key that is null falls back to its index, which may collide");
+	ok(line_is(&l, 3, "4|error: no key at /node_info/moniker"),
+	    "  an element without a key: its index, and why");
+
+	jc.aj_key = (char *)"";
+	rc = run_json(&jc, 200, "{\"result\": {\"peers\": null}}", NULL, 0, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && l.l_n == 0, "a null array: no rows");
+	rc = run_json(&jc, 200, "{\"result\": {}}", NULL, 0, &l, err,
+	    sizeof(err));
+	ok(rc == 0 && l.l_n == 0, "an absent one (omitempty): no rows");
+	rc = run_json(&jc, 200, "{\"result\": {\"peers\": {\"a\": 1}}}", NULL, 0,
+	    &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "an object where an array is due: invalid");
+	is_str("malformed answer: object at /result/peers, not an array", err,
+	    "  and why");
+	jc.aj_max_rows = 1;
+	rc = run_json(&jc, 200, net_info, NULL, 0, &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "more rows than max_rows: invalid");
+	is_str("malformed answer: 2 rows, more than max_rows 1", err,
+	    "  and why");
+
+	jc.aj_rows = (char *)"/data/peerHealths";
+	jc.aj_values = health_values;
+	jc.aj_nvalues = 2;
+	jc.aj_explode = EX_MEMBERS;
+	jc.aj_max_rows = 10000;
+	rc = run_json(&jc, 200, peer_healths, NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 2, "explode: members: a row per peer host");
+	ok(line_is(&l, 0, "https://cn1.example.org|0.7.115|"
+	    "2025-10-15T10:00:00Z"), "  keyed by the member name");
+	ok(line_is(&l, 1, "https://cn2.example.org|0.7.114|NULL"),
+	    "  a missing value with missing: null");
+	rc = run_json(&jc, 200, "{\"data\": {\"peerHealths\": []}}", NULL, 0, &l,
+	    err, sizeof(err));
+	is_str("malformed answer: array at /data/peerHealths, not an object",
+	    err, "  an array where an object is due: invalid");
+
+	jc.aj_rows = (char *)"";
+	jc.aj_values = self_value;
+	jc.aj_nvalues = 1;
+	jc.aj_explode = EX_ELEMENTS;
+	rc = run_json(&jc, 200, "[5, \"x\", 7]", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 3 && line_is(&l, 0, "0|5") &&
+	    line_is(&l, 1, "1|error: \"\": expected integer, got string") &&
+	    line_is(&l, 2, "2|7"), "the whole answer exploded, values "
+	    "at \"\" (the element itself)");
+}
+
+/* Audius mediorum /health_check: 503 when unhealthy, the body still JSON. */
+static void
+test_status(void)
+{
+	struct value_conf health_values[] = {
+		{ .vc_column = (char *)"healthy", .vc_pointer =
+		    (char *)"/data/healthy", .vc_type = VT_BOOLEAN },
+		{ .vc_column = (char *)"used", .vc_pointer =
+		    (char *)"/data/mediorumPathUsed", .vc_type = VT_INTEGER,
+		    .vc_missing = VM_DEFAULT },
+	};
+	char		*accept[] = { (char *)"503", (char *)"506" };
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"",
+		.aj_key = (char *)"",
+		.aj_values = health_values,
+		.aj_nvalues = 2,
+		.aj_status_column = (char *)"http_status",
+		.aj_accept = accept,
+		.aj_naccept = 2,
+	};
+	struct probe_conf pc = {
+		.pc_name = (char *)"health",
+		.pc_answer = &answer_json.ak_kind,
+		.pc_answer_conf = &jc,
+	};
+	struct answer_column *cols;
+	struct lines	 l;
+	char		 err[256];
+	size_t		 ncols;
+	int		 rc;
+
+	answer_json.ak_columns(&pc, &cols, &ncols);
+	ok(ncols == 3 && strcmp(cols[2].ac_name, "http_status") == 0 &&
+	    cols[2].ac_type == VT_INTEGER,
+	    "status_column: an integer column after the values");
+	free(cols);
+	rc = run_json(&jc, 503, "{\"data\": {\"healthy\": false, \"service\": "
+	    "\"content-node\", \"storageExpectation\": 1234}, \"signer\": "
+	    "\"0x2\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|0|0|503"),
+	    "a 503 answer's body is read, with its status");
+	rc = run_json(&jc, 200, "{\"data\": {\"healthy\": true, "
+	    "\"mediorumPathUsed\": 77}}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|1|77|200"), "  and a 200 one");
+	ok(answer_json.ak_status(&pc, 503) && answer_json.ak_status(&pc, 506),
+	    "accept_status: 503 and 506 are answers");
+	ok(!answer_json.ak_status(&pc, 500) && !answer_json.ak_status(&pc, 404),
+	    "  500 and 404 are not");
+	jc.aj_naccept = 0;
+	ok(!answer_json.ak_status(&pc, 503), "  nor anything by default");
+}
+
+/*
+ * JSON-RPC 2.0, with the shapes of ethereum/execution-apis tests (.io files:
+ * eth_blockNumber, eth_chainId, eth_syncing) and of CometBFT and Solana.
+ */
+static void
+test_jsonrpc(void)
+{
+	struct value_conf block_value[] = {
+		{ .vc_column = (char *)"block", .vc_pointer = (char *)"",
+		    .vc_type = VT_INTEGER, .vc_from = VF_HEX },
+	};
+	struct value_conf syncing_values[] = {
+		{ .vc_column = (char *)"current", .vc_pointer =
+		    (char *)"/currentBlock", .vc_type = VT_INTEGER,
+		    .vc_from = VF_HEX, .vc_missing = VM_NULL },
+		{ .vc_column = (char *)"highest", .vc_pointer =
+		    (char *)"/highestBlock", .vc_type = VT_INTEGER,
+		    .vc_from = VF_HEX, .vc_missing = VM_NULL },
+	};
+	struct value_conf balance_value[] = {
+		{ .vc_column = (char *)"wei", .vc_pointer = (char *)"",
+		    .vc_type = VT_REAL, .vc_from = VF_HEX },
+	};
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"",
+		.aj_key = (char *)"",
+		.aj_values = block_value,
+		.aj_nvalues = 1,
+		.aj_jsonrpc = (char *)"eth_blockNumber",
+		.aj_params = (char *)"",
+	};
+	struct probe_conf pc = {
+		.pc_name = (char *)"evm",
+		.pc_method = 1,
+		.pc_answer = &answer_json.ak_kind,
+		.pc_answer_conf = &jc,
+	};
+	char		*addrs[] = { (char *)"0xaa", (char *)"0xbb",
+	    (char *)"0xcc", (char *)"0xdd" };
+	char		*heights[] = { (char *)"5", (char *)"x\"y" };
+	int		 is_int[] = { 1, 0 };
+	struct lines	 l;
+	char		 err[256], *body;
+	size_t		 len;
+	int		 rc;
+
+	body = answer_json.ak_body(&pc, NULL, NULL, 0, &len);
+	is_str("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}",
+	    body, "jsonrpc: one call, id 1, no params");
+	ok(len == strlen(body), "  its length");
+	free(body);
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|20"),
+	    "  eth_blockNumber: the result, a hex quantity");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"error\":{\"code\":-32005,\"message\":\"Node is behind by 42 "
+	    "slots\\nreally\",\"data\":{\"numSlotsBehind\":42}}}", NULL, 0, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: JSON-RPC error -32005: Node is "
+	    "behind by 42 slots really"), "  an error object: the call's error, "
+	    "controls as blanks");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":null,"
+	    "\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}", NULL, 0,
+	    &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: JSON-RPC error -32700: Parse "
+	    "error"), "  with a null id too");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":2,"
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
+	    "answer with id 1)"), "  an answer for another id is not one");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"result\":\"0x14\"}", NULL,
+	    0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
+	    "answer with id 1)"), "  nor one without an id");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1}", NULL, 0, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: JSON-RPC answer without result or "
+	    "error"), "  nor one with neither result nor error");
+	rc = run_json(&jc, 200, "[{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"result\":\"0x14\"}]", NULL, 0, &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "  an array for one call: malformed");
+	is_str("malformed answer: array, not a JSON-RPC response", err,
+	    "  and why");
+
+	jc.aj_jsonrpc = (char *)"eth_chainId";
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"result\":\"0xc72dd9d5e883e\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|3503995874084926"), "eth_chainId");
+
+	jc.aj_jsonrpc = (char *)"eth_syncing";
+	jc.aj_values = syncing_values;
+	jc.aj_nvalues = 2;
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":false}",
+	    NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|NULL|NULL"),
+	    "eth_syncing false: no blocks, with missing: null");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":"
+	    "{\"startingBlock\":\"0x0\",\"currentBlock\":\"0x1518\","
+	    "\"highestBlock\":\"0x9567a3\"}}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|5400|9791395"),
+	    "  eth_syncing an object: its blocks");
+
+	/* A batch: one call per item, answers in any order. */
+	jc.aj_jsonrpc = (char *)"eth_getBalance";
+	jc.aj_params = (char *)"[{{item}}, \"latest\"]";
+	jc.aj_values = balance_value;
+	jc.aj_nvalues = 1;
+	body = answer_json.ak_body(&pc, addrs, NULL, 2, &len);
+	is_str("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\","
+	    "\"params\":[\"0xaa\", \"latest\"]},{\"jsonrpc\":\"2.0\",\"id\":2,"
+	    "\"method\":\"eth_getBalance\",\"params\":[\"0xbb\", \"latest\"]}]",
+	    body, "a batch: a call per item, ids 1 to n, the item in params");
+	free(body);
+	jc.aj_params = (char *)"{\"h\": {{item}}, \"again\": {{item}}}";
+	body = answer_json.ak_body(&pc, heights, is_int, 2, &len);
+	is_str("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\","
+	    "\"params\":{\"h\": 5, \"again\": 5}},{\"jsonrpc\":\"2.0\",\"id\":2,"
+	    "\"method\":\"eth_getBalance\",\"params\":{\"h\": \"x\\\"y\", "
+	    "\"again\": \"x\\\"y\"}}]", body,
+	    "  integer items bare, others as JSON strings, every {{item}}");
+	free(body);
+	rc = run_json(&jc, 200, "[{\"jsonrpc\":\"2.0\",\"id\":3,"
+	    "\"result\":\"0xde0b6b3a7640000\"},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":\"0x1\"},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600}},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x0\"},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":{\"code\":-32602,"
+	    "\"message\":\"invalid argument 0: hex string has length 2\"}},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":\"2\",\"result\":\"0x5\"}]",
+	    addrs, 4, &l, err, sizeof(err));
+	ok(rc == 0 && l.l_n == 4, "batch answers in any order: a row per call");
+	ok(line_is(&l, 0, "#0|0"), "  call 1 matched by id");
+	ok(line_is(&l, 1, "#1|error: missing from answer"),
+	    "  call 2: its id is a string, so it has no answer");
+	ok(line_is(&l, 2, "#2|1e+18"), "  call 3, answered first");
+	ok(line_is(&l, 3, "#3|error: JSON-RPC error -32602: invalid argument 0:"
+	    " hex string has length 2"), "  call 4: its error object");
+	rc = run_json(&jc, 200, "[{\"id\":1,\"result\":\"0x1\"},"
+	    "{\"id\":1,\"result\":\"0x2\"},{\"id\":2,\"result\":\"0x3\"}]", addrs,
+	    2, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "#0|error: JSON-RPC id 1 answered 2 times")
+	    && line_is(&l, 1, "#1|3"), "an id answered twice: an error for it "
+	    "alone");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
+	    "{\"code\":-32600,\"message\":\"batch too large\"}}", addrs, 2, &l,
+	    err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "#0|error: JSON-RPC error -32600: batch "
+	    "too large") && line_is(&l, 1, "#1|error: JSON-RPC error -32600: "
+	    "batch too large"), "a batch refused whole: every call's error");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}",
+	    addrs, 2, &l, err, sizeof(err));
+	ok(rc == -1 && l.l_n == 0, "one answer to a batch: malformed");
+	is_str("malformed answer: object, not a JSON-RPC batch response", err,
+	    "  and why");
+	rc = run_json(&jc, 200, "[]", addrs, 2, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "#0|error: missing from answer") &&
+	    line_is(&l, 1, "#1|error: missing from answer"),
+	    "an empty batch answer: every call missing");
+}
+
 int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(75);
+	plan(210);
 	test_pointer();
 	test_bind();
+	test_coerce_string();
+	test_coerce_hex();
+	test_coerce_duration();
+	test_coerce_enum_missing();
 	test_parse_budget();
 	test_match();
+	test_explode();
+	test_status();
+	test_jsonrpc();
 	return done_testing();
 }

@@ -380,6 +380,7 @@ struct got {
 	char		 g_error[256];
 	int		 g_attempts;
 	double		 g_seconds;
+	int		 g_truncated;
 };
 
 static int	done_order;
@@ -398,6 +399,19 @@ got_cb(void *arg, const struct crawl_result *r)
 	snprintf(g->g_error, sizeof(g->g_error), "%s", r->cr_error);
 	g->g_attempts = r->cr_attempts;
 	g->g_seconds = r->cr_seconds;
+	g->g_truncated = r->cr_truncated;
+}
+
+/* co_final: a caller that reads 500 answers (as accept_status does). */
+static void	*final_arg;
+static long	 final_status;
+
+static int
+final_500(void *arg, long status)
+{
+	final_arg = arg;
+	final_status = status;
+	return status == 500;
 }
 
 /* Run one request on a fresh crawl; the result lands in *g. */
@@ -462,6 +476,19 @@ test_basic(void)
 	is_int(2, cs.cs_retries, "stats: 2 retries");
 	is_int(1, cs.cs_requests, "stats: 1 request");
 	is_int(1, cs.cs_outcome[CRAWL_HTTP_ERROR], "stats: 1 http_error");
+
+	o.co_final = final_500;
+	run_one(&o, "GET", url("/500"), NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_HTTP_ERROR && g.g_attempts == 1 &&
+	    strcmp(g.g_body, "boom") == 0 && !g.g_truncated,
+	    "/500 taken as final by co_final: one attempt, its whole body");
+	ok(final_arg == &g && final_status == 500,
+	    "  co_final gets the request's done argument and the status");
+	final_status = 0;
+	run_one(&o, "GET", url("/404"), NULL, NULL, &g, NULL);
+	ok(g.g_attempts == 1 && final_status == 0,
+	    "  and is not asked about a status that is never retried");
+	o.co_final = NULL;
 
 	pthread_mutex_lock(&srv_mu);
 	srv_flaky_hits = 0;
@@ -1012,7 +1039,7 @@ main(void)
 
 	alarm(120);
 	log_init("t-crawl", getenv("CRAWL_DEBUG") != NULL);
-	plan(82 + 20);
+	plan(85 + 20);
 	if (bomb_make() == -1 || (d = server_start()) == NULL) {
 		printf("Bail out! cannot start the test server\n");
 		return 1;

@@ -230,7 +230,8 @@ static char	 tmp[64];
 static struct store *st;
 
 static struct value_conf values[] = {
-	{ (char *)"clock", (char *)"/clock", VT_INTEGER },
+	{ .vc_column = (char *)"clock", .vc_pointer = (char *)"/clock",
+	    .vc_type = VT_INTEGER },
 };
 
 static struct answer_json_conf probe_json = {
