@@ -36,6 +36,7 @@ struct task {
 	size_t		 t_node;
 	int		 t_loaded;
 	int		 t_done;	/* every batch finished */
+	char		*t_text;	/* the items and keys, NUL-terminated */
 	char		**t_items;	/* NULL when the probe has no items */
 	int		*t_is_int;
 	char		**t_keys;	/* stored instead of the item; NULL: none */
@@ -184,16 +185,12 @@ probe_run_tables(const struct config *cf, struct store *st, int64_t run_id)
 static void
 task_release(struct task *t)
 {
-	size_t	i;
-
-	for (i = 0; i < t->t_nitems; i++)
-		free(t->t_items[i]);
-	for (i = 0; t->t_keys != NULL && i < t->t_nitems; i++)
-		free(t->t_keys[i]);
+	free(t->t_text);
 	free(t->t_items);
 	free(t->t_is_int);
 	free(t->t_keys);
 	free(t->t_key_int);
+	t->t_text = NULL;
 	t->t_items = NULL;
 	t->t_is_int = NULL;
 	t->t_keys = NULL;
@@ -232,12 +229,18 @@ task_load(struct probe_crawl *pr, struct task *t)
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	sqlite3_stmt	*q = pr->pr_items_stmt[t->t_probe];
 	const char	*text;
-	size_t		 cap = 0;
+	struct buf	 arena;
+	size_t		 cap = 0, i, *off = NULL;
 	int		 rc, keyed;
 
 	t->t_loaded = 1;
 	if (q == NULL)
 		return 0;
+	/*
+	 * Every item and key of the node in one block (a node may have
+	 * hundreds of thousands): offsets while it grows, pointers after.
+	 */
+	buf_init(&arena, 0);
 	keyed = sqlite3_column_count(q) == 2;
 	sqlite3_reset(q);
 	store_bind_common(q, pr->pr_run_id, n->n_id);
@@ -258,6 +261,7 @@ task_load(struct probe_crawl *pr, struct task *t)
 		}
 		if (t->t_nitems == cap) {
 			cap = cap == 0 ? 1024 : cap * 2;
+			off = xreallocarray(off, cap, 2 * sizeof(*off));
 			t->t_items = xreallocarray(t->t_items, cap,
 			    sizeof(*t->t_items));
 			t->t_is_int = xreallocarray(t->t_is_int, cap,
@@ -271,15 +275,27 @@ task_load(struct probe_crawl *pr, struct task *t)
 		}
 		t->t_is_int[t->t_nitems] = sqlite3_column_type(q, 0) ==
 		    SQLITE_INTEGER;
+		off[2 * t->t_nitems] = arena.b_len;
+		buf_add(&arena, text, strlen(text) + 1);
 		if (keyed) {
 			t->t_key_int[t->t_nitems] = sqlite3_column_type(q, 1) ==
 			    SQLITE_INTEGER;
-			t->t_keys[t->t_nitems] = xstrdup((const char *)
-			    sqlite3_column_text(q, 1));
+			text = (const char *)sqlite3_column_text(q, 1);
+			off[2 * t->t_nitems + 1] = arena.b_len;
+			buf_add(&arena, text, strlen(text) + 1);
 		}
-		t->t_items[t->t_nitems++] = xstrdup(text);
+		t->t_nitems++;
 	}
 	sqlite3_reset(q);
+	/* Without the slack of the growing buffer. */
+	t->t_text = buf_take(&arena, &i);
+	t->t_text = xreallocarray(t->t_text, i + 1, 1);
+	for (i = 0; i < t->t_nitems; i++) {
+		t->t_items[i] = t->t_text + off[2 * i];
+		if (keyed)
+			t->t_keys[i] = t->t_text + off[2 * i + 1];
+	}
+	free(off);
 	if (rc != SQLITE_DONE) {
 		log_warnx("probe %s: items for node %s: %s", pc->pc_name,
 		    n->n_url_orig, store_errmsg(pr->pr_st));
@@ -308,12 +324,8 @@ task_dedupe(struct task *t)
 		keep[i] = strindex_find(&si, ids, ids[i], strlen(ids[i])) ==
 		    (int32_t)i;
 	for (i = 0, o = 0; i < t->t_nitems; i++) {
-		if (!keep[i]) {
-			free(t->t_items[i]);
-			if (t->t_keys != NULL)
-				free(t->t_keys[i]);
+		if (!keep[i])
 			continue;
-		}
 		t->t_items[o] = t->t_items[i];
 		t->t_is_int[o] = t->t_is_int[i];
 		if (t->t_keys != NULL) {
