@@ -21,10 +21,11 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 unordered=
+shape=ordered
 runs=11
 while getopts ur: opt; do
 	case $opt in
-	u) unordered=--unordered ;;
+	u) unordered=--unordered shape=unordered ;;
 	r) runs=$OPTARG ;;
 	*) echo "usage: bench/run.sh [-u] [-r RUNS] [USERS [NODES]]" >&2; exit 2 ;;
 	esac
@@ -89,7 +90,7 @@ while [ $r -le "$runs" ]; do
 done
 
 printf 'bench: %s users, %s content nodes, %s discovery table, %s run(s)\n' \
-    "$users" "$nodes" "${unordered:+unordered}${unordered:-ordered}" "$runs"
+    "$users" "$nodes" "$shape" "$runs"
 printf '       (simnet ready in %.1f s; load average %s)\n' \
     "$(awk "BEGIN { print $t1 - $t0 }")" "$(cut -d' ' -f1-3 /proc/loadavg)"
 report() {
