@@ -1,4 +1,21 @@
 /* conf.c -- YAML configuration: tree with marks, overrides, one key table */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <crypt.h>
 #include <ctype.h>
 #include <errno.h>
@@ -286,7 +303,7 @@ static const struct key probe_keys[] = {
 	{ "method", K_ENUM, offsetof(struct probe_conf, pc_method), 0, 0, NULL,
 	    0, 0, "GET", method_names, "HTTP method, GET or POST", NULL },
 	{ "path", K_STR, offsetof(struct probe_conf, pc_path), 0, 0, NULL,
-	    0, 0, NULL, NULL, "path appended to the node url", NULL },
+	    0, 0, NULL, NULL, "path appended to the node url; empty: the node url itself", NULL },
 	{ "items", K_SQL, offsetof(struct probe_conf, pc_items), 0, 0, NULL,
 	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about and, optionally, a second column: the key stored in the probe table instead of the item; empty: one request per node", NULL },
 	{ "batch", K_INT, offsetof(struct probe_conf, pc_batch), 0, 0, NULL,
@@ -411,6 +428,38 @@ static const struct key queries_keys[] = {
 	KEND
 };
 
+static const char *const webhook_formats[] = { "json", "slack", NULL };
+
+static const struct key webhook_keys[] = {
+	/* k_min 1: the path and query are the secret (Slack's are). */
+	{ "url", K_SECRET, offsetof(struct webhook_conf, wc_url), 0, 0, NULL,
+	    1, 0, NULL, NULL, "http or https URL each event is POSTed to", NULL },
+	{ "format", K_ENUM, offsetof(struct webhook_conf, wc_format), 0, 0, NULL,
+	    0, 0, "json", webhook_formats,
+	    "json: the event object; slack: {\"text\": ...} for Slack-compatible incoming webhooks", NULL },
+	KEND
+};
+
+static const struct key notify_keys[] = {
+	{ "webhooks", K_LIST, OFF(cf_webhooks), OFF(cf_nwebhooks), sizeof(struct webhook_conf),
+	    webhook_keys, 0, 0, NULL, NULL, "URLs that receive every event", NULL },
+	{ "timeout", K_DUR, OFF(cf_notify_timeout_ms), 0, 0, NULL, 100, 600000, "10s", NULL,
+	    "time limit for delivering one event once", NULL },
+	{ "retries", K_INT, OFF(cf_notify_retries), 0, 0, NULL, 0, 100, "5", NULL,
+	    "extra attempts after a transient failure (connection error, timeout, 5xx, 429)", NULL },
+	{ "backoff", K_DUR, OFF(cf_notify_backoff_ms), 0, 0, NULL, 0, 3600000, "1s", NULL,
+	    "first retry waits this long, doubling after, with jitter", NULL },
+	{ "backoff_max", K_DUR, OFF(cf_notify_backoff_max_ms), 0, 0, NULL, 0, 86400000, "5m", NULL,
+	    "cap on one retry wait", NULL },
+	{ "queue", K_INT, OFF(cf_notify_queue), 0, 0, NULL, 1, 1000000, "1000", NULL,
+	    "events waiting for one webhook; beyond, the oldest are dropped", NULL },
+	{ "backlog", K_INT, OFF(cf_events_backlog), 0, 0, NULL, 1, 100000, "256", NULL,
+	    "events /api/v1/events keeps for clients resuming with Last-Event-ID", NULL },
+	{ "max_subscribers", K_INT, OFF(cf_events_max_subscribers), 0, 0, NULL, 0, 10000, "32", NULL,
+	    "clients of /api/v1/events at once; more get 503", NULL },
+	KEND
+};
+
 static const struct key top_keys[] = {
 	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
 	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
@@ -420,6 +469,9 @@ static const struct key top_keys[] = {
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
+	{ "notify", K_MAP, 0, 0, 0, notify_keys, 0, 0, NULL, NULL, "events: webhooks and /api/v1/events", NULL },
+	{ "params", K_STRMAP, OFF(cf_params), OFF(cf_nparams), 0, NULL, 0, 0, NULL, NULL,
+	    "the profile's parameters (thresholds), each bound in every query as :name", NULL },
 	KEND
 };
 
@@ -544,6 +596,19 @@ addr_invalid(const char *s)
 
 static int	decode_map(struct cfparse *, const struct ynode *,
 		    const struct key *, void *, const char *);
+
+/*
+ * Required strings that may be empty: JSON pointers ("" is the whole
+ * value: a registry's rpc[] element that is the url itself) and a probe's
+ * path ("" is the node url itself, where JSON-RPC nodes answer).
+ */
+static int
+empty_allowed(const struct key *k, const char *path)
+{
+	return strcmp(k->k_name, "pointer") == 0 ||
+	    strcmp(k->k_name, "node_url") == 0 ||
+	    (strcmp(k->k_name, "path") == 0 && strncmp(path, "probes[", 7) == 0);
+}
 
 /* Decode one scalar (or default text when y is NULL) into base+k_off. */
 static int
@@ -856,7 +921,7 @@ decode_keys(struct cfparse *p, const struct ynode *map, const struct key *keys,
 			r = -1;
 		} else if (r == 0 && k->k_default == NULL &&
 		    (k->k_type == K_STR || k->k_type == K_SQL) &&
-		    strcmp(k->k_name, "pointer") != 0 &&
+		    !empty_allowed(k, path) &&
 		    **(char **)((char *)base + k->k_off) == '\0') {
 			cf_error(p, map_value(map, k->k_name), "%s: must not be "
 			    "empty", path);
@@ -1199,7 +1264,61 @@ check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
 	}
 }
 
+static void
+check_notify(struct cfparse *p, struct config *cf, const struct ynode *nt)
+{
+	const char	*u;
+	size_t		 i;
+
+	if (cf->cf_notify_backoff_max_ms < cf->cf_notify_backoff_ms)
+		cf_error(p, ynode_at(nt, "backoff_max"),
+		    "notify.backoff_max: must be at least notify.backoff");
+	for (i = 0; i < cf->cf_nwebhooks; i++) {
+		if ((u = cf->cf_webhooks[i].wc_url) == NULL)
+			continue;
+		if ((strncmp(u, "http://", 7) != 0 &&
+		    strncmp(u, "https://", 8) != 0) || strpbrk(u, " \t\r\n") !=
+		    NULL || u[strcspn(u, ":") + 3] == '\0')
+			cf_error(p, ynode_item(ynode_at(nt, "webhooks"), i,
+			    "url"), "notify.webhooks[%zu].url: not an http or "
+			    "https URL", i);
+	}
+}
+
 /* A request path as sent: no blank, control character or fragment. */
+/*
+ * params: each name is an SQL parameter name, bound as :name next to the
+ * engine's own :run_id and :node_id, and given once.
+ */
+static void
+check_params(struct cfparse *p, const struct ynode *params)
+{
+	const struct ynode *kn;
+	size_t	 i, j;
+
+	if (params == NULL || params->y_type != Y_MAP)
+		return;
+	for (i = 0; i + 1 < params->y_nkids; i += 2) {
+		kn = params->y_kids[i];
+		if (!valid_ident(kn->y_value))
+			cf_error(p, kn, "params.%s: not a parameter name "
+			    "(a letter or _, then letters, digits or _, at "
+			    "most 64)", kn->y_value);
+		else if (strcmp(kn->y_value, "run_id") == 0 ||
+		    strcmp(kn->y_value, "node_id") == 0)
+			cf_error(p, kn, "params.%s: reserved: the engine binds "
+			    ":%s itself", kn->y_value, kn->y_value);
+		for (j = 0; j < i; j += 2)
+			if (strcmp(params->y_kids[j]->y_value,
+			    kn->y_value) == 0) {
+				cf_error(p, kn, "duplicate key '%s' (first at "
+				    "line %zu)", kn->y_value,
+				    params->y_kids[j]->y_line);
+				break;
+			}
+	}
+}
+
 static int
 path_ok(const char *s)
 {
@@ -1285,6 +1404,8 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
+	check_notify(p, cf, ynode_at(root, "notify"));
+	check_params(p, ynode_at(root, "params"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
 		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),
@@ -1338,9 +1459,12 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			cf_error(p, ynode_item(probes, i, "items"),
 			    "probes[%zu].items: only answer: json asks about "
 			    "items", i);
-		if (pc->pc_path != NULL && pc->pc_path[0] != '/')
+		/* "": the node url itself, where JSON-RPC nodes answer. */
+		if (pc->pc_path != NULL && pc->pc_path[0] != '/' &&
+		    pc->pc_path[0] != '\0')
 			cf_error(p, ynode_item(probes, i, "path"),
-			    "probes[%zu].path: must start with /", i);
+			    "probes[%zu].path: must start with / (or be empty: "
+			    "the node url itself)", i);
 		else if (pc->pc_path != NULL && !path_ok(pc->pc_path))
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: blanks, control characters and "
@@ -1669,6 +1793,30 @@ print_secret(FILE *f, const char *s)
 	free(masked);
 }
 
+/*
+ * A URL whose path and query are a secret, as a webhook's: the scheme and
+ * host kept, user info and the rest masked.
+ */
+static void
+print_secret_url(FILE *f, const char *s)
+{
+	const char	*host, *end, *at;
+	char		*masked;
+
+	if ((host = strstr(s, "://")) == NULL) {
+		print_string(f, "***");
+		return;
+	}
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	if ((at = memchr(host, '@', end - host)) != NULL)
+		host = at + 1;
+	xasprintf(&masked, "%.*s%.*s/***", (int)(strstr(s, "://") + 3 - s), s,
+	    (int)(end - host), host);
+	print_string(f, masked);
+	free(masked);
+}
+
 static void
 print_block(FILE *f, const char *s, int indent)
 {
@@ -1795,8 +1943,12 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 			break;
 		case K_SECRET:
 			fputc(' ', f);
-			print_secret(f, *(char *const *)((const char *)base +
-			    k->k_off));
+			if (k->k_min == 1)
+				print_secret_url(f, *(char *const *)((const
+				    char *)base + k->k_off));
+			else
+				print_secret(f, *(char *const *)((const char *)
+				    base + k->k_off));
 			fputc('\n', f);
 			break;
 		case K_INT:

@@ -1,4 +1,21 @@
 /* conf.h -- YAML configuration: one key table, errors with file:line:col */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_CONF_H
 #define VANTAGE_CONF_H
 
@@ -39,6 +56,12 @@ struct probe_conf {
 struct basic_conf {
 	char	*bc_user;
 	char	*bc_password_hash;	/* crypt(3): $2b$..., $y$..., $6$... */
+};
+
+/* A webhook of the notify section. */
+struct webhook_conf {
+	char	*wc_url;
+	int64_t	 wc_format;	/* 0 json, 1 slack */
 };
 
 struct config {
@@ -88,10 +111,24 @@ struct config {
 	struct probe_conf *cf_probes;
 	size_t	 cf_nprobes;
 
+	struct webhook_conf *cf_webhooks;
+	size_t	 cf_nwebhooks;
+	int64_t	 cf_notify_timeout_ms;	/* one delivery attempt */
+	int64_t	 cf_notify_retries;
+	int64_t	 cf_notify_backoff_ms;
+	int64_t	 cf_notify_backoff_max_ms;
+	int64_t	 cf_notify_queue;	/* events waiting per webhook */
+	int64_t	 cf_events_backlog;	/* events kept for /api/v1/events */
+	int64_t	 cf_events_max_subscribers;
+
 	char	*cf_queries_dir;	/* as written */
 	char	*cf_others;		/* label value of folded series */
 	char	*cf_queries_path;	/* resolved against cf_dir */
 	char	*cf_queries_at;		/* where queries.dir is set: file:line:col */
+
+	/* params: name, value, name, value, ...; each bound as :name. */
+	char	**cf_params;
+	size_t	 cf_nparams;		/* pairs */
 };
 
 /*

@@ -1,4 +1,21 @@
 /* probe.c -- the probe scheduler: items, batches, limits, giving up, rows */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +32,7 @@
 #include "discover.h"
 #include "log.h"
 #include "probe.h"
+#include "query.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -74,11 +92,29 @@ struct probe_crawl {
 	size_t		*pr_node_out;		/* outstanding per node */
 	int64_t		 pr_outstanding;
 	int		 pr_failed;		/* the store failed */
+	struct probe_progress pr_progress;
 };
+
+static probe_progress_fn *progress_fn;
+static void	*progress_arg;
 
 static const char *const invalid_name = "invalid_answer";
 static const char *const give_up = "node unreachable: skipped after "
     STRINGIFY(NODE_GIVE_UP) " failed requests in a row";
+
+void
+probe_set_progress(probe_progress_fn *fn, void *arg)
+{
+	progress_fn = fn;
+	progress_arg = arg;
+}
+
+static void
+progress_report(struct probe_crawl *pr)
+{
+	if (progress_fn != NULL)
+		progress_fn(&pr->pr_progress, progress_arg);
+}
 
 const char *
 probe_outcome_name(int o)
@@ -166,8 +202,12 @@ probe_run_tables(const struct config *cf, struct store *st, int64_t run_id)
 		for (j = 0; j < ncols; j++)
 			buf_printf(&sql, ", \"%s\" %s", cols[j].ac_name,
 			    tname[cols[j].ac_type]);
-		buf_puts(&sql, ", error TEXT, PRIMARY KEY (node_id, item)) "
-		    "WITHOUT ROWID");
+		/* A kind that appends: in arrival order, no key. */
+		if (answer_of(pc)->ak_append)
+			buf_puts(&sql, ", error TEXT)");
+		else
+			buf_puts(&sql, ", error TEXT, PRIMARY KEY (node_id, "
+			    "item)) WITHOUT ROWID");
 		rc = store_exec(st, sql.b_data);
 		if (rc == 0)
 			rc = store_run_table_add(st, name, run_id);
@@ -209,13 +249,28 @@ task_more(const struct task *t)
 	return !t->t_single_sent;
 }
 
+/* t is done; its node is when all its probes' tasks are. */
+static void
+task_set_done(struct task *t)
+{
+	struct probe_crawl *pr = t->t_pr;
+	size_t		 np = pr->pr_cf->cf_nprobes, i;
+
+	t->t_done = 1;
+	for (i = t->t_node * np; i < (t->t_node + 1) * np; i++)
+		if (!pr->pr_tasks[i].t_done)
+			return;
+	pr->pr_progress.pp_nodes_done++;
+	progress_report(pr);
+}
+
 /* Once nothing is left to send or in flight, t is done and its items go. */
 static void
 task_finish(struct task *t)
 {
 	if (t->t_done || t->t_outstanding > 0 || task_more(t))
 		return;
-	t->t_done = 1;
+	task_set_done(t);
 	task_release(t);
 }
 
@@ -360,7 +415,7 @@ probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
 		break;
 	case AV_TEXT:
 		sqlite3_bind_text(stmt, col, v->av_text, v->av_len,
-		    SQLITE_TRANSIENT);
+		    SQLITE_STATIC);
 		break;
 	case AV_NULL:
 	default:
@@ -395,7 +450,7 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
 	sqlite3_bind_value(ins, 2, n->n_id);
 	if (item == ANSWER_NO_ITEM && key != NULL)
-		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_STATIC);
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
 		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
 	else if (t->t_keys != NULL)
@@ -452,6 +507,8 @@ batch_count(struct batch *b)
 
 	cnt->pc_items += b->b_rows;
 	cnt->pc_unanswered += b->b_unanswered;
+	pr->pr_progress.pp_items += b->b_rows;
+	progress_report(pr);
 	if (t->t_items != NULL) {
 		n->n_items += b->b_rows;
 		n->n_unanswered += b->b_unanswered;
@@ -562,6 +619,7 @@ batch_done(void *arg, const struct crawl_result *res)
 	}
 
 	pr->pr_counts[t->t_probe].pc_requests[outcome]++;
+	pr->pr_progress.pp_requests++;
 	n->n_requests++;
 	if (outcome == CRAWL_CONNECT || outcome == CRAWL_TIMEOUT)
 		n->n_unreachable++;
@@ -678,7 +736,7 @@ probe_feed(void *arg)
 			/* An items probe without items: nothing to ask. */
 			if (t->t_items == NULL &&
 			    pr->pr_items_stmt[t->t_probe] != NULL) {
-				t->t_done = 1;
+				task_set_done(t);
 				continue;
 			}
 		}
@@ -739,7 +797,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 {
 	struct probe_crawl pr;
 	struct crawl_opts co;
+	struct query_params qp;
 	struct task	*t;
+	char		*why;
 	size_t		 i, p, n;
 	int		 rc = -1, crc;
 
@@ -757,6 +817,8 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
 	if (probe_run_tables(cf, st, run_id) == -1)
 		goto out;
+	qp.qp_pairs = cf->cf_params;
+	qp.qp_n = cf->cf_nparams;
 	for (p = 0; p < cf->cf_nprobes; p++) {
 		pr.pr_kind[p] = answer_of(&cf->cf_probes[p]);
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
@@ -776,6 +838,14 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			    "and, optionally, its key", cf->cf_probes[p].pc_name);
 			goto out;
 		}
+		/* Bindings last across resets: the params once, here. */
+		if (pr.pr_items_stmt[p] != NULL &&
+		    query_bind_params(pr.pr_items_stmt[p], &qp, &why) == -1) {
+			log_warnx("probe %s: items: %s", cf->cf_probes[p].pc_name,
+			    why);
+			free(why);
+			goto out;
+		}
 	}
 	/* Node-major order, so one node's probes run close together. */
 	pr.pr_ntasks = ns->ns_len * cf->cf_nprobes;
@@ -787,6 +857,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			t->t_probe = p;
 			t->t_node = n;
 		}
+
+	pr.pr_progress.pp_nodes = ns->ns_len;
+	progress_report(&pr);
 
 	memset(&co, 0, sizeof(co));
 	co.co_concurrency = cf->cf_concurrency;

@@ -1,7 +1,26 @@
 /* query.c -- the SQL files run after a crawl, and the metric rows they yield */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +47,8 @@ cmp_str(const void *a, const void *b)
 static void
 query_file_release(struct query_file *qf)
 {
+	size_t	i;
+
 	free(qf->qf_path);
 	free(qf->qf_sql);
 	free(qf->qf_metric);
@@ -35,6 +56,10 @@ query_file_release(struct query_file *qf)
 	free(qf->qf_help);
 	free(qf->qf_cutoff_text);
 	free(qf->qf_cutoff_label);
+	free(qf->qf_headline);
+	for (i = 0; i < qf->qf_nthresholds; i++)
+		threshold_release(&qf->qf_thresholds[i]);
+	free(qf->qf_thresholds);
 }
 
 void
@@ -66,6 +91,215 @@ parse_cutoff(struct query_file *qf, FILE *err)
 	qf->qf_cutoff_label = xstrdup(label);
 	qf->qf_cutoff = n;
 	return 0;
+}
+
+/* "-- headline: values|shares" (empty: values); once per file. */
+static int
+parse_headline(struct query_file *qf, const char *v, size_t vlen,
+    size_t line, FILE *err)
+{
+	if (qf->qf_headline != NULL) {
+		fprintf(err, "%s:%zu: 'headline' given twice\n", qf->qf_path,
+		    line);
+		return -1;
+	}
+	if (vlen == 0 || (vlen == 6 && strncmp(v, "values", 6) == 0))
+		qf->qf_headline = xstrdup("values");
+	else if (vlen == 6 && strncmp(v, "shares", 6) == 0)
+		qf->qf_headline = xstrdup("shares");
+	else {
+		fprintf(err, "%s:%zu: headline '%.*s' is not 'values' or "
+		    "'shares'\n", qf->qf_path, line, (int)vlen, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* "-- threshold: ...", any number of them. */
+static int
+add_threshold(struct query_file *qf, const char *v, size_t vlen,
+    size_t line, FILE *err)
+{
+	struct threshold th;
+	const char	*why;
+	char		*text;
+
+	text = xstrndup(v, vlen);
+	if (threshold_parse(text, &th, &why) == -1) {
+		fprintf(err, "%s:%zu: threshold '%s': %s\n", qf->qf_path, line,
+		    text, why);
+		free(text);
+		return -1;
+	}
+	free(text);
+	if (th.th_share && qf->qf_headline != NULL &&
+	    strcmp(qf->qf_headline, "shares") != 0) {
+		fprintf(err, "%s:%zu: threshold '%s': a share needs "
+		    "'-- headline: shares'\n", qf->qf_path, line, th.th_text);
+		threshold_release(&th);
+		return -1;
+	}
+	qf->qf_thresholds = xreallocarray(qf->qf_thresholds,
+	    qf->qf_nthresholds + 1, sizeof(*qf->qf_thresholds));
+	qf->qf_thresholds[qf->qf_nthresholds++] = th;
+	return 0;
+}
+
+static const char *
+skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+int
+threshold_parse(const char *text, struct threshold *th, const char **why)
+{
+	const char	*p = skip_blanks(text), *q;
+	char		 name[65], *end;
+	struct buf	 val;
+	size_t		 n;
+
+	memset(th, 0, sizeof(*th));
+	buf_init(&val, 1024);
+	if (strncmp(p, "share", 5) == 0 && !isalnum((unsigned char)p[5])) {
+		th->th_share = 1;
+		p += 5;
+	} else if (strncmp(p, "value", 5) == 0 &&
+	    !isalnum((unsigned char)p[5]))
+		p += 5;
+	p = skip_blanks(p);
+	if (*p == '{') {
+		p = skip_blanks(p + 1);
+		while (*p != '}') {
+			for (n = 0; isalnum((unsigned char)p[n]) || p[n] == '_';
+			    n++)
+				;
+			if (n == 0 || n >= sizeof(name)) {
+				*why = "expected a label name";
+				goto fail;
+			}
+			memcpy(name, p, n);
+			name[n] = '\0';
+			if (!valid_label_name(name)) {
+				*why = "invalid label name";
+				goto fail;
+			}
+			p = skip_blanks(p + n);
+			if (*p != '=' || *(p = skip_blanks(p + 1)) != '"') {
+				*why = "expected =\"value\" after a label name";
+				goto fail;
+			}
+			buf_reset(&val);
+			buf_puts(&val, "");
+			for (q = p + 1; *q != '"'; q++) {
+				if (*q == '\\' && (q[1] == '"' || q[1] == '\\'))
+					q++;
+				if (*q == '\0' || buf_putc(&val, *q) == -1) {
+					*why = "unterminated label value";
+					goto fail;
+				}
+			}
+			th->th_match = xreallocarray(th->th_match,
+			    2 * th->th_nmatch + 2, sizeof(*th->th_match));
+			th->th_match[2 * th->th_nmatch] = xstrdup(name);
+			th->th_match[2 * th->th_nmatch + 1] = xstrdup(val.b_data);
+			th->th_nmatch++;
+			p = skip_blanks(q + 1);
+			if (*p == ',')
+				p = skip_blanks(p + 1);
+			else if (*p != '}') {
+				*why = "expected , or } after a label value";
+				goto fail;
+			}
+		}
+		p = skip_blanks(p + 1);
+	}
+	if (p[0] == '<' && p[1] == '=') {
+		th->th_op = TH_LE;
+		p += 2;
+	} else if (p[0] == '>' && p[1] == '=') {
+		th->th_op = TH_GE;
+		p += 2;
+	} else if (p[0] == '<' || p[0] == '>') {
+		th->th_op = p[0] == '<' ? TH_LT : TH_GT;
+		p++;
+	} else {
+		*why = "expected <, <=, > or >= (as in: share{status=\"ok\"} "
+		    "< 0.8)";
+		goto fail;
+	}
+	p = skip_blanks(p);
+	if (!isdigit((unsigned char)*p) && *p != '-' && *p != '.') {
+		*why = "expected a number after the comparison";
+		goto fail;
+	}
+	th->th_value = strtod(p, &end);
+	if (end == p || !isfinite(th->th_value) || *skip_blanks(end) != '\0') {
+		*why = "expected a number after the comparison";
+		goto fail;
+	}
+	if (th->th_share && (th->th_value < 0 || th->th_value > 1)) {
+		*why = "a share is a number from 0 to 1";
+		goto fail;
+	}
+	th->th_text = xstrdup(text);
+	buf_release(&val);
+	return 0;
+fail:
+	buf_release(&val);
+	threshold_release(th);
+	return -1;
+}
+
+void
+threshold_release(struct threshold *th)
+{
+	size_t	i;
+
+	for (i = 0; i < 2 * th->th_nmatch; i++)
+		free(th->th_match[i]);
+	free(th->th_match);
+	free(th->th_text);
+	memset(th, 0, sizeof(*th));
+}
+
+int
+threshold_matches(const struct threshold *th, const char *labels_json)
+{
+	json_t		*obj, *v;
+	size_t		 i;
+	int		 ok = 1;
+
+	if ((obj = json_loads(labels_json, 0, NULL)) == NULL)
+		return 0;
+	for (i = 0; i < th->th_nmatch && ok; i++) {
+		v = json_object_get(obj, th->th_match[2 * i]);
+		ok = json_is_string(v) &&
+		    strcmp(json_string_value(v), th->th_match[2 * i + 1]) == 0;
+	}
+	json_decref(obj);
+	return ok;
+}
+
+int
+threshold_breached(const struct threshold *th, double value, double total)
+{
+	double	v = value;
+
+	if (th->th_share)
+		v = total != 0 ? value / total : 0;
+	switch (th->th_op) {
+	case TH_LT:
+		return v < th->th_value;
+	case TH_LE:
+		return v <= th->th_value;
+	case TH_GT:
+		return v > th->th_value;
+	default:
+		return v >= th->th_value;
+	}
 }
 
 /* Parse the "-- key: value" lines at the top of a file. */
@@ -113,9 +347,20 @@ parse_header(struct query_file *qf, FILE *err)
 			slot = &qf->qf_help;
 		else if (klen == 6 && strncmp(k, "cutoff", 6) == 0)
 			slot = &qf->qf_cutoff_text;
-		else {
+		else if (klen == 8 && strncmp(k, "headline", 8) == 0) {
+			if (parse_headline(qf, v, vlen, line, err) == -1)
+				errors++;
+			p = *eol ? eol + 1 : eol;
+			continue;
+		} else if (klen == 9 && strncmp(k, "threshold", 9) == 0) {
+			if (add_threshold(qf, v, vlen, line, err) == -1)
+				errors++;
+			p = *eol ? eol + 1 : eol;
+			continue;
+		} else {
 			fprintf(err, "%s:%zu: unknown header key '%.*s' (metric, "
-			    "type, help, cutoff)\n", qf->qf_path, line, (int)klen, k);
+			    "type, help, cutoff, headline, threshold)\n",
+			    qf->qf_path, line, (int)klen, k);
 			errors++;
 			p = *eol ? eol + 1 : eol;
 			continue;
@@ -130,12 +375,19 @@ parse_header(struct query_file *qf, FILE *err)
 	}
 	if (qf->qf_metric == NULL) {
 		if (qf->qf_type != NULL || qf->qf_help != NULL ||
-		    qf->qf_cutoff_text != NULL) {
-			fprintf(err, "%s: type, help and cutoff need a metric: "
-			    "header\n", qf->qf_path);
+		    qf->qf_cutoff_text != NULL || qf->qf_headline != NULL ||
+		    qf->qf_nthresholds > 0) {
+			fprintf(err, "%s: type, help, cutoff, headline and "
+			    "threshold need a metric: header\n", qf->qf_path);
 			errors++;
 		}
 		return errors ? -1 : 0;
+	}
+	if (qf->qf_nthresholds > 0 && qf->qf_headline == NULL) {
+		fprintf(err, "%s: a threshold is declared on a headline metric "
+		    "(add '-- headline: values' or '-- headline: shares')\n",
+		    qf->qf_path);
+		errors++;
 	}
 	if (!valid_metric_name(qf->qf_metric) ||
 	    strchr(qf->qf_metric, ':') != NULL) {
@@ -244,10 +496,59 @@ query_load(const char *dir, const char *where, struct queryset *qs, FILE *err)
 	return 0;
 }
 
+static void
+bind_param(sqlite3_stmt *stmt, int i, const char *v)
+{
+	char		*end;
+	long long	 n;
+	double		 d;
+
+	if (*v != '\0' && !isspace((unsigned char)*v)) {
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (*end == '\0' && errno == 0) {
+			sqlite3_bind_int64(stmt, i, n);
+			return;
+		}
+		d = strtod(v, &end);
+		if (*end == '\0' && isfinite(d) && strpbrk(v, "xX") == NULL) {
+			sqlite3_bind_double(stmt, i, d);
+			return;
+		}
+	}
+	sqlite3_bind_text(stmt, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int
+query_bind_params(sqlite3_stmt *stmt, const struct query_params *qp,
+    char **cause)
+{
+	const char	*name;
+	size_t		 j;
+	int		 i, n;
+
+	n = sqlite3_bind_parameter_count(stmt);
+	for (i = 1; i <= n; i++) {
+		if ((name = sqlite3_bind_parameter_name(stmt, i)) == NULL ||
+		    *name != ':' || strcmp(name, ":run_id") == 0 ||
+		    strcmp(name, ":node_id") == 0)
+			continue;
+		for (j = 0; qp != NULL && j < qp->qp_n; j++)
+			if (strcmp(qp->qp_pairs[2 * j], name + 1) == 0)
+				break;
+		if (qp == NULL || j == qp->qp_n) {
+			xasprintf(cause, "parameter %s is not in params", name);
+			return -1;
+		}
+		bind_param(stmt, i, qp->qp_pairs[2 * j + 1]);
+	}
+	return 0;
+}
+
 /* Run every statement of a maintenance file. */
 static int
 run_statements(struct query_file *qf, struct store *st, int64_t run_id,
-    char **cause)
+    const struct query_params *qp, char **cause)
 {
 	sqlite3_stmt	*stmt;
 	const char	*sql = qf->qf_sql;
@@ -263,6 +564,12 @@ run_statements(struct query_file *qf, struct store *st, int64_t run_id,
 		if (stmt == NULL)
 			continue;	/* only comments or blanks left */
 		store_bind_common(stmt, run_id, NULL);
+		if (query_bind_params(stmt, qp, &why) == -1) {
+			xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+			free(why);
+			sqlite3_finalize(stmt);
+			return -1;
+		}
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 			;
 		sqlite3_finalize(stmt);
@@ -290,7 +597,7 @@ cmp_row(const void *a, const void *b)
 
 static int
 run_metric(struct query_file *qf, struct store *st, int64_t run_id,
-    char **cause)
+    const struct query_params *qp, char **cause)
 {
 	sqlite3_stmt	*stmt;
 	const char	*tail = qf->qf_sql, *name, *text;
@@ -329,6 +636,11 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id,
 		goto out;
 	}
 	store_bind_common(stmt, run_id, NULL);
+	if (query_bind_params(stmt, qp, &why) == -1) {
+		xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+		free(why);
+		goto out;
+	}
 	buf_init(&expo, 0);
 	buf_init(&json, 0);
 	labels_init(&ls);
@@ -392,6 +704,21 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id,
 		    store_errmsg(st));
 		goto fail;
 	}
+	buf_reset(&json);
+	buf_putc(&json, '[');
+	for (i = 0; i < qf->qf_nthresholds; i++) {
+		if (i > 0)
+			buf_putc(&json, ',');
+		buf_json_string(&json, qf->qf_thresholds[i].th_text,
+		    strlen(qf->qf_thresholds[i].th_text));
+	}
+	buf_putc(&json, ']');
+	if (store_metric_headline(st, qf->qf_metric, qf->qf_headline,
+	    qf->qf_headline != NULL ? json.b_data : NULL) == -1) {
+		xasprintf(cause, "query: %s: store: %s", qf->qf_path,
+		    store_errmsg(st));
+		goto fail;
+	}
 	for (i = 0; i < nrows; i++)
 		if (store_sample(st, run_id, qf->qf_metric, rows[i].r_json,
 		    rows[i].r_expo, rows[i].r_value) == -1) {
@@ -417,7 +744,7 @@ out:
 
 int
 query_run(const struct queryset *qs, struct store *st, int64_t run_id,
-    char **cause)
+    const struct query_params *qp, char **cause)
 {
 	size_t	i;
 	int	rc;
@@ -425,9 +752,10 @@ query_run(const struct queryset *qs, struct store *st, int64_t run_id,
 	*cause = NULL;
 	for (i = 0; i < qs->qs_len; i++) {
 		if (qs->qs_files[i].qf_metric == NULL)
-			rc = run_statements(&qs->qs_files[i], st, run_id, cause);
+			rc = run_statements(&qs->qs_files[i], st, run_id, qp,
+			    cause);
 		else
-			rc = run_metric(&qs->qs_files[i], st, run_id, cause);
+			rc = run_metric(&qs->qs_files[i], st, run_id, qp, cause);
 		if (rc == -1)
 			return -1;
 	}

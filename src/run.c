@@ -1,4 +1,21 @@
 /* run.c -- one monitoring run, and the serve loop around it */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <sys/resource.h>
 
 #include <inttypes.h>
@@ -14,6 +31,7 @@
 #include "http.h"
 #include "labels.h"
 #include "log.h"
+#include "notify.h"
 #include "probe.h"
 #include "run.h"
 #include "store.h"
@@ -32,6 +50,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
 	store_set_stop(ru->ru_st, stop);
+	ru->ru_notify = notify_new(cf);
 	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
 	    store_recover(ru->ru_st) == -1 ||
 	    discover_prepare_tables(cf, ru->ru_st) == -1 ||
@@ -44,9 +63,11 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 void
 runner_release(struct runner *ru)
 {
+	notify_free(ru->ru_notify);
 	queryset_release(&ru->ru_qs);
 	store_close(ru->ru_st);
 	config_free(ru->ru_cf);
+	ru->ru_notify = NULL;
 	ru->ru_st = NULL;
 	ru->ru_cf = NULL;
 }
@@ -238,6 +259,7 @@ run_once(struct runner *ru)
 	struct store	*st = ru->ru_st;
 	struct nodeset	 ns = { NULL, 0 };
 	struct probe_counts *counts;
+	struct query_params qp;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
 	double		 c0 = cpu_now(), cpu[4];
 	int64_t		 run_id, requests = 0, stale = 0;
@@ -340,7 +362,9 @@ run_once(struct runner *ru)
 		goto fail;
 	}
 	log_debug("run %" PRId64 ": querying", run_id);
-	if (query_run(&ru->ru_qs, st, run_id, &cause) == -1)
+	qp.qp_pairs = cf->cf_params;
+	qp.qp_n = cf->cf_nparams;
+	if (query_run(&ru->ru_qs, st, run_id, &qp, &cause) == -1)
 		goto fail;
 	phase[2] = now_mono() - t1;
 	cpu[2] = cpu_now();
@@ -391,6 +415,7 @@ fail:
 	}
 out:
 	store_set_stop(st, ru->ru_stop);
+	notify_run(ru->ru_notify, st, &ru->ru_qs, run_id);
 	free(cause);
 	nodeset_release(&ns);
 	free(counts);
@@ -519,6 +544,7 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	config_free(ru->ru_cf);
 	ru->ru_cf = ncf;
 	ru->ru_qs = qs;
+	notify_configure(ru->ru_notify, ncf);
 	runner_publish(ru);
 	log_info("reload: done");
 }
@@ -531,6 +557,7 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 
 	if ((ru->ru_http = http_start(ru->ru_cf)) == NULL)
 		return -1;
+	http_set_events(ru->ru_http, ru->ru_notify);
 	runner_publish(ru);
 	next = now_mono();
 	while (!*ru->ru_stop) {

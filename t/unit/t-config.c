@@ -1,4 +1,21 @@
 /* t-config.c -- config_load decoding, defaults, -D, errors, printing */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include "conf.h"
 
 #include <stdint.h>
@@ -508,7 +525,7 @@ test_errors(void)
 	cf = load(path, NULL, 0, &err);
 	if (asprintf(&want, "%s:7:11: probes[0].name: 'bad-name' is not a valid "
 	    "name (letters, digits, _)\n"
-	    "%s:8:11: probes[0].path: must start with /\n"
+	    "%s:8:11: probes[0].path: must start with / (or be empty: the node url itself)\n"
 	    "%s:10:17: probes[0].values[0].column: 'run_id' is reserved\n"
 	    "%s:11:18: probes[0].values[0].pointer: 'data' is not a JSON "
 	    "pointer\n", path, path, path, path) == -1)
@@ -794,7 +811,7 @@ test_print_keys(void)
 	    "static) ") != NULL, "  for each kind");
 	ok(strstr(text, "\nhttp.request_timeout\tduration\t10s\t") != NULL,
 	    "config_print_keys lists http.request_timeout");
-	is_int(97, count_lines(text), "config_print_keys has one line per key");
+	is_int(111, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 

@@ -1,4 +1,4 @@
--- 004-run-tables.sql: run-scoped tables stored one per run.
+-- 005-run-tables.sql: run-scoped tables stored one per run.
 -- An index table (discovery.tables) or a probe table NAME keeps each run's
 -- rows in its own table NAME_runN (without a run_id column), so that
 -- retiring a run drops whole tables instead of deleting millions of rows.
