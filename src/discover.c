@@ -287,7 +287,7 @@ sink_node(struct source_sink *sk, const struct sval *id, const char *url,
 	return 0;
 }
 
-/* CREATE INDEX for one "a, b" spec: name table_a_b, columns (run_id, a, b). */
+/* CREATE INDEX for one "a, b" spec: name table_a_b, columns (a, b). */
 static void
 index_sql(struct buf *sql, const char *table, const char *spec)
 {
@@ -300,14 +300,41 @@ index_sql(struct buf *sql, const char *table, const char *spec)
 	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
 	    tok = strtok_r(NULL, ", ", &save)) {
 		buf_printf(&name, "_%s", tok);
-		buf_printf(&cols, ", \"%s\"", tok);
+		buf_printf(&cols, "%s\"%s\"", cols.b_len ? ", " : "", tok);
 	}
 	free(copy);
-	buf_printf(sql, "CREATE INDEX IF NOT EXISTS \"%s%s\" ON \"%s\" "
-	    "(run_id%s)", table, name.b_data ? name.b_data : "", table,
+	buf_printf(sql, "CREATE INDEX IF NOT EXISTS main.\"%s%s\" ON \"%s\" "
+	    "(%s)", table, name.b_data ? name.b_data : "", table,
 	    cols.b_data ? cols.b_data : "");
 	buf_release(&name);
 	buf_release(&cols);
+}
+
+/*
+ * The run's table of tc is loaded: build its indexes (sorting the whole
+ * table once is far cheaper than keeping indexes up to date row by row,
+ * in whatever order discovery gives), then point the views at it.
+ */
+static int
+table_finish(struct store *st, const struct table_conf *tc, int64_t run_id)
+{
+	struct buf	 sql;
+	char		*table;
+	size_t		 i;
+	int		 rc = 0;
+
+	table = store_run_table(tc->tc_name, run_id);
+	buf_init(&sql, 0);
+	for (i = 0; i < tc->tc_nindexes && rc == 0; i++) {
+		buf_reset(&sql);
+		index_sql(&sql, table, tc->tc_indexes[i]);
+		rc = store_exec(st, sql.b_data);
+	}
+	if (rc == 0)
+		rc = store_run_table_add(st, tc->tc_name, run_id);
+	buf_release(&sql);
+	free(table);
+	return rc;
 }
 
 /* Is every column of an index spec among the table's columns? */
@@ -340,6 +367,7 @@ source_table_begin(struct source_sink *sk, const struct table_conf *tc,
     char *const *cols, size_t ncols, char **cause)
 {
 	struct buf	 sql;
+	char		*table = NULL;
 	size_t		 i;
 	int		 rc = -1;
 
@@ -363,34 +391,28 @@ source_table_begin(struct source_sink *sk, const struct table_conf *tc,
 		if (index_columns_ok(tc->tc_indexes[i], cols, ncols,
 		    tc->tc_name, cause) == -1)
 			goto out;
-	if (store_ensure_table(sk->sk_st, tc->tc_name, cols, NULL, ncols) == -1)
-		goto store;
-	/*
-	 * Indexes first: filling them row by row, in the order discovery
-	 * gives, is cheaper than sorting the whole run's rows afterwards.
-	 */
-	for (i = 0; i < tc->tc_nindexes; i++) {
-		buf_reset(&sql);
-		index_sql(&sql, tc->tc_name, tc->tc_indexes[i]);
-		if (store_exec(sk->sk_st, sql.b_data) == -1)
-			goto store;
-	}
-	buf_reset(&sql);
-	buf_printf(&sql, "CREATE INDEX IF NOT EXISTS \"%s_run\" ON \"%s\" "
-	    "(run_id)", tc->tc_name, tc->tc_name);
+	/* The run's own table, filled in discovery's order, indexed after. */
+	table = store_run_table(tc->tc_name, sk->sk_run_id);
+	buf_printf(&sql, "DROP TABLE IF EXISTS main.\"%s\"", table);
 	if (store_exec(sk->sk_st, sql.b_data) == -1)
 		goto store;
 	buf_reset(&sql);
-	buf_printf(&sql, "INSERT INTO \"%s\" (run_id", tc->tc_name);
+	buf_printf(&sql, "CREATE TABLE main.\"%s\" (", table);
 	for (i = 0; i < ncols; i++)
-		buf_printf(&sql, ", \"%s\"", cols[i]);
+		buf_printf(&sql, "%s\"%s\"", i > 0 ? ", " : "", cols[i]);
+	buf_puts(&sql, ")");
+	if (store_exec(sk->sk_st, sql.b_data) == -1)
+		goto store;
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO main.\"%s\" (", table);
+	for (i = 0; i < ncols; i++)
+		buf_printf(&sql, "%s\"%s\"", i > 0 ? ", " : "", cols[i]);
 	buf_puts(&sql, ") VALUES (?1");
-	for (i = 0; i < ncols; i++)
-		buf_printf(&sql, ", ?%zu", i + 2);
+	for (i = 1; i < ncols; i++)
+		buf_printf(&sql, ", ?%zu", i + 1);
 	buf_puts(&sql, ")");
 	if ((sk->sk_row_ins = store_prepare(sk->sk_st, sql.b_data)) == NULL)
 		goto store;
-	sqlite3_bind_int64(sk->sk_row_ins, 1, sk->sk_run_id);
 	rc = 0;
 	goto out;
 store:
@@ -398,6 +420,7 @@ store:
 	xasprintf(cause, "store: discovery.tables %s: %s", tc->tc_name,
 	    store_errmsg(sk->sk_st));
 out:
+	free(table);
 	buf_release(&sql);
 	return rc;
 }
@@ -409,7 +432,7 @@ source_table_row(struct source_sink *sk, const struct sval *values,
 	size_t	i;
 
 	for (i = 0; i < sk->sk_ncols; i++)
-		bind_sval(sk->sk_row_ins, (int)i + 2, &values[i]);
+		bind_sval(sk->sk_row_ins, (int)i + 1, &values[i]);
 	if (sqlite3_step(sk->sk_row_ins) != SQLITE_DONE) {
 		sk->sk_store_failed = 1;
 		xasprintf(cause, "store: discovery.tables %s: insert: %s",
@@ -429,6 +452,13 @@ source_table_end(struct source_sink *sk, char **cause)
 	    sk->sk_rows);
 	sqlite3_finalize(sk->sk_row_ins);
 	sk->sk_row_ins = NULL;
+	if (table_finish(sk->sk_st, sk->sk_tc, sk->sk_run_id) == -1) {
+		sk->sk_store_failed = 1;
+		xasprintf(cause, "store: discovery.tables %s: %s",
+		    sk->sk_tc->tc_name, store_errmsg(sk->sk_st));
+		sk->sk_tc = NULL;
+		return -1;
+	}
 	sk->sk_tc = NULL;
 	return 0;
 }
@@ -488,37 +518,37 @@ out:
 
 /* Copy an index table's rows of run from into run to. */
 static int
-carry_table(struct store *st, const char *table, int64_t from, int64_t to,
-    char **cause)
+carry_table(struct store *st, const struct table_conf *tc, int64_t from,
+    int64_t to, char **cause)
 {
-	struct buf	 cols, sql;
-	char		**have;
-	size_t		 nhave, i;
-	int		 rc = -1;
+	char	*src, *dst, *sql;
+	int	 rc = -1;
 
-	if (store_table_columns(st, table, &have, &nhave) == -1 || nhave == 0) {
-		xasprintf(cause, "index table %s is missing", table);
-		return -1;
-	}
-	buf_init(&cols, 0);
-	buf_init(&sql, 0);
-	for (i = 0; i < nhave; i++)
-		if (strcasecmp(have[i], "run_id") != 0)
-			buf_printf(&cols, ", \"%s\"", have[i]);
-	buf_printf(&sql, "INSERT INTO \"%s\" (run_id%s) SELECT %" PRId64 "%s "
-	    "FROM \"%s\" WHERE run_id = %" PRId64, table, cols.b_data ?
-	    cols.b_data : "", to, cols.b_data ? cols.b_data : "", table, from);
-	if (store_exec(st, sql.b_data) == 0)
+	src = store_run_table(tc->tc_name, from);
+	dst = store_run_table(tc->tc_name, to);
+	xasprintf(&sql, "DROP TABLE IF EXISTS main.\"%s\"; CREATE TABLE "
+	    "main.\"%s\" AS SELECT * FROM main.\"%s\"", dst, dst, src);
+	if (store_exec(st, sql) == 0 && table_finish(st, tc, to) == 0)
 		rc = 0;
 	else
-		xasprintf(cause, "store: index table %s: %s", table,
-		    store_errmsg(st));
-	for (i = 0; i < nhave; i++)
-		free(have[i]);
-	free(have);
-	buf_release(&cols);
-	buf_release(&sql);
+		xasprintf(cause, "store: index table %s of run %" PRId64 ": %s",
+		    tc->tc_name, from, store_errmsg(st));
+	free(sql);
+	free(src);
+	free(dst);
 	return rc;
+}
+
+/* Split the index tables of a store made before per-run tables. */
+int
+discover_prepare_tables(const struct config *cf, struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < cf->cf_ntables; i++)
+		if (store_run_table_adopt(st, cf->cf_tables[i].tc_name) == -1)
+			return -1;
+	return 0;
 }
 
 int
@@ -586,7 +616,7 @@ discover_carry(const struct config *cf, struct store *st, int64_t run_id,
 	if (step != SQLITE_DONE)
 		goto store;
 	for (i = 0; i < cf->cf_ntables; i++)
-		if (carry_table(st, cf->cf_tables[i].tc_name, from, run_id,
+		if (carry_table(st, &cf->cf_tables[i], from, run_id,
 		    cause) == -1)
 			goto out;
 	*stalep = stale + 1;

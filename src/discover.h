@@ -56,6 +56,8 @@ struct nodeset {
 #define DISCOVER_STORE_FAILED	(-2)
 int	discover_run(const struct config *, struct store *, int64_t run_id,
 	    struct nodeset *, char **cause);
+/* Split the index tables of a store made before per-run tables. */
+int	discover_prepare_tables(const struct config *, struct store *);
 /*
  * The source could not be read: give run_id the node list and index
  * tables of the latest run that had them, unless that list was already

@@ -54,6 +54,7 @@ struct task {
 	size_t		 t_node;
 	int		 t_loaded;
 	int		 t_done;	/* every batch finished */
+	char		*t_text;	/* the items and keys, NUL-terminated */
 	char		**t_items;	/* NULL when the probe has no items */
 	int		*t_is_int;
 	char		**t_keys;	/* stored instead of the item; NULL: none */
@@ -153,83 +154,83 @@ probe_body(const char *tmpl, char *const *items, const int *is_int, size_t n,
 
 /* ------------------------------------------------------------------ */
 
+/* Split the probe tables of a store made before per-run tables. */
 int
 probe_prepare_tables(const struct config *cf, struct store *st)
+{
+	char	*table;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < cf->cf_nprobes && rc == 0; i++) {
+		xasprintf(&table, "probe_%s", cf->cf_probes[i].pc_name);
+		rc = store_run_table_adopt(st, table);
+		free(table);
+	}
+	return rc;
+}
+
+/*
+ * The run's table of each probe, probe_NAME_runN (the view probe_NAME
+ * shows it with its run_id): clustered on (node, item), as answers are
+ * written and joined, so both stay local.
+ */
+static int
+probe_run_tables(const struct config *cf, struct store *st, int64_t run_id)
 {
 	static const char *const tname[] = { "INTEGER", "REAL", "TEXT",
 	    "INTEGER" };
 	const struct probe_conf *pc;
 	struct answer_column *cols;
 	struct buf	 sql;
-	char		**have, *table;
-	size_t		 i, j, nhave, ncols;
+	char		*name, *table;
+	size_t		 i, j, ncols;
 	int		 rc = 0;
 
+	if (store_begin(st) == -1)
+		return -1;
 	buf_init(&sql, 0);
 	for (i = 0; i < cf->cf_nprobes && rc == 0; i++) {
 		pc = &cf->cf_probes[i];
-		xasprintf(&table, "probe_%s", pc->pc_name);
-		if ((rc = store_table_columns(st, table, &have, &nhave)) == -1) {
-			free(table);
-			break;
-		}
+		xasprintf(&name, "probe_%s", pc->pc_name);
+		table = store_run_table(name, run_id);
 		answer_of(pc)->ak_columns(pc, &cols, &ncols);
 		buf_reset(&sql);
-		if (nhave == 0) {
-			/*
-			 * Clustered on (run, node, item): answers are written
-			 * and joined in that order, so both stay local.  A
-			 * kind that appends: in arrival order, by run.
-			 */
-			buf_printf(&sql, "CREATE TABLE \"%s\" (run_id INTEGER "
-			    "NOT NULL, node_id NOT NULL, item NOT NULL", table);
-			for (j = 0; j < ncols; j++)
-				buf_printf(&sql, ", \"%s\" %s", cols[j].ac_name,
-				    tname[cols[j].ac_type]);
-			if (answer_of(pc)->ak_append)
-				buf_printf(&sql, ", error TEXT); CREATE INDEX "
-				    "\"%s.run\" ON \"%s\" (run_id)", table, table);
-			else
-				buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
-				    "node_id, item)) WITHOUT ROWID");
-			rc = store_exec(st, sql.b_data);
-		}
-		for (j = 0; j < ncols && rc == 0 && nhave > 0; j++) {
-			size_t k;
-
-			for (k = 0; k < nhave; k++)
-				if (strcasecmp(have[k], cols[j].ac_name) == 0)
-					break;
-			if (k < nhave)
-				continue;
-			buf_reset(&sql);
-			buf_printf(&sql, "ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s",
-			    table, cols[j].ac_name, tname[cols[j].ac_type]);
-			rc = store_exec(st, sql.b_data);
-		}
-		for (j = 0; j < nhave; j++)
-			free(have[j]);
-		free(have);
+		buf_printf(&sql, "DROP TABLE IF EXISTS main.\"%s\"; "
+		    "CREATE TABLE main.\"%s\" (node_id NOT NULL, item NOT NULL",
+		    table, table);
+		for (j = 0; j < ncols; j++)
+			buf_printf(&sql, ", \"%s\" %s", cols[j].ac_name,
+			    tname[cols[j].ac_type]);
+		/* A kind that appends: in arrival order, no key. */
+		if (answer_of(pc)->ak_append)
+			buf_puts(&sql, ", error TEXT)");
+		else
+			buf_puts(&sql, ", error TEXT, PRIMARY KEY (node_id, "
+			    "item)) WITHOUT ROWID");
+		rc = store_exec(st, sql.b_data);
+		if (rc == 0)
+			rc = store_run_table_add(st, name, run_id);
 		free(cols);
 		free(table);
+		free(name);
 	}
 	buf_release(&sql);
-	return rc;
+	if (rc == 0)
+		return store_commit(st);
+	store_rollback(st);
+	return -1;
 }
 
 static void
 task_release(struct task *t)
 {
-	size_t	i;
-
-	for (i = 0; i < t->t_nitems; i++)
-		free(t->t_items[i]);
-	for (i = 0; t->t_keys != NULL && i < t->t_nitems; i++)
-		free(t->t_keys[i]);
+	free(t->t_text);
 	free(t->t_items);
 	free(t->t_is_int);
 	free(t->t_keys);
 	free(t->t_key_int);
+	t->t_text = NULL;
 	t->t_items = NULL;
 	t->t_is_int = NULL;
 	t->t_keys = NULL;
@@ -283,12 +284,18 @@ task_load(struct probe_crawl *pr, struct task *t)
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	sqlite3_stmt	*q = pr->pr_items_stmt[t->t_probe];
 	const char	*text;
-	size_t		 cap = 0;
+	struct buf	 arena;
+	size_t		 cap = 0, i, *off = NULL;
 	int		 rc, keyed;
 
 	t->t_loaded = 1;
 	if (q == NULL)
 		return 0;
+	/*
+	 * Every item and key of the node in one block (a node may have
+	 * hundreds of thousands): offsets while it grows, pointers after.
+	 */
+	buf_init(&arena, 0);
 	keyed = sqlite3_column_count(q) == 2;
 	sqlite3_reset(q);
 	store_bind_common(q, pr->pr_run_id, n->n_id);
@@ -309,6 +316,7 @@ task_load(struct probe_crawl *pr, struct task *t)
 		}
 		if (t->t_nitems == cap) {
 			cap = cap == 0 ? 1024 : cap * 2;
+			off = xreallocarray(off, cap, 2 * sizeof(*off));
 			t->t_items = xreallocarray(t->t_items, cap,
 			    sizeof(*t->t_items));
 			t->t_is_int = xreallocarray(t->t_is_int, cap,
@@ -322,15 +330,27 @@ task_load(struct probe_crawl *pr, struct task *t)
 		}
 		t->t_is_int[t->t_nitems] = sqlite3_column_type(q, 0) ==
 		    SQLITE_INTEGER;
+		off[2 * t->t_nitems] = arena.b_len;
+		buf_add(&arena, text, strlen(text) + 1);
 		if (keyed) {
 			t->t_key_int[t->t_nitems] = sqlite3_column_type(q, 1) ==
 			    SQLITE_INTEGER;
-			t->t_keys[t->t_nitems] = xstrdup((const char *)
-			    sqlite3_column_text(q, 1));
+			text = (const char *)sqlite3_column_text(q, 1);
+			off[2 * t->t_nitems + 1] = arena.b_len;
+			buf_add(&arena, text, strlen(text) + 1);
 		}
-		t->t_items[t->t_nitems++] = xstrdup(text);
+		t->t_nitems++;
 	}
 	sqlite3_reset(q);
+	/* Without the slack of the growing buffer. */
+	t->t_text = buf_take(&arena, &i);
+	t->t_text = xreallocarray(t->t_text, i + 1, 1);
+	for (i = 0; i < t->t_nitems; i++) {
+		t->t_items[i] = t->t_text + off[2 * i];
+		if (keyed)
+			t->t_keys[i] = t->t_text + off[2 * i + 1];
+	}
+	free(off);
 	if (rc != SQLITE_DONE) {
 		log_warnx("probe %s: items for node %s: %s", pc->pc_name,
 		    n->n_url_orig, store_errmsg(pr->pr_st));
@@ -359,12 +379,8 @@ task_dedupe(struct task *t)
 		keep[i] = strindex_find(&si, ids, ids[i], strlen(ids[i])) ==
 		    (int32_t)i;
 	for (i = 0, o = 0; i < t->t_nitems; i++) {
-		if (!keep[i]) {
-			free(t->t_items[i]);
-			if (t->t_keys != NULL)
-				free(t->t_keys[i]);
+		if (!keep[i])
 			continue;
-		}
 		t->t_items[o] = t->t_items[i];
 		t->t_is_int[o] = t->t_is_int[i];
 		if (t->t_keys != NULL) {
@@ -744,22 +760,28 @@ probe_feed(void *arg)
 }
 
 static sqlite3_stmt *
-insert_stmt(struct store *st, const struct probe_conf *pc, size_t *ncolsp)
+insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
+    size_t *ncolsp)
 {
 	struct answer_column *cols;
 	struct buf	 sql;
+	char		*name, *table;
 	sqlite3_stmt	*stmt;
 	size_t		 j, ncols;
 
 	answer_of(pc)->ak_columns(pc, &cols, &ncols);
 	buf_init(&sql, 0);
-	buf_printf(&sql, "INSERT INTO \"probe_%s\" (run_id, node_id, item",
-	    pc->pc_name);
+	/* Into the run's table: ?1 (the run) is implied by it. */
+	xasprintf(&name, "probe_%s", pc->pc_name);
+	table = store_run_table(name, run_id);
+	buf_printf(&sql, "INSERT INTO main.\"%s\" (node_id, item", table);
+	free(table);
+	free(name);
 	for (j = 0; j < ncols; j++)
 		buf_printf(&sql, ", \"%s\"", cols[j].ac_name);
-	buf_puts(&sql, ", error) VALUES (?, ?, ?");
+	buf_puts(&sql, ", error) VALUES (?2, ?3");
 	for (j = 0; j <= ncols; j++)
-		buf_puts(&sql, ", ?");
+		buf_printf(&sql, ", ?%zu", j + 4);
 	buf_puts(&sql, ")");
 	stmt = store_prepare(st, sql.b_data);
 	buf_release(&sql);
@@ -793,12 +815,14 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
+	if (probe_run_tables(cf, st, run_id) == -1)
+		goto out;
 	qp.qp_pairs = cf->cf_params;
 	qp.qp_n = cf->cf_nparams;
 	for (p = 0; p < cf->cf_nprobes; p++) {
 		pr.pr_kind[p] = answer_of(&cf->cf_probes[p]);
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
-		    &pr.pr_ncols[p])) == NULL)
+		    run_id, &pr.pr_ncols[p])) == NULL)
 			goto out;
 		if (cf->cf_probes[p].pc_items[0] != '\0' &&
 		    (pr.pr_items_stmt[p] = store_prepare(st,

@@ -57,7 +57,10 @@ typedef void probe_progress_fn(const struct probe_progress *, void *arg);
  */
 void	probe_set_progress(probe_progress_fn *fn, void *arg);
 
-/* Create or extend every probe_<name> table of the configuration. */
+/*
+ * Split the probe_<name> tables of a store made before per-run tables
+ * (probe_crawl creates each run's own probe_<name>_run<N>).
+ */
 int	probe_prepare_tables(const struct config *, struct store *);
 
 /*

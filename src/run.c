@@ -16,6 +16,8 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <sys/resource.h>
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,7 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
 	    store_recover(ru->ru_st) == -1 ||
 	    history_configure(ru->ru_st, cf->cf_windows, cf->cf_nwindows) == -1 ||
+	    discover_prepare_tables(cf, ru->ru_st) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
 	    expo_live_load(ru->ru_st, &ru->ru_live) == -1)
 		return -1;
@@ -201,6 +204,18 @@ store_cause(struct store *st, const char *step)
 	return cause;
 }
 
+/* CPU seconds (user + system) the process has used so far. */
+static double
+cpu_now(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* Write off the rows of old runs and expired samples (never a failure). */
 static void
 run_prune(struct runner *ru, int64_t run_id)
@@ -257,6 +272,7 @@ run_once(struct runner *ru)
 	struct probe_counts *counts;
 	struct query_params qp;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
+	double		 c0 = cpu_now(), cpu[4];
 	int64_t		 run_id, requests = 0, stale = 0;
 	size_t		 p;
 	int		 o, rc = -1;
@@ -333,6 +349,7 @@ run_once(struct runner *ru)
 		ru->ru_live.el_disc_ok = now_real();
 	t1 = now_mono();
 	phase[0] = t1 - t0;
+	cpu[0] = cpu_now();
 	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
 	    ns.ns_len, phase[0]);
 
@@ -342,6 +359,7 @@ run_once(struct runner *ru)
 		goto fail;
 	}
 	phase[1] = now_mono() - t1;
+	cpu[1] = cpu_now();
 	t1 = now_mono();
 	for (p = 0; p < cf->cf_nprobes; p++)
 		for (o = 0; o < PROBE_NOUTCOME; o++)
@@ -360,6 +378,7 @@ run_once(struct runner *ru)
 	if (query_run(&ru->ru_qs, st, run_id, &qp, &cause) == -1)
 		goto fail;
 	phase[2] = now_mono() - t1;
+	cpu[2] = cpu_now();
 	/* Stopped during the queries: a failed run, whatever they did. */
 	if (ru->ru_stop != NULL && *ru->ru_stop)
 		goto fail;
@@ -377,7 +396,14 @@ run_once(struct runner *ru)
 	    "%.2fs (discover %.2fs, crawl %.2fs, query %.2fs)", run_id,
 	    ns.ns_len, requests, now_mono() - t0, phase[0], phase[1], phase[2]);
 	run_finished(ru, 1);
+	t1 = now_mono();
+	cpu[3] = cpu_now();
 	run_prune(ru, run_id);
+	/* Retiring old runs, after the run's own total. */
+	store_run_phase(st, run_id, "prune", now_mono() - t1);
+	log_debug("run %" PRId64 ": cpu seconds: discover %.2f, crawl %.2f, "
+	    "query %.2f, prune %.2f", run_id, cpu[0] - c0, cpu[1] - cpu[0],
+	    cpu[2] - cpu[1], cpu_now() - cpu[3]);
 	rc = 0;
 	goto out;
 fail:
@@ -522,6 +548,7 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	    store_set_max_size(ru->ru_st, ncf->cf_store_max_size) == -1 ||
 	    history_configure(ru->ru_st, ncf->cf_windows,
 	    ncf->cf_nwindows) == -1 ||
+	    discover_prepare_tables(ncf, ru->ru_st) == -1 ||
 	    probe_prepare_tables(ncf, ru->ru_st) == -1) {
 		queryset_release(&qs);
 		config_free(ncf);

@@ -274,8 +274,14 @@ store_open(const char *path)
 	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
-	    store_exec(st, "PRAGMA cache_size = -32768") == -1 ||
-	    store_exec(st, "PRAGMA temp_store = MEMORY") == -1 ||
+	    store_exec(st, "PRAGMA cache_size = -16384") == -1 ||
+	    store_exec(st, "PRAGMA temp_store = FILE") == -1 ||
+	    /*
+	     * Debian's SQLite zeroes every freed page by default: dropping a
+	     * run's tables would write them all again.  FAST still clears
+	     * deleted rows within the pages a statement writes anyway.
+	     */
+	    store_exec(st, "PRAGMA secure_delete = FAST") == -1 ||
 	    store_exec(st, "PRAGMA journal_size_limit = 67108864") == -1)
 		goto fail;
 	if (store_migrate(st) == -1)
@@ -526,9 +532,13 @@ store_close(struct store *st)
 	sqlite3_finalize(st->st_series_add);
 	sqlite3_finalize(st->st_sample_add);
 	if (st->st_db != NULL) {
+		/*
+		 * Statistics from a sample: every run has new tables, and
+		 * reading a million rows to learn their shape is not worth it.
+		 */
 		if (!st->st_readonly)
-			sqlite3_exec(st->st_db, "PRAGMA optimize", NULL, NULL,
-			    NULL);
+			sqlite3_exec(st->st_db, "PRAGMA analysis_limit = 1000; "
+			    "PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_close_v2(st->st_db);
 	}
 	if (st->st_lock_fd != -1)
@@ -700,14 +710,334 @@ store_end_run(struct store *st, int64_t run_id, const char *status,
 	return rc;
 }
 
+char *
+store_run_table(const char *name, int64_t run_id)
+{
+	char	*table;
+
+	xasprintf(&table, "%s_run%" PRId64, name, run_id);
+	return table;
+}
+
+/* The columns of main.table, in order (none if there is no such table). */
+static int
+main_columns(struct store *st, const char *table, char ***colsp,
+    size_t *ncolsp)
+{
+	sqlite3_stmt	*stmt;
+	char		**cols = NULL;
+	size_t		 n = 0;
+	int		 rc;
+
+	*colsp = NULL;
+	*ncolsp = 0;
+	if ((stmt = store_prepare(st, "SELECT name FROM "
+	    "pragma_table_info(?1, 'main') ORDER BY cid")) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		cols = xreallocarray(cols, n + 1, sizeof(*cols));
+		cols[n++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	*colsp = cols;
+	*ncolsp = n;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* 1 if main.name is a table (not a view), 0 if not, -1 on error. */
+static int
+main_is_table(struct store *st, const char *name)
+{
+	sqlite3_stmt	*stmt;
+	int		 step;
+
+	if ((stmt = store_prepare(st, "SELECT 1 FROM main.sqlite_master "
+	    "WHERE type = 'table' AND name = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+strs_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+strs_has(char *const *v, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The runs with a table NAME_runN, in order. */
+static int
+run_table_runs(struct store *st, const char *name, int64_t **runsp,
+    size_t *nrunsp)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		*runs = NULL;
+	size_t		 n = 0;
+	int		 rc;
+
+	*runsp = NULL;
+	*nrunsp = 0;
+	if ((stmt = store_prepare(st, "SELECT run_id FROM run_tables "
+	    "WHERE name = ?1 ORDER BY run_id")) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		runs = xreallocarray(runs, n + 1, sizeof(*runs));
+		runs[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	*runsp = runs;
+	*nrunsp = n;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* SQLite allows 500 terms in a compound SELECT; more nest in groups. */
+#define VIEW_GROUP	400
+
+/*
+ * (Re)create the view main.NAME over every NAME_runN: the union of their
+ * columns, NULL where a run's table lacks one (a probe column added by a
+ * later configuration), with the run_id first.
+ */
+static int
+run_view(struct store *st, const char *name)
+{
+	struct buf	 sql;
+	int64_t		*runs;
+	char		**all = NULL, **cols, *table;
+	size_t		 nruns, nall = 0, ncols, i, j;
+	int		 rc = -1;
+
+	if (run_table_runs(st, name, &runs, &nruns) == -1)
+		return -1;
+	buf_init(&sql, 0);
+	buf_printf(&sql, "DROP VIEW IF EXISTS main.\"%s\"", name);
+	if (store_exec(st, sql.b_data) == -1)
+		goto out;
+	for (i = 0; i < nruns; i++) {
+		table = store_run_table(name, runs[i]);
+		if (main_columns(st, table, &cols, &ncols) == -1) {
+			free(table);
+			goto out;
+		}
+		free(table);
+		for (j = 0; j < ncols; j++) {
+			if (strs_has(all, nall, cols[j]))
+				continue;
+			all = xreallocarray(all, nall + 1, sizeof(*all));
+			all[nall++] = xstrdup(cols[j]);
+		}
+		strs_free(cols, ncols);
+	}
+	if (nruns == 0 || nall == 0) {
+		rc = 0;
+		goto out;
+	}
+	buf_reset(&sql);
+	buf_printf(&sql, "CREATE VIEW main.\"%s\" AS ", name);
+	for (i = 0; i < nruns; i++) {
+		table = store_run_table(name, runs[i]);
+		if (main_columns(st, table, &cols, &ncols) == -1) {
+			free(table);
+			goto out;
+		}
+		if (i > 0)
+			buf_puts(&sql, " UNION ALL ");
+		if (nruns > VIEW_GROUP && i % VIEW_GROUP == 0)
+			buf_puts(&sql, "SELECT * FROM (");
+		buf_printf(&sql, "SELECT %" PRId64 " AS run_id", runs[i]);
+		for (j = 0; j < nall; j++) {
+			if (strs_has(cols, ncols, all[j]))
+				buf_printf(&sql, ", \"%s\"", all[j]);
+			else
+				buf_printf(&sql, ", NULL AS \"%s\"", all[j]);
+		}
+		buf_printf(&sql, " FROM main.\"%s\"", table);
+		if (nruns > VIEW_GROUP && (i % VIEW_GROUP == VIEW_GROUP - 1 ||
+		    i == nruns - 1))
+			buf_puts(&sql, ")");
+		free(table);
+		strs_free(cols, ncols);
+	}
+	rc = store_exec(st, sql.b_data);
+out:
+	strs_free(all, nall);
+	free(runs);
+	buf_release(&sql);
+	return rc;
+}
+
+int
+store_run_table_add(struct store *st, const char *name, int64_t run_id)
+{
+	sqlite3_stmt	*stmt;
+	char		*table, *sql;
+	int		 rc;
+
+	if ((stmt = store_prepare(st, "INSERT OR REPLACE INTO run_tables "
+	    "(name, run_id) VALUES (?1, ?2)")) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, run_id);
+	rc = store_step_done(st, stmt, "run tables");
+	sqlite3_finalize(stmt);
+	if (rc == -1 || run_view(st, name) == -1)
+		return -1;
+	/* This connection's NAME: the run's table alone, through its indexes. */
+	table = store_run_table(name, run_id);
+	xasprintf(&sql, "DROP VIEW IF EXISTS temp.\"%s\"; CREATE TEMP VIEW "
+	    "\"%s\" AS SELECT %" PRId64 " AS run_id, * FROM main.\"%s\"",
+	    name, name, run_id, table);
+	rc = store_exec(st, sql);
+	free(sql);
+	free(table);
+	return rc;
+}
+
+int
+store_run_table_adopt(struct store *st, const char *name)
+{
+	sqlite3_stmt	*stmt = NULL;
+	struct buf	 sql, sel;
+	char		**cols = NULL, *table;
+	size_t		 ncols = 0, i;
+	int64_t		 run;
+	int		 rc = -1, step;
+
+	if ((step = main_is_table(st, name)) != 1)
+		return step;	/* a view, or nothing */
+	if (main_columns(st, name, &cols, &ncols) == -1)
+		return -1;
+	if (ncols == 0 || !strs_has(cols, ncols, "run_id")) {
+		strs_free(cols, ncols);
+		return 0;	/* nothing to adopt (a view, or no table) */
+	}
+	buf_init(&sql, 0);
+	buf_init(&sel, 0);
+	for (i = 0; i < ncols; i++)
+		if (strcasecmp(cols[i], "run_id") != 0)
+			buf_printf(&sel, "%s\"%s\"", sel.b_len ? ", " : "",
+			    cols[i]);
+	if (store_begin(st) == -1)
+		goto out;
+	buf_printf(&sql, "SELECT DISTINCT run_id FROM main.\"%s\"", name);
+	if ((stmt = store_prepare(st, sql.b_data)) == NULL)
+		goto fail;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		run = sqlite3_column_int64(stmt, 0);
+		table = store_run_table(name, run);
+		buf_reset(&sql);
+		buf_printf(&sql, "CREATE TABLE main.\"%s\" AS SELECT %s FROM "
+		    "main.\"%s\" WHERE run_id = %" PRId64 "; INSERT OR REPLACE "
+		    "INTO run_tables (name, run_id) VALUES ('%s', %" PRId64 ")",
+		    table, sel.b_data ? sel.b_data : "*", name, run, name, run);
+		free(table);
+		if (strchr(name, '\'') != NULL || store_exec(st, sql.b_data) == -1)
+			goto fail;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (step != SQLITE_DONE)
+		goto fail;
+	buf_reset(&sql);
+	buf_printf(&sql, "DROP TABLE main.\"%s\"", name);
+	if (store_exec(st, sql.b_data) == -1 || run_view(st, name) == -1 ||
+	    store_commit(st) == -1)
+		goto fail;
+	log_info("store: table %s is now one table per run", name);
+	rc = 0;
+	goto out;
+fail:
+	sqlite3_finalize(stmt);
+	store_rollback(st);
+out:
+	strs_free(cols, ncols);
+	buf_release(&sql);
+	buf_release(&sel);
+	return rc;
+}
+
+/* Drop every per-run table of the runs before below; fix their views. */
+static int
+prune_run_tables(struct store *st, int64_t below)
+{
+	sqlite3_stmt	*stmt;
+	char		**names = NULL, **tables = NULL, *sql;
+	const char	*name;
+	size_t		 n = 0, nt = 0, i;
+	int		 rc = 0, step;
+
+	if ((stmt = store_prepare(st, "SELECT name, run_id FROM run_tables "
+	    "WHERE run_id < ?1 ORDER BY name")) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, below);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(stmt, 0);
+		tables = xreallocarray(tables, nt + 1, sizeof(*tables));
+		tables[nt++] = store_run_table(name,
+		    sqlite3_column_int64(stmt, 1));
+		if (!strs_has(names, n, name)) {
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = xstrdup(name);
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		rc = -1;
+	/* No statement may be reading while tables are dropped. */
+	for (i = 0; i < nt && rc == 0; i++) {
+		xasprintf(&sql, "DROP TABLE IF EXISTS main.\"%s\"", tables[i]);
+		rc = store_exec(st, sql);
+		free(sql);
+	}
+	if (rc == 0 && nt > 0) {
+		xasprintf(&sql, "DELETE FROM run_tables WHERE run_id < %" PRId64,
+		    below);
+		rc = store_exec(st, sql);
+		free(sql);
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = run_view(st, names[i]);
+	strs_free(names, n);
+	strs_free(tables, nt);
+	return rc;
+}
+
+/* Delete old runs' rows from a table that has a run_id column. */
 static int
 prune_table(struct store *st, const char *table, int64_t below)
 {
-	char	*sql;
+	char	**cols, *sql;
+	size_t	 ncols;
 	int	 rc;
 
-	xasprintf(&sql, "DELETE FROM \"%s\" WHERE run_id < %" PRId64, table,
-	    below);
+	if ((rc = main_is_table(st, table)) != 1)
+		return rc;	/* a view over per-run tables, or nothing */
+	if (main_columns(st, table, &cols, &ncols) == -1)
+		return -1;
+	rc = strs_has(cols, ncols, "run_id");
+	strs_free(cols, ncols);
+	if (rc == 0)
+		return 0;
+	xasprintf(&sql, "DELETE FROM main.\"%s\" WHERE run_id < %" PRId64,
+	    table, below);
 	rc = store_exec(st, sql);
 	free(sql);
 	return rc;
@@ -745,15 +1075,17 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 		below = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	if (below > 0) {
+		rc = prune_run_tables(st, below);
 		for (i = 0; i < ntables && rc == 0; i++)
 			rc = prune_table(st, tables[i], below);
 		if (rc == 0)
 			rc = prune_table(st, "nodes", below);
 	}
 	if (rc == 0 && retention_ms > 0) {
+		/* Never the run just done: it may have lasted longer. */
 		xasprintf(&sql, "DELETE FROM samples WHERE run_id IN (SELECT "
-		    "run_id FROM runs WHERE started_at < %.3f)",
-		    now_real() - retention_ms / 1000.0);
+		    "run_id FROM runs WHERE started_at < %.3f AND run_id <> %"
+		    PRId64 ")", now_real() - retention_ms / 1000.0, run_id);
 		rc = store_exec(st, sql);
 		free(sql);
 		if (rc == 0)

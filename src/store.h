@@ -116,8 +116,27 @@ int	store_run_discovery(struct store *, int64_t run_id, const char *source,
 /* Final state; error may be NULL. */
 int	store_end_run(struct store *, int64_t run_id, const char *status,
 	    const char *error, int64_t nodes, int64_t requests);
-/* Delete rows of run-scoped tables older than the newest keep runs, and
- * samples older than retention_ms (0: none). */
+/*
+ * Run-scoped tables (index tables, probe tables) are stored one per run:
+ * the rows of table NAME in run N are in NAME_runN, without a run_id
+ * column, so retiring a run drops whole tables.  The view main.NAME
+ * joins the kept runs' tables, each with its run_id, for ad-hoc SQL; in
+ * the writer, temp.NAME shows one run's table with its run_id, so a run's
+ * SQL (run_id = :run_id) reads that table through its own indexes.
+ */
+char	*store_run_table(const char *name, int64_t run_id);	/* caller frees */
+/* Record NAME_runN (created by the caller) and point the views at it. */
+int	store_run_table_add(struct store *, const char *name, int64_t run_id);
+/*
+ * A store made before per-run tables has a table NAME with a run_id
+ * column: split it into per-run tables (once, at start-up).
+ */
+int	store_run_table_adopt(struct store *, const char *name);
+/*
+ * Drop the per-run tables and delete the rows of run-scoped tables
+ * (tables with a run_id column) older than the newest keep runs, and
+ * delete samples older than retention_ms (0: none).
+ */
 int	store_prune(struct store *, int64_t run_id, int64_t keep,
 	    int64_t retention_ms, char *const *tables, size_t ntables);
 

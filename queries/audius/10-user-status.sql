@@ -8,9 +8,12 @@
 --   fully_synced            both secondaries report the primary's clock
 --   partially_synced        exactly one does
 --   unsynced                neither does
--- probe_clock.item is the user_id (see conf/audius.yaml).  The result is a
--- temporary table the metric files below read.
+-- probe_clock.item is the user_id (see conf/audius.yaml).  The results are
+-- temporary tables the metric files below read: user_status, one row per
+-- user, and status_counts, users by primary and status (one sort of the
+-- users serves every count by status).
 DROP TABLE IF EXISTS temp.user_status;
+DROP TABLE IF EXISTS temp.status_counts;
 
 CREATE TEMP TABLE user_status AS
 WITH cur(node_id) AS (
@@ -43,3 +46,8 @@ LEFT JOIN probe_clock c1 ON c1.run_id = :run_id
 LEFT JOIN probe_clock c2 ON c2.run_id = :run_id
     AND c2.node_id = u.secondary2_id AND c2.item = u.user_id
 WHERE u.run_id = :run_id;
+
+CREATE TEMP TABLE status_counts AS
+SELECT primary_id, status, count(*) AS n
+FROM temp.user_status
+GROUP BY primary_id, status;

@@ -8,7 +8,7 @@ WITH statuses(status) AS (VALUES
 	('primary_missing'), ('fully_synced'), ('partially_synced'),
 	('unsynced')),
 counts AS (
-	SELECT status, count(*) AS n FROM temp.user_status GROUP BY status
+	SELECT status, sum(n) AS n FROM temp.status_counts GROUP BY status
 )
 SELECT s.status, coalesce(c.n, 0) AS value
 FROM statuses s LEFT JOIN counts c ON c.status = s.status;

@@ -5,9 +5,8 @@ WITH statuses(status) AS (VALUES
 	('incomplete_replica_set'), ('unknown'), ('primary_missing'),
 	('fully_synced'), ('partially_synced'), ('unsynced')),
 counts AS (
-	SELECT primary_id, status, count(*) AS c
-	FROM temp.user_status WHERE primary_id IS NOT NULL
-	GROUP BY primary_id, status
+	SELECT primary_id, status, n AS c
+	FROM temp.status_counts WHERE primary_id IS NOT NULL
 )
 SELECT n.url AS endpoint, s.status, coalesce(c.c, 0) AS value
 FROM nodes n

@@ -2,14 +2,16 @@
 -- type: gauge
 -- help: Wallets requested from the content node whose clock was not obtained (node down, timeout, error or malformed answer, wallet missing from the answer).
 -- probe_clock.item is the user_id; wallets are counted once per node.
-WITH missed AS (
+-- Users are scanned once (any index that covers user_id and wallet will do)
+-- against the few failed rows, so no index on user_id is needed.
+WITH failed AS MATERIALIZED (
+	SELECT node_id, item FROM probe_clock
+	WHERE run_id = :run_id AND error IS NOT NULL
+),
+missed AS (
 	SELECT p.node_id, count(DISTINCT u.wallet) AS c
-	FROM probe_clock p
-	-- The index named by conf/audius.yaml ("user_id"): on a new store
-	-- SQLite has no statistics yet and could pick a scan.
-	JOIN users u INDEXED BY users_user_id
-	    ON u.run_id = p.run_id AND u.user_id = p.item
-	WHERE p.run_id = :run_id AND p.error IS NOT NULL
+	FROM users u CROSS JOIN failed p ON p.item = u.user_id
+	WHERE u.run_id = :run_id
 	GROUP BY p.node_id
 )
 SELECT n.url AS endpoint, coalesce(m.c, 0) AS value

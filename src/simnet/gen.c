@@ -747,6 +747,37 @@ db_history(const struct simnet *sn, sqlite3 *db, sqlite3_stmt *st,
 	return db_user(db, st, path, idx + 1, wallet, 0, ids, 2);
 }
 
+static uint64_t
+gcd64(uint64_t a, uint64_t b)
+{
+	uint64_t t;
+
+	while (b != 0) {
+		t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * The stride of --unordered: users are written in the order
+ * pos * step + 7 (mod users), step prime to the number of users so
+ * that every user comes once; 0 for user order.
+ */
+static uint64_t
+unordered_step(const struct simnet *sn)
+{
+	uint64_t n = sn->sn_nusers, step;
+
+	if (!sn->sn_unordered || n < 2)
+		return 0;
+	step = n * 618 / 1000 + 1;
+	while (gcd64(step, n) != 1)
+		step++;
+	return step;
+}
+
 int
 gen_write_db(const struct simnet *sn, const char *path)
 {
@@ -757,7 +788,8 @@ gen_write_db(const struct simnet *sn, const char *path)
 	const char *wallet;
 	char	*old = NULL;
 	int32_t	 ids[3];
-	uint32_t idx;
+	uint64_t step;
+	uint32_t idx, pos;
 	int	 k, rv = -1;
 
 	if (db_unlink(path) == -1)
@@ -807,11 +839,27 @@ gen_write_db(const struct simnet *sn, const char *path)
 	if (db_node(db, stn, path, simnet_deregistered(sn), old, 0) == -1)
 		goto out;
 
-	for (idx = 0; idx < sn->sn_nusers; idx++) {
+	step = unordered_step(sn);
+	for (pos = 0; pos < sn->sn_nusers; pos++) {
+		/*
+		 * --unordered: the stale row of one user, then the current
+		 * row of another, users in a scattered order.
+		 */
+		if (step != 0) {
+			idx = pos;
+			wallet = (sn->sn_users[idx].u_flags & SN_U_NOWALLET) ?
+			    NULL : simnet_wallet(sn, idx);
+			if (db_history(sn, db, stu, path, idx, wallet) == -1)
+				goto out;
+			idx = (uint32_t)(((uint64_t)pos * step + 7) %
+			    sn->sn_nusers);
+		} else
+			idx = pos;
 		u = &sn->sn_users[idx];
 		wallet = (u->u_flags & SN_U_NOWALLET) ? NULL :
 		    simnet_wallet(sn, idx);
-		if (db_history(sn, db, stu, path, idx, wallet) == -1)
+		if (step == 0 &&
+		    db_history(sn, db, stu, path, idx, wallet) == -1)
 			goto out;
 		ids[0] = u->u_primary;
 		ids[1] = u->u_sec[0];

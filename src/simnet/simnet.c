@@ -51,7 +51,8 @@ enum {
 	OPT_OVERSIZE,
 	OPT_PIDFILE,
 	OPT_KIND,
-	OPT_STATES
+	OPT_STATES,
+	OPT_UNORDERED
 };
 
 struct simnet_opts {
@@ -72,6 +73,7 @@ static const char usage_text[] =
 "           [-f SPID:FAULT]... [--no-serve] [--duration DUR]\n"
 "           [--slow-delay DUR] [--oversize SIZE] [--pidfile FILE]\n"
 "           [--states FILE]\n"
+"           [--unordered]\n"
 "       vantage-simnet compare TRUTH.json METRICS.txt\n"
 "       vantage-simnet history [-w WINDOW]... TIME:STATES...\n"
 "\n"
@@ -129,6 +131,9 @@ static const char usage_text[] =
 "      --pidfile FILE   write the process id to FILE (removed at exit)\n"
 "      --states FILE    write every current user's status to FILE, a\n"
 "                       \"USER_ID STATUS\" line each, before the truth\n"
+"      --unordered      write the users table as years of updates leave\n"
+"                       it: rows in no user order, stale is_current = 0\n"
+"                       rows interleaved, user ids not monotonic\n"
 "  -v, --verbose        log more (how long each step took)\n"
 "  -h, --help           print this help and exit\n"
 "\n"
@@ -560,6 +565,7 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 		{ "oversize",	required_argument, NULL, OPT_OVERSIZE },
 		{ "pidfile",	required_argument, NULL, OPT_PIDFILE },
 		{ "states",	required_argument, NULL, OPT_STATES },
+		{ "unordered",	no_argument,	   NULL, OPT_UNORDERED },
 		{ "kind",	required_argument, NULL, OPT_KIND },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -644,6 +650,9 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 			break;
 		case OPT_STATES:
 			so->so_states = optarg;
+			break;
+		case OPT_UNORDERED:
+			sn->sn_unordered = 1;
 			break;
 		case OPT_KIND:
 			for (i = 0; sn_kinds[i] != NULL; i++)

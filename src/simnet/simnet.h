@@ -168,6 +168,7 @@ struct simnet {
 	enum sn_fault	*sn_faults;	/* [spID - 1], owned */
 	int64_t		 sn_slow_ms;
 	int64_t		 sn_oversize;
+	int		 sn_unordered;	/* --unordered discovery table */
 	char		 sn_host[64];	/* numeric IPv4 of the nodes */
 	int		 sn_port;	/* where live nodes answer */
 	int		 sn_down_port;	/* bound, not listening */

@@ -299,6 +299,90 @@ test_prune_running(void)
 	free(path);
 }
 
+/*
+ * Per-run tables: a store made before them is split into NAME_runN; the
+ * view NAME shows every kept run with its run_id, the writer's NAME the
+ * current run alone; retiring a run drops its tables; retention never
+ * takes the run that just finished.
+ */
+static void
+test_run_tables(void)
+{
+	struct store	*st;
+	char		*path = tmp_path("run-tables.db"), *t;
+	char		 sql[256];
+	int64_t		 run[4], now = (int64_t)now_real();
+	int		 i;
+
+	if ((st = store_open(path)) == NULL) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	t = store_run_table("probe_z", 12);
+	ok(strcmp(t, "probe_z_run12") == 0, "store_run_table: NAME_runN");
+	free(t);
+	/* The old layout: one table, a run_id column, rows of runs 0 and 1. */
+	store_exec(st, "CREATE TABLE probe_z (run_id INTEGER NOT NULL, "
+	    "node_id, v)");
+	for (i = 0; i < 2; i++) {
+		run[i] = store_begin_run(st, now - 3600);
+		store_end_run(st, run[i], "complete", NULL, 1, 1);
+		snprintf(sql, sizeof(sql), "INSERT INTO probe_z VALUES "
+		    "(%lld, 'n1', %d), (%lld, 'n2', %d)", (long long)run[i], i,
+		    (long long)run[i], i);
+		store_exec(st, sql);
+	}
+	ok(store_run_table_adopt(st, "probe_z") == 0, "adopt an old table");
+	is_int(2, q_int(st, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = 'table' AND name LIKE 'probe_z_run%'"),
+	    "  one table per run");
+	is_int(1, q_int(st, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = 'view' AND name = 'probe_z'"), "  and a view in its place");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM probe_z WHERE run_id = "
+	    "%lld AND v = 1", (long long)run[1]);
+	is_int(2, q_int(st, sql), "  the view has each run's rows");
+	ok(store_run_table_adopt(st, "probe_z") == 0 &&
+	    q_int(st, "SELECT count(*) FROM probe_z") == 4,
+	    "  adopting again changes nothing");
+
+	/* Two new runs with a column more. */
+	for (i = 2; i < 4; i++) {
+		run[i] = store_begin_run(st, i == 3 ? now - 7200 : now);
+		snprintf(sql, sizeof(sql), "CREATE TABLE probe_z_run%lld (node_id, "
+		    "v, w); INSERT INTO probe_z_run%lld VALUES ('n1', %d, 7)",
+		    (long long)run[i], (long long)run[i], i);
+		store_exec(st, sql);
+		ok(store_run_table_add(st, "probe_z", run[i]) == 0,
+		    "store_run_table_add run %d", i);
+		store_sample(st, run[i], "m", "{}", "", i);
+		store_end_run(st, run[i], "complete", NULL, 1, 1);
+	}
+	is_int(6, q_int(st, "SELECT count(*) FROM main.probe_z"),
+	    "the view joins every run");
+	is_int(4, q_int(st, "SELECT count(*) FROM main.probe_z WHERE w IS NULL"),
+	    "  NULL for a column an older run lacks");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM probe_z WHERE run_id = "
+	    "%lld", (long long)run[3]);
+	is_int(1, q_int(st, sql), "the writer's view is the current run");
+	is_int(1, q_int(st, "SELECT count(*) FROM probe_z"), "  alone");
+
+	/* The newest run started long ago: retention spares it anyway. */
+	ok(store_prune(st, run[3], 2, 60000, NULL, 0) == 0, "prune keep=2");
+	is_int(2, q_int(st, "SELECT count(*) FROM run_tables WHERE "
+	    "name = 'probe_z'"), "  the old runs' tables are no longer listed");
+	is_int(2, q_int(st, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = 'table' AND name LIKE 'probe_z_run%'"), "  they are dropped");
+	is_int(2, q_int(st, "SELECT count(*) FROM main.probe_z"),
+	    "  the view shows the kept runs");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM samples WHERE run_id = "
+	    "%lld", (long long)run[3]);
+	is_int(1, q_int(st, sql), "  the finished run's samples survive "
+	    "retention");
+	store_close(st);
+	remove_db(path);
+	free(path);
+}
+
 static void
 test_owner(void)
 {
@@ -503,7 +587,7 @@ main(void)
 	struct store	*st;
 	char		*path;
 
-	plan(97);
+	plan(114);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-store") == -1)
 		return 1;
 	test_open();
@@ -524,6 +608,7 @@ main(void)
 	test_owner();
 	test_prune();
 	test_prune_running();
+	test_run_tables();
 	rmdir(tmpdir);
 	return done_testing();
 }
