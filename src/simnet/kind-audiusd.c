@@ -330,10 +330,10 @@ audiusd_truth(const struct simnet *sn)
 	const struct ad_net *ad = sn->sn_kstate;
 	const struct ad_node *n;
 	enum ad_status	*st;
-	json_t		*root, *nodes, *samples, *versions, *v;
+	json_t		*root, *nodes, *samples, *versions;
 	int64_t		 top = -1;
 	uint64_t	 count[AS_NSTATUS], pairs = 0, asym = 0, mine;
-	const char	*url, *name;
+	const char	*url;
 	int		 k, j, i, up;
 
 	st = xcalloc(sn->sn_nnodes, sizeof(*st));
@@ -396,9 +396,7 @@ audiusd_truth(const struct simnet *sn)
 		    "url", url), up);
 		if (!up)
 			continue;
-		v = json_object_get(versions, n->an_version);
-		json_object_set_new(versions, n->an_version, json_integer(
-		    (v != NULL ? json_integer_value(v) : 0) + 1));
+		truth_count(versions, n->an_version);
 		truth_sample(samples, "audiusd_node_height", json_pack("{s:s}",
 		    "url", url), (double)n->an_height);
 		if (top >= 0)
@@ -427,11 +425,7 @@ audiusd_truth(const struct simnet *sn)
 	    (double)pairs);
 	truth_sample(samples, "audiusd_asymmetric_pairs", json_object(),
 	    (double)asym);
-	json_object_foreach(versions, name, v)
-		truth_sample(samples, "audiusd_node_versions",
-		    json_pack("{s:s}", "version", name),
-		    (double)json_integer_value(v));
-	json_decref(versions);
+	truth_counts(samples, "audiusd_node_versions", "version", versions);
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "samples", samples);
 	free(st);

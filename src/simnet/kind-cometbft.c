@@ -420,10 +420,10 @@ cometbft_truth(const struct simnet *sn)
 	const struct cb_node *cn;
 	enum cb_status	*st;
 	int		*diverged;
-	json_t		*root, *nodes, *samples, *versions, *v;
+	json_t		*root, *nodes, *samples, *versions;
 	int64_t		 top = -1;
 	uint64_t	 count[CS_NSTATUS];
-	const char	*url, *name;
+	const char	*url;
 	int		 k, i;
 
 	st = xcalloc(sn->sn_nnodes, sizeof(*st));
@@ -489,15 +489,9 @@ cometbft_truth(const struct simnet *sn)
 		if (sn->sn_nodes[k].nd_fault != SN_FAULT_MISSING)
 			truth_sample(samples, "cometbft_node_peers",
 			    json_pack("{s:s}", "url", url), cn->cn_npeers);
-		v = json_object_get(versions, cn->cn_version);
-		json_object_set_new(versions, cn->cn_version, json_integer(
-		    (v != NULL ? json_integer_value(v) : 0) + 1));
+		truth_count(versions, cn->cn_version);
 	}
-	json_object_foreach(versions, name, v)
-		truth_sample(samples, "cometbft_node_versions",
-		    json_pack("{s:s}", "version", name),
-		    (double)json_integer_value(v));
-	json_decref(versions);
+	truth_counts(samples, "cometbft_node_versions", "version", versions);
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "samples", samples);
 	free(st);

@@ -274,10 +274,10 @@ evm_truth(const struct simnet *sn)
 	const struct ev_net *ev = sn->sn_kstate;
 	const struct ev_node *en;
 	enum ev_status	*st;
-	json_t		*root, *nodes, *samples, *clients, *v;
+	json_t		*root, *nodes, *samples, *clients;
 	int64_t		 top = -1;
 	uint64_t	 count[ES_NSTATUS];
-	const char	*url, *name, *slash;
+	const char	*url, *slash;
 	char		 client[64];
 	int		 k, i;
 
@@ -341,14 +341,9 @@ evm_truth(const struct simnet *sn)
 		slash = strchr(en->en_client, '/');
 		snprintf(client, sizeof(client), "%.*s",
 		    (int)(slash - en->en_client), en->en_client);
-		v = json_object_get(clients, client);
-		json_object_set_new(clients, client, json_integer(
-		    (v != NULL ? json_integer_value(v) : 0) + 1));
+		truth_count(clients, client);
 	}
-	json_object_foreach(clients, name, v)
-		truth_sample(samples, "evm_node_clients", json_pack("{s:s}",
-		    "client", name), (double)json_integer_value(v));
-	json_decref(clients);
+	truth_counts(samples, "evm_node_clients", "client", clients);
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "samples", samples);
 	free(st);

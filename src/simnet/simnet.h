@@ -229,6 +229,12 @@ json_t	*truth_build(const struct simnet *);
 /* A sample {"metric", "labels" (taken), "value"} appended to samples. */
 void	 truth_sample(json_t *samples, const char *metric, json_t *labels,
 	    double value);
+/* One more of key in counts, an object of integers. */
+void	 truth_count(json_t *counts, const char *key);
+/* A sample of metric per member of counts, labelled label=member; counts
+ * is released. */
+void	 truth_counts(json_t *samples, const char *metric, const char *label,
+	    json_t *counts);
 /* Write the ground truth to path atomically (path.tmp, rename), or stdout. */
 int	 truth_write(const struct simnet *, const char *path);
 /* Write a file atomically (path.tmp, fsync, rename); -1 logged. */

@@ -109,6 +109,29 @@ tally_count(const struct simnet *sn, struct tally *ta)
 }
 
 void
+truth_count(json_t *counts, const char *key)
+{
+	json_t	*v;
+
+	v = json_object_get(counts, key);
+	json_object_set_new(counts, key, json_integer(
+	    (v != NULL ? json_integer_value(v) : 0) + 1));
+}
+
+void
+truth_counts(json_t *samples, const char *metric, const char *label,
+    json_t *counts)
+{
+	const char	*name;
+	json_t		*v;
+
+	json_object_foreach(counts, name, v)
+		truth_sample(samples, metric, json_pack("{s:s}", label, name),
+		    (double)json_integer_value(v));
+	json_decref(counts);
+}
+
+void
 truth_sample(json_t *samples, const char *metric, json_t *labels,
     double value)
 {
