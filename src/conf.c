@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <yaml.h>
 #include <arpa/inet.h>
@@ -1115,8 +1116,9 @@ static const char *const reserved_columns[] = {
 static int
 in_list(const char *const *list, const char *s)
 {
+	/* SQLite's names of tables and columns ignore case. */
 	for (; *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
+		if (strcasecmp(*list, s) == 0)
 			return 1;
 	return 0;
 }
@@ -1397,7 +1399,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				    "'%s' is reserved", i, j, vc->vc_column);
 			for (m = 0; m < j; m++)
 				if (jc->aj_values[m].vc_column != NULL &&
-				    strcmp(jc->aj_values[m].vc_column,
+				    strcasecmp(jc->aj_values[m].vc_column,
 				    vc->vc_column) == 0)
 					cf_error(p, at, "probes[%zu].values[%zu]."
 					    "column: '%s' is used twice", i, j,
