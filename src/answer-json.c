@@ -1244,14 +1244,33 @@ json_check_status(const struct answer_json_conf *jc, answer_check_cb report,
 		}
 }
 
+/* Are params, with every {{item}} replaced by item, a JSON array or object? */
+static int
+rpc_params_ok(const char *p, const char *item)
+{
+	struct buf	 b;
+	json_t		*j;
+	int		 ok;
+
+	buf_init(&b, 0);
+	for (; strstr(p, "{{item}}") != NULL; p = strstr(p, "{{item}}") + 8) {
+		buf_add(&b, p, strstr(p, "{{item}}") - p);
+		buf_puts(&b, item);
+	}
+	buf_puts(&b, p);
+	j = json_loads(b.b_data, 0, NULL);
+	ok = json_is_array(j) || json_is_object(j);
+	json_decref(j);
+	buf_release(&b);
+	return ok;
+}
+
 /* jsonrpc and params. */
 static void
 json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
     answer_check_cb report, void *arg)
 {
 	const char	*p = jc->aj_params;
-	struct buf	 b;
-	json_t		*j;
 	int		 items = pc->pc_items != NULL && pc->pc_items[0] != '\0';
 
 	if (!RPC_ON(jc)) {
@@ -1284,18 +1303,16 @@ json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
 		    "{{item}}");
 	if (p[0] == '\0')
 		return;
-	/* Valid JSON with any item in place: try one. */
-	buf_init(&b, 0);
-	for (; strstr(p, "{{item}}") != NULL; p = strstr(p, "{{item}}") + 8) {
-		buf_add(&b, p, strstr(p, "{{item}}") - p);
-		buf_puts(&b, "0");
-	}
-	buf_puts(&b, p);
-	j = json_loads(b.b_data, 0, NULL);
-	if (!json_is_array(j) && !json_is_object(j))
+	/*
+	 * Valid JSON with any item in place, an integer (bare) or text (a
+	 * JSON string), as rpc_call writes them: try one of each.
+	 */
+	if (!rpc_params_ok(p, "0"))
 		report(arg, NULL, 0, "params", "not a JSON array or object");
-	json_decref(j);
-	buf_release(&b);
+	else if (!rpc_params_ok(p, "\"x\""))
+		report(arg, NULL, 0, "params", "not a JSON array or object "
+		    "with a text item in place: {{item}} becomes a JSON string "
+		    "or number, so it stands outside quotes");
 }
 
 static void
