@@ -1368,11 +1368,17 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				    "probes[%zu].method: a probe with items "
 				    "sends them in a body, so it must be POST", i);
 		} else if ((pc->pc_items == NULL || pc->pc_items[0] == '\0') &&
-		    jc->aj_key != NULL && jc->aj_key[0] != '\0' &&
-		    jc->aj_explode == EX_NO)
-			cf_error(p, ynode_item(probes, i, "key"),
-			    "probes[%zu].key: only a probe with items, or one "
-			    "with explode, has a key", i);
+		    jc->aj_explode == EX_NO) {
+			if (jc->aj_key != NULL && jc->aj_key[0] != '\0')
+				cf_error(p, ynode_item(probes, i, "key"),
+				    "probes[%zu].key: only a probe with items, "
+				    "or one with explode, has a key", i);
+			if (jc->aj_rows != NULL && jc->aj_rows[0] != '\0')
+				cf_error(p, ynode_item(probes, i, "rows"),
+				    "probes[%zu].rows: only a probe with items, "
+				    "or one with explode, has rows; the values of "
+				    "another are read from the whole answer", i);
+		}
 		if (jc->aj_rows != NULL && !valid_pointer(jc->aj_rows))
 			cf_error(p, ynode_item(probes, i, "rows"),
 			    "probes[%zu].rows: '%s' is not a JSON pointer", i,
