@@ -598,10 +598,14 @@ value_json(json_t *v, const struct value_conf *vc, struct aval *out,
 			out->av_int = json_integer_value(v);
 			return 0;
 		}
-		/* Integers beyond 64 bits are parsed as reals. */
+		/*
+		 * Integers beyond 64 bits are parsed as reals; those just
+		 * below -2^63 round to -2^63 itself.
+		 */
 		d = json_is_real(v) ? json_real_value(v) : 0;
 		if (json_is_real(v) && d == floor(d) &&
-		    (d >= 9223372036854775808.0 || d < -9223372036854775808.0)) {
+		    (d >= 9223372036854775808.0 ||
+		    d <= -9223372036854775808.0)) {
 			snprintf(why, whylen, "%s: integer out of range",
 			    PTR(vc));
 			return -1;

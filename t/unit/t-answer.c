@@ -691,6 +691,17 @@ test_match(void)
 	ok(r.r_clock[2] == 3 && strcmp(r.r_name[2],
 	    "123456789012345678901234567890") == 0 && r.r_error[2][0] == '\0',
 	    "  the other item keeps its values, digits in strings untouched");
+	/* Just past either end: as reals these round to 2^63 and -2^63. */
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": "
+	    "9223372036854775808, \"name\": \"A\"}, {\"id\": \"b\", \"clock\": "
+	    "-9223372036854775809, \"name\": \"B\"}, {\"id\": \"c\", \"clock\":"
+	    " -9223372036854775808, \"name\": \"C\"}]}", abc, 3, &r, err,
+	    sizeof(err));
+	ok(rc == 0 && r.r_n == 3, "integers one past 64 bits: the answer is valid");
+	is_str("/clock: integer out of range", r.r_error[0], "  2^63");
+	is_str("/clock: integer out of range", r.r_error[1], "  -2^63 - 1");
+	ok(r.r_clock[2] == INT64_MIN && r.r_error[2][0] == '\0',
+	    "  -2^63 itself fits");
 	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": \"A\","
 	    " \"clock\": 2}]}", abc, 3, &r, err, sizeof(err));
 	ok(rc == -1 && r.r_n == 0, "a duplicate key: which copy counts is a "
@@ -1183,7 +1194,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(210);
+	plan(214);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
