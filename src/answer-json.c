@@ -1,4 +1,5 @@
 /* answer-json.c -- the json answer kind: pointers, typed values, rows matched to items */
+#include <float.h>
 #include <inttypes.h>
 #include <malloc.h>
 #include <math.h>
@@ -66,19 +67,38 @@ json_init(void)
 
 static int	dec_int(const char *, size_t, int64_t *);
 
+/* Is the number of len bytes at s (JSON's syntax) finite as a double? */
+static int
+num_finite(const char *s, size_t len)
+{
+	char	*t = xstrndup(s, len);
+	int	 fin = isfinite(strtod(t, NULL));
+
+	free(t);
+	return fin;
+}
+
+/*
+ * What a number beyond a double is written as: the largest double,
+ * which a real column reads as out of range (answer_json_value).
+ */
+#define HUGE_REAL	"1.7976931348623157e308"
+
 /*
  * Copy of the len bytes of JSON at s in which every integer that does not
  * fit in 64 bits is written as a real ("1e30" stays, "18446744073709551616"
- * becomes "18446744073709551616.0"), so that jansson parses it instead of
- * failing the whole answer; the value then fails only where it is read as
- * an integer.  NULL when there is none.
+ * becomes "18446744073709551616.0"), and with reals, every number beyond a
+ * double ("1e400") as HUGE_REAL, so that jansson parses it instead of
+ * failing the whole answer; the value then fails only where it is read.
+ * NULL when there is none.
  */
 static char *
-json_widen(const char *s, size_t len, size_t *lenp)
+json_widen(const char *s, size_t len, int reals, size_t *lenp)
 {
 	struct buf	 b;
 	size_t		 i = 0, start, copied = 0;
 	int64_t		 v;
+	int		 real;
 
 	buf_init(&b, 0);
 	while (i < len) {
@@ -96,15 +116,23 @@ json_widen(const char *s, size_t len, size_t *lenp)
 		start = i++;
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++;
+		real = 0;
 		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
 			while (i < len && strchr("0123456789.eE+-", s[i]) != NULL)
 				i++;
-			continue;
+			real = 1;
 		}
-		if (dec_int(s + start, i - start, &v) != -2)
+		if (!real && dec_int(s + start, i - start, &v) != -2)
+			continue;	/* an int64, or not a number */
+		if (reals && !num_finite(s + start, i - start)) {
+			buf_add(&b, s + copied, start - copied);
+			buf_puts(&b, s[start] == '-' ? "-" HUGE_REAL : HUGE_REAL);
+		} else if (real)
 			continue;
-		buf_add(&b, s + copied, i - copied);
-		buf_puts(&b, ".0");
+		else {
+			buf_add(&b, s + copied, i - copied);
+			buf_puts(&b, ".0");
+		}
 		copied = i;
 	}
 	if (copied == 0) {
@@ -130,8 +158,14 @@ json_parse_budget(const char *body, size_t len, size_t budget, int flags,
 	return doc;
 }
 
+/*
+ * Parse within budget.  reals: a number beyond a double is read as
+ * HUGE_REAL, not a malformed answer (the kind's own answers, whose values
+ * say so per item; a source's document stays refused).
+ */
 static json_t *
-json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
+json_parse(const char *body, size_t len, int flags, int reals, char *err,
+    size_t errlen)
 {
 	json_error_t	 jerr;
 	json_t		*doc;
@@ -141,8 +175,9 @@ json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
 	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
 	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
 	doc = json_parse_budget(body, len, budget, flags, &jerr);
-	if (doc == NULL && !jm_over && strstr(jerr.text, "too big") != NULL &&
-	    (wide = json_widen(body, len, &wlen)) != NULL) {
+	if (doc == NULL && !jm_over && (strstr(jerr.text, "too big") != NULL ||
+	    (reals && strstr(jerr.text, "real number overflow") != NULL)) &&
+	    (wide = json_widen(body, len, reals, &wlen)) != NULL) {
 		doc = json_parse_budget(wide, wlen, budget, flags, &jerr);
 		free(wide);
 	}
@@ -158,7 +193,7 @@ json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
 json_t *
 answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
 {
-	return json_parse(body, len, 0, err, errlen);
+	return json_parse(body, len, 0, 0, err, errlen);
 }
 
 json_t *
@@ -614,6 +649,12 @@ value_json(json_t *v, const struct value_conf *vc, struct aval *out,
 	case VT_REAL:
 		if (!json_is_number(v))
 			break;
+		/* Beyond a double: json_widen wrote it as HUGE_REAL. */
+		if (fabs(json_number_value(v)) >= DBL_MAX) {
+			snprintf(why, whylen, "%s: number out of range",
+			    PTR(vc));
+			return -1;
+		}
 		out->av_type = AV_REAL;
 		out->av_real = json_number_value(v);
 		return 0;
@@ -1054,7 +1095,7 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 
 	/* Which of two copies of a key counts is a guess: refuse it. */
 	if ((doc = json_parse(res->cr_body, res->cr_len, JSON_REJECT_DUPLICATES,
-	    err, errlen)) == NULL)
+	    1, err, errlen)) == NULL)
 		return -1;
 	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
 	/* The status column, after the values, is the same in every row. */

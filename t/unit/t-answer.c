@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "buf.h"
 #include "crawl.h"
 #include "probe.h"
 #include "tap.h"
@@ -976,6 +977,61 @@ test_explode(void)
 	    "at \"\" (the element itself)");
 }
 
+/*
+ * A JSON number beyond a double (1e400, or 400 digits) fails its item
+ * alone, as an integer beyond 64 bits does; the other items keep theirs.
+ */
+static void
+test_overflow(void)
+{
+	struct value_conf v[] = {
+		{ .vc_column = (char *)"r", .vc_pointer = (char *)"/r",
+		    .vc_type = VT_REAL },
+		{ .vc_column = (char *)"t", .vc_pointer = (char *)"/t",
+		    .vc_type = VT_TEXT, .vc_missing = VM_NULL },
+		{ .vc_column = (char *)"i", .vc_pointer = (char *)"/i",
+		    .vc_type = VT_INTEGER, .vc_missing = VM_NULL },
+	};
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"/data",
+		.aj_key = (char *)"/id",
+		.aj_values = v,
+		.aj_nvalues = 3,
+	};
+	char		*items[] = { (char *)"a", (char *)"b", (char *)"c",
+	    (char *)"d", (char *)"e", (char *)"f" };
+	struct lines	 l;
+	struct buf	 b;
+	char		 err[256];
+	int		 i, rc;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "{\"data\": [{\"id\": \"a\", \"r\": 1e400}, "
+	    "{\"id\": \"b\", \"r\": -1.5E+999}, "
+	    "{\"id\": \"c\", \"r\": 2.5, \"t\": 1e400}, "
+	    "{\"id\": \"d\", \"r\": 1e308, \"t\": \"1e400\"}, "
+	    "{\"id\": \"e\", \"r\": 1, \"i\": 1e400}, {\"id\": \"f\", \"r\": ");
+	for (i = 0; i < 400; i++)
+		buf_putc(&b, i == 0 ? '9' : '0');
+	buf_puts(&b, "}]}");
+	rc = run_json(&jc, 200, b.b_data, items, 6, &l, err, sizeof(err));
+	buf_release(&b);
+	ok(rc == 0 && l.l_n == 6, "numbers beyond a double: the answer is "
+	    "valid (%s)", err);
+	ok(line_is(&l, 0, "#0|error: /r: number out of range"),
+	    "  1e400 fails its item");
+	ok(line_is(&l, 1, "#1|error: /r: number out of range"),
+	    "  -1.5E+999 too");
+	ok(line_is(&l, 2, "#2|error: /t: expected text, got real"),
+	    "  a text column says it got a real");
+	ok(line_is(&l, 3, "#3|1e+308|1e400|NULL"),
+	    "  the other items keep their values, strings untouched");
+	ok(line_is(&l, 4, "#4|error: /i: integer out of range"),
+	    "  an integer column: out of range");
+	ok(line_is(&l, 5, "#5|error: /r: number out of range"),
+	    "  an integer of 400 digits is beyond a double too");
+}
+
 /* Audius mediorum /health_check: 503 when unhealthy, the body still JSON. */
 static void
 test_status(void)
@@ -1194,7 +1250,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(214);
+	plan(221);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
@@ -1203,6 +1259,7 @@ main(void)
 	test_coerce_enum_missing();
 	test_parse_budget();
 	test_match();
+	test_overflow();
 	test_explode();
 	test_status();
 	test_jsonrpc();
