@@ -784,7 +784,8 @@ json_match(const struct answer_batch *ab, const struct answer_json_conf *jc,
  * The key of element i of an exploded answer, which the caller frees:
  * its value at aj_key (a string, or an integer as decimal text), else its
  * member name or index.  An element whose key is not usable is keyed by
- * its member name or index, and *why says why.
+ * its member name or index, and *why says why; a member name longer than
+ * a key may be is not usable either.
  */
 static char *
 explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
@@ -812,8 +813,11 @@ explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
 			snprintf(why, whylen, "%s: expected a string or integer "
 			    "key, got %s", jc->aj_key, json_type_name(k));
 	}
-	if (name != NULL)
+	if (name != NULL && strlen(name) <= KEY_MAX_BYTES)
 		return xstrdup(name);
+	if (name != NULL && why[0] == '\0')
+		snprintf(why, whylen, "member name longer than %d bytes",
+		    KEY_MAX_BYTES);
 	xasprintf(&key, "%zu", i);
 	return key;
 }

@@ -965,6 +965,24 @@ test_explode(void)
 	    err, sizeof(err));
 	is_str("malformed answer: array at /data/peerHealths, not an object",
 	    err, "  an array where an object is due: invalid");
+	{
+		/* A member name is a node's text: bounded as a key is. */
+		struct buf	 b;
+		int		 i;
+
+		buf_init(&b, 0);
+		buf_puts(&b, "{\"data\": {\"peerHealths\": {\"https://cn1\": "
+		    "{\"version\": \"1\"}, \"");
+		for (i = 0; i < 5000; i++)
+			buf_putc(&b, 'h');
+		buf_puts(&b, "\": {\"version\": \"2\"}}}}");
+		rc = run_json(&jc, 200, b.b_data, NULL, 0, &l, err, sizeof(err));
+		buf_release(&b);
+		ok(rc == 0 && l.l_n == 2 && line_is(&l, 0, "https://cn1|1|NULL"),
+		    "explode: members: a member name of 5000 bytes");
+		ok(line_is(&l, 1, "1|error: member name longer than 4096 bytes"),
+		    "  is keyed by its index, with the reason");
+	}
 
 	jc.aj_rows = (char *)"";
 	jc.aj_values = self_value;
@@ -1250,7 +1268,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(221);
+	plan(223);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
