@@ -199,7 +199,7 @@ answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
 json_t *
 json_pointer(json_t *j, const char *p)
 {
-	char		 tok[256];
+	char		 buf[256], *tok;
 	size_t		 len, i, o;
 	const char	*end;
 	char		*num_end;
@@ -213,7 +213,9 @@ json_pointer(json_t *j, const char *p)
 		p++;
 		end = strchr(p, '/');
 		len = end ? (size_t)(end - p) : strlen(p);
-		for (i = 0, o = 0; i < len && o < sizeof(tok) - 1; i++) {
+		/* A token is never longer unescaped: most fit in buf. */
+		tok = len < sizeof(buf) ? buf : xmalloc(len + 1);
+		for (i = 0, o = 0; i < len; i++) {
 			if (p[i] == '~' && i + 1 < len && p[i + 1] == '1') {
 				tok[o++] = '/';
 				i++;
@@ -223,21 +225,22 @@ json_pointer(json_t *j, const char *p)
 			} else
 				tok[o++] = p[i];
 		}
-		if (i < len)
-			return NULL;	/* a key longer than any we look up */
 		tok[o] = '\0';
 		if (json_is_object(j))
 			j = json_object_get(j, tok);
 		else if (json_is_array(j)) {
 			if (tok[0] < '0' || tok[0] > '9' ||
 			    (tok[0] == '0' && tok[1] != '\0'))
-				return NULL;
-			idx = strtoul(tok, &num_end, 10);
-			if (*num_end != '\0')
-				return NULL;
-			j = json_array_get(j, idx);
+				j = NULL;
+			else {
+				idx = strtoul(tok, &num_end, 10);
+				j = *num_end != '\0' ? NULL :
+				    json_array_get(j, idx);
+			}
 		} else
-			return NULL;
+			j = NULL;
+		if (tok != buf)
+			free(tok);
 		p += len;
 	}
 	return j;

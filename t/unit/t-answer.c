@@ -77,6 +77,25 @@ test_pointer(void)
 	doc = parse("[[1, 2], [3, 4]]");
 	is_int(4, int_at(doc, "/1/1"), "pointer from an array root");
 	json_decref(doc);
+
+	{
+		/* A member name longer than any fixed buffer. */
+		char	text[1024], ptr[1024];
+
+		memset(text, 0, sizeof(text));
+		memset(ptr, 0, sizeof(ptr));
+		strcpy(text, "{\"");
+		memset(text + 2, 'k', 600);
+		strcpy(text + 602, "\": {\"x\": 7}}");
+		ptr[0] = '/';
+		memset(ptr + 1, 'k', 600);
+		strcpy(ptr + 601, "/x");
+		doc = parse(text);
+		is_int(7, int_at(doc, ptr), "a member name of 600 bytes");
+		ptr[600] = '\0';
+		ok(json_pointer(doc, ptr) == NULL, "  one byte short: none");
+		json_decref(doc);
+	}
 }
 
 /* Step "SELECT ?1" and report the result's type. */
@@ -1268,7 +1287,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(223);
+	plan(225);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
