@@ -1147,7 +1147,15 @@ valid_column_list(const char *s)
 static int
 valid_pointer(const char *s)
 {
-	return s[0] == '\0' || s[0] == '/';
+	const char	*t;
+
+	if (s[0] != '\0' && s[0] != '/')
+		return 0;
+	/* RFC 6901: ~ only as ~0 (a ~) or ~1 (a /). */
+	for (t = s; (t = strchr(t, '~')) != NULL; t++)
+		if (t[1] != '0' && t[1] != '1')
+			return 0;
+	return 1;
 }
 
 static void
