@@ -1009,6 +1009,25 @@ rpc_result(json_t *resp, char *why, size_t whylen)
 	return result;
 }
 
+/*
+ * An id that is the decimal text of a call's (1 to n) as a JSON string:
+ * that call's id, else 0.  Such an answer is not the call's (JSON-RPC 2.0
+ * answers with the very id sent), but its row says why it is missing.
+ */
+static size_t
+rpc_string_id(json_t *id, size_t n)
+{
+	int64_t	v;
+
+	if (!json_is_string(id) || dec_int(json_string_value(id),
+	    json_string_length(id), &v) != 0 || v < 1 || (uint64_t)v > n)
+		return 0;
+	return (size_t)v;
+}
+
+#define RPC_STRING_ID	"missing from answer (an answer has id \"%zu\", a " \
+	"string, where the call's id is %zu)"
+
 /* The one call of a probe without items: its row, or its rows exploded. */
 static int
 rpc_single(const struct answer_json_conf *jc, json_t *doc,
@@ -1026,6 +1045,10 @@ rpc_single(const struct answer_json_conf *jc, json_t *doc,
 	if ((result = rpc_result(doc, why, sizeof(why))) == NULL)
 		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
 	id = json_object_get(doc, "id");
+	if (rpc_string_id(id, 1) == 1) {
+		snprintf(why, sizeof(why), RPC_STRING_ID, (size_t)1, (size_t)1);
+		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
+	}
 	if (!json_is_integer(id) || json_integer_value(id) != 1)
 		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL,
 		    "missing from answer (no JSON-RPC answer with id 1)");
@@ -1046,7 +1069,8 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
     char *err, size_t errlen)
 {
 	json_t		*el, *id, *result, **resp;
-	size_t		*count, i, k, n = ab->ab_nitems;
+	size_t		*count, i, k, s, n = ab->ab_nitems;
+	char		*strid;
 	json_int_t	 v;
 	char		 why[512];
 	int		 rc = 0;
@@ -1064,8 +1088,11 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
 	}
 	resp = xcalloc(n + 1, sizeof(*resp));
 	count = xcalloc(n + 1, sizeof(*count));
+	strid = xcalloc(n + 1, sizeof(*strid));
 	json_array_foreach(doc, k, el) {
 		id = json_object_get(el, "id");
+		if ((s = rpc_string_id(id, n)) != 0)
+			strid[s - 1] = 1;
 		if (!json_is_integer(id) || (v = json_integer_value(id)) < 1 ||
 		    (uint64_t)v > n)
 			continue;
@@ -1073,7 +1100,10 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
 			resp[v - 1] = el;
 	}
 	for (i = 0; i < n && rc == 0; i++) {
-		if (count[i] == 0)
+		if (count[i] == 0 && strid[i]) {
+			snprintf(why, sizeof(why), RPC_STRING_ID, i + 1, i + 1);
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		} else if (count[i] == 0)
 			rc = emit(arg, i, NULL, 0, NULL, "missing from answer");
 		else if (count[i] > 1) {
 			snprintf(why, sizeof(why), "JSON-RPC id %zu answered %zu "
@@ -1087,6 +1117,7 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
 	}
 	free(resp);
 	free(count);
+	free(strid);
 	return rc;
 }
 

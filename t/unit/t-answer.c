@@ -1193,6 +1193,11 @@ test_jsonrpc(void)
 	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
 	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
 	    "answer with id 1)"), "  an answer for another id is not one");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":\"1\","
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (an answer "
+	    "has id \"1\", a string, where the call's id is 1)"),
+	    "  nor one whose id is the string \"1\", and it says so");
 	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"result\":\"0x14\"}", NULL,
 	    0, &l, err, sizeof(err));
 	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
@@ -1255,8 +1260,9 @@ test_jsonrpc(void)
 	    addrs, 4, &l, err, sizeof(err));
 	ok(rc == 0 && l.l_n == 4, "batch answers in any order: a row per call");
 	ok(line_is(&l, 0, "#0|0"), "  call 1 matched by id");
-	ok(line_is(&l, 1, "#1|error: missing from answer"),
-	    "  call 2: its id is a string, so it has no answer");
+	ok(line_is(&l, 1, "#1|error: missing from answer (an answer has id "
+	    "\"2\", a string, where the call's id is 2)"),
+	    "  call 2: its id is a string, so it has no answer, and says so");
 	ok(line_is(&l, 2, "#2|1e+18"), "  call 3, answered first");
 	ok(line_is(&l, 3, "#3|error: JSON-RPC error -32602: invalid argument 0:"
 	    " hex string has length 2"), "  call 4: its error object");
@@ -1287,7 +1293,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(225);
+	plan(226);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
