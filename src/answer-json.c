@@ -1304,7 +1304,7 @@ json_check_status(const struct answer_json_conf *jc, answer_check_cb report,
 		    0 || st < 100 || st > 599 || (st >= 200 && st <= 299)) {
 			snprintf(why, sizeof(why), "'%s' is not a status from "
 			    "100 to 599 outside 2xx", jc->aj_accept[i]);
-			report(arg, NULL, 0, "accept_status", why);
+			report(arg, "accept_status", i, NULL, why);
 		}
 	if (col == NULL || col[0] == '\0')
 		return;

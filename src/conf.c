@@ -1240,8 +1240,13 @@ kind_report(void *arg, const char *list, size_t index, const char *key,
 		return;
 	}
 	at = ynode_item(ynode_at(kc->kc_probe, list), index, key);
-	cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
-	    "probes[%zu].%s[%zu].%s: %s", kc->kc_index, list, index, key, why);
+	if (key == NULL)	/* an entry of a list of scalars */
+		cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+		    "probes[%zu].%s[%zu]: %s", kc->kc_index, list, index, why);
+	else
+		cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+		    "probes[%zu].%s[%zu].%s: %s", kc->kc_index, list, index,
+		    key, why);
 }
 
 static void
