@@ -345,7 +345,7 @@ digits(const char *s, size_t len, size_t *i)
 static int
 dec_real(const char *s, size_t len, double *vp)
 {
-	char	 tmp[128];
+	char	 tmp[128], *t = tmp;
 	size_t	 i = 0;
 
 	if (i < len && s[i] == '-')
@@ -367,10 +367,14 @@ dec_real(const char *s, size_t len, double *vp)
 	if (i != len)
 		return -1;
 	if (len >= sizeof(tmp))
-		return -2;	/* more digits than a double holds */
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	*vp = strtod(tmp, NULL);
+		t = xstrndup(s, len);	/* many digits, rounded by strtod */
+	else {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+	}
+	*vp = strtod(t, NULL);
+	if (t != tmp)
+		free(t);
 	return isfinite(*vp) ? 0 : -2;
 }
 

@@ -351,6 +351,22 @@ test_coerce_string(void)
 	    "/v: '0x10' is not a decimal number"), "  hex is refused");
 	ok(coerce_fails("\"1e400\"", VT_REAL, VF_STRING,
 	    "/v: '1e400' is out of range for real"), "  1e400 is out of range");
+	{
+		/* Many digits are not out of range: 1e-151 and 1e199. */
+		char	long_dec[256];
+
+		strcpy(long_dec, "\"0.");
+		memset(long_dec + 3, '0', 150);
+		strcpy(long_dec + 153, "1\"");
+		ok(coerce_real(long_dec, VF_STRING, 1e-151),
+		    "  a decimal of 154 characters (%s)", cwhy);
+		long_dec[0] = '"';
+		long_dec[1] = '1';
+		memset(long_dec + 2, '0', 199);
+		strcpy(long_dec + 201, "\"");
+		ok(coerce_real(long_dec, VF_STRING, 1e199),
+		    "  an integer of 200 digits, as a real (%s)", cwhy);
+	}
 
 	ok(coerce("\"true\"", VT_BOOLEAN, VF_STRING, VM_ERROR, NULL) == 0 &&
 	    cv.av_int == 1, "from string: \"true\" is 1");
@@ -1293,7 +1309,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(226);
+	plan(228);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
