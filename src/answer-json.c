@@ -718,6 +718,13 @@ answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
 		    vc, out, why, whylen);
 	if (rc == -1)
 		memset(out, 0, sizeof(*out));	/* AV_NULL */
+	/*
+	 * invalid: null -- a value that is there but does not fit is NULL,
+	 * not an error: one column per shape of a value that varies (a
+	 * batch's results, eth_syncing's false or object).
+	 */
+	if (rc == -1 && v != NULL && !json_is_null(v) && vc->vc_invalid == 1)
+		rc = 0;
 	return rc;
 }
 
@@ -926,7 +933,12 @@ rpc_call(struct buf *b, const struct answer_json_conf *jc, size_t id,
 	const char	*p = jc->aj_params, *at;
 
 	buf_printf(b, "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":", id);
-	buf_json_string(b, jc->aj_jsonrpc, strlen(jc->aj_jsonrpc));
+	/* jsonrpc: "{{item}}": a batch of calls to the methods the items name. */
+	if (item != NULL && strcmp(jc->aj_jsonrpc, "{{item}}") == 0) {
+		buf_json_string(b, item, strlen(item));
+		item = NULL;
+	} else
+		buf_json_string(b, jc->aj_jsonrpc, strlen(jc->aj_jsonrpc));
 	if (p == NULL || *p == '\0') {
 		buf_putc(b, '}');
 		return;
@@ -1201,6 +1213,7 @@ static const char *const from_names[] = { "json", "string", "hex",
     "duration", NULL };
 static const char *const missing_names[] = { "error", "null", "default",
     NULL };
+static const char *const invalid_names[] = { "error", "null", NULL };
 
 static const struct key value_keys[] = {
 	{ "column", K_STR, offsetof(struct value_conf, vc_column), 0, 0, NULL,
@@ -1218,6 +1231,8 @@ static const struct key value_keys[] = {
 	    NULL, 0, 0, "error", missing_names, "what an absent value or a JSON null gives: error (for the item), null or default", NULL },
 	{ "default", K_STR, offsetof(struct value_conf, vc_default), 0, 0,
 	    NULL, 0, 0, "", NULL, "the value of a missing one with missing: default; empty: 0, 0.0, empty text or false", NULL },
+	{ "invalid", K_ENUM, offsetof(struct value_conf, vc_invalid), 0, 0,
+	    NULL, 0, 0, "error", invalid_names, "what a value there that does not fit type and from gives: error (for the item) or null", NULL },
 	KEND
 };
 
@@ -1378,6 +1393,15 @@ json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
 	if (items && jc->aj_key != NULL && jc->aj_key[0] != '\0')
 		report(arg, NULL, 0, "key", "a JSON-RPC probe with items "
 		    "matches the answers by id, not by key");
+	if (strcmp(jc->aj_jsonrpc, "{{item}}") == 0) {
+		if (!items)
+			report(arg, NULL, 0, "jsonrpc", "{{item}} as the method "
+			    "needs items: the methods to call");
+		if (p != NULL && strstr(p, "{{item}}") != NULL)
+			report(arg, NULL, 0, "params", "with {{item}} as the "
+			    "method, params cannot hold it too");
+		return;
+	}
 	if ((p == NULL || p[0] == '\0') && !items)
 		return;
 	if (p == NULL)

@@ -156,6 +156,7 @@ struct value_conf {
 	size_t	 vc_nmap;	/* pairs in vc_map */
 	int64_t	 vc_missing;	/* enum value_missing */
 	char	*vc_default;	/* for VM_DEFAULT; "" is the type's zero */
+	int64_t	 vc_invalid;	/* 1: a value that does not fit is NULL */
 };
 
 /* How a probe without items makes rows (probes[].explode). */

@@ -287,7 +287,7 @@ static const struct key probe_keys[] = {
 	{ "method", K_ENUM, offsetof(struct probe_conf, pc_method), 0, 0, NULL,
 	    0, 0, "GET", method_names, "HTTP method, GET or POST", NULL },
 	{ "path", K_STR, offsetof(struct probe_conf, pc_path), 0, 0, NULL,
-	    0, 0, NULL, NULL, "path appended to the node url", NULL },
+	    0, 0, NULL, NULL, "path appended to the node url; empty: the node url itself", NULL },
 	{ "items", K_SQL, offsetof(struct probe_conf, pc_items), 0, 0, NULL,
 	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about and, optionally, a second column: the key stored in the probe table instead of the item; empty: one request per node", NULL },
 	{ "batch", K_INT, offsetof(struct probe_conf, pc_batch), 0, 0, NULL,
@@ -421,6 +421,8 @@ static const struct key top_keys[] = {
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
+	{ "params", K_STRMAP, OFF(cf_params), OFF(cf_nparams), 0, NULL, 0, 0, NULL, NULL,
+	    "the profile's parameters (thresholds), each bound in every query as :name", NULL },
 	KEND
 };
 
@@ -545,6 +547,19 @@ addr_invalid(const char *s)
 
 static int	decode_map(struct cfparse *, const struct ynode *,
 		    const struct key *, void *, const char *);
+
+/*
+ * Required strings that may be empty: JSON pointers ("" is the whole
+ * value: a registry's rpc[] element that is the url itself) and a probe's
+ * path ("" is the node url itself, where JSON-RPC nodes answer).
+ */
+static int
+empty_allowed(const struct key *k, const char *path)
+{
+	return strcmp(k->k_name, "pointer") == 0 ||
+	    strcmp(k->k_name, "node_url") == 0 ||
+	    (strcmp(k->k_name, "path") == 0 && strncmp(path, "probes[", 7) == 0);
+}
 
 /* Decode one scalar (or default text when y is NULL) into base+k_off. */
 static int
@@ -857,7 +872,7 @@ decode_keys(struct cfparse *p, const struct ynode *map, const struct key *keys,
 			r = -1;
 		} else if (r == 0 && k->k_default == NULL &&
 		    (k->k_type == K_STR || k->k_type == K_SQL) &&
-		    strcmp(k->k_name, "pointer") != 0 &&
+		    !empty_allowed(k, path) &&
 		    **(char **)((char *)base + k->k_off) == '\0') {
 			cf_error(p, map_value(map, k->k_name), "%s: must not be "
 			    "empty", path);
@@ -1210,6 +1225,39 @@ check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
 }
 
 /* A request path as sent: no blank, control character or fragment. */
+/*
+ * params: each name is an SQL parameter name, bound as :name next to the
+ * engine's own :run_id and :node_id, and given once.
+ */
+static void
+check_params(struct cfparse *p, const struct ynode *params)
+{
+	const struct ynode *kn;
+	size_t	 i, j;
+
+	if (params == NULL || params->y_type != Y_MAP)
+		return;
+	for (i = 0; i + 1 < params->y_nkids; i += 2) {
+		kn = params->y_kids[i];
+		if (!valid_ident(kn->y_value))
+			cf_error(p, kn, "params.%s: not a parameter name "
+			    "(a letter or _, then letters, digits or _, at "
+			    "most 64)", kn->y_value);
+		else if (strcmp(kn->y_value, "run_id") == 0 ||
+		    strcmp(kn->y_value, "node_id") == 0)
+			cf_error(p, kn, "params.%s: reserved: the engine binds "
+			    ":%s itself", kn->y_value, kn->y_value);
+		for (j = 0; j < i; j += 2)
+			if (strcmp(params->y_kids[j]->y_value,
+			    kn->y_value) == 0) {
+				cf_error(p, kn, "duplicate key '%s' (first at "
+				    "line %zu)", kn->y_value,
+				    params->y_kids[j]->y_line);
+				break;
+			}
+	}
+}
+
 static int
 path_ok(const char *s)
 {
@@ -1300,6 +1348,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
+	check_params(p, ynode_at(root, "params"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
 		cf_error(p, ynode_at(ynode_at(root, "queries"), "others"),
@@ -1353,9 +1402,12 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			cf_error(p, ynode_item(probes, i, "items"),
 			    "probes[%zu].items: only answer: json asks about "
 			    "items", i);
-		if (pc->pc_path != NULL && pc->pc_path[0] != '/')
+		/* "": the node url itself, where JSON-RPC nodes answer. */
+		if (pc->pc_path != NULL && pc->pc_path[0] != '/' &&
+		    pc->pc_path[0] != '\0')
 			cf_error(p, ynode_item(probes, i, "path"),
-			    "probes[%zu].path: must start with /", i);
+			    "probes[%zu].path: must start with / (or be empty: "
+			    "the node url itself)", i);
 		else if (pc->pc_path != NULL && !path_ok(pc->pc_path))
 			cf_error(p, ynode_item(probes, i, "path"),
 			    "probes[%zu].path: blanks, control characters and "

@@ -92,6 +92,10 @@ struct config {
 	char	*cf_others;		/* label value of folded series */
 	char	*cf_queries_path;	/* resolved against cf_dir */
 	char	*cf_queries_at;		/* where queries.dir is set: file:line:col */
+
+	/* params: name, value, name, value, ...; each bound as :name. */
+	char	**cf_params;
+	size_t	 cf_nparams;		/* pairs */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "discover.h"
 #include "log.h"
 #include "probe.h"
+#include "query.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -716,7 +717,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 {
 	struct probe_crawl pr;
 	struct crawl_opts co;
+	struct query_params qp;
 	struct task	*t;
+	char		*why;
 	size_t		 i, p, n;
 	int		 rc = -1, crc;
 
@@ -732,6 +735,8 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
+	qp.qp_pairs = cf->cf_params;
+	qp.qp_n = cf->cf_nparams;
 	for (p = 0; p < cf->cf_nprobes; p++) {
 		pr.pr_kind[p] = answer_of(&cf->cf_probes[p]);
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
@@ -749,6 +754,14 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 		    sqlite3_column_count(pr.pr_items_stmt[p]) != 2) {
 			log_warnx("probe %s: the items query must yield the item "
 			    "and, optionally, its key", cf->cf_probes[p].pc_name);
+			goto out;
+		}
+		/* Bindings last across resets: the params once, here. */
+		if (pr.pr_items_stmt[p] != NULL &&
+		    query_bind_params(pr.pr_items_stmt[p], &qp, &why) == -1) {
+			log_warnx("probe %s: items: %s", cf->cf_probes[p].pc_name,
+			    why);
+			free(why);
 			goto out;
 		}
 	}

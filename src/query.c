@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,10 +245,59 @@ query_load(const char *dir, const char *where, struct queryset *qs, FILE *err)
 	return 0;
 }
 
+static void
+bind_param(sqlite3_stmt *stmt, int i, const char *v)
+{
+	char		*end;
+	long long	 n;
+	double		 d;
+
+	if (*v != '\0' && !isspace((unsigned char)*v)) {
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (*end == '\0' && errno == 0) {
+			sqlite3_bind_int64(stmt, i, n);
+			return;
+		}
+		d = strtod(v, &end);
+		if (*end == '\0' && isfinite(d) && strpbrk(v, "xX") == NULL) {
+			sqlite3_bind_double(stmt, i, d);
+			return;
+		}
+	}
+	sqlite3_bind_text(stmt, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int
+query_bind_params(sqlite3_stmt *stmt, const struct query_params *qp,
+    char **cause)
+{
+	const char	*name;
+	size_t		 j;
+	int		 i, n;
+
+	n = sqlite3_bind_parameter_count(stmt);
+	for (i = 1; i <= n; i++) {
+		if ((name = sqlite3_bind_parameter_name(stmt, i)) == NULL ||
+		    *name != ':' || strcmp(name, ":run_id") == 0 ||
+		    strcmp(name, ":node_id") == 0)
+			continue;
+		for (j = 0; qp != NULL && j < qp->qp_n; j++)
+			if (strcmp(qp->qp_pairs[2 * j], name + 1) == 0)
+				break;
+		if (qp == NULL || j == qp->qp_n) {
+			xasprintf(cause, "parameter %s is not in params", name);
+			return -1;
+		}
+		bind_param(stmt, i, qp->qp_pairs[2 * j + 1]);
+	}
+	return 0;
+}
+
 /* Run every statement of a maintenance file. */
 static int
 run_statements(struct query_file *qf, struct store *st, int64_t run_id,
-    char **cause)
+    const struct query_params *qp, char **cause)
 {
 	sqlite3_stmt	*stmt;
 	const char	*sql = qf->qf_sql;
@@ -263,6 +313,12 @@ run_statements(struct query_file *qf, struct store *st, int64_t run_id,
 		if (stmt == NULL)
 			continue;	/* only comments or blanks left */
 		store_bind_common(stmt, run_id, NULL);
+		if (query_bind_params(stmt, qp, &why) == -1) {
+			xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+			free(why);
+			sqlite3_finalize(stmt);
+			return -1;
+		}
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 			;
 		sqlite3_finalize(stmt);
@@ -290,7 +346,7 @@ cmp_row(const void *a, const void *b)
 
 static int
 run_metric(struct query_file *qf, struct store *st, int64_t run_id,
-    char **cause)
+    const struct query_params *qp, char **cause)
 {
 	sqlite3_stmt	*stmt;
 	const char	*tail = qf->qf_sql, *name, *text;
@@ -329,6 +385,11 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id,
 		goto out;
 	}
 	store_bind_common(stmt, run_id, NULL);
+	if (query_bind_params(stmt, qp, &why) == -1) {
+		xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+		free(why);
+		goto out;
+	}
 	buf_init(&expo, 0);
 	buf_init(&json, 0);
 	labels_init(&ls);
@@ -417,7 +478,7 @@ out:
 
 int
 query_run(const struct queryset *qs, struct store *st, int64_t run_id,
-    char **cause)
+    const struct query_params *qp, char **cause)
 {
 	size_t	i;
 	int	rc;
@@ -425,9 +486,10 @@ query_run(const struct queryset *qs, struct store *st, int64_t run_id,
 	*cause = NULL;
 	for (i = 0; i < qs->qs_len; i++) {
 		if (qs->qs_files[i].qf_metric == NULL)
-			rc = run_statements(&qs->qs_files[i], st, run_id, cause);
+			rc = run_statements(&qs->qs_files[i], st, run_id, qp,
+			    cause);
 		else
-			rc = run_metric(&qs->qs_files[i], st, run_id, cause);
+			rc = run_metric(&qs->qs_files[i], st, run_id, qp, cause);
 		if (rc == -1)
 			return -1;
 	}

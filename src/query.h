@@ -6,7 +6,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <sqlite3.h>
+
 struct store;
+
+/* A profile's params (struct config's cf_params): pairs name, value. */
+struct query_params {
+	char *const	*qp_pairs;	/* borrowed */
+	size_t		 qp_n;		/* pairs */
+};
 
 /*
  * One file of queries/<profile>/.  A file whose header declares
@@ -39,10 +47,20 @@ int	query_load(const char *dir, const char *where, struct queryset *,
 	    FILE *err);
 void	queryset_release(struct queryset *);
 /*
- * Run every file for run_id inside the caller's transaction; 0, or -1
- * with the reason in *cause (the caller frees), naming the file.
+ * Bind every param the statement names as :name: a value that reads
+ * whole as an integer is bound as one, then a finite real, else text (so
+ * `height < :lag_blocks` compares numbers).  :run_id and :node_id are the
+ * engine's (store_bind_common); any other named parameter is an error:
+ * -1 with "parameter :x is not in params" in *cause (the caller frees).
+ */
+int	query_bind_params(sqlite3_stmt *, const struct query_params *,
+	    char **cause);
+/*
+ * Run every file for run_id inside the caller's transaction, params
+ * bound; 0, or -1 with the reason in *cause (the caller frees), naming
+ * the file.
  */
 int	query_run(const struct queryset *, struct store *, int64_t run_id,
-	    char **cause);
+	    const struct query_params *, char **cause);
 
 #endif

@@ -223,6 +223,7 @@ run_once(struct runner *ru)
 	struct store	*st = ru->ru_st;
 	struct nodeset	 ns = { NULL, 0 };
 	struct probe_counts *counts;
+	struct query_params qp;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
 	int64_t		 run_id, requests = 0, stale = 0;
 	size_t		 p;
@@ -322,7 +323,9 @@ run_once(struct runner *ru)
 		goto fail;
 	}
 	log_debug("run %" PRId64 ": querying", run_id);
-	if (query_run(&ru->ru_qs, st, run_id, &cause) == -1)
+	qp.qp_pairs = cf->cf_params;
+	qp.qp_n = cf->cf_nparams;
+	if (query_run(&ru->ru_qs, st, run_id, &qp, &cause) == -1)
 		goto fail;
 	phase[2] = now_mono() - t1;
 	/* Stopped during the queries: a failed run, whatever they did. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <jansson.h>
 
 #include "conf.h"
@@ -33,6 +34,8 @@ struct source_json_conf {
 	char	*js_node_id;	/* "": the url */
 	char	**js_labels;	/* name, pointer, ... */
 	size_t	 js_nlabels;
+	char	**js_doc_labels;	/* name, pointer from the root, ... */
+	size_t	 js_ndoc_labels;
 };
 
 #define OFF(m)	offsetof(struct source_json_conf, m)
@@ -51,6 +54,9 @@ static const struct key json_keys[] = {
 	{ "labels", K_STRMAP, OFF(js_labels), OFF(js_nlabels), 0, NULL, 0, 0,
 	    NULL, NULL, "labels of a node, name: JSON pointer inside an element",
 	    NULL },
+	{ "document_labels", K_STRMAP, OFF(js_doc_labels), OFF(js_ndoc_labels),
+	    0, NULL, 0, 0, NULL, NULL, "labels of every node, name: JSON "
+	    "pointer from the document's root (a chain.json's /chain_id)", NULL },
 	KEND
 };
 #undef OFF
@@ -61,11 +67,31 @@ pointer_ok(const char *p)
 	return *p == '\0' || *p == '/';
 }
 
+static int
+labels_check(char *const *labels, size_t n, const char *key, char **cause)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (!valid_label_name(labels[2 * i])) {
+			xasprintf(cause, "json: discovery.%s: '%s' is not a "
+			    "valid label name", key, labels[2 * i]);
+			return -1;
+		}
+		if (!pointer_ok(labels[2 * i + 1])) {
+			xasprintf(cause, "json: discovery.%s.%s: '%s' is not "
+			    "a JSON pointer", key, labels[2 * i],
+			    labels[2 * i + 1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The keys a run needs, checked before anything is read. */
 static int
 json_check(const struct source_json_conf *jc, char **cause)
 {
-	size_t	i;
 
 	if ((*jc->js_path == '\0') == (*jc->js_url == '\0')) {
 		xasprintf(cause, "json: set one of discovery.path and "
@@ -78,19 +104,10 @@ json_check(const struct source_json_conf *jc, char **cause)
 		    "are JSON pointers: empty or starting with /");
 		return -1;
 	}
-	for (i = 0; i < jc->js_nlabels; i++) {
-		if (!valid_label_name(jc->js_labels[2 * i])) {
-			xasprintf(cause, "json: discovery.labels: '%s' is not a "
-			    "valid label name", jc->js_labels[2 * i]);
-			return -1;
-		}
-		if (!pointer_ok(jc->js_labels[2 * i + 1])) {
-			xasprintf(cause, "json: discovery.labels.%s: '%s' is not "
-			    "a JSON pointer", jc->js_labels[2 * i],
-			    jc->js_labels[2 * i + 1]);
-			return -1;
-		}
-	}
+	if (labels_check(jc->js_labels, jc->js_nlabels, "labels",
+	    cause) == -1 || labels_check(jc->js_doc_labels,
+	    jc->js_ndoc_labels, "document_labels", cause) == -1)
+		return -1;
 	return 0;
 }
 
@@ -196,6 +213,22 @@ json_nodes(const struct source_json_conf *jc, const char *what, json_t *doc,
 			json_skip(what, i, "no url", jc->js_node_url, &skipped);
 			continue;
 		}
+		/*
+		 * Registries list urls vantage cannot ask: other schemes
+		 * (wss://) and templates for a key of the reader's own
+		 * (${INFURA_API_KEY}, in ethereum-lists/chains).
+		 */
+		if (strncasecmp(json_string_value(u), "http://", 7) != 0 &&
+		    strncasecmp(json_string_value(u), "https://", 8) != 0) {
+			json_skip(what, i, "not an http(s) url", jc->js_node_url,
+			    &skipped);
+			continue;
+		}
+		if (strstr(json_string_value(u), "${") != NULL) {
+			json_skip(what, i, "a ${...} template, not a url",
+			    jc->js_node_url, &skipped);
+			continue;
+		}
 		if (*jc->js_node_id == '\0') {
 			memset(&id, 0, sizeof(id));
 			id.sv_type = SV_TEXT;
@@ -209,6 +242,9 @@ json_nodes(const struct source_json_conf *jc, const char *what, json_t *doc,
 		for (j = 0; j < jc->js_nlabels; j++)
 			label_of(&ls, jc->js_labels[2 * j],
 			    json_pointer(el, jc->js_labels[2 * j + 1]));
+		for (j = 0; j < jc->js_ndoc_labels; j++)
+			label_of(&ls, jc->js_doc_labels[2 * j],
+			    json_pointer(doc, jc->js_doc_labels[2 * j + 1]));
 		if (source_node(sink, &id, json_string_value(u), &ls,
 		    cause) == -1)
 			goto out;

@@ -26,7 +26,9 @@ enum gen_stream {
 
 static const char *const fault_names[SN_NFAULTS] = {
 	"none", "down", "slow", "http500", "malformed", "truncated",
-	"oversized", "missing", "flaky"
+	"oversized", "missing", "flaky", "wrong_network", "diverged",
+	"catching_up", "lagging", "restarted", "unhealthy", "unregistered",
+	"unreachable"
 };
 
 static const char *const status_names[SN_NSTATUS] = {
@@ -107,7 +109,7 @@ simnet_wallet(const struct simnet *sn, uint32_t idx)
 }
 
 /* splitmix64: small, fast, and good enough to make test data. */
-static uint64_t
+uint64_t
 rng_next(uint64_t *s)
 {
 	uint64_t z;
@@ -119,14 +121,14 @@ rng_next(uint64_t *s)
 }
 
 /* Uniform in [0, n), n > 0. */
-static uint32_t
+uint32_t
 rng_below(uint64_t *s, uint32_t n)
 {
 	return (uint32_t)(((rng_next(s) >> 32) * (uint64_t)n) >> 32);
 }
 
-static uint64_t
-rng_seed(uint64_t seed, enum gen_stream stream, uint64_t id)
+uint64_t
+rng_seed(uint64_t seed, unsigned int stream, uint64_t id)
 {
 	uint64_t s;
 
@@ -136,7 +138,7 @@ rng_seed(uint64_t seed, enum gen_stream stream, uint64_t id)
 	return s;
 }
 
-static void
+void
 hex_fill(uint64_t *s, char *out, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -565,6 +567,26 @@ gen_users(struct simnet *sn)
 	}
 	free(cw);
 	gen_maps(sn);
+}
+
+void
+gen_nodes(struct simnet *sn)
+{
+	struct sn_node *nd;
+	uint64_t s;
+	int	 k;
+
+	sn->sn_nodes = xcalloc(sn->sn_nnodes, sizeof(*sn->sn_nodes));
+	for (k = 0; k < sn->sn_nnodes; k++) {
+		nd = &sn->sn_nodes[k];
+		nd->nd_spid = k + 1;
+		nd->nd_fault = sn->sn_faults[k];
+		atomic_init(&nd->nd_requests, 0);
+		s = rng_seed(sn->sn_seed, GEN_SIGNER, k + 1);
+		memcpy(nd->nd_signer, "0x", 2);
+		hex_fill(&s, nd->nd_signer + 2, SN_WALLET_LEN - 2);
+		nd->nd_signer[SN_WALLET_LEN] = '\0';
+	}
 }
 
 void

@@ -1,4 +1,4 @@
-/* serve.c -- the fake content nodes: one libmicrohttpd daemon, /cn/<k>/ */
+/* serve.c -- the fake nodes of every kind: one libmicrohttpd daemon, /cn/<k>/ */
 #include "conf.h"
 
 #include <arpa/inet.h>
@@ -55,13 +55,6 @@ struct stream {
 	uint64_t	 st_cut;
 };
 
-/* An answer before faults are applied. */
-struct answer {
-	unsigned int	 an_status;
-	struct buf	 an_body;
-	const char	*an_allow;	/* Allow header for 405 */
-};
-
 static void
 serve_log(void *arg, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
@@ -107,7 +100,7 @@ serve_sleep(struct serve *sv, int64_t ms)
 	return stopping ? -1 : 0;
 }
 
-static void
+void
 answer_error(struct answer *an, unsigned int status, const char *msg)
 {
 	an->an_status = status;
@@ -118,7 +111,7 @@ answer_error(struct answer *an, unsigned int status, const char *msg)
 }
 
 /* Close {"data":... with the signature fields every node answer carries. */
-static void
+void
 answer_sign(struct answer *an, const struct sn_node *nd)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -279,6 +272,34 @@ out:
 	json_decref(root);
 }
 
+/* The routes of an Audius content node (the audius kind). */
+void
+audius_answer(struct simnet *sn, struct sn_node *nd, const char *method,
+    const char *rest, const struct buf *body, struct answer *an)
+{
+	if (strcmp(rest, "/health_check") == 0) {
+		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
+			serve_health(an, nd);
+		else {
+			answer_error(an, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method not allowed");
+			an->an_allow = "GET, HEAD";
+		}
+	} else if (strcmp(rest, "/users/batch_clock_status") == 0) {
+		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
+			answer_error(an, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method not allowed");
+			an->an_allow = "POST";
+		} else if (body == NULL)
+			answer_error(an, SERVE_TOO_LARGE,
+			    "request body too large");
+		else
+			serve_batch(an, sn, nd, body);
+	} else
+		answer_error(an, MHD_HTTP_NOT_FOUND, "not found");
+}
+
 /* The node k named by /cn/<k>/..., with *restp at "/..."; NULL if none. */
 static struct sn_node *
 serve_node(struct simnet *sn, const char *url, const char **restp)
@@ -346,7 +367,7 @@ stream_free(void *arg)
 /* Queue status with a body; the body is taken. */
 static enum MHD_Result
 serve_queue(struct MHD_Connection *conn, unsigned int status, char *body,
-    size_t len, const char *allow)
+    size_t len, const char *allow, const char *ctype)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -358,7 +379,7 @@ serve_queue(struct MHD_Connection *conn, unsigned int status, char *body,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/json");
+	    ctype != NULL ? ctype : "application/json");
 	if (allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
 	ret = MHD_queue_response(conn, status, resp);
@@ -374,13 +395,14 @@ serve_queue_answer(struct MHD_Connection *conn, struct answer *an)
 	size_t	 len;
 
 	body = buf_take(&an->an_body, &len);
-	return serve_queue(conn, an->an_status, body, len, an->an_allow);
+	return serve_queue(conn, an->an_status, body, len, an->an_allow,
+	    an->an_ctype);
 }
 
 /* Queue a streamed body (truncated or oversized); st is taken. */
 static enum MHD_Result
 serve_queue_stream(struct MHD_Connection *conn, unsigned int status,
-    struct stream *st)
+    const char *ctype, struct stream *st)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -392,7 +414,7 @@ serve_queue_stream(struct MHD_Connection *conn, unsigned int status,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/json");
+	    ctype != NULL ? ctype : "application/json");
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -407,7 +429,9 @@ fault_malformed(struct answer *an, const struct sn_node *nd)
 	size_t	cut;
 
 	an->an_status = MHD_HTTP_OK;
-	if (nd->nd_spid % 2 == 0 || an->an_body.b_len < 4) {
+	/* A cut text exposition may still parse: garbage for those. */
+	if (nd->nd_spid % 2 == 0 || an->an_body.b_len < 4 ||
+	    an->an_ctype != NULL) {
 		buf_reset(&an->an_body);
 		buf_puts(&an->an_body, "<html><body>upstream error</body>"
 		    "</html>\n}{ not json");
@@ -470,7 +494,8 @@ serve_finish(struct serve *sv, struct MHD_Connection *conn,
 			st->st_total = st->st_cut = st->st_headlen +
 			    st->st_pad + st->st_taillen;
 		}
-		return serve_queue_stream(conn, an->an_status, st);
+		return serve_queue_stream(conn, an->an_status, an->an_ctype,
+		    st);
 	default:
 		break;
 	}
@@ -496,31 +521,15 @@ serve_answer(struct serve *sv, struct MHD_Connection *conn, const char *url,
 	}
 	nth = atomic_fetch_add(&nd->nd_requests, 1);
 	if (nd->nd_fault == SN_FAULT_FLAKY && nth == 0) {
-		answer_error(&an, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "Service temporarily unavailable");
+		if (sn->sn_kind->sk_flaky_status == MHD_HTTP_BAD_GATEWAY)
+			answer_error(&an, MHD_HTTP_BAD_GATEWAY, "Bad Gateway");
+		else
+			answer_error(&an, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "Service temporarily unavailable");
 		return serve_queue_answer(conn, &an);
 	}
-	if (strcmp(rest, "/health_check") == 0) {
-		if (strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
-			serve_health(&an, nd);
-		else {
-			answer_error(&an, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method not allowed");
-			an.an_allow = "GET, HEAD";
-		}
-	} else if (strcmp(rest, "/users/batch_clock_status") == 0) {
-		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
-			answer_error(&an, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "method not allowed");
-			an.an_allow = "POST";
-		} else if (rq->rq_too_large)
-			answer_error(&an, SERVE_TOO_LARGE,
-			    "request body too large");
-		else
-			serve_batch(&an, sn, nd, &rq->rq_body);
-	} else
-		answer_error(&an, MHD_HTTP_NOT_FOUND, "not found");
+	sn->sn_kind->sk_answer(sn, nd, method, rest,
+	    rq->rq_too_large ? NULL : &rq->rq_body, &an);
 	ret = serve_finish(sv, conn, nd, &an);
 	buf_release(&an.an_body);
 	return ret;

@@ -32,7 +32,8 @@ enum {
 	OPT_DURATION,
 	OPT_SLOW_DELAY,
 	OPT_OVERSIZE,
-	OPT_PIDFILE
+	OPT_PIDFILE,
+	OPT_KIND
 };
 
 struct simnet_opts {
@@ -47,35 +48,48 @@ struct simnet_opts {
 };
 
 static const char usage_text[] =
-"usage: vantage-simnet [-hv] -d FILE [-t FILE] [-s SEED] [-u USERS]\n"
-"           [-n NODES] [-l ADDR:PORT] [-m MIX] [-f SPID:FAULT]...\n"
-"           [--no-serve] [--duration DUR] [--slow-delay DUR]\n"
-"           [--oversize SIZE] [--pidfile FILE]\n"
+"usage: vantage-simnet [-hv] [--kind KIND] -d FILE [-t FILE] [-s SEED]\n"
+"           [-u USERS] [-n NODES] [-l ADDR:PORT] [-m MIX]\n"
+"           [-f SPID:FAULT]... [--no-serve] [--duration DUR]\n"
+"           [--slow-delay DUR] [--oversize SIZE] [--pidfile FILE]\n"
 "       vantage-simnet compare TRUTH.json METRICS.txt\n"
 "\n"
-"Simulate an Audius network for the vantage monitor, deterministically\n"
-"from a seed: write a discovery database, serve the content nodes it\n"
-"lists over HTTP on a loopback address (one server, node k under /cn/k/)\n"
-"with injected faults, and write the ground truth: the exact gauges a\n"
-"correct monitor exports.\n"
+"Simulate a network for the vantage monitor, deterministically from a\n"
+"seed: write the discovery input of the network's kind, serve the nodes\n"
+"it lists over HTTP on a loopback address (one server, node k under\n"
+"/cn/k/) speaking the kind's API, with injected faults, and write the\n"
+"ground truth: the exact samples a correct monitor exports.\n"
 "\n"
 "options:\n"
-"  -d, --db FILE        discovery database (SQLite) to write; required.\n"
-"                       FILE, FILE-wal, FILE-shm, FILE-journal are\n"
-"                       removed first\n"
+"      --kind KIND      the network (default audius):\n"
+"                       audius    content nodes' batch_clock_status;\n"
+"                                 -d is a discovery database\n"
+"                       audiusd   Audius today (/health_check,\n"
+"                                 /core/status); -d is the\n"
+"                                 /core/nodes/verbose JSON\n"
+"                       cometbft  CometBFT RPC (/status, /net_info);\n"
+"                                 -d is a chain-registry chain.json\n"
+"                       evm       Ethereum JSON-RPC (POST, batches);\n"
+"                                 -d is an ethereum-lists eip155 file\n"
+"                       mina      Mina daemons' Prometheus /metrics;\n"
+"                                 -d is a Prometheus file_sd JSON file\n"
+"  -d, --db FILE        the discovery input to write; required.  For\n"
+"                       audius an SQLite database: FILE, FILE-wal,\n"
+"                       FILE-shm, FILE-journal are removed first\n"
 "  -t, --truth FILE     write the ground truth JSON to FILE (FILE.tmp,\n"
 "                       then a rename) once the server is listening, so\n"
 "                       its appearance means ready; default: stdout\n"
 "  -s, --seed SEED      random seed, 0 to 2^63-1 (default 1)\n"
-"  -u, --users USERS    current users, 0 to 20000000 (default 1000)\n"
-"  -n, --nodes NODES    current content nodes, spIDs 1..NODES, 1 to\n"
-"                       10000 (default 5); NODES+1 is a deregistered\n"
-"                       node some users still name\n"
+"  -u, --users USERS    audius: current users, 0 to 20000000\n"
+"                       (default 1000)\n"
+"  -n, --nodes NODES    nodes 1..NODES, 1 to 10000 (default 5); for\n"
+"                       audius NODES+1 is a deregistered node some\n"
+"                       users still name\n"
 "  -l, --listen ADDR:PORT\n"
 "                       where to serve: a 127.x.x.x address or\n"
 "                       localhost; port 0 picks a free one\n"
 "                       (default 127.0.0.1:0)\n"
-"  -m, --mix MIX        target status mix, whole percentages summing to\n"
+"  -m, --mix MIX        audius: target status mix, whole percentages summing to\n"
 "                       100, statuses left out are 0; default:\n"
 "                       fully_synced=70,partially_synced=10,unsynced=5,\n"
 "                       primary_missing=5,no_replica_set=5,\n"
@@ -110,6 +124,23 @@ static const char usage_text[] =
 "  flaky      the first request to the node gets HTTP 503, later ones\n"
 "             are normal\n"
 "  none       no fault\n"
+"faults of what a node says, by kind:\n"
+"  wrong_network  cometbft: node_info.network is another chain's;\n"
+"                 evm: eth_chainId is another chain's\n"
+"  diverged       cometbft: another block hash at the network's height\n"
+"  catching_up    cometbft: sync_info.catching_up true, far behind;\n"
+"                 evm: eth_syncing is an object, far behind\n"
+"  lagging        cometbft: 11 to 60 blocks behind; evm: 5 to 44;\n"
+"                 mina: 6 to 40 blocks below the fleet's longest chain\n"
+"  restarted      mina: its uptime restarts from 0 after its first\n"
+"                 answer (one restart a monitor counts on its 2nd run)\n"
+"  unhealthy      audiusd: /health_check 503, healthy false\n"
+"  unregistered   audiusd: /health_check 506, wallet not registered\n"
+"  unreachable    audiusd: no other node has reached it for 2 hours\n"
+"  catching_up and lagging also for audiusd (/core/status); its flaky\n"
+"  nodes answer 502 first, as 503 is an answer there\n"
+"  missing        audius: leaves wallets out (above); cometbft: /net_info\n"
+"                 answers 404; evm: net_peerCount is not available\n"
 "\n"
 "discovery database:\n"
 "  ursm_content_nodes(cnode_sp_id, endpoint, is_current) and users(user_id,\n"
@@ -118,14 +149,20 @@ static const char usage_text[] =
 "  and some users without a replica set have a NULL wallet.\n"
 "\n"
 "routes of node k:\n"
-"  POST /cn/k/users/batch_clock_status  {\"walletPublicKeys\":[...]},\n"
-"       at most 5000 distinct wallets and a 2MiB body\n"
-"  GET  /cn/k/health_check\n"
+"  audius    POST /cn/k/users/batch_clock_status\n"
+"            {\"walletPublicKeys\":[...]}, at most 5000 distinct\n"
+"            wallets and a 2MiB body; GET /cn/k/health_check\n"
+"  cometbft  GET /cn/k/status, GET /cn/k/net_info (int64 as strings)\n"
+"  evm       POST /cn/k JSON-RPC 2.0, one call or a batch\n"
+"  mina      GET /cn/k/metrics (text/plain; version=0.0.4)\n"
+"  audiusd   GET /cn/k/health_check, /cn/k/core/status,\n"
+"            /cn/k/core/nodes/verbose\n"
 "\n"
 "compare TRUTH.json METRICS.txt\n"
 "  check a Prometheus text exposition against the truth: each truth\n"
 "  sample must be there with the same value, and no other series of\n"
-"  the metric families the truth names.  Prints a line per mismatch and\n"
+"  the metric families the truth names (in its samples or its\n"
+"  \"families\" list).  Prints a line per mismatch and\n"
 "  a summary; exits 0 if all match, 1 on a mismatch, 2 on bad input.\n";
 
 static void
@@ -285,7 +322,13 @@ parse_faults(struct simnet *sn, const struct simnet_opts *so)
 		if (simnet_fault_parse(colon + 1, &f) == -1) {
 			usage_error_arg("-f", arg, "unknown fault (use down, "
 			    "slow, http500, malformed, truncated, oversized, "
-			    "missing, flaky or none)");
+			    "missing, flaky, wrong_network, diverged, "
+			    "catching_up, lagging, restarted, unhealthy, "
+			    "unregistered, unreachable or none)");
+			goto out;
+		}
+		if ((sn->sn_kind->sk_faults & SN_F(f)) == 0) {
+			usage_error_arg("-f", arg, "not a fault of this --kind");
 			goto out;
 		}
 		if (set[spid - 1]++) {
@@ -395,9 +438,9 @@ simnet_run(struct simnet *sn, const struct simnet_opts *so)
 	}
 
 	t0 = now_mono();
-	gen_users(sn);
-	log_debug("generated %" PRIu32 " users on %d nodes in %.2fs",
-	    sn->sn_nusers, sn->sn_nnodes, now_mono() - t0);
+	sn->sn_kind->sk_gen(sn);
+	log_debug("generated %d %s nodes in %.2fs", sn->sn_nnodes,
+	    sn->sn_kind->sk_name, now_mono() - t0);
 
 	for (k = 0; k < sn->sn_nnodes; k++)
 		if (sn->sn_faults[k] == SN_FAULT_DOWN)
@@ -420,7 +463,7 @@ simnet_run(struct simnet *sn, const struct simnet_opts *so)
 	gen_set_endpoints(sn);
 
 	t0 = now_mono();
-	if (gen_write_db(sn, so->so_db) == -1)
+	if (sn->sn_kind->sk_write(sn, so->so_db) == -1)
 		goto out;
 	log_debug("wrote %s in %.2fs", so->so_db, now_mono() - t0);
 	if (so->so_pidfile != NULL) {
@@ -433,9 +476,9 @@ simnet_run(struct simnet *sn, const struct simnet_opts *so)
 		goto out;
 	log_debug("wrote the truth in %.2fs", now_mono() - t0);
 	if (sv != NULL) {
-		log_info("serving %d nodes, %" PRIu32 " users on "
-		    "http://%s:%d/cn/<spID>", sn->sn_nnodes, sn->sn_nusers,
-		    sn->sn_host, sn->sn_port);
+		log_info("serving %d %s nodes on http://%s:%d/cn/<k>",
+		    sn->sn_nnodes, sn->sn_kind->sk_name, sn->sn_host,
+		    sn->sn_port);
 		simnet_wait(&set, so->so_duration_ms);
 	}
 	rv = 0;
@@ -484,6 +527,7 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 		{ "slow-delay",	required_argument, NULL, OPT_SLOW_DELAY },
 		{ "oversize",	required_argument, NULL, OPT_OVERSIZE },
 		{ "pidfile",	required_argument, NULL, OPT_PIDFILE },
+		{ "kind",	required_argument, NULL, OPT_KIND },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
@@ -491,6 +535,7 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 	const char *why, *mix = SIMNET_DEFAULT_MIX;
 	char	 opt[3] = "-?";
 	uint64_t v;
+	size_t	 i;
 	int	 ch, verbose = 0, rv;
 
 	opterr = 0;
@@ -564,6 +609,16 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 		case OPT_PIDFILE:
 			so->so_pidfile = optarg;
 			break;
+		case OPT_KIND:
+			for (i = 0; sn_kinds[i] != NULL; i++)
+				if (strcmp(sn_kinds[i]->sk_name, optarg) == 0)
+					break;
+			if (sn_kinds[i] == NULL)
+				return usage_error_arg("--kind", optarg,
+				    "unknown kind (use audius, audiusd, "
+				    "cometbft, evm or mina)");
+			sn->sn_kind = sn_kinds[i];
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -586,7 +641,7 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 		return usage_error(argv[optind], "unexpected argument "
 		    "(the only subcommand is compare)");
 	if (so->so_db == NULL)
-		return usage_error("-d", "the discovery database is required");
+		return usage_error("-d", "the discovery input is required");
 	if ((rv = parse_mix(mix, sn->sn_mix)) != 0)
 		return rv;
 	return parse_faults(sn, so);
@@ -605,6 +660,7 @@ main(int argc, char *argv[])
 
 	memset(&sn, 0, sizeof(sn));
 	memset(&so, 0, sizeof(so));
+	sn.sn_kind = &sn_kind_audius;
 	sn.sn_seed = 1;
 	sn.sn_nusers = 1000;
 	sn.sn_nnodes = 5;
@@ -619,6 +675,8 @@ main(int argc, char *argv[])
 		rv = simnet_run(&sn, &so);
 	else if (rv == SIMNET_HELP)
 		rv = 0;
+	if (sn.sn_kind->sk_free != NULL)
+		sn.sn_kind->sk_free(&sn);
 	gen_free(&sn);
 	free(sn.sn_faults);
 	free(so.so_faults);

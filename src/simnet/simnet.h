@@ -1,10 +1,14 @@
-/* simnet.h -- vantage-simnet: a simulated Audius network */
+/* simnet.h -- vantage-simnet: a simulated network of any supported kind */
 #ifndef VANTAGE_SIMNET_H
 #define VANTAGE_SIMNET_H
 
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
+
+#include "buf.h"
 
 #define SN_WALLET_LEN	42		/* "0x" + 40 hex digits */
 #define SN_MAX_USERS	20000000
@@ -26,8 +30,23 @@ enum sn_fault {
 	SN_FAULT_OVERSIZED,
 	SN_FAULT_MISSING,
 	SN_FAULT_FLAKY,
+	/* Faults of what a node says, for the kinds that have them. */
+	SN_FAULT_WRONG_NETWORK,	/* another network or chain */
+	SN_FAULT_DIVERGED,	/* another block at a height others share */
+	SN_FAULT_CATCHING_UP,
+	SN_FAULT_LAGGING,
+	SN_FAULT_RESTARTED,	/* restarts once, after its first answer */
+	SN_FAULT_UNHEALTHY,	/* audiusd: 503 with healthy false */
+	SN_FAULT_UNREGISTERED,	/* audiusd: 506, wallet not registered */
+	SN_FAULT_UNREACHABLE,	/* audiusd: its peers cannot reach it */
 	SN_NFAULTS
 };
+#define SN_F(f)		(1U << (f))
+/* The transport faults every kind takes. */
+#define SN_FAULTS_TRANSPORT	(SN_F(SN_FAULT_NONE) | SN_F(SN_FAULT_DOWN) | \
+	SN_F(SN_FAULT_SLOW) | SN_F(SN_FAULT_HTTP500) | \
+	SN_F(SN_FAULT_MALFORMED) | SN_F(SN_FAULT_TRUNCATED) | \
+	SN_F(SN_FAULT_OVERSIZED) | SN_F(SN_FAULT_FLAKY))
 
 /*
  * Replica set statuses, in the order the truth lists them.  A status mix
@@ -78,7 +97,53 @@ struct sn_node {
 	atomic_ulong	 nd_requests;	/* requests seen (flaky) */
 };
 
+/* An answer before faults are applied (serve.c applies them). */
+struct answer {
+	unsigned int	 an_status;
+	struct buf	 an_body;
+	const char	*an_allow;	/* Allow header for 405 */
+	const char	*an_ctype;	/* NULL: application/json */
+};
+
+struct simnet;
+
+/*
+ * A kind of network, one file each (kind-*.c): the nodes it makes from
+ * the seed, the discovery input it writes to -d, what a node answers on
+ * each route, and the ground truth: the exact samples a correct monitor
+ * exports.  Transport faults (down, slow, http500, malformed, truncated,
+ * oversized, flaky) are serve.c's, for every kind.
+ */
+struct sn_kind {
+	const char	*sk_name;
+	const char	*sk_input;	/* what -d gets, for messages */
+	uint32_t	 sk_faults;	/* SN_F() of the faults it takes */
+	/* What `flaky` answers first: 0 is 503; 502 where 503 means more. */
+	unsigned int	 sk_flaky_status;
+	void		(*sk_gen)(struct simnet *);
+	int		(*sk_write)(const struct simnet *, const char *path);
+	/*
+	 * Answer method rest (the path after /cn/<k>) of node nd, whose
+	 * request body is body (NULL: larger than SN_BODY_MAX).
+	 */
+	void		(*sk_answer)(struct simnet *, struct sn_node *nd,
+			    const char *method, const char *rest,
+			    const struct buf *body, struct answer *);
+	/* {"seed", "nodes": [...], "samples": [...]}; the caller frees. */
+	json_t		*(*sk_truth)(const struct simnet *);
+	void		(*sk_free)(struct simnet *);	/* sn_kstate */
+};
+
+extern const struct sn_kind sn_kind_audius;
+extern const struct sn_kind sn_kind_cometbft;
+extern const struct sn_kind sn_kind_mina;
+extern const struct sn_kind sn_kind_evm;
+extern const struct sn_kind sn_kind_audiusd;
+extern const struct sn_kind *const sn_kinds[];	/* NULL-terminated */
+
 struct simnet {
+	const struct sn_kind *sn_kind;
+	void		*sn_kstate;	/* the kind's own model */
 	uint64_t	 sn_seed;
 	uint32_t	 sn_nusers;
 	int		 sn_nnodes;
@@ -109,6 +174,14 @@ int		 simnet_omitted(const char *, size_t);
 int		 simnet_deregistered(const struct simnet *);
 const char	*simnet_wallet(const struct simnet *, uint32_t idx);
 
+/* splitmix64 streams, shared by every kind. */
+uint64_t rng_next(uint64_t *);
+uint32_t rng_below(uint64_t *, uint32_t n);	/* uniform in [0, n), n > 0 */
+uint64_t rng_seed(uint64_t seed, unsigned int stream, uint64_t id);
+void	 hex_fill(uint64_t *, char *out, size_t n);	/* lowercase, no NUL */
+
+/* Nodes 1..sn_nnodes with their faults, nothing else (the other kinds). */
+void	 gen_nodes(struct simnet *);
 void	 gen_users(struct simnet *);
 void	 gen_set_endpoints(struct simnet *);
 int	 gen_write_db(const struct simnet *, const char *path);
@@ -125,9 +198,23 @@ struct serve	*serve_start(struct simnet *, const char *host, int port);
 int		 serve_port(const struct serve *);
 void		 serve_stop(struct serve *);	/* accepts NULL */
 
+/* serve.c: the audius kind's routes. */
+void	 audius_answer(struct simnet *, struct sn_node *, const char *method,
+	    const char *rest, const struct buf *body, struct answer *);
+void	 answer_error(struct answer *, unsigned int status, const char *msg);
+/* Close {"data":... with the signer, timestamp and signature of nd. */
+void	 answer_sign(struct answer *, const struct sn_node *nd);
+
 /* truth.c */
+/* The audius kind's truth. */
+json_t	*truth_build(const struct simnet *);
+/* A sample {"metric", "labels" (taken), "value"} appended to samples. */
+void	 truth_sample(json_t *samples, const char *metric, json_t *labels,
+	    double value);
 /* Write the ground truth to path atomically (path.tmp, rename), or stdout. */
 int	 truth_write(const struct simnet *, const char *path);
+/* Write a file atomically (path.tmp, fsync, rename); -1 logged. */
+int	 write_file_atomic(const char *path, const char *data, size_t len);
 /* The compare subcommand: returns the exit status (0, 1 or 2). */
 int	 truth_compare(const char *truthpath, const char *metricspath);
 

@@ -91,20 +91,24 @@ tally_count(const struct simnet *sn, struct tally *ta)
 	}
 }
 
-static void
+void
 truth_sample(json_t *samples, const char *metric, json_t *labels,
-    uint64_t value)
+    double value)
 {
 	json_t	*o;
 
 	o = json_object();
 	json_object_set_new(o, "metric", json_string(metric));
 	json_object_set_new(o, "labels", labels);
-	json_object_set_new(o, "value", json_integer((json_int_t)value));
+	if (value == (double)(json_int_t)value)
+		json_object_set_new(o, "value",
+		    json_integer((json_int_t)value));
+	else
+		json_object_set_new(o, "value", json_real(value));
 	json_array_append_new(samples, o);
 }
 
-static json_t *
+json_t *
 truth_build(const struct simnet *sn)
 {
 	struct tally ta;
@@ -204,16 +208,27 @@ truth_render(const json_t *root, size_t *lenp)
 {
 	static const char *const arrays[] = { "nodes", "samples" };
 	struct buf b;
+	const char *key;
 	json_t	*arr, *v;
 	size_t	 i, j;
+	int	 first = 1;
 
+	/* The scalars and small members first, one line. */
 	buf_init(&b, 0);
-	buf_puts(&b, "{\"seed\":");
-	render_json(&b, json_object_get(root, "seed"));
-	buf_puts(&b, ",\"users\":");
-	render_json(&b, json_object_get(root, "users"));
+	buf_putc(&b, '{');
+	json_object_foreach((json_t *)root, key, v) {
+		if (strcmp(key, "nodes") == 0 || strcmp(key, "samples") == 0)
+			continue;
+		if (!first)
+			buf_putc(&b, ',');
+		first = 0;
+		buf_json_string(&b, key, strlen(key));
+		buf_putc(&b, ':');
+		render_json(&b, v);
+	}
 	for (i = 0; i < nitems(arrays); i++) {
-		buf_printf(&b, ",\n\"%s\":[", arrays[i]);
+		buf_printf(&b, "%s\n\"%s\":[", first ? "" : ",", arrays[i]);
+		first = 0;
 		arr = json_object_get(root, arrays[i]);
 		json_array_foreach(arr, j, v) {
 			buf_puts(&b, j > 0 ? ",\n " : "\n ");
@@ -226,31 +241,18 @@ truth_render(const json_t *root, size_t *lenp)
 }
 
 int
-truth_write(const struct simnet *sn, const char *path)
+write_file_atomic(const char *path, const char *data, size_t len)
 {
-	json_t	*root;
 	FILE	*fp = NULL;
-	char	*tmp = NULL, *text;
-	size_t	 len;
+	char	*tmp;
 	int	 rv = -1;
 
-	root = truth_build(sn);
-	text = truth_render(root, &len);
-	if (path == NULL) {
-		if (fwrite(text, 1, len, stdout) != len ||
-		    fflush(stdout) == EOF) {
-			log_warn("stdout");
-			goto out;
-		}
-		rv = 0;
-		goto out;
-	}
 	xasprintf(&tmp, "%s.tmp", path);
 	if ((fp = fopen(tmp, "w")) == NULL) {
 		log_warn("%s", tmp);
 		goto out;
 	}
-	if (fwrite(text, 1, len, fp) != len || fflush(fp) == EOF ||
+	if (fwrite(data, 1, len, fp) != len || fflush(fp) == EOF ||
 	    fsync(fileno(fp)) == -1) {
 		log_warn("%s", tmp);
 		goto out;
@@ -269,9 +271,30 @@ truth_write(const struct simnet *sn, const char *path)
 out:
 	if (fp != NULL)
 		fclose(fp);
-	if (rv == -1 && tmp != NULL)
+	if (rv == -1)
 		unlink(tmp);
 	free(tmp);
+	return rv;
+}
+
+int
+truth_write(const struct simnet *sn, const char *path)
+{
+	json_t	*root;
+	char	*text;
+	size_t	 len;
+	int	 rv = -1;
+
+	root = sn->sn_kind->sk_truth(sn);
+	text = truth_render(root, &len);
+	if (path == NULL) {
+		if (fwrite(text, 1, len, stdout) != len ||
+		    fflush(stdout) == EOF)
+			log_warn("stdout");
+		else
+			rv = 0;
+	} else
+		rv = write_file_atomic(path, text, len);
 	free(text);
 	json_decref(root);
 	return rv;
@@ -374,9 +397,10 @@ compare_load_truth(struct compare *cm, const char *path)
 {
 	json_error_t jerr;
 	json_t	*root = NULL, *samples, *s, *metric, *labels, *value, *v;
+	json_t	*families;
 	struct label *lb = NULL;
 	const char *name, *lname;
-	size_t	 i, j, n, nlb = 0;
+	size_t	 i, j, n, nf, nlb = 0;
 	int	 rv = -1;
 
 	if ((root = json_load_file(path, 0, &jerr)) == NULL) {
@@ -390,9 +414,15 @@ compare_load_truth(struct compare *cm, const char *path)
 		goto out;
 	}
 	n = json_array_size(samples);
+	families = json_object_get(root, "families");
+	if (families != NULL && !json_is_array(families)) {
+		log_warnx("compare: %s: \"families\" is not an array", path);
+		goto out;
+	}
+	nf = json_array_size(families);
 	cm->cm_series = xcalloc(n > 0 ? n : 1, sizeof(*cm->cm_series));
 	cm->cm_sorted = xcalloc(n > 0 ? n : 1, sizeof(*cm->cm_sorted));
-	cm->cm_families = xcalloc(n > 0 ? n : 1, sizeof(*cm->cm_families));
+	cm->cm_families = xcalloc(n + nf + 1, sizeof(*cm->cm_families));
 	json_array_foreach(samples, i, s) {
 		metric = json_object_get(s, "metric");
 		labels = json_object_get(s, "labels");
@@ -435,6 +465,17 @@ compare_load_truth(struct compare *cm, const char *path)
 			    cm->cm_sorted[i]->se_key);
 			goto out;
 		}
+	/* Families the truth names without samples: none may appear. */
+	json_array_foreach(families, i, v) {
+		if (!json_is_string(v) || !valid_metric_name(json_string_value(v))) {
+			log_warnx("compare: %s: families[%zu]: not a metric name",
+			    path, i);
+			goto out;
+		}
+		cm->cm_families[cm->cm_nfamilies++] =
+		    xstrdup(json_string_value(v));
+	}
+	n = cm->cm_nfamilies;
 	qsort(cm->cm_families, n, sizeof(char *), str_cmp);
 	for (i = j = 0; i < n; i++) {
 		if (j > 0 && strcmp(cm->cm_families[i],
