@@ -1400,6 +1400,9 @@ json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
 		if (p != NULL && strstr(p, "{{item}}") != NULL)
 			report(arg, NULL, 0, "params", "with {{item}} as the "
 			    "method, params cannot hold it too");
+		else if (p != NULL && p[0] != '\0' && !rpc_params_ok(p, "0"))
+			report(arg, NULL, 0, "params", "not a JSON array or "
+			    "object");
 		return;
 	}
 	if ((p == NULL || p[0] == '\0') && !items)
