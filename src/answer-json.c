@@ -1035,9 +1035,10 @@ rpc_string_id(json_t *id, size_t n)
 {
 	int64_t	v;
 
-	if (!json_is_string(id) || dec_int(json_string_value(id),
-	    json_string_length(id), &v) != 0 || v < 1 || (uint64_t)v > n)
-		return 0;
+	if (!json_is_string(id) || json_string_value(id)[0] == '0' ||
+	    dec_int(json_string_value(id), json_string_length(id), &v) != 0 ||
+	    v < 1 || (uint64_t)v > n)
+		return 0;	/* "01" is no call's id written as a string */
 	return (size_t)v;
 }
 

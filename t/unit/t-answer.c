@@ -1214,6 +1214,10 @@ test_jsonrpc(void)
 	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (an answer "
 	    "has id \"1\", a string, where the call's id is 1)"),
 	    "  nor one whose id is the string \"1\", and it says so");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":\"01\","
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
+	    "answer with id 1)"), "  an id \"01\" is not 1 written as a string");
 	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"result\":\"0x14\"}", NULL,
 	    0, &l, err, sizeof(err));
 	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
@@ -1309,7 +1313,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(228);
+	plan(229);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
