@@ -118,7 +118,9 @@ json_widen(const char *s, size_t len, int reals, size_t *lenp)
 			i++;
 		real = 0;
 		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
-			while (i < len && strchr("0123456789.eE+-", s[i]) != NULL)
+			/* strchr finds a NUL too: jansson skips it. */
+			while (i < len && s[i] != '\0' &&
+			    strchr("0123456789.eE+-", s[i]) != NULL)
 				i++;
 			real = 1;
 		}

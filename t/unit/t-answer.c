@@ -1083,6 +1083,41 @@ test_overflow(void)
 	    "  an integer column: out of range");
 	ok(line_is(&l, 5, "#5|error: /r: number out of range"),
 	    "  an integer of 400 digits is beyond a double too");
+
+	{
+		/*
+		 * jansson reads past a NUL byte between two tokens: the
+		 * numbers on either side of it are two, and 99e400 is
+		 * widened like any other (the answer is still malformed).
+		 */
+		static const char nul[] = "{\"data\": [{\"id\": \"a\", \"r\": "
+		    "1e400}, {\"id\": \"b\", \"r\": -1.5E+9\0" "99e400}]}";
+		struct probe_conf pc;
+		struct answer_batch ab;
+		struct crawl_result res;
+
+		memset(&pc, 0, sizeof(pc));
+		pc.pc_name = (char *)"p";
+		pc.pc_answer = &answer_json.ak_kind;
+		pc.pc_answer_conf = &jc;
+		memset(&res, 0, sizeof(res));
+		res.cr_outcome = CRAWL_OK;
+		res.cr_status = 200;
+		res.cr_body = nul;
+		res.cr_len = sizeof(nul) - 1;
+		res.cr_error = "";
+		ab.ab_probe = &pc;
+		ab.ab_items = items;
+		ab.ab_nitems = 2;
+		memset(&l, 0, sizeof(l));
+		l.l_nvalues = 3;
+		rc = answer_json.ak_extract(&ab, &res, render, &l, err,
+		    sizeof(err));
+		ok(rc == -1 && l.l_n == 0 && strncmp(err, "malformed answer: ",
+		    18) == 0 && strstr(err, "overflow") == NULL,
+		    "a NUL byte inside a number: malformed, not refused for "
+		    "its size (%s)", err);
+	}
 }
 
 /* Audius mediorum /health_check: 503 when unhealthy, the body still JSON. */
@@ -1313,7 +1348,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(229);
+	plan(230);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
