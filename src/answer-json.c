@@ -113,16 +113,22 @@ json_widen(const char *s, size_t len, int reals, size_t *lenp)
 			i++;
 			continue;
 		}
+		/* One number as jansson lexes it: "1e40-1" is two. */
 		start = i++;
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++;
 		real = 0;
-		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
-			/* strchr finds a NUL too: jansson skips it. */
-			while (i < len && s[i] != '\0' &&
-			    strchr("0123456789.eE+-", s[i]) != NULL)
-				i++;
+		if (i < len && s[i] == '.') {
 			real = 1;
+			for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+				;
+		}
+		if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+			real = 1;
+			if (++i < len && (s[i] == '+' || s[i] == '-'))
+				i++;
+			while (i < len && s[i] >= '0' && s[i] <= '9')
+				i++;
 		}
 		if (!real && dec_int(s + start, i - start, &v) != -2)
 			continue;	/* an int64, or not a number */

@@ -1092,6 +1092,8 @@ test_overflow(void)
 		 */
 		static const char nul[] = "{\"data\": [{\"id\": \"a\", \"r\": "
 		    "1e400}, {\"id\": \"b\", \"r\": -1.5E+9\0" "99e400}]}";
+		static const char two[] = "{\"data\": [{\"id\": \"a\", \"r\": "
+		    "1e40-1.5E+999}]}";
 		struct probe_conf pc;
 		struct answer_batch ab;
 		struct crawl_result res;
@@ -1117,6 +1119,14 @@ test_overflow(void)
 		    18) == 0 && strstr(err, "overflow") == NULL,
 		    "a NUL byte inside a number: malformed, not refused for "
 		    "its size (%s)", err);
+		res.cr_body = two;
+		res.cr_len = sizeof(two) - 1;
+		rc = answer_json.ak_extract(&ab, &res, render, &l, err,
+		    sizeof(err));
+		ok(rc == -1 && l.l_n == 0 && strncmp(err, "malformed answer: ",
+		    18) == 0 && strstr(err, "overflow") == NULL,
+		    "1e40-1.5E+999 is two numbers, the second widened (%s)",
+		    err);
 	}
 }
 
@@ -1348,7 +1358,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(230);
+	plan(231);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
