@@ -1,4 +1,21 @@
 /* answer.h -- answer kinds: one finished HTTP answer into rows of a probe table */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_ANSWER_H
 #define VANTAGE_ANSWER_H
 
@@ -114,6 +131,14 @@ struct answer_kind {
 	char		*(*ak_body)(const struct probe_conf *,
 			    char *const *items, const int *is_int, size_t n,
 			    size_t *lenp);
+	/*
+	 * Nonzero: the kind's rows are unique by construction and many to
+	 * an answer, so its table is a plain one in the order rows come,
+	 * indexed by run only (promtext: a few thousand series a node),
+	 * instead of clustered on (run_id, node_id, item), which costs a
+	 * key search per row.
+	 */
+	int		 ak_append;
 };
 
 /* Every kind, NULL-terminated, as the probes' K_KIND key lists them. */

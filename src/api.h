@@ -1,4 +1,21 @@
 /* api.h -- the JSON API under /api/v1: runs, nodes, metric history */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_API_H
 #define VANTAGE_API_H
 
@@ -25,6 +42,9 @@ typedef const char *(*api_arg_fn)(void *arg, const char *name);
  *                     the last 7 days): {metric, labels, points: [[time,
  *                     value], ...]} from complete runs, oldest first
  *   /api/v1/series    ?metric=NAME: the label sets of a metric ever stored
+ *
+ * /api/v1/events (Server-Sent Events, notify.h) is served by http.c
+ * itself: it is a stream, not one answer.
  */
 void	api_request(const char *store_path, const char *path, api_arg_fn args,
 	    void *arg, int *status, char **body);

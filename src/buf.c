@@ -1,5 +1,21 @@
 /* buf.c -- growable byte buffer with an optional hard cap */
 
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +50,7 @@ buf_reset(struct buf *b)
 }
 
 static int
-buf_grow(struct buf *b, size_t more)
+buf_grow_slow(struct buf *b, size_t more)
 {
 	size_t	need, nsize;
 
@@ -49,6 +65,15 @@ buf_grow(struct buf *b, size_t more)
 	b->b_data = xreallocarray(b->b_data, nsize, 1);
 	b->b_size = nsize;
 	return 0;
+}
+
+/* Room for more bytes and the NUL; the common case without a call. */
+static inline int
+buf_grow(struct buf *b, size_t more)
+{
+	if (b->b_cap == 0 && more < b->b_size - b->b_len)
+		return 0;
+	return buf_grow_slow(b, more);
 }
 
 int
@@ -72,7 +97,11 @@ buf_puts(struct buf *b, const char *s)
 int
 buf_putc(struct buf *b, char c)
 {
-	return buf_add(b, &c, 1);
+	if (buf_grow(b, 1) == -1)
+		return -1;
+	b->b_data[b->b_len++] = c;
+	b->b_data[b->b_len] = '\0';
+	return 0;
 }
 
 int
@@ -117,13 +146,22 @@ int
 buf_json_string(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t	i;
+	size_t	i, run;
 	unsigned char c;
 	char	esc[6];
 
 	if (buf_putc(b, '"') == -1)
 		return -1;
 	for (i = 0; i < len; i++) {
+		for (run = i; run < len; run++) {	/* bytes kept as they are */
+			c = (unsigned char)s[run];
+			if (c == '"' || c == '\\' || c < 0x20)
+				break;
+		}
+		if (run > i && buf_add(b, s + i, run - i) == -1)
+			return -1;
+		if ((i = run) == len)
+			break;
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
@@ -136,8 +174,7 @@ buf_json_string(struct buf *b, const char *s, size_t len)
 			esc[5] = hex[c & 0xf];
 			if (buf_add(b, esc, 6) == -1)
 				return -1;
-		} else if (buf_putc(b, c) == -1)
-			return -1;
+		}
 	}
 	return buf_putc(b, '"');
 }
@@ -149,6 +186,8 @@ buf_add_utf8(struct buf *b, const char *s, size_t len)
 	unsigned char	c;
 	int		rc = 0;
 
+	if (utf8_valid(s, len))		/* the common case, at once */
+		return buf_add(b, s, len);
 	for (i = 0; i < len && rc == 0; i++) {
 		c = (unsigned char)s[i];
 		if (c < 0x80) {

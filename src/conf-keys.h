@@ -1,4 +1,21 @@
 /* conf-keys.h -- the key table, for modules that declare keys of their own */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_CONF_KEYS_H
 #define VANTAGE_CONF_KEYS_H
 
@@ -27,7 +44,9 @@ enum key_type {
 	K_STRMAP,	/* mapping of any names to strings: name, value, ... */
 	K_KIND,		/* one of k_kinds by name; its keys join the map */
 	K_SECRET	/* a string that may hold a password (a connection
-			   string or URL): `check -v` prints it masked */
+			   string or URL): `check -v` prints it masked; with
+			   k_min 1, a URL whose path and query are the secret
+			   (a webhook's): only its scheme and host are shown */
 };
 
 struct key {

@@ -1,4 +1,21 @@
 /* conf.c -- YAML configuration: tree with marks, overrides, one key table */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <crypt.h>
 #include <ctype.h>
 #include <errno.h>
@@ -320,6 +337,8 @@ static const struct key store_keys[] = {
 	    "runs whose node, index-table and probe rows are kept", NULL },
 	{ "retention", K_DUR, OFF(cf_retention_ms), 0, 0, NULL, 0, INT64_MAX, "30d", NULL,
 	    "samples older than this are deleted; 0s keeps them forever", NULL },
+	{ "rollup_retention", K_DUR, OFF(cf_rollup_retention_ms), 0, 0, NULL, 0, INT64_MAX, "400d", NULL,
+	    "hourly and daily rollups (min, max, avg, last, count) older than this are deleted; 0s keeps them forever", NULL },
 	{ "max_size", K_SIZE, OFF(cf_store_max_size), 0, 0, NULL, 0, 1LL << 50, "0", NULL,
 	    "largest the store file may grow; a run that needs more fails; 0: no cap", NULL },
 	KEND
@@ -412,6 +431,60 @@ static const struct key queries_keys[] = {
 	KEND
 };
 
+static const char *const webhook_formats[] = { "json", "slack", NULL };
+
+static const struct key webhook_keys[] = {
+	/* k_min 1: the path and query are the secret (Slack's are). */
+	{ "url", K_SECRET, offsetof(struct webhook_conf, wc_url), 0, 0, NULL,
+	    1, 0, NULL, NULL, "http or https URL each event is POSTed to", NULL },
+	{ "format", K_ENUM, offsetof(struct webhook_conf, wc_format), 0, 0, NULL,
+	    0, 0, "json", webhook_formats,
+	    "json: the event object; slack: {\"text\": ...} for Slack-compatible incoming webhooks", NULL },
+	KEND
+};
+
+static const struct key notify_keys[] = {
+	{ "webhooks", K_LIST, OFF(cf_webhooks), OFF(cf_nwebhooks), sizeof(struct webhook_conf),
+	    webhook_keys, 0, 0, NULL, NULL, "URLs that receive every event", NULL },
+	{ "timeout", K_DUR, OFF(cf_notify_timeout_ms), 0, 0, NULL, 100, 600000, "10s", NULL,
+	    "time limit for delivering one event once", NULL },
+	{ "retries", K_INT, OFF(cf_notify_retries), 0, 0, NULL, 0, 100, "5", NULL,
+	    "extra attempts after a transient failure (connection error, timeout, 5xx, 429)", NULL },
+	{ "backoff", K_DUR, OFF(cf_notify_backoff_ms), 0, 0, NULL, 0, 3600000, "1s", NULL,
+	    "first retry waits this long, doubling after, with jitter", NULL },
+	{ "backoff_max", K_DUR, OFF(cf_notify_backoff_max_ms), 0, 0, NULL, 0, 86400000, "5m", NULL,
+	    "cap on one retry wait", NULL },
+	{ "queue", K_INT, OFF(cf_notify_queue), 0, 0, NULL, 1, 1000000, "1000", NULL,
+	    "events waiting for one webhook; beyond, the oldest are dropped", NULL },
+	{ "backlog", K_INT, OFF(cf_events_backlog), 0, 0, NULL, 1, 100000, "256", NULL,
+	    "events /api/v1/events keeps for clients resuming with Last-Event-ID", NULL },
+	{ "max_subscribers", K_INT, OFF(cf_events_max_subscribers), 0, 0, NULL, 0, 10000, "32", NULL,
+	    "clients of /api/v1/events at once; more get 503", NULL },
+	KEND
+};
+
+static const struct key history_keys[] = {
+	{ "windows", K_STRLIST, OFF(cf_windows), OFF(cf_nwindows), 0, NULL, 0, 0, NULL, NULL,
+	    "windows of the entity history's counts, each a duration (default [1d, 7d])", NULL },
+	KEND
+};
+
+static const struct key remote_write_keys[] = {
+	{ "url", K_STR, OFF(cf_rw_url), 0, 0, NULL, 0, 0, "", NULL,
+	    "Prometheus remote write 1.0 endpoint every complete run is sent to; empty: none", NULL },
+	{ "monitor", K_STR, OFF(cf_rw_monitor), 0, 0, NULL, 0, 0, "", NULL,
+	    "value of the external label monitor on every series sent; empty: the host name", NULL },
+	{ "timeout", K_DUR, OFF(cf_rw_timeout_ms), 0, 0, NULL, 1, 3600000, "30s", NULL,
+	    "time limit for one request", NULL },
+	{ "backoff", K_DUR, OFF(cf_rw_backoff_ms), 0, 0, NULL, 1, 3600000, "1s", NULL,
+	    "wait after a failed request, doubling after each failure", NULL },
+	{ "backoff_max", K_DUR, OFF(cf_rw_backoff_max_ms), 0, 0, NULL, 1, 86400000, "5m", NULL,
+	    "cap on the wait between attempts", NULL },
+	{ "max_pending", K_INT, OFF(cf_rw_max_pending), 0, 0, NULL, 1, 1000000, "10000", NULL,
+	    "runs kept in the store's queue while the receiver is unreachable; past it the oldest are dropped", NULL },
+	KEND
+};
+
 static const struct key top_keys[] = {
 	{ "store", K_MAP, 0, 0, 0, store_keys, 0, 0, NULL, NULL, "the SQLite store", NULL },
 	{ "http", K_MAP, 0, 0, 0, http_keys, 0, 0, NULL, NULL, "the metrics server", NULL },
@@ -421,6 +494,9 @@ static const struct key top_keys[] = {
 	{ "probes", K_LIST, OFF(cf_probes), OFF(cf_nprobes), sizeof(struct probe_conf),
 	    probe_keys, 0, 0, NULL, NULL, "what each node is asked", NULL },
 	{ "queries", K_MAP, 0, 0, 0, queries_keys, 0, 0, NULL, NULL, "SQL run after the crawl", NULL },
+	{ "notify", K_MAP, 0, 0, 0, notify_keys, 0, 0, NULL, NULL, "events: webhooks and /api/v1/events", NULL },
+	{ "history", K_MAP, 0, 0, 0, history_keys, 0, 0, NULL, NULL, "entity history", NULL },
+	{ "remote_write", K_MAP, 0, 0, 0, remote_write_keys, 0, 0, NULL, NULL, "Prometheus remote write of every complete run", NULL },
 	{ "params", K_STRMAP, OFF(cf_params), OFF(cf_nparams), 0, NULL, 0, 0, NULL, NULL,
 	    "the profile's parameters (thresholds), each bound in every query as :name", NULL },
 	KEND
@@ -1224,6 +1300,27 @@ check_http(struct cfparse *p, struct config *cf, const struct ynode *http)
 	}
 }
 
+static void
+check_notify(struct cfparse *p, struct config *cf, const struct ynode *nt)
+{
+	const char	*u;
+	size_t		 i;
+
+	if (cf->cf_notify_backoff_max_ms < cf->cf_notify_backoff_ms)
+		cf_error(p, ynode_at(nt, "backoff_max"),
+		    "notify.backoff_max: must be at least notify.backoff");
+	for (i = 0; i < cf->cf_nwebhooks; i++) {
+		if ((u = cf->cf_webhooks[i].wc_url) == NULL)
+			continue;
+		if ((strncmp(u, "http://", 7) != 0 &&
+		    strncmp(u, "https://", 8) != 0) || strpbrk(u, " \t\r\n") !=
+		    NULL || u[strcspn(u, ":") + 3] == '\0')
+			cf_error(p, ynode_item(ynode_at(nt, "webhooks"), i,
+			    "url"), "notify.webhooks[%zu].url: not an http or "
+			    "https URL", i);
+	}
+}
+
 /* A request path as sent: no blank, control character or fragment. */
 /*
  * params: each name is an SQL parameter name, bound as :name next to the
@@ -1265,6 +1362,48 @@ path_ok(const char *s)
 		if ((unsigned char)*s <= 0x20 || *s == 0x7f || *s == '#')
 			return 0;
 	return 1;
+}
+
+/* history.windows: durations, at most 16, each once; [1d, 7d] if absent. */
+static void
+check_history(struct cfparse *p, struct config *cf, const struct ynode *h)
+{
+	const struct ynode *windows = ynode_at(h, "windows");
+	const char	*why;
+	int64_t		 ms, ms2;
+	size_t		 i, j;
+
+	if (windows == NULL && cf->cf_nwindows == 0) {
+		cf->cf_windows = xcalloc(2, sizeof(*cf->cf_windows));
+		cf->cf_windows[0] = xstrdup("1d");
+		cf->cf_windows[1] = xstrdup("7d");
+		cf->cf_nwindows = 2;
+		return;
+	}
+	if (cf->cf_nwindows > 16)
+		cf_error(p, windows, "history.windows: %zu windows; at most 16",
+		    cf->cf_nwindows);
+	for (i = 0; i < cf->cf_nwindows; i++) {
+		if (parse_duration(cf->cf_windows[i], &ms, &why) == -1) {
+			cf_error(p, ynode_item(windows, i, NULL),
+			    "history.windows[%zu]: '%s': %s", i,
+			    cf->cf_windows[i], why);
+			continue;
+		}
+		if (ms < 1000) {
+			cf_error(p, ynode_item(windows, i, NULL),
+			    "history.windows[%zu]: '%s': must be at least 1s",
+			    i, cf->cf_windows[i]);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (parse_duration(cf->cf_windows[j], &ms2, &why) == 0 &&
+			    ms2 == ms)
+				cf_error(p, ynode_item(windows, i, NULL),
+				    "history.windows[%zu]: '%s' is the same "
+				    "window as '%s'", i, cf->cf_windows[i],
+				    cf->cf_windows[j]);
+	}
 }
 
 /* Where a probe's answer kind reports a mistake (answer_check_cb). */
@@ -1348,6 +1487,18 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 		cf_error(p, ynode_at(ynode_at(root, "store"), "path"),
 		    "store.path: must not be empty");
 	check_http(p, cf, ynode_at(root, "http"));
+	check_notify(p, cf, ynode_at(root, "notify"));
+	check_history(p, cf, ynode_at(root, "history"));
+	if (cf->cf_rw_url != NULL && cf->cf_rw_url[0] != '\0' &&
+	    strncmp(cf->cf_rw_url, "http://", 7) != 0 &&
+	    strncmp(cf->cf_rw_url, "https://", 8) != 0)
+		cf_error(p, ynode_at(ynode_at(root, "remote_write"), "url"),
+		    "remote_write.url: '%s' is not an http:// or https:// URL",
+		    cf->cf_rw_url);
+	if (cf->cf_rw_backoff_max_ms < cf->cf_rw_backoff_ms)
+		cf_error(p, ynode_at(ynode_at(root, "remote_write"),
+		    "backoff_max"), "remote_write.backoff_max: must be at least "
+		    "remote_write.backoff");
 	check_params(p, ynode_at(root, "params"));
 	if (cf->cf_others != NULL && (cf->cf_others[0] == '\0' ||
 	    !utf8_valid(cf->cf_others, strlen(cf->cf_others))))
@@ -1742,6 +1893,30 @@ print_secret(FILE *f, const char *s)
 	free(masked);
 }
 
+/*
+ * A URL whose path and query are a secret, as a webhook's: the scheme and
+ * host kept, user info and the rest masked.
+ */
+static void
+print_secret_url(FILE *f, const char *s)
+{
+	const char	*host, *end, *at;
+	char		*masked;
+
+	if ((host = strstr(s, "://")) == NULL) {
+		print_string(f, "***");
+		return;
+	}
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	if ((at = memchr(host, '@', end - host)) != NULL)
+		host = at + 1;
+	xasprintf(&masked, "%.*s%.*s/***", (int)(strstr(s, "://") + 3 - s), s,
+	    (int)(end - host), host);
+	print_string(f, masked);
+	free(masked);
+}
+
 static void
 print_block(FILE *f, const char *s, int indent)
 {
@@ -1868,8 +2043,12 @@ print_keys(FILE *f, const struct key *keys, const void *base, int indent,
 			break;
 		case K_SECRET:
 			fputc(' ', f);
-			print_secret(f, *(char *const *)((const char *)base +
-			    k->k_off));
+			if (k->k_min == 1)
+				print_secret_url(f, *(char *const *)((const
+				    char *)base + k->k_off));
+			else
+				print_secret(f, *(char *const *)((const char *)
+				    base + k->k_off));
 			fputc('\n', f);
 			break;
 		case K_INT:

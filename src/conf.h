@@ -1,4 +1,21 @@
 /* conf.h -- YAML configuration: one key table, errors with file:line:col */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_CONF_H
 #define VANTAGE_CONF_H
 
@@ -41,6 +58,12 @@ struct basic_conf {
 	char	*bc_password_hash;	/* crypt(3): $2b$..., $y$..., $6$... */
 };
 
+/* A webhook of the notify section. */
+struct webhook_conf {
+	char	*wc_url;
+	int64_t	 wc_format;	/* 0 json, 1 slack */
+};
+
 struct config {
 	char	*cf_file;		/* path given with -c */
 	char	*cf_dir;		/* its directory, for relative queries.dir */
@@ -48,6 +71,7 @@ struct config {
 	char	*cf_store_path;
 	int64_t	 cf_keep_runs;		/* runs whose snapshot and probe rows are kept */
 	int64_t	 cf_retention_ms;	/* samples older than this are deleted; 0 keeps all */
+	int64_t	 cf_rollup_retention_ms;	/* hourly and daily rollups; 0 keeps all */
 	int64_t	 cf_store_max_size;	/* bytes the store may grow to; 0: no cap */
 
 	char	*cf_listen;		/* host:port */
@@ -87,6 +111,25 @@ struct config {
 
 	struct probe_conf *cf_probes;
 	size_t	 cf_nprobes;
+
+	struct webhook_conf *cf_webhooks;
+	size_t	 cf_nwebhooks;
+	int64_t	 cf_notify_timeout_ms;	/* one delivery attempt */
+	int64_t	 cf_notify_retries;
+	int64_t	 cf_notify_backoff_ms;
+	int64_t	 cf_notify_backoff_max_ms;
+	int64_t	 cf_notify_queue;	/* events waiting per webhook */
+	int64_t	 cf_events_backlog;	/* events kept for /api/v1/events */
+	int64_t	 cf_events_max_subscribers;
+	char	*cf_rw_url;		/* remote_write.url; "" = off */
+	char	*cf_rw_monitor;		/* the external label monitor; "" = host name */
+	int64_t	 cf_rw_timeout_ms;
+	int64_t	 cf_rw_backoff_ms;
+	int64_t	 cf_rw_backoff_max_ms;
+	int64_t	 cf_rw_max_pending;	/* runs queued at most */
+
+	char	**cf_windows;		/* history.windows, durations as written */
+	size_t	 cf_nwindows;
 
 	char	*cf_queries_dir;	/* as written */
 	char	*cf_others;		/* label value of folded series */

@@ -1,4 +1,21 @@
 /* fetch.c -- one bounded HTTP GET, for discovery sources that read a URL */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <sys/socket.h>
 
 #include <stdlib.h>
@@ -48,9 +65,9 @@ nonempty(const char *s)
 	return s != NULL && *s != '\0';
 }
 
-int
-fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
-    char **cause)
+static int
+fetch_do(const char *url, const struct fetch_opts *fo, const void *post,
+    size_t postlen, struct fetch_answer *fa, char **cause)
 {
 	struct curl_slist *hdrs = NULL;
 	struct buf	 body;
@@ -61,6 +78,7 @@ fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
 	char		 errbuf[CURL_ERROR_SIZE];
 	const char	*type;
 	long		 status = 0;
+	size_t		 i;
 	int		 rc = -1;
 
 	memset(fa, 0, sizeof(*fa));
@@ -112,6 +130,14 @@ fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	if (nonempty(fo->fo_header))
 		hdrs = curl_slist_append(hdrs, fo->fo_header);
+	for (i = 0; i < fo->fo_nheaders; i++)
+		hdrs = curl_slist_append(hdrs, fo->fo_headers[i]);
+	if (post != NULL) {
+		so |= curl_easy_setopt(e, CURLOPT_POST, 1L);
+		so |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, post);
+		so |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)postlen);
+	}
 	if (hdrs == NULL) {
 		xasprintf(cause, "%s: out of memory for headers", url);
 		goto out;
@@ -137,6 +163,7 @@ fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
 		goto out;
 	}
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	fa->fa_status = status;
 	if (status < 200 || status > 299) {
 		xasprintf(cause, "%s: HTTP %ld", url, status);
 		goto out;
@@ -155,6 +182,20 @@ out:
 	buf_release(&body);
 	denylist_release(&fd.fd_list);
 	return rc;
+}
+
+int
+fetch_get(const char *url, const struct fetch_opts *fo, struct fetch_answer *fa,
+    char **cause)
+{
+	return fetch_do(url, fo, NULL, 0, fa, cause);
+}
+
+int
+fetch_post(const char *url, const struct fetch_opts *fo, const void *body,
+    size_t len, struct fetch_answer *fa, char **cause)
+{
+	return fetch_do(url, fo, body, len, fa, cause);
 }
 
 void

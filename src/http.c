@@ -1,4 +1,21 @@
 /* http.c -- the metrics server (libmicrohttpd); serves immutable snapshots */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <crypt.h>
 #include <ctype.h>
 #include <errno.h>
@@ -19,10 +36,13 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "conf.h"
 #include "expo.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
+#include "status.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -31,6 +51,9 @@
 #define HTTP_REAP_MS		250	/* how often late requests are looked for */
 #define HTTP_REPORT_MS		60000	/* at most one summary of them per minute */
 #define PEER_KEYLEN		9	/* family, then 4 or 8 address bytes */
+#define SSE_BEAT_MS		15000	/* a comment to idle subscribers */
+#define SSE_CHUNK		(64 * 1024)	/* events taken at once */
+#define SSE_BLOCK		4096
 
 /*
  * Basic auth: passwords not in the cache are checked by one verifier
@@ -136,6 +159,23 @@ struct peer {
 };
 TAILQ_HEAD(peer_list, peer);
 
+/*
+ * A client of /api/v1/events.  Its connection is suspended while it has
+ * nothing to send; the reaper thread resumes it when a newer event exists
+ * or a heartbeat is due.  Under ht_sse_lock.
+ */
+struct sse {
+	TAILQ_ENTRY(sse) ss_entry;
+	struct http	*ss_http;
+	struct MHD_Connection *ss_conn;
+	uint64_t	 ss_last;	/* id of the last event sent */
+	struct buf	 ss_out;	/* to send, from ss_off */
+	size_t		 ss_off;
+	int		 ss_suspended;
+	int		 ss_beat;	/* send a heartbeat if nothing else */
+};
+TAILQ_HEAD(sse_list, sse);
+
 struct http {
 	struct MHD_Daemon *ht_daemon;
 	pthread_mutex_t	 ht_lock;
@@ -179,15 +219,15 @@ struct http {
 	unsigned long	 ht_nevicted;
 	int64_t		 ht_reported;		/* ms of the last report; 0: none
 						   since the last quiet minute */
-};
 
-static const char index_page[] =
-    "vantage " PACKAGE_VERSION "\n\n"
-    "/metrics    Prometheus exposition of the latest complete run\n"
-    "            (OpenMetrics 1.0 if the Accept header prefers it; gzip)\n"
-    "/api/v1/    JSON: runs, nodes, series, history\n"
-    "/-/healthy  200 while the process lives\n"
-    "/-/ready    200 once a complete run exists\n";
+	/* Event subscribers; under ht_sse_lock. */
+	pthread_mutex_t	 ht_sse_lock;
+	struct notify	*ht_notify;
+	struct sse_list	 ht_sse;
+	int		 ht_sse_stopping;
+	int64_t		 ht_sse_beat;		/* ms of the last heartbeat */
+	int64_t		 ht_sse_beat_ms;
+};
 
 /* ---- small parsers, exported for the unit tests ---- */
 
@@ -485,6 +525,211 @@ reply_api(struct http *ht, struct MHD_Connection *c, const char *url)
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* The status page: HTML without script, under a strict policy. */
+static enum MHD_Result
+reply_status(struct http *ht, struct MHD_Connection *c, const char *url)
+{
+	struct MHD_Response *r;
+	enum MHD_Result	 ret;
+	char		*body = NULL;
+	int		 status = 500;
+
+	status_request(ht->ht_store_path, url, api_arg, c, &status, &body);
+	r = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy", STATUS_CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---- /api/v1/events: Server-Sent Events ---- */
+
+static ssize_t
+sse_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct sse	*ss = cls;
+	struct http	*ht = ss->ss_http;
+	size_t		 n;
+
+	(void)pos;
+	pthread_mutex_lock(&ht->ht_sse_lock);
+	if (ht->ht_sse_stopping) {
+		pthread_mutex_unlock(&ht->ht_sse_lock);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	if (ss->ss_off == ss->ss_out.b_len) {
+		buf_reset(&ss->ss_out);
+		ss->ss_off = 0;
+		notify_since(ht->ht_notify, &ss->ss_last, &ss->ss_out,
+		    SSE_CHUNK);
+		if (ss->ss_out.b_len == 0 && ss->ss_beat)
+			buf_puts(&ss->ss_out, ": keepalive\n\n");
+		ss->ss_beat = 0;
+		if (ss->ss_out.b_len == 0) {
+			/* Nothing to send: sleep until sse_wake. */
+			ss->ss_suspended = 1;
+			MHD_suspend_connection(ss->ss_conn);
+			pthread_mutex_unlock(&ht->ht_sse_lock);
+			return 0;
+		}
+	}
+	n = ss->ss_out.b_len - ss->ss_off;
+	if (n > max)
+		n = max;
+	memcpy(out, ss->ss_out.b_data + ss->ss_off, n);
+	ss->ss_off += n;
+	pthread_mutex_unlock(&ht->ht_sse_lock);
+	return (ssize_t)n;
+}
+
+static void
+sse_free(void *cls)
+{
+	struct sse	*ss = cls;
+	struct http	*ht = ss->ss_http;
+
+	pthread_mutex_lock(&ht->ht_sse_lock);
+	TAILQ_REMOVE(&ht->ht_sse, ss, ss_entry);
+	notify_unsubscribe(ht->ht_notify);
+	pthread_mutex_unlock(&ht->ht_sse_lock);
+	buf_release(&ss->ss_out);
+	free(ss);
+}
+
+/*
+ * From the reaper thread, every HTTP_REAP_MS: resume the subscribers a
+ * newer event waits for, and all of them when a heartbeat is due (a
+ * suspended connection does not see its client leave; the heartbeat's
+ * write does).  When stopping, resume every one so that each ends.
+ */
+static void
+sse_wake(struct http *ht, int64_t now)
+{
+	struct sse	*ss;
+	uint64_t	 newest;
+	int		 beat;
+
+	pthread_mutex_lock(&ht->ht_sse_lock);
+	if (ht->ht_notify == NULL || TAILQ_EMPTY(&ht->ht_sse)) {
+		pthread_mutex_unlock(&ht->ht_sse_lock);
+		return;
+	}
+	newest = notify_newest(ht->ht_notify);
+	if ((beat = now - ht->ht_sse_beat >= ht->ht_sse_beat_ms))
+		ht->ht_sse_beat = now;
+	TAILQ_FOREACH(ss, &ht->ht_sse, ss_entry) {
+		if (!ss->ss_suspended || (!beat && ss->ss_last >= newest &&
+		    !ht->ht_sse_stopping))
+			continue;
+		ss->ss_beat = beat;
+		ss->ss_suspended = 0;
+		MHD_resume_connection(ss->ss_conn);
+	}
+	pthread_mutex_unlock(&ht->ht_sse_lock);
+}
+
+/* Before MHD stops: no subscriber may stay suspended. */
+static void
+sse_stop(struct http *ht)
+{
+	struct sse	*ss;
+
+	pthread_mutex_lock(&ht->ht_sse_lock);
+	ht->ht_sse_stopping = 1;
+	TAILQ_FOREACH(ss, &ht->ht_sse, ss_entry)
+		if (ss->ss_suspended) {
+			ss->ss_suspended = 0;
+			MHD_resume_connection(ss->ss_conn);
+		}
+	pthread_mutex_unlock(&ht->ht_sse_lock);
+}
+
+/* A decimal event id, nothing else; 0 and -1 if it is not one. */
+static int
+parse_event_id(const char *s, uint64_t *idp)
+{
+	uint64_t	v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 19)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*idp = v;
+	return 0;
+}
+
+static enum MHD_Result
+reply_events(struct http *ht, struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	enum MHD_Result	 ret;
+	struct sse	*ss;
+	const char	*h;
+	uint64_t	 id;
+
+	pthread_mutex_lock(&ht->ht_sse_lock);
+	if (ht->ht_notify == NULL || ht->ht_sse_stopping) {
+		pthread_mutex_unlock(&ht->ht_sse_lock);
+		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "no events: the monitor is not running runs\n");
+	}
+	if (notify_subscribe(ht->ht_notify) == -1) {
+		pthread_mutex_unlock(&ht->ht_sse_lock);
+		return reply_retry(c, MHD_HTTP_SERVICE_UNAVAILABLE, 30000,
+		    "too many event subscribers (notify.max_subscribers)\n");
+	}
+	ss = xcalloc(1, sizeof(*ss));
+	ss->ss_http = ht;
+	ss->ss_conn = c;
+	buf_init(&ss->ss_out, 0);
+	/* Resume after Last-Event-ID (or ?last_event_id=); else from now. */
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+	if (h == NULL)
+		h = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+		    "last_event_id");
+	if (parse_event_id(h, &id) == 0)
+		ss->ss_last = id;
+	else
+		ss->ss_last = notify_newest(ht->ht_notify);
+	buf_puts(&ss->ss_out, "retry: 5000\n: vantage events\n\n");
+	TAILQ_INSERT_TAIL(&ht->ht_sse, ss, ss_entry);
+	pthread_mutex_unlock(&ht->ht_sse_lock);
+
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK,
+	    sse_read, ss, sse_free);
+	if (r == NULL) {
+		sse_free(ss);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/event-stream; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+void
+http_set_events(struct http *ht, struct notify *nt)
+{
+	pthread_mutex_lock(&ht->ht_sse_lock);
+	ht->ht_notify = nt;
+	pthread_mutex_unlock(&ht->ht_sse_lock);
 }
 
 /* ---- authentication ---- */
@@ -1171,6 +1416,9 @@ conn_reaper(void *arg)
 			conn_shut(ht, cn);
 		}
 		conn_report(ht, now, ht->ht_stopping);
+		pthread_mutex_unlock(&ht->ht_conn_lock);
+		sse_wake(ht, now);
+		pthread_mutex_lock(&ht->ht_conn_lock);
 	}
 	pthread_mutex_unlock(&ht->ht_conn_lock);
 	return NULL;
@@ -1264,10 +1512,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		    reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "vantage is not ready: no complete run yet\n");
 	}
+	if (strcmp(url, "/api/v1/events") == 0)
+		return reply_events(ht, c);
 	if (strncmp(url, "/api/v1/", 8) == 0)
 		return reply_api(ht, c, url);
-	if (strcmp(url, "/") == 0)
-		return reply_text(c, MHD_HTTP_OK, index_page);
+	if (strcmp(url, "/") == 0 || strncmp(url, "/node/", 6) == 0)
+		return reply_status(ht, c, url);
 	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
@@ -1362,6 +1612,7 @@ http_free(struct http *ht)
 	pthread_mutex_destroy(&ht->ht_lock);
 	pthread_cond_destroy(&ht->ht_conn_cond);
 	pthread_mutex_destroy(&ht->ht_conn_lock);
+	pthread_mutex_destroy(&ht->ht_sse_lock);
 	free(ht);
 }
 
@@ -1392,6 +1643,11 @@ http_start(const struct config *cf)
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&ht->ht_vf_lock, NULL);
 	pthread_cond_init(&ht->ht_vf_cond, NULL);
+	pthread_mutex_init(&ht->ht_sse_lock, NULL);
+	TAILQ_INIT(&ht->ht_sse);
+	/* Well within http.timeout, which a suspended connection escapes. */
+	ht->ht_sse_beat_ms = cf->cf_http_timeout_ms / 2 < SSE_BEAT_MS ?
+	    cf->cf_http_timeout_ms / 2 : SSE_BEAT_MS;
 	TAILQ_INIT(&ht->ht_vf_queue);
 	ht->ht_fails = xcalloc(AUTH_FAIL_SLOTS, sizeof(*ht->ht_fails));
 	TAILQ_INIT(&ht->ht_waiting);
@@ -1485,6 +1741,7 @@ http_stop(struct http *ht)
 {
 	if (ht == NULL)
 		return;
+	sse_stop(ht);
 	conn_stop_reaper(ht);
 	verifier_stop(ht);
 	MHD_stop_daemon(ht->ht_daemon);

@@ -1,4 +1,21 @@
 /* http.h -- the metrics server (libmicrohttpd); serves immutable snapshots */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_HTTP_H
 #define VANTAGE_HTTP_H
 
@@ -8,6 +25,7 @@
 
 struct config;
 struct http;
+struct notify;
 
 /*
  * Start serving as configured (http.*): listen address, TLS and client
@@ -24,6 +42,11 @@ void		 http_stop(struct http *);	/* accepts NULL */
  */
 void		 http_publish(struct http *, char *text[EXPO_NFORMATS],
 		    size_t len[EXPO_NFORMATS], int ready);
+/*
+ * Serve nt's events at /api/v1/events (Server-Sent Events; 503 until
+ * set).  nt must outlive the server.
+ */
+void		 http_set_events(struct http *, struct notify *nt);
 /* The port actually bound (for listen ports of 0). */
 unsigned int	 http_port(struct http *);
 

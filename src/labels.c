@@ -1,4 +1,21 @@
 /* labels.c -- one label set, rendered as stored JSON and as the exposition writes it */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,25 +27,21 @@ void
 labels_init(struct labels *ls)
 {
 	memset(ls, 0, sizeof(*ls));
+	buf_init(&ls->ls_text, 0);
 }
 
 void
 labels_reset(struct labels *ls)
 {
-	size_t	i;
-
-	for (i = 0; i < ls->ls_n; i++) {
-		free(ls->ls_v[i].l_name);
-		free(ls->ls_v[i].l_value);
-	}
 	ls->ls_n = 0;
+	buf_reset(&ls->ls_text);
 }
 
 void
 labels_release(struct labels *ls)
 {
-	labels_reset(ls);
 	free(ls->ls_v);
+	buf_release(&ls->ls_text);
 	labels_init(ls);
 }
 
@@ -36,31 +49,40 @@ void
 labels_add(struct labels *ls, const char *name, const char *value, size_t len)
 {
 	struct label	*l;
-	struct buf	 b;
+	struct buf	*t = &ls->ls_text;
 
 	if (ls->ls_n == ls->ls_cap) {
 		ls->ls_cap = ls->ls_cap == 0 ? 4 : ls->ls_cap * 2;
 		ls->ls_v = xreallocarray(ls->ls_v, ls->ls_cap, sizeof(*ls->ls_v));
 	}
 	l = &ls->ls_v[ls->ls_n++];
-	l->l_name = xstrdup(name);
-	l->l_value = NULL;
+	l->l_namelen = strlen(name);
+	l->l_name = t->b_len;
+	buf_add(t, name, l->l_namelen + 1);
+	l->l_value = LABEL_ABSENT;
 	l->l_len = 0;
 	if (value == NULL)
 		return;
-	buf_init(&b, 0);
-	buf_add_utf8(&b, value, len);
-	l->l_value = buf_take(&b, &l->l_len);
+	l->l_value = t->b_len;
+	buf_add_utf8(t, value, len);
+	l->l_len = t->b_len - l->l_value;
+	buf_add(t, "", 1);
 }
+
+#define NAME(ls, l)	((ls)->ls_text.b_data + (l)->l_name)
+#define VALUE(ls, l)	((ls)->ls_text.b_data + (l)->l_value)
 
 const char *
 labels_get(const struct labels *ls, const char *name)
 {
+	const struct label *l;
 	size_t	i;
 
-	for (i = 0; i < ls->ls_n; i++)
-		if (strcmp(ls->ls_v[i].l_name, name) == 0)
-			return ls->ls_v[i].l_value;
+	for (i = 0; i < ls->ls_n; i++) {
+		l = &ls->ls_v[i];
+		if (strcmp(NAME(ls, l), name) == 0)
+			return l->l_value == LABEL_ABSENT ? NULL : VALUE(ls, l);
+	}
 	return NULL;
 }
 
@@ -75,12 +97,12 @@ labels_json(const struct labels *ls, struct buf *b)
 		l = &ls->ls_v[i];
 		if (i > 0)
 			buf_putc(b, ',');
-		buf_json_string(b, l->l_name, strlen(l->l_name));
+		buf_json_string(b, NAME(ls, l), l->l_namelen);
 		buf_putc(b, ':');
-		if (l->l_value == NULL)
+		if (l->l_value == LABEL_ABSENT)
 			buf_puts(b, "null");
 		else
-			buf_json_string(b, l->l_value, l->l_len);
+			buf_json_string(b, VALUE(ls, l), l->l_len);
 	}
 	buf_putc(b, '}');
 }
@@ -130,12 +152,12 @@ labels_expo(const struct labels *ls, struct buf *b)
 
 	for (i = 0; i < ls->ls_n; i++) {
 		l = &ls->ls_v[i];
-		if (l->l_value == NULL || l->l_len == 0)
+		if (l->l_value == LABEL_ABSENT || l->l_len == 0)
 			continue;	/* empty means absent */
-		buf_puts(b, first ? "{" : ",");
-		buf_puts(b, l->l_name);
-		buf_puts(b, "=\"");
-		escape(b, l->l_value, l->l_len);
+		buf_putc(b, first ? '{' : ',');
+		buf_add(b, NAME(ls, l), l->l_namelen);
+		buf_add(b, "=\"", 2);
+		escape(b, VALUE(ls, l), l->l_len);
 		buf_putc(b, '"');
 		first = 0;
 	}

@@ -1,5 +1,21 @@
 /* log.c -- diagnostics to stderr */
 
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +26,7 @@
 
 int log_verbose;
 static const char *log_prog = "vantage";
+static void (*log_hook)(void);
 
 void
 log_init(const char *progname, int verbose)
@@ -18,12 +35,20 @@ log_init(const char *progname, int verbose)
 	log_verbose = verbose;
 }
 
+void
+log_set_hook(void (*fn)(void))
+{
+	log_hook = fn;
+}
+
 static void
 vlog(const char *level, const char *fmt, va_list ap, const char *suffix)
 {
 	char	msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_hook != NULL)
+		log_hook();
 	if (suffix != NULL)
 		fprintf(stderr, "%s: %s%s: %s\n", log_prog, level, msg, suffix);
 	else
@@ -66,6 +91,8 @@ log_info(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_hook != NULL)
+		log_hook();
 	fprintf(stderr, "%s: %s\n", log_prog, msg);
 	va_end(ap);
 }

@@ -1,4 +1,21 @@
 /* main.c -- the vantage command: parse argv, dispatch subcommands */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,9 +25,12 @@
 
 #include "answer.h"
 #include "buf.h"
+#include "completion.h"
 #include "conf.h"
 #include "expo.h"
 #include "log.h"
+#include "remotewrite.h"
+#include "progress.h"
 #include "run.h"
 #include "sqlout.h"
 #include "store.h"
@@ -54,6 +74,7 @@ usage(int status)
 "                     read-only SQL on the store (works while serve runs);\n"
 "                     the query from FILE, or from stdin with - or -f -\n"
 "  version            print the version\n"
+"  completion bash    print the bash completion script\n"
 "\n"
 "options:\n"
 "  -c FILE            configuration (default %s)\n"
@@ -224,8 +245,14 @@ cmd_run(struct args *a, int serve)
 	if (serve)
 		rc = run_serve(&ru, &reload_flag, a->a_overrides,
 		    a->a_noverrides);
-	else
+	else {
+		progress_start(stderr);
 		rc = run_once(&ru);
+		progress_end();
+		/* What the receiver does not take now waits for the next run. */
+		remote_write_flush(ru.ru_rw, ru.ru_st, now_mono() +
+		    ru.ru_cf->cf_rw_timeout_ms / 1000.0, &stop_flag);
+	}
 	runner_release(&ru);
 	return rc == 0 ? 0 : 1;
 }
@@ -365,6 +392,22 @@ out:
 	return rc;
 }
 
+static int
+cmd_completion(struct args *a)
+{
+	if (a->a_nrest != 1 || strcmp(a->a_rest[0], "bash") != 0) {
+		fprintf(stderr, "vantage: completion: give the shell: "
+		    "vantage completion bash\n");
+		return 2;
+	}
+	if (completion_bash(stdout) == -1) {
+		fprintf(stderr, "vantage: completion: standard output: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -391,7 +434,9 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "version") == 0) {
 		printf("vantage %s\n", PACKAGE_VERSION);
 		rc = 0;
-	} else {
+	} else if (strcmp(cmd, "completion") == 0)
+		rc = cmd_completion(&a);
+	else {
 		fprintf(stderr, "vantage: unknown command '%s'\n", cmd);
 		usage(2);
 	}

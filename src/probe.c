@@ -1,4 +1,21 @@
 /* probe.c -- the probe scheduler: items, batches, limits, giving up, rows */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,11 +91,29 @@ struct probe_crawl {
 	size_t		*pr_node_out;		/* outstanding per node */
 	int64_t		 pr_outstanding;
 	int		 pr_failed;		/* the store failed */
+	struct probe_progress pr_progress;
 };
+
+static probe_progress_fn *progress_fn;
+static void	*progress_arg;
 
 static const char *const invalid_name = "invalid_answer";
 static const char *const give_up = "node unreachable: skipped after "
     STRINGIFY(NODE_GIVE_UP) " failed requests in a row";
+
+void
+probe_set_progress(probe_progress_fn *fn, void *arg)
+{
+	progress_fn = fn;
+	progress_arg = arg;
+}
+
+static void
+progress_report(struct probe_crawl *pr)
+{
+	if (progress_fn != NULL)
+		progress_fn(&pr->pr_progress, progress_arg);
+}
 
 const char *
 probe_outcome_name(int o)
@@ -143,15 +178,20 @@ probe_prepare_tables(const struct config *cf, struct store *st)
 		if (nhave == 0) {
 			/*
 			 * Clustered on (run, node, item): answers are written
-			 * and joined in that order, so both stay local.
+			 * and joined in that order, so both stay local.  A
+			 * kind that appends: in arrival order, by run.
 			 */
 			buf_printf(&sql, "CREATE TABLE \"%s\" (run_id INTEGER "
 			    "NOT NULL, node_id NOT NULL, item NOT NULL", table);
 			for (j = 0; j < ncols; j++)
 				buf_printf(&sql, ", \"%s\" %s", cols[j].ac_name,
 				    tname[cols[j].ac_type]);
-			buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
-			    "node_id, item)) WITHOUT ROWID");
+			if (answer_of(pc)->ak_append)
+				buf_printf(&sql, ", error TEXT); CREATE INDEX "
+				    "\"%s.run\" ON \"%s\" (run_id)", table, table);
+			else
+				buf_puts(&sql, ", error TEXT, PRIMARY KEY (run_id, "
+				    "node_id, item)) WITHOUT ROWID");
 			rc = store_exec(st, sql.b_data);
 		}
 		for (j = 0; j < ncols && rc == 0 && nhave > 0; j++) {
@@ -208,13 +248,28 @@ task_more(const struct task *t)
 	return !t->t_single_sent;
 }
 
+/* t is done; its node is when all its probes' tasks are. */
+static void
+task_set_done(struct task *t)
+{
+	struct probe_crawl *pr = t->t_pr;
+	size_t		 np = pr->pr_cf->cf_nprobes, i;
+
+	t->t_done = 1;
+	for (i = t->t_node * np; i < (t->t_node + 1) * np; i++)
+		if (!pr->pr_tasks[i].t_done)
+			return;
+	pr->pr_progress.pp_nodes_done++;
+	progress_report(pr);
+}
+
 /* Once nothing is left to send or in flight, t is done and its items go. */
 static void
 task_finish(struct task *t)
 {
 	if (t->t_done || t->t_outstanding > 0 || task_more(t))
 		return;
-	t->t_done = 1;
+	task_set_done(t);
 	task_release(t);
 }
 
@@ -344,7 +399,7 @@ probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
 		break;
 	case AV_TEXT:
 		sqlite3_bind_text(stmt, col, v->av_text, v->av_len,
-		    SQLITE_TRANSIENT);
+		    SQLITE_STATIC);
 		break;
 	case AV_NULL:
 	default:
@@ -379,7 +434,7 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
 	sqlite3_bind_value(ins, 2, n->n_id);
 	if (item == ANSWER_NO_ITEM && key != NULL)
-		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_STATIC);
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
 		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
 	else if (t->t_keys != NULL)
@@ -436,6 +491,8 @@ batch_count(struct batch *b)
 
 	cnt->pc_items += b->b_rows;
 	cnt->pc_unanswered += b->b_unanswered;
+	pr->pr_progress.pp_items += b->b_rows;
+	progress_report(pr);
 	if (t->t_items != NULL) {
 		n->n_items += b->b_rows;
 		n->n_unanswered += b->b_unanswered;
@@ -546,6 +603,7 @@ batch_done(void *arg, const struct crawl_result *res)
 	}
 
 	pr->pr_counts[t->t_probe].pc_requests[outcome]++;
+	pr->pr_progress.pp_requests++;
 	n->n_requests++;
 	if (outcome == CRAWL_CONNECT || outcome == CRAWL_TIMEOUT)
 		n->n_unreachable++;
@@ -662,7 +720,7 @@ probe_feed(void *arg)
 			/* An items probe without items: nothing to ask. */
 			if (t->t_items == NULL &&
 			    pr->pr_items_stmt[t->t_probe] != NULL) {
-				t->t_done = 1;
+				task_set_done(t);
 				continue;
 			}
 		}
@@ -775,6 +833,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			t->t_probe = p;
 			t->t_node = n;
 		}
+
+	pr.pr_progress.pp_nodes = ns->ns_len;
+	progress_report(&pr);
 
 	memset(&co, 0, sizeof(co));
 	co.co_concurrency = cf->cf_concurrency;

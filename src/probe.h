@@ -1,4 +1,21 @@
 /* probe.h -- the probe scheduler: request templates, batching, rows of answers */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_PROBE_H
 #define VANTAGE_PROBE_H
 
@@ -25,6 +42,21 @@ struct probe_counts {
 	int64_t	pc_unanswered;
 };
 
+/* How far a crawl is, for a progress display (progress.c). */
+struct probe_progress {
+	size_t	 pp_nodes;	/* nodes of the run */
+	size_t	 pp_nodes_done;	/* nodes whose every probe has finished */
+	int64_t	 pp_items;	/* items with their row: answered or not */
+	int64_t	 pp_requests;	/* requests finished, whatever the outcome */
+};
+typedef void probe_progress_fn(const struct probe_progress *, void *arg);
+
+/*
+ * Have fn called at the start of every crawl, after each finished request
+ * and each finished node, from the thread running the crawl; NULL: none.
+ */
+void	probe_set_progress(probe_progress_fn *fn, void *arg);
+
 /* Create or extend every probe_<name> table of the configuration. */
 int	probe_prepare_tables(const struct config *, struct store *);
 
@@ -48,8 +80,9 @@ char	*probe_body(const char *tmpl, char *const *items, const int *is_int,
 	    size_t n, size_t *lenp);
 
 /*
- * Bind a value an answer kind handed over at parameter col of stmt (the
- * text is copied).
+ * Bind a value an answer kind handed over at parameter col of stmt.  The
+ * text is not copied: it must stay as it is until stmt is stepped (the
+ * row callback steps it before it returns).
  */
 void	probe_bind_value(struct sqlite3_stmt *, int col, const struct aval *);
 

@@ -1,7 +1,25 @@
 /* query.c -- the SQL files run after a crawl, and the metric rows they yield */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -10,6 +28,7 @@
 
 #include "buf.h"
 #include "expo.h"
+#include "history.h"
 #include "log.h"
 #include "labels.h"
 #include "query.h"
@@ -29,6 +48,8 @@ cmp_str(const void *a, const void *b)
 static void
 query_file_release(struct query_file *qf)
 {
+	size_t	i;
+
 	free(qf->qf_path);
 	free(qf->qf_sql);
 	free(qf->qf_metric);
@@ -36,6 +57,11 @@ query_file_release(struct query_file *qf)
 	free(qf->qf_help);
 	free(qf->qf_cutoff_text);
 	free(qf->qf_cutoff_label);
+	free(qf->qf_headline);
+	for (i = 0; i < qf->qf_nthresholds; i++)
+		threshold_release(&qf->qf_thresholds[i]);
+	free(qf->qf_thresholds);
+	free(qf->qf_history);
 }
 
 void
@@ -67,6 +93,215 @@ parse_cutoff(struct query_file *qf, FILE *err)
 	qf->qf_cutoff_label = xstrdup(label);
 	qf->qf_cutoff = n;
 	return 0;
+}
+
+/* "-- headline: values|shares" (empty: values); once per file. */
+static int
+parse_headline(struct query_file *qf, const char *v, size_t vlen,
+    size_t line, FILE *err)
+{
+	if (qf->qf_headline != NULL) {
+		fprintf(err, "%s:%zu: 'headline' given twice\n", qf->qf_path,
+		    line);
+		return -1;
+	}
+	if (vlen == 0 || (vlen == 6 && strncmp(v, "values", 6) == 0))
+		qf->qf_headline = xstrdup("values");
+	else if (vlen == 6 && strncmp(v, "shares", 6) == 0)
+		qf->qf_headline = xstrdup("shares");
+	else {
+		fprintf(err, "%s:%zu: headline '%.*s' is not 'values' or "
+		    "'shares'\n", qf->qf_path, line, (int)vlen, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* "-- threshold: ...", any number of them. */
+static int
+add_threshold(struct query_file *qf, const char *v, size_t vlen,
+    size_t line, FILE *err)
+{
+	struct threshold th;
+	const char	*why;
+	char		*text;
+
+	text = xstrndup(v, vlen);
+	if (threshold_parse(text, &th, &why) == -1) {
+		fprintf(err, "%s:%zu: threshold '%s': %s\n", qf->qf_path, line,
+		    text, why);
+		free(text);
+		return -1;
+	}
+	free(text);
+	if (th.th_share && qf->qf_headline != NULL &&
+	    strcmp(qf->qf_headline, "shares") != 0) {
+		fprintf(err, "%s:%zu: threshold '%s': a share needs "
+		    "'-- headline: shares'\n", qf->qf_path, line, th.th_text);
+		threshold_release(&th);
+		return -1;
+	}
+	qf->qf_thresholds = xreallocarray(qf->qf_thresholds,
+	    qf->qf_nthresholds + 1, sizeof(*qf->qf_thresholds));
+	qf->qf_thresholds[qf->qf_nthresholds++] = th;
+	return 0;
+}
+
+static const char *
+skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+int
+threshold_parse(const char *text, struct threshold *th, const char **why)
+{
+	const char	*p = skip_blanks(text), *q;
+	char		 name[65], *end;
+	struct buf	 val;
+	size_t		 n;
+
+	memset(th, 0, sizeof(*th));
+	buf_init(&val, 1024);
+	if (strncmp(p, "share", 5) == 0 && !isalnum((unsigned char)p[5])) {
+		th->th_share = 1;
+		p += 5;
+	} else if (strncmp(p, "value", 5) == 0 &&
+	    !isalnum((unsigned char)p[5]))
+		p += 5;
+	p = skip_blanks(p);
+	if (*p == '{') {
+		p = skip_blanks(p + 1);
+		while (*p != '}') {
+			for (n = 0; isalnum((unsigned char)p[n]) || p[n] == '_';
+			    n++)
+				;
+			if (n == 0 || n >= sizeof(name)) {
+				*why = "expected a label name";
+				goto fail;
+			}
+			memcpy(name, p, n);
+			name[n] = '\0';
+			if (!valid_label_name(name)) {
+				*why = "invalid label name";
+				goto fail;
+			}
+			p = skip_blanks(p + n);
+			if (*p != '=' || *(p = skip_blanks(p + 1)) != '"') {
+				*why = "expected =\"value\" after a label name";
+				goto fail;
+			}
+			buf_reset(&val);
+			buf_puts(&val, "");
+			for (q = p + 1; *q != '"'; q++) {
+				if (*q == '\\' && (q[1] == '"' || q[1] == '\\'))
+					q++;
+				if (*q == '\0' || buf_putc(&val, *q) == -1) {
+					*why = "unterminated label value";
+					goto fail;
+				}
+			}
+			th->th_match = xreallocarray(th->th_match,
+			    2 * th->th_nmatch + 2, sizeof(*th->th_match));
+			th->th_match[2 * th->th_nmatch] = xstrdup(name);
+			th->th_match[2 * th->th_nmatch + 1] = xstrdup(val.b_data);
+			th->th_nmatch++;
+			p = skip_blanks(q + 1);
+			if (*p == ',')
+				p = skip_blanks(p + 1);
+			else if (*p != '}') {
+				*why = "expected , or } after a label value";
+				goto fail;
+			}
+		}
+		p = skip_blanks(p + 1);
+	}
+	if (p[0] == '<' && p[1] == '=') {
+		th->th_op = TH_LE;
+		p += 2;
+	} else if (p[0] == '>' && p[1] == '=') {
+		th->th_op = TH_GE;
+		p += 2;
+	} else if (p[0] == '<' || p[0] == '>') {
+		th->th_op = p[0] == '<' ? TH_LT : TH_GT;
+		p++;
+	} else {
+		*why = "expected <, <=, > or >= (as in: share{status=\"ok\"} "
+		    "< 0.8)";
+		goto fail;
+	}
+	p = skip_blanks(p);
+	if (!isdigit((unsigned char)*p) && *p != '-' && *p != '.') {
+		*why = "expected a number after the comparison";
+		goto fail;
+	}
+	th->th_value = strtod(p, &end);
+	if (end == p || !isfinite(th->th_value) || *skip_blanks(end) != '\0') {
+		*why = "expected a number after the comparison";
+		goto fail;
+	}
+	if (th->th_share && (th->th_value < 0 || th->th_value > 1)) {
+		*why = "a share is a number from 0 to 1";
+		goto fail;
+	}
+	th->th_text = xstrdup(text);
+	buf_release(&val);
+	return 0;
+fail:
+	buf_release(&val);
+	threshold_release(th);
+	return -1;
+}
+
+void
+threshold_release(struct threshold *th)
+{
+	size_t	i;
+
+	for (i = 0; i < 2 * th->th_nmatch; i++)
+		free(th->th_match[i]);
+	free(th->th_match);
+	free(th->th_text);
+	memset(th, 0, sizeof(*th));
+}
+
+int
+threshold_matches(const struct threshold *th, const char *labels_json)
+{
+	json_t		*obj, *v;
+	size_t		 i;
+	int		 ok = 1;
+
+	if ((obj = json_loads(labels_json, 0, NULL)) == NULL)
+		return 0;
+	for (i = 0; i < th->th_nmatch && ok; i++) {
+		v = json_object_get(obj, th->th_match[2 * i]);
+		ok = json_is_string(v) &&
+		    strcmp(json_string_value(v), th->th_match[2 * i + 1]) == 0;
+	}
+	json_decref(obj);
+	return ok;
+}
+
+int
+threshold_breached(const struct threshold *th, double value, double total)
+{
+	double	v = value;
+
+	if (th->th_share)
+		v = total != 0 ? value / total : 0;
+	switch (th->th_op) {
+	case TH_LT:
+		return v < th->th_value;
+	case TH_LE:
+		return v <= th->th_value;
+	case TH_GT:
+		return v > th->th_value;
+	default:
+		return v >= th->th_value;
+	}
 }
 
 /* Parse the "-- key: value" lines at the top of a file. */
@@ -114,9 +349,22 @@ parse_header(struct query_file *qf, FILE *err)
 			slot = &qf->qf_help;
 		else if (klen == 6 && strncmp(k, "cutoff", 6) == 0)
 			slot = &qf->qf_cutoff_text;
-		else {
+		else if (klen == 7 && strncmp(k, "history", 7) == 0)
+			slot = &qf->qf_history;
+		else if (klen == 8 && strncmp(k, "headline", 8) == 0) {
+			if (parse_headline(qf, v, vlen, line, err) == -1)
+				errors++;
+			p = *eol ? eol + 1 : eol;
+			continue;
+		} else if (klen == 9 && strncmp(k, "threshold", 9) == 0) {
+			if (add_threshold(qf, v, vlen, line, err) == -1)
+				errors++;
+			p = *eol ? eol + 1 : eol;
+			continue;
+		} else {
 			fprintf(err, "%s:%zu: unknown header key '%.*s' (metric, "
-			    "type, help, cutoff)\n", qf->qf_path, line, (int)klen, k);
+			    "type, help, cutoff, headline, threshold, history)\n",
+			    qf->qf_path, line, (int)klen, k);
 			errors++;
 			p = *eol ? eol + 1 : eol;
 			continue;
@@ -129,14 +377,33 @@ parse_header(struct query_file *qf, FILE *err)
 			*slot = xstrndup(v, vlen);
 		p = *eol ? eol + 1 : eol;
 	}
+	if (qf->qf_history != NULL) {
+		if (strcmp(qf->qf_history, "entities") != 0) {
+			fprintf(err, "%s: history '%s' is not 'entities'\n",
+			    qf->qf_path, qf->qf_history);
+			errors++;
+		}
+		if (qf->qf_metric != NULL) {
+			fprintf(err, "%s: a file is either a metric or the "
+			    "history's entities, not both\n", qf->qf_path);
+			errors++;
+		}
+	}
 	if (qf->qf_metric == NULL) {
 		if (qf->qf_type != NULL || qf->qf_help != NULL ||
-		    qf->qf_cutoff_text != NULL) {
-			fprintf(err, "%s: type, help and cutoff need a metric: "
-			    "header\n", qf->qf_path);
+		    qf->qf_cutoff_text != NULL || qf->qf_headline != NULL ||
+		    qf->qf_nthresholds > 0) {
+			fprintf(err, "%s: type, help, cutoff, headline and "
+			    "threshold need a metric: header\n", qf->qf_path);
 			errors++;
 		}
 		return errors ? -1 : 0;
+	}
+	if (qf->qf_nthresholds > 0 && qf->qf_headline == NULL) {
+		fprintf(err, "%s: a threshold is declared on a headline metric "
+		    "(add '-- headline: values' or '-- headline: shares')\n",
+		    qf->qf_path);
+		errors++;
 	}
 	if (!valid_metric_name(qf->qf_metric) ||
 	    strchr(qf->qf_metric, ':') != NULL) {
@@ -231,6 +498,13 @@ query_load(const char *dir, const char *where, struct queryset *qs, FILE *err)
 			    qf->qf_metric) == 0) {
 				fprintf(err, "%s: metric %s is also declared in "
 				    "%s\n", path, qf->qf_metric,
+				    qs->qs_files[j].qf_path);
+				errors++;
+			}
+		for (j = 0; qf->qf_history != NULL && j < i; j++)
+			if (qs->qs_files[j].qf_history != NULL) {
+				fprintf(err, "%s: the history's entities are "
+				    "also declared in %s\n", path,
 				    qs->qs_files[j].qf_path);
 				errors++;
 			}
@@ -453,6 +727,21 @@ run_metric(struct query_file *qf, struct store *st, int64_t run_id,
 		    store_errmsg(st));
 		goto fail;
 	}
+	buf_reset(&json);
+	buf_putc(&json, '[');
+	for (i = 0; i < qf->qf_nthresholds; i++) {
+		if (i > 0)
+			buf_putc(&json, ',');
+		buf_json_string(&json, qf->qf_thresholds[i].th_text,
+		    strlen(qf->qf_thresholds[i].th_text));
+	}
+	buf_putc(&json, ']');
+	if (store_metric_headline(st, qf->qf_metric, qf->qf_headline,
+	    qf->qf_headline != NULL ? json.b_data : NULL) == -1) {
+		xasprintf(cause, "query: %s: store: %s", qf->qf_path,
+		    store_errmsg(st));
+		goto fail;
+	}
 	for (i = 0; i < nrows; i++)
 		if (store_sample(st, run_id, qf->qf_metric, rows[i].r_json,
 		    rows[i].r_expo, rows[i].r_value) == -1) {
@@ -476,6 +765,43 @@ out:
 	return rc;
 }
 
+/* The entity query: its (entity, state) rows into the history. */
+static int
+run_history(struct query_file *qf, struct store *st, int64_t run_id,
+    const struct query_params *qp, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	const char	*tail = qf->qf_sql;
+	char		*why;
+	int		 rc;
+
+	if (store_prepare_next(st, &tail, &stmt, &why) == -1) {
+		xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+		free(why);
+		return -1;
+	}
+	if (stmt == NULL || strspn(tail, " \t\r\n;") != strlen(tail)) {
+		xasprintf(cause, "query: %s: the history's entities are exactly "
+		    "one SELECT", qf->qf_path);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	store_bind_common(stmt, run_id, NULL);
+	if (query_bind_params(stmt, qp, &why) == -1) {
+		xasprintf(cause, "query: %s: %s", qf->qf_path, why);
+		free(why);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	rc = history_record(st, run_id, stmt, &why);
+	sqlite3_finalize(stmt);
+	if (rc == -1) {
+		xasprintf(cause, "query: %s: history: %s", qf->qf_path, why);
+		free(why);
+	}
+	return rc;
+}
+
 int
 query_run(const struct queryset *qs, struct store *st, int64_t run_id,
     const struct query_params *qp, char **cause)
@@ -485,7 +811,10 @@ query_run(const struct queryset *qs, struct store *st, int64_t run_id,
 
 	*cause = NULL;
 	for (i = 0; i < qs->qs_len; i++) {
-		if (qs->qs_files[i].qf_metric == NULL)
+		if (qs->qs_files[i].qf_history != NULL)
+			rc = run_history(&qs->qs_files[i], st, run_id, qp,
+			    cause);
+		else if (qs->qs_files[i].qf_metric == NULL)
 			rc = run_statements(&qs->qs_files[i], st, run_id, qp,
 			    cause);
 		else

@@ -1,4 +1,21 @@
 /* run.c -- one monitoring run, and the serve loop around it */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +26,14 @@
 #include "conf-keys.h"
 #include "discover.h"
 #include "expo.h"
+#include "history.h"
 #include "http.h"
 #include "labels.h"
 #include "log.h"
+#include "notify.h"
 #include "probe.h"
+#include "remotewrite.h"
+#include "rollup.h"
 #include "run.h"
 #include "store.h"
 #include "util.h"
@@ -30,20 +51,27 @@ runner_init(struct runner *ru, struct config *cf, volatile sig_atomic_t *stop,
 	if ((ru->ru_st = store_open(cf->cf_store_path)) == NULL)
 		return -1;
 	store_set_stop(ru->ru_st, stop);
+	ru->ru_notify = notify_new(cf);
 	if (store_set_max_size(ru->ru_st, cf->cf_store_max_size) == -1 ||
 	    store_recover(ru->ru_st) == -1 ||
+	    history_configure(ru->ru_st, cf->cf_windows, cf->cf_nwindows) == -1 ||
 	    probe_prepare_tables(cf, ru->ru_st) == -1 ||
 	    expo_live_load(ru->ru_st, &ru->ru_live) == -1)
 		return -1;
+	ru->ru_rw = remote_write_new(cf);
 	return 0;
 }
 
 void
 runner_release(struct runner *ru)
 {
+	notify_free(ru->ru_notify);
 	queryset_release(&ru->ru_qs);
+	remote_write_free(ru->ru_rw);
+	ru->ru_rw = NULL;
 	store_close(ru->ru_st);
 	config_free(ru->ru_cf);
+	ru->ru_notify = NULL;
 	ru->ru_st = NULL;
 	ru->ru_cf = NULL;
 }
@@ -190,7 +218,11 @@ run_prune(struct runner *ru, int64_t run_id)
 	}
 	if (store_begin(ru->ru_st) == 0) {
 		if (store_prune(ru->ru_st, run_id, cf->cf_keep_runs,
-		    cf->cf_retention_ms, pruned, n) == 0)
+		    cf->cf_retention_ms, pruned, n) == 0 &&
+		    (cf->cf_retention_ms == 0 || history_prune(ru->ru_st,
+		    now_real() - cf->cf_retention_ms / 1000.0) == 0) &&
+		    (cf->cf_rollup_retention_ms == 0 || rollup_prune(ru->ru_st,
+		    now_real() - cf->cf_rollup_retention_ms / 1000.0) == 0))
 			store_commit(ru->ru_st);
 		else
 			store_rollback(ru->ru_st);
@@ -331,7 +363,10 @@ run_once(struct runner *ru)
 	/* Stopped during the queries: a failed run, whatever they did. */
 	if (ru->ru_stop != NULL && *ru->ru_stop)
 		goto fail;
-	if (record_self(ru, run_id, &ns, counts, phase) == -1 ||
+	if ((ru->ru_rw != NULL && remote_write_enqueue(ru->ru_rw, st,
+	    run_id) == -1) ||
+	    record_self(ru, run_id, &ns, counts, phase) == -1 ||
+	    rollup_run(st, run_id) == -1 ||
 	    store_run_phase(st, run_id, "total", now_mono() - t0) == -1 ||
 	    store_end_run(st, run_id, "complete", NULL, ns.ns_len,
 	    requests) == -1 || store_commit(st) == -1) {
@@ -368,6 +403,7 @@ fail:
 	}
 out:
 	store_set_stop(st, ru->ru_stop);
+	notify_run(ru->ru_notify, st, &ru->ru_qs, run_id);
 	free(cause);
 	nodeset_release(&ns);
 	free(counts);
@@ -484,6 +520,8 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	if (query_load(ncf->cf_queries_path, ncf->cf_queries_at, &qs,
 	    stderr) == -1 ||
 	    store_set_max_size(ru->ru_st, ncf->cf_store_max_size) == -1 ||
+	    history_configure(ru->ru_st, ncf->cf_windows,
+	    ncf->cf_nwindows) == -1 ||
 	    probe_prepare_tables(ncf, ru->ru_st) == -1) {
 		queryset_release(&qs);
 		config_free(ncf);
@@ -495,6 +533,13 @@ reload(struct runner *ru, char **overrides, size_t noverrides)
 	config_free(ru->ru_cf);
 	ru->ru_cf = ncf;
 	ru->ru_qs = qs;
+	notify_configure(ru->ru_notify, ncf);
+	if (ru->ru_rw != NULL && ncf->cf_rw_url[0] != '\0')
+		remote_write_set_config(ru->ru_rw, ncf);
+	else {
+		remote_write_free(ru->ru_rw);
+		ru->ru_rw = remote_write_new(ncf);
+	}
 	runner_publish(ru);
 	log_info("reload: done");
 }
@@ -507,6 +552,7 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 
 	if ((ru->ru_http = http_start(ru->ru_cf)) == NULL)
 		return -1;
+	http_set_events(ru->ru_http, ru->ru_notify);
 	runner_publish(ru);
 	next = now_mono();
 	while (!*ru->ru_stop) {
@@ -516,6 +562,7 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 		runner_publish(ru);
 		store_checkpoint(ru->ru_st);
 		next += ru->ru_cf->cf_interval_ms / 1000.0;
+		remote_write_flush(ru->ru_rw, ru->ru_st, next, ru->ru_stop);
 		now = now_mono();
 		if (next < now) {
 			log_warnx("run took longer than schedule.interval; the "
@@ -527,6 +574,9 @@ run_serve(struct runner *ru, volatile sig_atomic_t *reload_flag,
 				*reload_flag = 0;
 				reload(ru, overrides, noverrides);
 			}
+			if (remote_write_due(ru->ru_rw, now_mono()))
+				remote_write_flush(ru->ru_rw, ru->ru_st, next,
+				    ru->ru_stop);
 			sleep_ms(100);
 		}
 	}

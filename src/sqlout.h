@@ -1,4 +1,21 @@
 /* sqlout.h -- print the rows of one SQL statement, as sqlite3's modes do */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_SQLOUT_H
 #define VANTAGE_SQLOUT_H
 #include <stdio.h>
@@ -22,6 +39,8 @@ enum sqlout_mode {
 
 /* The mode named s ("table", "box", ...), or -1. */
 int	sqlout_mode_parse(const char *s);
+/* The name of mode, or NULL past the last one (for listing them all). */
+const char *sqlout_mode_name(int mode);
 
 /*
  * Step q to its end, printing every row to f.  Returns 0, or -1 when

@@ -1,4 +1,21 @@
 /* store.c -- the SQLite store: open, migrations, runs, samples */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -225,6 +242,8 @@ store_log_once(void)
 
 	if (!logged) {
 		sqlite3_config(SQLITE_CONFIG_LOG, store_log_cb, NULL);
+		/* No memory statistics: a global mutex around every malloc. */
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		logged = 1;
 	}
 }
@@ -767,6 +786,27 @@ store_metric(struct store *st, const char *name, const char *type,
 		sqlite3_bind_int64(stmt, 5, cutoff);
 	}
 	rc = store_step_done(st, stmt, "metric");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_metric_headline(struct store *st, const char *name,
+    const char *headline, const char *thresholds_json)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = store_prepare(st, "UPDATE metrics SET headline = ?2, "
+	    "thresholds = ?3 WHERE name = ?1");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if (headline != NULL)
+		sqlite3_bind_text(stmt, 2, headline, -1, SQLITE_STATIC);
+	if (thresholds_json != NULL)
+		sqlite3_bind_text(stmt, 3, thresholds_json, -1, SQLITE_STATIC);
+	rc = store_step_done(st, stmt, "metric headline");
 	sqlite3_finalize(stmt);
 	return rc;
 }

@@ -1,4 +1,21 @@
 /* store.h -- the SQLite store: open, migrations, runs, samples */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_STORE_H
 #define VANTAGE_STORE_H
 
@@ -107,6 +124,13 @@ int	store_prune(struct store *, int64_t run_id, int64_t keep,
 /* Upsert a metric family; cutoff_label NULL: no cardinality cutoff. */
 int	store_metric(struct store *, const char *name, const char *type,
 	    const char *help, const char *cutoff_label, int64_t cutoff);
+/*
+ * Mark a metric family as headline (the status page shows it first):
+ * headline "values" or "shares", NULL for not one; thresholds a JSON array
+ * of the "-- threshold:" texts, or NULL.
+ */
+int	store_metric_headline(struct store *, const char *name,
+	    const char *headline, const char *thresholds_json);
 /* Record one sample; labels_json and expo describe the series. */
 int	store_sample(struct store *, int64_t run_id, const char *metric,
 	    const char *labels_json, const char *expo, double value);

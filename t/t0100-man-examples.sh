@@ -27,7 +27,7 @@ wait_ready() {
 	until [ "$(curl -s ${token:+-H "Authorization: Bearer $token"} \
 	    "http://127.0.0.1:$port/-/ready")" = "vantage is ready" ]; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && { echo "timed out waiting for serve" >&2; return 1; }
+		[ $i -gt $((300 * VT_WAIT_SCALE)) ] && { echo "timed out waiting for serve" >&2; return 1; }
 		kill -0 "$serve_pid" 2>/dev/null || { echo "serve exited" >&2; return 1; }
 		sleep 0.1
 	done

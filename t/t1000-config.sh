@@ -75,9 +75,29 @@ test_expect_success 'check validates the query files too' '
 	cat >expect <<-EOM &&
 	$TRASH/q/10-a.sql: metric '"'"'bad name'"'"' is not a valid metric name
 	$TRASH/q/20-b.sql: metric audius_users needs a help: header
-	$TRASH/q/30-c.sql:1: unknown header key '"'"'metrics'"'"' (metric, type, help, cutoff)
+	$TRASH/q/30-c.sql:1: unknown header key '"'"'metrics'"'"' (metric, type, help, cutoff, headline, threshold, history)
 	EOM
 	test_cmp expect err
+'
+
+test_expect_success 'headline and threshold headers are checked, each error named' '
+	rm -f q/*.sql &&
+	printf -- "-- metric: a\n-- help: x\n-- headline: pie\nSELECT 1 AS value;\n" >q/10-a.sql &&
+	printf -- "-- metric: b\n-- help: x\n-- threshold: {s=\"x\"} < 3\nSELECT 1 AS value;\n" >q/20-b.sql &&
+	printf -- "-- metric: c\n-- help: x\n-- headline: values\n-- threshold: share < 0.5\nSELECT 1 AS value;\n" >q/30-c.sql &&
+	printf -- "-- metric: d\n-- help: x\n-- headline: shares\n-- threshold: share{s=\"x\"} about 3\n-- threshold: share > 2\nSELECT 1 AS value;\n" >q/40-d.sql &&
+	printf -- "-- metric: e\n-- help: x\n-- headline: shares\n-- threshold: share{s=\"x\"} < 0.5\n-- threshold: value > 10\nSELECT 1 AS value;\n" >q/50-e.sql &&
+	test_must_fail vantage -c v.yaml check 2>err &&
+	cat >expect <<-EOM &&
+	$TRASH/q/10-a.sql:3: headline '"'"'pie'"'"' is not '"'"'values'"'"' or '"'"'shares'"'"'
+	$TRASH/q/20-b.sql: a threshold is declared on a headline metric (add '"'"'-- headline: values'"'"' or '"'"'-- headline: shares'"'"')
+	$TRASH/q/30-c.sql:4: threshold '"'"'share < 0.5'"'"': a share needs '"'"'-- headline: shares'"'"'
+	$TRASH/q/40-d.sql:4: threshold '"'"'share{s="x"} about 3'"'"': expected <, <=, > or >= (as in: share{status="ok"} < 0.8)
+	$TRASH/q/40-d.sql:5: threshold '"'"'share > 2'"'"': a share is a number from 0 to 1
+	EOM
+	test_cmp expect err &&
+	rm q/[1-4]0-*.sql &&
+	vantage -c v.yaml check
 '
 
 test_expect_success 'the shipped Audius profile checks OK' '

@@ -130,4 +130,44 @@ test_expect_success 'answer keys are checked per kind' '
 	grep "probes\[0\].items: only answer: json asks about items" err
 '
 
+test_expect_success 'a series given twice keeps its first sample, whatever the order of its labels' '
+	mkdir -p www/f &&
+	cat >www/f/metrics <<-\EOF &&
+	# TYPE Mina_dup gauge
+	Mina_dup{b="2",a="1"} 1
+	Mina_dup 3
+	Mina_dup{a="1",b="2"} 2
+	Mina_dup 4
+	Mina_other{z="",y="x"} 5
+	EOF
+	printf "text/plain" >www/f/metrics.type &&
+	cat >f.yaml <<-EOF &&
+	store:
+	  path: $TRASH/f.db
+	discovery:
+	  source: static
+	  nodes:
+	    - {url: $S/f}
+	probes:
+	  - name: metrics
+	    path: /metrics
+	    answer: promtext
+	queries:
+	  dir: q
+	EOF
+	vantage -c f.yaml once &&
+	vantage -c f.yaml sql --csv "SELECT item, metric, labels, value FROM probe_metrics
+	    ORDER BY item" >out &&
+	cat >expect <<-\EOF &&
+	item,metric,labels,value
+	Mina_dup,Mina_dup,{},3.0
+	"Mina_dup{a=""1"",b=""2""}",Mina_dup,"{""a"":""1"",""b"":""2""}",1.0
+	"Mina_other{y=""x""}",Mina_other,"{""y"":""x""}",5.0
+	EOF
+	test_cmp expect out &&
+	vantage -c f.yaml sql --csv "SELECT url, up FROM nodes" >out &&
+	printf "url,up\n$S/f,1\n" >expect &&
+	test_cmp expect out
+'
+
 test_done

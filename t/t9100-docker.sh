@@ -13,6 +13,8 @@ audius_content_node_users
 audius_content_node_users_by_status
 audius_content_node_up
 audius_content_node_unanswered_users
+audius_users_fully_synced_throughout
+audius_users_ever
 vantage_run_phase_seconds
 vantage_run_requests
 vantage_run_items

@@ -31,13 +31,55 @@ test_failures=0
 test_cleanup=
 test_bg_pids=
 
-# Under TEST_VALGRIND=1 every vantage command runs under valgrind.
+# Under TEST_VALGRIND=1 (or ./configure --enable-valgrind) every vantage
+# process the test starts runs under valgrind's memcheck: a wrapper named
+# vantage comes first in PATH, so commands, servers started with bg_start
+# or in the background, and commands run by script(1) or sh -c all get it.
+# Each process logs to $TRASH/.valgrind/PID.log; a command exits 126 on an
+# error, and test_done fails the script if any process, servers included,
+# logged one.
 if [ "${TEST_VALGRIND:-0}" = 1 ]; then
-	vantage() {
-		valgrind -q --error-exitcode=126 --leak-check=full \
-		    --errors-for-leak-kinds=definite "$VT_BUILD_DIR/vantage" "$@"
+	command -v valgrind >/dev/null 2>&1 || {
+		echo "Bail out! TEST_VALGRIND=1 but valgrind is not installed" \
+		    "(apt-get install valgrind)"
+		exit 1
 	}
+	mkdir -p "$TRASH/.valgrind/bin"
+	cat >"$TRASH/.valgrind/bin/vantage" <<-EOF
+	#!/bin/sh
+	exec valgrind -q --error-exitcode=126 --leak-check=full \\
+	    --errors-for-leak-kinds=definite --track-fds=no \\
+	    --log-file="$TRASH/.valgrind/%p.log" "$VT_BUILD_DIR/vantage" "\$@"
+	EOF
+	chmod +x "$TRASH/.valgrind/bin/vantage"
+	PATH="$TRASH/.valgrind/bin:$PATH"
+	export PATH
 fi
+
+# Bounded waits are VT_WAIT_SCALE times longer: 10 under valgrind, which
+# runs vantage some twenty times slower.
+VT_WAIT_SCALE=1
+[ "${TEST_VALGRIND:-0}" = 1 ] && VT_WAIT_SCALE=10
+
+# Under valgrind: one more test, that no vantage process logged an error.
+valgrind_check_() {
+	[ "${TEST_VALGRIND:-0}" = 1 ] || return 0
+	test_count=$((test_count + 1))
+	_n=$(ls "$TRASH/.valgrind/" | grep -c '\.log$')
+	_bad=
+	for _l in "$TRASH"/.valgrind/*.log; do
+		[ -s "$_l" ] && _bad="$_bad $_l"
+	done
+	if [ -z "$_bad" ]; then
+		echo "ok $test_count - valgrind: no errors in $_n vantage processes"
+		return 0
+	fi
+	echo "not ok $test_count - valgrind: errors in vantage processes"
+	for _l in $_bad; do
+		sed 's/^/#   /' "$_l"
+	done
+	test_failures=$((test_failures + 1))
+}
 
 say() { printf '# %s\n' "$*"; }
 
@@ -96,7 +138,7 @@ wait_for_file() {
 	i=0
 	while [ ! -s "$1" ]; do
 		i=$((i + 1))
-		[ $i -gt "${2:-300}" ] && { echo "timed out waiting for $1" >&2; return 1; }
+		[ $i -gt $((${2:-300} * VT_WAIT_SCALE)) ] && { echo "timed out waiting for $1" >&2; return 1; }
 		if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
 			echo "process $3 exited before writing $1" >&2
 			return 1
@@ -118,7 +160,7 @@ wait_for_http() {
 	i=0
 	until curl -fsS -o /dev/null "$1" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt "${2:-300}" ] && { echo "timed out waiting for $1" >&2; return 1; }
+		[ $i -gt $((${2:-300} * VT_WAIT_SCALE)) ] && { echo "timed out waiting for $1" >&2; return 1; }
 		sleep 0.1
 	done
 }
@@ -198,6 +240,7 @@ test_done() {
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	valgrind_check_
 	echo "1..$test_count"
 	if [ $test_failures -eq 0 ]; then
 		cd "$VT_BUILD_DIR" && rm -rf "$TRASH"

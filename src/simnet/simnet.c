@@ -1,4 +1,21 @@
 /* simnet.c -- vantage-simnet: command line, setup and the serve loop */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include "conf.h"
 
 #include <arpa/inet.h>
@@ -33,12 +50,14 @@ enum {
 	OPT_SLOW_DELAY,
 	OPT_OVERSIZE,
 	OPT_PIDFILE,
-	OPT_KIND
+	OPT_KIND,
+	OPT_STATES
 };
 
 struct simnet_opts {
 	const char	*so_db;
 	const char	*so_truth;	/* NULL: stdout */
+	const char	*so_states;	/* --states: NULL, none */
 	const char	*so_pidfile;
 	int		 so_port;	/* from -l; 0 = any */
 	int		 so_serve;
@@ -52,7 +71,9 @@ static const char usage_text[] =
 "           [-u USERS] [-n NODES] [-l ADDR:PORT] [-m MIX]\n"
 "           [-f SPID:FAULT]... [--no-serve] [--duration DUR]\n"
 "           [--slow-delay DUR] [--oversize SIZE] [--pidfile FILE]\n"
+"           [--states FILE]\n"
 "       vantage-simnet compare TRUTH.json METRICS.txt\n"
+"       vantage-simnet history [-w WINDOW]... TIME:STATES...\n"
 "\n"
 "Simulate a network for the vantage monitor, deterministically from a\n"
 "seed: write the discovery input of the network's kind, serve the nodes\n"
@@ -106,6 +127,8 @@ static const char usage_text[] =
 "      --oversize SIZE  body size of `oversized` answers (e.g. 512KiB,\n"
 "                       16MiB), at most 1GiB (default 16MiB)\n"
 "      --pidfile FILE   write the process id to FILE (removed at exit)\n"
+"      --states FILE    write every current user's status to FILE, a\n"
+"                       \"USER_ID STATUS\" line each, before the truth\n"
 "  -v, --verbose        log more (how long each step took)\n"
 "  -h, --help           print this help and exit\n"
 "\n"
@@ -163,7 +186,14 @@ static const char usage_text[] =
 "  sample must be there with the same value, and no other series of\n"
 "  the metric families the truth names (in its samples or its\n"
 "  \"families\" list).  Prints a line per mismatch and\n"
-"  a summary; exits 0 if all match, 1 on a mismatch, 2 on bad input.\n";
+"  a summary; exits 0 if all match, 1 on a mismatch, 2 on bad input.\n"
+"\n"
+"history [-w WINDOW]... TIME:STATES...\n"
+"  the truth of the entity-history metrics (audius_users_ever,\n"
+"  audius_users_fully_synced_throughout) after a sequence of complete\n"
+"  runs, each its start time in unix seconds and the --states file of\n"
+"  the network it saw, oldest first; windows default to 1d and 7d.\n"
+"  Prints truth JSON for compare.\n";
 
 static void
 usage_print(FILE *fp)
@@ -472,6 +502,8 @@ simnet_run(struct simnet *sn, const struct simnet_opts *so)
 		pidfile = 1;
 	}
 	t0 = now_mono();
+	if (so->so_states != NULL && truth_states_write(sn, so->so_states) == -1)
+		goto out;
 	if (truth_write(sn, so->so_truth) == -1)
 		goto out;
 	log_debug("wrote the truth in %.2fs", now_mono() - t0);
@@ -527,6 +559,7 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 		{ "slow-delay",	required_argument, NULL, OPT_SLOW_DELAY },
 		{ "oversize",	required_argument, NULL, OPT_OVERSIZE },
 		{ "pidfile",	required_argument, NULL, OPT_PIDFILE },
+		{ "states",	required_argument, NULL, OPT_STATES },
 		{ "kind",	required_argument, NULL, OPT_KIND },
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -609,6 +642,9 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 		case OPT_PIDFILE:
 			so->so_pidfile = optarg;
 			break;
+		case OPT_STATES:
+			so->so_states = optarg;
+			break;
 		case OPT_KIND:
 			for (i = 0; sn_kinds[i] != NULL; i++)
 				if (strcmp(sn_kinds[i]->sk_name, optarg) == 0)
@@ -639,7 +675,7 @@ simnet_options(int argc, char *argv[], struct simnet *sn,
 	log_init("vantage-simnet", verbose);
 	if (optind < argc)
 		return usage_error(argv[optind], "unexpected argument "
-		    "(the only subcommand is compare)");
+		    "(the subcommands are compare and history)");
 	if (so->so_db == NULL)
 		return usage_error("-d", "the discovery input is required");
 	if ((rv = parse_mix(mix, sn->sn_mix)) != 0)
@@ -657,6 +693,8 @@ main(int argc, char *argv[])
 	log_init("vantage-simnet", 0);
 	if (argc >= 2 && strcmp(argv[1], "compare") == 0)
 		return simnet_compare(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "history") == 0)
+		return truth_history(argc - 1, argv + 1);
 
 	memset(&sn, 0, sizeof(sn));
 	memset(&so, 0, sizeof(so));

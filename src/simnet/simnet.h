@@ -1,4 +1,21 @@
 /* simnet.h -- vantage-simnet: a simulated network of any supported kind */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #ifndef VANTAGE_SIMNET_H
 #define VANTAGE_SIMNET_H
 
@@ -217,5 +234,11 @@ int	 truth_write(const struct simnet *, const char *path);
 int	 write_file_atomic(const char *path, const char *data, size_t len);
 /* The compare subcommand: returns the exit status (0, 1 or 2). */
 int	 truth_compare(const char *truthpath, const char *metricspath);
+
+/* history.c: the entity-history truth over a sequence of runs */
+/* Every current user's status, "USER_ID STATUS" lines (path.tmp, rename). */
+int	 truth_states_write(const struct simnet *, const char *path);
+/* The history subcommand: returns the exit status. */
+int	 truth_history(int argc, char *argv[]);
 
 #endif

@@ -1,4 +1,21 @@
 /* t-http.c -- Accept parsing, constant-time comparison, and a live server */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include "conf.h"
 
 #include <arpa/inet.h>
@@ -595,8 +612,12 @@ test_server(const char *conf)
 	is_int(200, r.status, "/-/ready: 200 after a ready publish");
 	resp_free(&r);
 	request(&r, "GET", port, "/", NULL);
-	ok(r.status == 200 && strstr(r.body.b_data, "/metrics") != NULL,
-	    "GET /: the index page names /metrics");
+	ok(r.status == 503 && strstr(r.body.b_data, "no store yet") != NULL &&
+	    strstr(r.body.b_data, "href=\"/metrics\"") != NULL &&
+	    strncmp(header(&r, "Content-Type"), "text/html", 9) == 0 &&
+	    strncmp(header(&r, "Content-Security-Policy"), "default-src "
+	    "'none'", 18) == 0,
+	    "GET /: the status page, 503 without a store, links /metrics");
 	resp_free(&r);
 
 	/* A second publish replaces the first (which is freed). */

@@ -1,5 +1,21 @@
 /* t-promtext.c -- the Prometheus text / OpenMetrics exposition parser */
 
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -217,6 +233,10 @@ test_text_accepted(void)
 	    "NUL bytes inside label values kept (TestPromNullByteHandling)");
 	is_str("a{b=\"x\"} 1\n", P(T, "a{b=\"\",b=\"x\",c=\"\"} 1\n"),
 	    "empty label values dropped, then no duplicate");
+	is_str("a 1\na{b=\"c\",d=\"e\"} 2\na 3\na{d=\"e\",b=\"c\"} 4\n",
+	    P(T, "a 1\na{b=\"c\",d=\"e\"} 2\na 3\na{d=\"e\",b=\"c\"} 4\n"),
+	    "a series given twice is the caller's business, as the TSDB's "
+	    "(ErrDuplicateSampleForTimestamp): every sample is passed on");
 	is_str("a{b=\"#\"} 1\n", P(T, "a{b=\"#\"} 1\n# a{b=\"c\"} 2\n"),
 	    "# inside a label value; a commented-out sample skipped");
 	is_str("error: line 1: expected timestamp or end of line, got \"#\"",
@@ -322,6 +342,9 @@ test_text_rejected(void)
 	    P(T, "{\"a.b\"} 1\n"), "quoted UTF-8 metric name");
 	is_str("error: line 1: quoted label names are not supported",
 	    P(T, "a{\"b.c\"=\"d\"} 1\n"), "quoted UTF-8 label name");
+	is_str("error: line 1: quoted metric names are not supported",
+	    P(T, "{\"a\",\"b\"} 1\n"),
+	    "two quoted names (promparse: metric name already set)");
 	is_str("error: line 1: expected metric name, got \"9\"",
 	    P(T, "9 1\n"), "metric name starting with a digit");
 	is_str("error: line 1: expected a blank or \"{\" after metric name, "
@@ -817,6 +840,9 @@ test_format_of(void)
 	is_int(-1, promtext_format_of(""), "blank Content-Type");
 	is_int(-1, promtext_format_of(NULL), "no Content-Type");
 	is_int(-1, promtext_format_of("application/json"), "JSON");
+	is_int(-1, promtext_format_of("application/vnd.google.protobuf; "
+	    "proto=io.prometheus.client.MetricFamily; encoding=delimited"),
+	    "the protobuf format is not read");
 	is_int(-1, promtext_format_of("text/plainx"), "text/plainx");
 	is_str("untyped", promtext_type_name(PROMTEXT_UNTYPED), "type names");
 	is_str("gaugehistogram", promtext_type_name(PROMTEXT_GAUGEHISTOGRAM),
@@ -826,7 +852,7 @@ test_format_of(void)
 int
 main(void)
 {
-	plan(208);
+	plan(211);
 	test_text_accepted();
 	test_text_values();
 	test_text_rejected();
