@@ -16,6 +16,7 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <float.h>
 #include <inttypes.h>
 #include <malloc.h>
 #include <math.h>
@@ -83,19 +84,38 @@ json_init(void)
 
 static int	dec_int(const char *, size_t, int64_t *);
 
+/* Is the number of len bytes at s (JSON's syntax) finite as a double? */
+static int
+num_finite(const char *s, size_t len)
+{
+	char	*t = xstrndup(s, len);
+	int	 fin = isfinite(strtod(t, NULL));
+
+	free(t);
+	return fin;
+}
+
+/*
+ * What a number beyond a double is written as: the largest double,
+ * which a real column reads as out of range (answer_json_value).
+ */
+#define HUGE_REAL	"1.7976931348623157e308"
+
 /*
  * Copy of the len bytes of JSON at s in which every integer that does not
  * fit in 64 bits is written as a real ("1e30" stays, "18446744073709551616"
- * becomes "18446744073709551616.0"), so that jansson parses it instead of
- * failing the whole answer; the value then fails only where it is read as
- * an integer.  NULL when there is none.
+ * becomes "18446744073709551616.0"), and with reals, every number beyond a
+ * double ("1e400") as HUGE_REAL, so that jansson parses it instead of
+ * failing the whole answer; the value then fails only where it is read.
+ * NULL when there is none.
  */
 static char *
-json_widen(const char *s, size_t len, size_t *lenp)
+json_widen(const char *s, size_t len, int reals, size_t *lenp)
 {
 	struct buf	 b;
 	size_t		 i = 0, start, copied = 0;
 	int64_t		 v;
+	int		 real;
 
 	buf_init(&b, 0);
 	while (i < len) {
@@ -110,18 +130,34 @@ json_widen(const char *s, size_t len, size_t *lenp)
 			i++;
 			continue;
 		}
+		/* One number as jansson lexes it: "1e40-1" is two. */
 		start = i++;
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++;
-		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
-			while (i < len && strchr("0123456789.eE+-", s[i]) != NULL)
-				i++;
-			continue;
+		real = 0;
+		if (i < len && s[i] == '.') {
+			real = 1;
+			for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+				;
 		}
-		if (dec_int(s + start, i - start, &v) != -2)
+		if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+			real = 1;
+			if (++i < len && (s[i] == '+' || s[i] == '-'))
+				i++;
+			while (i < len && s[i] >= '0' && s[i] <= '9')
+				i++;
+		}
+		if (!real && dec_int(s + start, i - start, &v) != -2)
+			continue;	/* an int64, or not a number */
+		if (reals && !num_finite(s + start, i - start)) {
+			buf_add(&b, s + copied, start - copied);
+			buf_puts(&b, s[start] == '-' ? "-" HUGE_REAL : HUGE_REAL);
+		} else if (real)
 			continue;
-		buf_add(&b, s + copied, i - copied);
-		buf_puts(&b, ".0");
+		else {
+			buf_add(&b, s + copied, i - copied);
+			buf_puts(&b, ".0");
+		}
 		copied = i;
 	}
 	if (copied == 0) {
@@ -147,8 +183,14 @@ json_parse_budget(const char *body, size_t len, size_t budget, int flags,
 	return doc;
 }
 
+/*
+ * Parse within budget.  reals: a number beyond a double is read as
+ * HUGE_REAL, not a malformed answer (the kind's own answers, whose values
+ * say so per item; a source's document stays refused).
+ */
 static json_t *
-json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
+json_parse(const char *body, size_t len, int flags, int reals, char *err,
+    size_t errlen)
 {
 	json_error_t	 jerr;
 	json_t		*doc;
@@ -158,8 +200,9 @@ json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
 	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
 	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
 	doc = json_parse_budget(body, len, budget, flags, &jerr);
-	if (doc == NULL && !jm_over && strstr(jerr.text, "too big") != NULL &&
-	    (wide = json_widen(body, len, &wlen)) != NULL) {
+	if (doc == NULL && !jm_over && (strstr(jerr.text, "too big") != NULL ||
+	    (reals && strstr(jerr.text, "real number overflow") != NULL)) &&
+	    (wide = json_widen(body, len, reals, &wlen)) != NULL) {
 		doc = json_parse_budget(wide, wlen, budget, flags, &jerr);
 		free(wide);
 	}
@@ -175,13 +218,13 @@ json_parse(const char *body, size_t len, int flags, char *err, size_t errlen)
 json_t *
 answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
 {
-	return json_parse(body, len, 0, err, errlen);
+	return json_parse(body, len, 0, 0, err, errlen);
 }
 
 json_t *
 json_pointer(json_t *j, const char *p)
 {
-	char		 tok[256];
+	char		 buf[256], *tok;
 	size_t		 len, i, o;
 	const char	*end;
 	char		*num_end;
@@ -195,7 +238,9 @@ json_pointer(json_t *j, const char *p)
 		p++;
 		end = strchr(p, '/');
 		len = end ? (size_t)(end - p) : strlen(p);
-		for (i = 0, o = 0; i < len && o < sizeof(tok) - 1; i++) {
+		/* A token is never longer unescaped: most fit in buf. */
+		tok = len < sizeof(buf) ? buf : xmalloc(len + 1);
+		for (i = 0, o = 0; i < len; i++) {
 			if (p[i] == '~' && i + 1 < len && p[i + 1] == '1') {
 				tok[o++] = '/';
 				i++;
@@ -205,21 +250,22 @@ json_pointer(json_t *j, const char *p)
 			} else
 				tok[o++] = p[i];
 		}
-		if (i < len)
-			return NULL;	/* a key longer than any we look up */
 		tok[o] = '\0';
 		if (json_is_object(j))
 			j = json_object_get(j, tok);
 		else if (json_is_array(j)) {
 			if (tok[0] < '0' || tok[0] > '9' ||
 			    (tok[0] == '0' && tok[1] != '\0'))
-				return NULL;
-			idx = strtoul(tok, &num_end, 10);
-			if (*num_end != '\0')
-				return NULL;
-			j = json_array_get(j, idx);
+				j = NULL;
+			else {
+				idx = strtoul(tok, &num_end, 10);
+				j = *num_end != '\0' ? NULL :
+				    json_array_get(j, idx);
+			}
 		} else
-			return NULL;
+			j = NULL;
+		if (tok != buf)
+			free(tok);
 		p += len;
 	}
 	return j;
@@ -324,7 +370,7 @@ digits(const char *s, size_t len, size_t *i)
 static int
 dec_real(const char *s, size_t len, double *vp)
 {
-	char	 tmp[128];
+	char	 tmp[128], *t = tmp;
 	size_t	 i = 0;
 
 	if (i < len && s[i] == '-')
@@ -346,10 +392,14 @@ dec_real(const char *s, size_t len, double *vp)
 	if (i != len)
 		return -1;
 	if (len >= sizeof(tmp))
-		return -2;	/* more digits than a double holds */
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	*vp = strtod(tmp, NULL);
+		t = xstrndup(s, len);	/* many digits, rounded by strtod */
+	else {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+	}
+	*vp = strtod(t, NULL);
+	if (t != tmp)
+		free(t);
 	return isfinite(*vp) ? 0 : -2;
 }
 
@@ -615,10 +665,14 @@ value_json(json_t *v, const struct value_conf *vc, struct aval *out,
 			out->av_int = json_integer_value(v);
 			return 0;
 		}
-		/* Integers beyond 64 bits are parsed as reals. */
+		/*
+		 * Integers beyond 64 bits are parsed as reals; those just
+		 * below -2^63 round to -2^63 itself.
+		 */
 		d = json_is_real(v) ? json_real_value(v) : 0;
 		if (json_is_real(v) && d == floor(d) &&
-		    (d >= 9223372036854775808.0 || d < -9223372036854775808.0)) {
+		    (d >= 9223372036854775808.0 ||
+		    d <= -9223372036854775808.0)) {
 			snprintf(why, whylen, "%s: integer out of range",
 			    PTR(vc));
 			return -1;
@@ -627,6 +681,12 @@ value_json(json_t *v, const struct value_conf *vc, struct aval *out,
 	case VT_REAL:
 		if (!json_is_number(v))
 			break;
+		/* Beyond a double: json_widen wrote it as HUGE_REAL. */
+		if (fabs(json_number_value(v)) >= DBL_MAX) {
+			snprintf(why, whylen, "%s: number out of range",
+			    PTR(vc));
+			return -1;
+		}
 		out->av_type = AV_REAL;
 		out->av_real = json_number_value(v);
 		return 0;
@@ -763,7 +823,8 @@ json_match(const struct answer_batch *ab, const struct answer_json_conf *jc,
  * The key of element i of an exploded answer, which the caller frees:
  * its value at aj_key (a string, or an integer as decimal text), else its
  * member name or index.  An element whose key is not usable is keyed by
- * its member name or index, and *why says why.
+ * its member name or index, and *why says why; a member name longer than
+ * a key may be is not usable either.
  */
 static char *
 explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
@@ -791,8 +852,11 @@ explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
 			snprintf(why, whylen, "%s: expected a string or integer "
 			    "key, got %s", jc->aj_key, json_type_name(k));
 	}
-	if (name != NULL)
+	if (name != NULL && strlen(name) <= KEY_MAX_BYTES)
 		return xstrdup(name);
+	if (name != NULL && why[0] == '\0')
+		snprintf(why, whylen, "member name longer than %d bytes",
+		    KEY_MAX_BYTES);
 	xasprintf(&key, "%zu", i);
 	return key;
 }
@@ -986,6 +1050,26 @@ rpc_result(json_t *resp, char *why, size_t whylen)
 	return result;
 }
 
+/*
+ * An id that is the decimal text of a call's (1 to n) as a JSON string:
+ * that call's id, else 0.  Such an answer is not the call's (JSON-RPC 2.0
+ * answers with the very id sent), but its row says why it is missing.
+ */
+static size_t
+rpc_string_id(json_t *id, size_t n)
+{
+	int64_t	v;
+
+	if (!json_is_string(id) || json_string_value(id)[0] == '0' ||
+	    dec_int(json_string_value(id), json_string_length(id), &v) != 0 ||
+	    v < 1 || (uint64_t)v > n)
+		return 0;	/* "01" is no call's id written as a string */
+	return (size_t)v;
+}
+
+#define RPC_STRING_ID	"missing from answer (an answer has id \"%zu\", a " \
+	"string, where the call's id is %zu)"
+
 /* The one call of a probe without items: its row, or its rows exploded. */
 static int
 rpc_single(const struct answer_json_conf *jc, json_t *doc,
@@ -1003,6 +1087,10 @@ rpc_single(const struct answer_json_conf *jc, json_t *doc,
 	if ((result = rpc_result(doc, why, sizeof(why))) == NULL)
 		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
 	id = json_object_get(doc, "id");
+	if (rpc_string_id(id, 1) == 1) {
+		snprintf(why, sizeof(why), RPC_STRING_ID, (size_t)1, (size_t)1);
+		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
+	}
 	if (!json_is_integer(id) || json_integer_value(id) != 1)
 		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL,
 		    "missing from answer (no JSON-RPC answer with id 1)");
@@ -1023,7 +1111,8 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
     char *err, size_t errlen)
 {
 	json_t		*el, *id, *result, **resp;
-	size_t		*count, i, k, n = ab->ab_nitems;
+	size_t		*count, i, k, s, n = ab->ab_nitems;
+	char		*strid;
 	json_int_t	 v;
 	char		 why[512];
 	int		 rc = 0;
@@ -1041,8 +1130,11 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
 	}
 	resp = xcalloc(n + 1, sizeof(*resp));
 	count = xcalloc(n + 1, sizeof(*count));
+	strid = xcalloc(n + 1, sizeof(*strid));
 	json_array_foreach(doc, k, el) {
 		id = json_object_get(el, "id");
+		if ((s = rpc_string_id(id, n)) != 0)
+			strid[s - 1] = 1;
 		if (!json_is_integer(id) || (v = json_integer_value(id)) < 1 ||
 		    (uint64_t)v > n)
 			continue;
@@ -1050,7 +1142,10 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
 			resp[v - 1] = el;
 	}
 	for (i = 0; i < n && rc == 0; i++) {
-		if (count[i] == 0)
+		if (count[i] == 0 && strid[i]) {
+			snprintf(why, sizeof(why), RPC_STRING_ID, i + 1, i + 1);
+			rc = emit(arg, i, NULL, 0, NULL, why);
+		} else if (count[i] == 0)
 			rc = emit(arg, i, NULL, 0, NULL, "missing from answer");
 		else if (count[i] > 1) {
 			snprintf(why, sizeof(why), "JSON-RPC id %zu answered %zu "
@@ -1064,6 +1159,7 @@ rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
 	}
 	free(resp);
 	free(count);
+	free(strid);
 	return rc;
 }
 
@@ -1079,7 +1175,7 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 
 	/* Which of two copies of a key counts is a guess: refuse it. */
 	if ((doc = json_parse(res->cr_body, res->cr_len, JSON_REJECT_DUPLICATES,
-	    err, errlen)) == NULL)
+	    1, err, errlen)) == NULL)
 		return -1;
 	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
 	/* The status column, after the values, is the same in every row. */
@@ -1253,7 +1349,7 @@ json_check_status(const struct answer_json_conf *jc, answer_check_cb report,
 		    0 || st < 100 || st > 599 || (st >= 200 && st <= 299)) {
 			snprintf(why, sizeof(why), "'%s' is not a status from "
 			    "100 to 599 outside 2xx", jc->aj_accept[i]);
-			report(arg, NULL, 0, "accept_status", why);
+			report(arg, "accept_status", i, NULL, why);
 		}
 	if (col == NULL || col[0] == '\0')
 		return;
@@ -1276,14 +1372,33 @@ json_check_status(const struct answer_json_conf *jc, answer_check_cb report,
 		}
 }
 
+/* Are params, with every {{item}} replaced by item, a JSON array or object? */
+static int
+rpc_params_ok(const char *p, const char *item)
+{
+	struct buf	 b;
+	json_t		*j;
+	int		 ok;
+
+	buf_init(&b, 0);
+	for (; strstr(p, "{{item}}") != NULL; p = strstr(p, "{{item}}") + 8) {
+		buf_add(&b, p, strstr(p, "{{item}}") - p);
+		buf_puts(&b, item);
+	}
+	buf_puts(&b, p);
+	j = json_loads(b.b_data, 0, NULL);
+	ok = json_is_array(j) || json_is_object(j);
+	json_decref(j);
+	buf_release(&b);
+	return ok;
+}
+
 /* jsonrpc and params. */
 static void
 json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
     answer_check_cb report, void *arg)
 {
 	const char	*p = jc->aj_params;
-	struct buf	 b;
-	json_t		*j;
 	int		 items = pc->pc_items != NULL && pc->pc_items[0] != '\0';
 
 	if (!RPC_ON(jc)) {
@@ -1311,6 +1426,9 @@ json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
 		if (p != NULL && strstr(p, "{{item}}") != NULL)
 			report(arg, NULL, 0, "params", "with {{item}} as the "
 			    "method, params cannot hold it too");
+		else if (p != NULL && p[0] != '\0' && !rpc_params_ok(p, "0"))
+			report(arg, NULL, 0, "params", "not a JSON array or "
+			    "object");
 		return;
 	}
 	if ((p == NULL || p[0] == '\0') && !items)
@@ -1325,18 +1443,16 @@ json_check_rpc(const struct probe_conf *pc, const struct answer_json_conf *jc,
 		    "{{item}}");
 	if (p[0] == '\0')
 		return;
-	/* Valid JSON with any item in place: try one. */
-	buf_init(&b, 0);
-	for (; strstr(p, "{{item}}") != NULL; p = strstr(p, "{{item}}") + 8) {
-		buf_add(&b, p, strstr(p, "{{item}}") - p);
-		buf_puts(&b, "0");
-	}
-	buf_puts(&b, p);
-	j = json_loads(b.b_data, 0, NULL);
-	if (!json_is_array(j) && !json_is_object(j))
+	/*
+	 * Valid JSON with any item in place, an integer (bare) or text (a
+	 * JSON string), as rpc_call writes them: try one of each.
+	 */
+	if (!rpc_params_ok(p, "0"))
 		report(arg, NULL, 0, "params", "not a JSON array or object");
-	json_decref(j);
-	buf_release(&b);
+	else if (!rpc_params_ok(p, "\"x\""))
+		report(arg, NULL, 0, "params", "not a JSON array or object "
+		    "with a text item in place: {{item}} becomes a JSON string "
+		    "or number, so it stands outside quotes");
 }
 
 static void

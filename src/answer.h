@@ -72,7 +72,8 @@ struct answer_column {
 /*
  * Where a kind's check reports a mistake in a probe's settings: key is a
  * key of the probe's mapping (list NULL), or of entry index of its list
- * (list "values"); why is the message without the key's path.
+ * (list "values"), or NULL for entry index itself (list "accept_status");
+ * why is the message without the key's path.
  */
 typedef void (*answer_check_cb)(void *arg, const char *list, size_t index,
     const char *key, const char *why);

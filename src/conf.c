@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <yaml.h>
 #include <arpa/inet.h>
@@ -1206,8 +1207,9 @@ static const char *const reserved_columns[] = {
 static int
 in_list(const char *const *list, const char *s)
 {
+	/* SQLite's names of tables and columns ignore case. */
 	for (; *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
+		if (strcasecmp(*list, s) == 0)
 			return 1;
 	return 0;
 }
@@ -1236,7 +1238,15 @@ valid_column_list(const char *s)
 static int
 valid_pointer(const char *s)
 {
-	return s[0] == '\0' || s[0] == '/';
+	const char	*t;
+
+	if (s[0] != '\0' && s[0] != '/')
+		return 0;
+	/* RFC 6901: ~ only as ~0 (a ~) or ~1 (a /). */
+	for (t = s; (t = strchr(t, '~')) != NULL; t++)
+		if (t[1] != '0' && t[1] != '1')
+			return 0;
+	return 1;
 }
 
 static void
@@ -1417,8 +1427,13 @@ kind_report(void *arg, const char *list, size_t index, const char *key,
 		return;
 	}
 	at = ynode_item(ynode_at(kc->kc_probe, list), index, key);
-	cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
-	    "probes[%zu].%s[%zu].%s: %s", kc->kc_index, list, index, key, why);
+	if (key == NULL)	/* an entry of a list of scalars */
+		cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+		    "probes[%zu].%s[%zu]: %s", kc->kc_index, list, index, why);
+	else
+		cf_error(kc->kc_p, at != NULL ? at : kc->kc_probe,
+		    "probes[%zu].%s[%zu].%s: %s", kc->kc_index, list, index,
+		    key, why);
 }
 
 static void
@@ -1569,11 +1584,17 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				    "probes[%zu].method: a probe with items "
 				    "sends them in a body, so it must be POST", i);
 		} else if ((pc->pc_items == NULL || pc->pc_items[0] == '\0') &&
-		    jc->aj_key != NULL && jc->aj_key[0] != '\0' &&
-		    jc->aj_explode == EX_NO)
-			cf_error(p, ynode_item(probes, i, "key"),
-			    "probes[%zu].key: only a probe with items, or one "
-			    "with explode, has a key", i);
+		    jc->aj_explode == EX_NO) {
+			if (jc->aj_key != NULL && jc->aj_key[0] != '\0')
+				cf_error(p, ynode_item(probes, i, "key"),
+				    "probes[%zu].key: only a probe with items, "
+				    "or one with explode, has a key", i);
+			if (jc->aj_rows != NULL && jc->aj_rows[0] != '\0')
+				cf_error(p, ynode_item(probes, i, "rows"),
+				    "probes[%zu].rows: only a probe with items, "
+				    "or one with explode, has rows; the values of "
+				    "another are read from the whole answer", i);
+		}
 		if (jc->aj_rows != NULL && !valid_pointer(jc->aj_rows))
 			cf_error(p, ynode_item(probes, i, "rows"),
 			    "probes[%zu].rows: '%s' is not a JSON pointer", i,
@@ -1600,7 +1621,7 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 				    "'%s' is reserved", i, j, vc->vc_column);
 			for (m = 0; m < j; m++)
 				if (jc->aj_values[m].vc_column != NULL &&
-				    strcmp(jc->aj_values[m].vc_column,
+				    strcasecmp(jc->aj_values[m].vc_column,
 				    vc->vc_column) == 0)
 					cf_error(p, at, "probes[%zu].values[%zu]."
 					    "column: '%s' is used twice", i, j,

@@ -848,7 +848,7 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	enum crawl_outcome oc;
 	curl_off_t	 dl = 0;
 	long		 status = 0, wait = -1;
-	int		 transient;
+	int		 transient, truncated;
 	char		*p, msg[CURL_ERROR_SIZE + 64], tmp[32], ctype[128];
 	const char	*ct = NULL;
 
@@ -859,8 +859,11 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	if (curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &dl) == CURLE_OK)
 		c->c_stats.cs_bytes_in += dl;
 	transient = crawl_classify(c, r, rc, status, &oc, msg, sizeof(msg));
-	if (transient && oc == CRAWL_HTTP_ERROR && c->c_opts.co_final != NULL &&
-	    c->c_opts.co_final(r->r_arg, status))
+	truncated = oc == CRAWL_HTTP_ERROR && (rc != CURLE_OK ||
+	    (r->r_coding == 1 && !r->r_zend));
+	/* A body cut short is no answer to read: retried as any other. */
+	if (transient && oc == CRAWL_HTTP_ERROR && !truncated &&
+	    c->c_opts.co_final != NULL && c->c_opts.co_final(r->r_arg, status))
 		transient = 0;
 	if (transient && status == 429)
 		wait = crawl_retry_after(c, e);
@@ -905,8 +908,7 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 		res.cr_body = r->r_resp.b_data;
 		res.cr_len = r->r_resp.b_len;
 	}
-	res.cr_truncated = oc == CRAWL_HTTP_ERROR && (rc != CURLE_OK ||
-	    (r->r_coding == 1 && !r->r_zend));
+	res.cr_truncated = truncated;
 	req_end(c, r, &res);
 }
 

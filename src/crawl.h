@@ -67,7 +67,8 @@ struct crawl_opts {
 	 * May be NULL.  For an answer with a status that is otherwise
 	 * retried (5xx, 429), whether the caller takes it as final: nonzero
 	 * ends the request at once with CRAWL_HTTP_ERROR and its body.  arg
-	 * is the request's done argument.
+	 * is the request's done argument.  Not asked about a body cut short
+	 * (cr_truncated): that is retried as before.
 	 */
 	int	(*co_final)(void *arg, long status);
 };

@@ -235,7 +235,7 @@ test_expect_success 'queries read the rows' '
 
 test_expect_success 'the json keys are checked with their place' '
 	test_must_fail vantage -c p.yaml -D probes.0.accept_status.0=200 check 2>err &&
-	grep "probes\[0\].accept_status: .200. is not a status from 100 to 599 outside 2xx$" err &&
+	grep "probes\[0\].accept_status\[0\]: .200. is not a status from 100 to 599 outside 2xx$" err &&
 	test_must_fail vantage -c p.yaml -D probes.0.status_column=version check 2>err &&
 	grep "probes\[0\].status_column: .version. is also a column of values" err &&
 	test_must_fail vantage -c p.yaml -D probes.1.values.0.from=hex check 2>err &&

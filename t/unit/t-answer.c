@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "buf.h"
 #include "crawl.h"
 #include "probe.h"
 #include "tap.h"
@@ -93,6 +94,25 @@ test_pointer(void)
 	doc = parse("[[1, 2], [3, 4]]");
 	is_int(4, int_at(doc, "/1/1"), "pointer from an array root");
 	json_decref(doc);
+
+	{
+		/* A member name longer than any fixed buffer. */
+		char	text[1024], ptr[1024];
+
+		memset(text, 0, sizeof(text));
+		memset(ptr, 0, sizeof(ptr));
+		strcpy(text, "{\"");
+		memset(text + 2, 'k', 600);
+		strcpy(text + 602, "\": {\"x\": 7}}");
+		ptr[0] = '/';
+		memset(ptr + 1, 'k', 600);
+		strcpy(ptr + 601, "/x");
+		doc = parse(text);
+		is_int(7, int_at(doc, ptr), "a member name of 600 bytes");
+		ptr[600] = '\0';
+		ok(json_pointer(doc, ptr) == NULL, "  one byte short: none");
+		json_decref(doc);
+	}
 }
 
 /* Step "SELECT ?1" and report the result's type. */
@@ -348,6 +368,22 @@ test_coerce_string(void)
 	    "/v: '0x10' is not a decimal number"), "  hex is refused");
 	ok(coerce_fails("\"1e400\"", VT_REAL, VF_STRING,
 	    "/v: '1e400' is out of range for real"), "  1e400 is out of range");
+	{
+		/* Many digits are not out of range: 1e-151 and 1e199. */
+		char	long_dec[256];
+
+		strcpy(long_dec, "\"0.");
+		memset(long_dec + 3, '0', 150);
+		strcpy(long_dec + 153, "1\"");
+		ok(coerce_real(long_dec, VF_STRING, 1e-151),
+		    "  a decimal of 154 characters (%s)", cwhy);
+		long_dec[0] = '"';
+		long_dec[1] = '1';
+		memset(long_dec + 2, '0', 199);
+		strcpy(long_dec + 201, "\"");
+		ok(coerce_real(long_dec, VF_STRING, 1e199),
+		    "  an integer of 200 digits, as a real (%s)", cwhy);
+	}
 
 	ok(coerce("\"true\"", VT_BOOLEAN, VF_STRING, VM_ERROR, NULL) == 0 &&
 	    cv.av_int == 1, "from string: \"true\" is 1");
@@ -708,6 +744,17 @@ test_match(void)
 	ok(r.r_clock[2] == 3 && strcmp(r.r_name[2],
 	    "123456789012345678901234567890") == 0 && r.r_error[2][0] == '\0',
 	    "  the other item keeps its values, digits in strings untouched");
+	/* Just past either end: as reals these round to 2^63 and -2^63. */
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": "
+	    "9223372036854775808, \"name\": \"A\"}, {\"id\": \"b\", \"clock\": "
+	    "-9223372036854775809, \"name\": \"B\"}, {\"id\": \"c\", \"clock\":"
+	    " -9223372036854775808, \"name\": \"C\"}]}", abc, 3, &r, err,
+	    sizeof(err));
+	ok(rc == 0 && r.r_n == 3, "integers one past 64 bits: the answer is valid");
+	is_str("/clock: integer out of range", r.r_error[0], "  2^63");
+	is_str("/clock: integer out of range", r.r_error[1], "  -2^63 - 1");
+	ok(r.r_clock[2] == INT64_MIN && r.r_error[2][0] == '\0',
+	    "  -2^63 itself fits");
 	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": \"A\","
 	    " \"clock\": 2}]}", abc, 3, &r, err, sizeof(err));
 	ok(rc == -1 && r.r_n == 0, "a duplicate key: which copy counts is a "
@@ -970,6 +1017,24 @@ test_explode(void)
 	    err, sizeof(err));
 	is_str("malformed answer: array at /data/peerHealths, not an object",
 	    err, "  an array where an object is due: invalid");
+	{
+		/* A member name is a node's text: bounded as a key is. */
+		struct buf	 b;
+		int		 i;
+
+		buf_init(&b, 0);
+		buf_puts(&b, "{\"data\": {\"peerHealths\": {\"https://cn1\": "
+		    "{\"version\": \"1\"}, \"");
+		for (i = 0; i < 5000; i++)
+			buf_putc(&b, 'h');
+		buf_puts(&b, "\": {\"version\": \"2\"}}}}");
+		rc = run_json(&jc, 200, b.b_data, NULL, 0, &l, err, sizeof(err));
+		buf_release(&b);
+		ok(rc == 0 && l.l_n == 2 && line_is(&l, 0, "https://cn1|1|NULL"),
+		    "explode: members: a member name of 5000 bytes");
+		ok(line_is(&l, 1, "1|error: member name longer than 4096 bytes"),
+		    "  is keyed by its index, with the reason");
+	}
 
 	jc.aj_rows = (char *)"";
 	jc.aj_values = self_value;
@@ -980,6 +1045,106 @@ test_explode(void)
 	    line_is(&l, 1, "1|error: \"\": expected integer, got string") &&
 	    line_is(&l, 2, "2|7"), "the whole answer exploded, values "
 	    "at \"\" (the element itself)");
+}
+
+/*
+ * A JSON number beyond a double (1e400, or 400 digits) fails its item
+ * alone, as an integer beyond 64 bits does; the other items keep theirs.
+ */
+static void
+test_overflow(void)
+{
+	struct value_conf v[] = {
+		{ .vc_column = (char *)"r", .vc_pointer = (char *)"/r",
+		    .vc_type = VT_REAL },
+		{ .vc_column = (char *)"t", .vc_pointer = (char *)"/t",
+		    .vc_type = VT_TEXT, .vc_missing = VM_NULL },
+		{ .vc_column = (char *)"i", .vc_pointer = (char *)"/i",
+		    .vc_type = VT_INTEGER, .vc_missing = VM_NULL },
+	};
+	struct answer_json_conf jc = {
+		.aj_rows = (char *)"/data",
+		.aj_key = (char *)"/id",
+		.aj_values = v,
+		.aj_nvalues = 3,
+	};
+	char		*items[] = { (char *)"a", (char *)"b", (char *)"c",
+	    (char *)"d", (char *)"e", (char *)"f" };
+	struct lines	 l;
+	struct buf	 b;
+	char		 err[256];
+	int		 i, rc;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "{\"data\": [{\"id\": \"a\", \"r\": 1e400}, "
+	    "{\"id\": \"b\", \"r\": -1.5E+999}, "
+	    "{\"id\": \"c\", \"r\": 2.5, \"t\": 1e400}, "
+	    "{\"id\": \"d\", \"r\": 1e308, \"t\": \"1e400\"}, "
+	    "{\"id\": \"e\", \"r\": 1, \"i\": 1e400}, {\"id\": \"f\", \"r\": ");
+	for (i = 0; i < 400; i++)
+		buf_putc(&b, i == 0 ? '9' : '0');
+	buf_puts(&b, "}]}");
+	rc = run_json(&jc, 200, b.b_data, items, 6, &l, err, sizeof(err));
+	buf_release(&b);
+	ok(rc == 0 && l.l_n == 6, "numbers beyond a double: the answer is "
+	    "valid (%s)", err);
+	ok(line_is(&l, 0, "#0|error: /r: number out of range"),
+	    "  1e400 fails its item");
+	ok(line_is(&l, 1, "#1|error: /r: number out of range"),
+	    "  -1.5E+999 too");
+	ok(line_is(&l, 2, "#2|error: /t: expected text, got real"),
+	    "  a text column says it got a real");
+	ok(line_is(&l, 3, "#3|1e+308|1e400|NULL"),
+	    "  the other items keep their values, strings untouched");
+	ok(line_is(&l, 4, "#4|error: /i: integer out of range"),
+	    "  an integer column: out of range");
+	ok(line_is(&l, 5, "#5|error: /r: number out of range"),
+	    "  an integer of 400 digits is beyond a double too");
+
+	{
+		/*
+		 * jansson reads past a NUL byte between two tokens: the
+		 * numbers on either side of it are two, and 99e400 is
+		 * widened like any other (the answer is still malformed).
+		 */
+		static const char nul[] = "{\"data\": [{\"id\": \"a\", \"r\": "
+		    "1e400}, {\"id\": \"b\", \"r\": -1.5E+9\0" "99e400}]}";
+		static const char two[] = "{\"data\": [{\"id\": \"a\", \"r\": "
+		    "1e40-1.5E+999}]}";
+		struct probe_conf pc;
+		struct answer_batch ab;
+		struct crawl_result res;
+
+		memset(&pc, 0, sizeof(pc));
+		pc.pc_name = (char *)"p";
+		pc.pc_answer = &answer_json.ak_kind;
+		pc.pc_answer_conf = &jc;
+		memset(&res, 0, sizeof(res));
+		res.cr_outcome = CRAWL_OK;
+		res.cr_status = 200;
+		res.cr_body = nul;
+		res.cr_len = sizeof(nul) - 1;
+		res.cr_error = "";
+		ab.ab_probe = &pc;
+		ab.ab_items = items;
+		ab.ab_nitems = 2;
+		memset(&l, 0, sizeof(l));
+		l.l_nvalues = 3;
+		rc = answer_json.ak_extract(&ab, &res, render, &l, err,
+		    sizeof(err));
+		ok(rc == -1 && l.l_n == 0 && strncmp(err, "malformed answer: ",
+		    18) == 0 && strstr(err, "overflow") == NULL,
+		    "a NUL byte inside a number: malformed, not refused for "
+		    "its size (%s)", err);
+		res.cr_body = two;
+		res.cr_len = sizeof(two) - 1;
+		rc = answer_json.ak_extract(&ab, &res, render, &l, err,
+		    sizeof(err));
+		ok(rc == -1 && l.l_n == 0 && strncmp(err, "malformed answer: ",
+		    18) == 0 && strstr(err, "overflow") == NULL,
+		    "1e40-1.5E+999 is two numbers, the second widened (%s)",
+		    err);
+	}
 }
 
 /* Audius mediorum /health_check: 503 when unhealthy, the body still JSON. */
@@ -1106,6 +1271,15 @@ test_jsonrpc(void)
 	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
 	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
 	    "answer with id 1)"), "  an answer for another id is not one");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":\"1\","
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (an answer "
+	    "has id \"1\", a string, where the call's id is 1)"),
+	    "  nor one whose id is the string \"1\", and it says so");
+	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"id\":\"01\","
+	    "\"result\":\"0x14\"}", NULL, 0, &l, err, sizeof(err));
+	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
+	    "answer with id 1)"), "  an id \"01\" is not 1 written as a string");
 	rc = run_json(&jc, 200, "{\"jsonrpc\":\"2.0\",\"result\":\"0x14\"}", NULL,
 	    0, &l, err, sizeof(err));
 	ok(rc == 0 && line_is(&l, 0, "|error: missing from answer (no JSON-RPC "
@@ -1168,8 +1342,9 @@ test_jsonrpc(void)
 	    addrs, 4, &l, err, sizeof(err));
 	ok(rc == 0 && l.l_n == 4, "batch answers in any order: a row per call");
 	ok(line_is(&l, 0, "#0|0"), "  call 1 matched by id");
-	ok(line_is(&l, 1, "#1|error: missing from answer"),
-	    "  call 2: its id is a string, so it has no answer");
+	ok(line_is(&l, 1, "#1|error: missing from answer (an answer has id "
+	    "\"2\", a string, where the call's id is 2)"),
+	    "  call 2: its id is a string, so it has no answer, and says so");
 	ok(line_is(&l, 2, "#2|1e+18"), "  call 3, answered first");
 	ok(line_is(&l, 3, "#3|error: JSON-RPC error -32602: invalid argument 0:"
 	    " hex string has length 2"), "  call 4: its error object");
@@ -1200,7 +1375,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(210);
+	plan(231);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
@@ -1209,6 +1384,7 @@ main(void)
 	test_coerce_enum_missing();
 	test_parse_budget();
 	test_match();
+	test_overflow();
 	test_explode();
 	test_status();
 	test_jsonrpc();

@@ -131,8 +131,8 @@ reply(struct MHD_Connection *conn, unsigned int status, const char *body,
 }
 
 static enum MHD_Result
-reply_cb(struct MHD_Connection *conn, uint64_t size,
-    MHD_ContentReaderCallback cb)
+reply_cb_status(struct MHD_Connection *conn, unsigned int status,
+    uint64_t size, MHD_ContentReaderCallback cb)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result	 ret;
@@ -140,9 +140,16 @@ reply_cb(struct MHD_Connection *conn, uint64_t size,
 	if ((resp = MHD_create_response_from_callback(size, 4096, cb, NULL,
 	    NULL)) == NULL)
 		return MHD_NO;
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+static enum MHD_Result
+reply_cb(struct MHD_Connection *conn, uint64_t size,
+    MHD_ContentReaderCallback cb)
+{
+	return reply_cb_status(conn, MHD_HTTP_OK, size, cb);
 }
 
 /* BIG bytes without a Content-Length (chunked). */
@@ -284,6 +291,8 @@ serve(void *cls, struct MHD_Connection *conn, const char *url,
 		    sizeof(gz_body), "Content-Encoding", "gzip");
 	if (strcmp(url, "/truncated") == 0)
 		return reply_cb(conn, 1000, truncated_cb);
+	if (strcmp(url, "/500-cut") == 0)
+		return reply_cb_status(conn, 500, 1000, truncated_cb);
 	if (strncmp(url, "/huge/", 6) == 0)
 		return reply_cb(conn, HUGE, huge_cb);
 	if (strncmp(url, "/bomb/", 6) == 0)
@@ -505,6 +514,10 @@ test_basic(void)
 	run_one(&o, "GET", url("/404"), NULL, NULL, &g, NULL);
 	ok(g.g_attempts == 1 && final_status == 0,
 	    "  and is not asked about a status that is never retried");
+	run_one(&o, "GET", url("/500-cut"), NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_HTTP_ERROR && g.g_attempts == 3 &&
+	    g.g_truncated, "  a 500 cut short is no answer to read: retried "
+	    "as before (%d attempts)", g.g_attempts);
 	o.co_final = NULL;
 
 	pthread_mutex_lock(&srv_mu);
@@ -1056,7 +1069,7 @@ main(void)
 
 	alarm(120);
 	log_init("t-crawl", getenv("CRAWL_DEBUG") != NULL);
-	plan(85 + 20);
+	plan(86 + 20);
 	if (bomb_make() == -1 || (d = server_start()) == NULL) {
 		printf("Bail out! cannot start the test server\n");
 		return 1;
