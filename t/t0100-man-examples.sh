@@ -21,17 +21,15 @@ $0 == "%%" { n++; next }
 		print >> ("ex." n)
 }'
 
-# Wait (bounded) for the server the last example started to be ready.
-wait_ready() {
-	i=0
-	until [ "$(curl -s ${token:+-H "Authorization: Bearer $token"} \
-	    "http://127.0.0.1:$port/-/ready")" = "vantage is ready" ]; do
-		i=$((i + 1))
-		[ $i -gt $((300 * VT_WAIT_SCALE)) ] && { echo "timed out waiting for serve" >&2; return 1; }
-		kill -0 "$serve_pid" 2>/dev/null || { echo "serve exited" >&2; return 1; }
-		sleep 0.1
-	done
+# Wait (bounded) for the server the last example started to be ready;
+# give up at once when it has exited.
+serve_ready_() {
+	[ "$(curl -s ${token:+-H "Authorization: Bearer $token"} \
+	    "http://127.0.0.1:$port/-/ready")" = "vantage is ready" ] && return 0
+	gone "$serve_pid" && { echo "serve exited" >&2; return 99; }
+	return 1
 }
+wait_ready() { poll 300 serve_ready_; }
 
 run_example() {
 	cmd=$(cat "$1")

@@ -65,15 +65,17 @@ test_expect_success 'a source that lists no nodes, where it listed some, counts 
 	mv dn.db.full dn.db
 '
 
+seven_runs_() {
+	curl -fsS "http://127.0.0.1:$((VT_PORT + 1))/metrics" >m8 &&
+	grep -q "^vantage_runs_total{status=\"complete\"} 7$" m8
+}
+
 test_expect_success 'serve: the live discovery metrics follow the runs' '
 	mv dn.db dn.db.away &&
 	test_when_finished "mv dn.db.away dn.db" &&
 	bg_start vantage -c v.yaml -D schedule.interval=1h serve >serve.out 2>&1 &&
 	wait_for_http "http://127.0.0.1:$((VT_PORT + 1))/-/ready" &&
-	i=0; until curl -fsS "http://127.0.0.1:$((VT_PORT + 1))/metrics" >m8 &&
-	    grep -q "^vantage_runs_total{status=\"complete\"} 7$" m8; do
-		i=$((i + 1)); test $i -lt 300 || { cat serve.out; return 1; }
-		sleep 0.1; done &&
+	{ poll 300 seven_runs_ || { cat serve.out; false; }; } &&
 	grep "^vantage_discovery_stale_runs 2$" m8 &&
 	kill $bg_pid
 '

@@ -32,8 +32,7 @@ test_expect_success 'setup: a network and a server with a bcrypt user' '
 	bg_start vantage -c v.yaml -D schedule.interval=1h serve >serve.out 2>&1 &&
 	serve_pid=$bg_pid &&
 	wait_for_http "http://127.0.0.1:$PORT/-/healthy" &&
-	i=0; until grep -q "run [0-9]*: complete" serve.out; do
-		i=$((i + 1)); [ $i -gt 300 ] && return 1; sleep 0.1; done
+	poll 300 has_line "run [0-9]*: complete" serve.out
 '
 
 test_expect_success 'the slow check still accepts the password and refuses others' '
@@ -81,9 +80,7 @@ test_expect_success 'a refused address is refused even with the password; others
 '
 
 test_expect_success 'the server stops cleanly' '
-	kill -TERM $serve_pid &&
-	i=0; while kill -0 $serve_pid 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done
+	stop_wait $serve_pid 100
 '
 
 test_done

@@ -26,14 +26,18 @@ dom() {
 # Set by the test that starts it; a test that failed before leaves it
 # empty, and the later ones must not trip on an unset variable.
 serve_pid=
+evil_pid=
+# The hostile node is ours and answering; give up at once if it exited.
+evil_answers_() {
+	curl -s "$EVIL/x" 2>/dev/null | grep -q "^<script>document.title" &&
+	    return 0
+	gone "$evil_pid" && return 99
+	return 1
+}
+
 stop_serve() {
 	[ -n "$serve_pid" ] || return 1
-	kill -TERM "$serve_pid" 2>/dev/null
-	i=0
-	while kill -0 "$serve_pid" 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
+	stop_wait "$serve_pid" 100 || return 1
 	wait "$serve_pid" 2>/dev/null
 	return 0
 }
@@ -67,13 +71,8 @@ test_expect_success 'serve a simulated network with a hostile node' '
 	EOF
 	bg_start python3 evil.py $((VT_PORT + 2)) >evil.out 2>&1 &&
 	evil_pid=$bg_pid &&
-	i=0 && until curl -s "$EVIL/x" 2>/dev/null | grep -q "^<script>document.title"; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $evil_pid 2>/dev/null; then
-			cat evil.out >&2; port_hint evil.out $((VT_PORT + 2)); return 1
-		fi
-		sleep 0.1
-	done &&
+	{ poll 100 evil_answers_ ||
+	    { cat evil.out >&2; port_hint evil.out $((VT_PORT + 2)); false; }; } &&
 	start_simnet -s 7 -u 3000 -n 6 -f 2:http500 -f 4:down &&
 	write_config v.yaml &&
 	cat >nodes.sql <<-EOF &&

@@ -12,24 +12,14 @@ HOOK="http://127.0.0.1:$((VT_PORT + 2))"
 serve_pid=
 stop_serve() {
 	[ -n "$serve_pid" ] || return 1
-	kill -TERM "$serve_pid" 2>/dev/null
-	i=0
-	while kill -0 "$serve_pid" 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 150 ] && return 1
-		sleep 0.1
-	done
+	stop_wait "$serve_pid" 150 || return 1
 	wait "$serve_pid" 2>/dev/null
 	return 0
 }
 
 # Poll (bounded, 30 s) until the command succeeds.
-eventually() {
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1)); [ $i -gt 300 ] && { echo "timed out: $*" >&2; return 1; }
-		sleep 0.1
-	done
-}
+quietly_() { "$@" >/dev/null 2>&1; }
+eventually() { poll 300 quietly_ "$@"; }
 
 # How many events of a type a receiver file holds.
 count() {

@@ -37,10 +37,17 @@ start_vm() {
 	wait_for_http "$VM/health" 300 || { cat vm.out; return 1; }
 }
 
-stop_pid() {
-	kill "$1" && i=0 && while kill -0 "$1" 2>/dev/null; do
-		i=$((i + 1)); test $i -lt 300 || return 1; sleep 0.1; done
+stop_pid() { kill "$1" && poll 300 gone "$1"; }
+
+# Conditions, each evaluated afresh on every try of poll.
+vm_has_3_() {
+	test "$(query $VM "count_over_time($FS[1h])" $t)" = 3 && return 0
+	curl -fsS "$VM/internal/force_flush" >/dev/null
+	return 1
 }
+prom_has_2_() { test "$(query $PROM "count_over_time($S[1h])")" -ge 2; }
+queued_at_least_() { test "$(queued "$1")" -ge "$2"; }
+queue_empty_() { test "$(queued "$1")" = 0; }
 
 # Is $1 = $2 as numbers (within half a millisecond)?  Says so if not.
 same() {
@@ -143,9 +150,7 @@ test_expect_success 'VictoriaMetrics: a run, an outage, every run delivered' '
 	vantage -c vm.yaml metrics >m &&
 	want=$(sed -n "s/^audius_users{status=\"fully_synced\"} //p" m) &&
 	t=$(vantage -c vm.yaml sql --csv "SELECT max(finished_at) + 1 FROM runs" | tail -n 1) &&
-	i=0 && until test "$(query $VM "count_over_time($FS[1h])" $t)" = 3; do
-		i=$((i + 1)); test $i -lt 100 || { cat q.json; return 1; }
-		curl -fsS "$VM/internal/force_flush" >/dev/null; sleep 0.1; done &&
+	{ poll 100 vm_has_3_ || { cat q.json; false; }; } &&
 	same "$(query $VM "$FS" $t)" "$want"
 '
 
@@ -158,17 +163,11 @@ test_expect_success 'serve: an outage in the middle loses nothing' '
 	S=$(echo "$FS" | sed s/m1/s1/) &&
 	bg_start vantage -c s.yaml -D schedule.interval=1s serve >serve.out 2>&1 &&
 	serve_pid=$bg_pid &&
-	i=0 && until test "$(query $PROM "count_over_time($S[1h])")" -ge 2; do
-		i=$((i + 1)); test $i -lt 300 || { cat serve.out; return 1; }
-		sleep 0.1; done &&
+	{ poll 300 prom_has_2_ || { cat serve.out; false; }; } &&
 	stop_pid $prom_pid &&
-	i=0 && until test "$(queued s.yaml)" -ge 3; do
-		i=$((i + 1)); test $i -lt 300 || { cat serve.out; return 1; }
-		sleep 0.1; done &&
+	{ poll 300 queued_at_least_ s.yaml 3 || { cat serve.out; false; }; } &&
 	start_prom &&
-	i=0 && until test "$(queued s.yaml)" = 0; do
-		i=$((i + 1)); test $i -lt 300 || { cat serve.out; return 1; }
-		sleep 0.1; done &&
+	{ poll 300 queue_empty_ s.yaml || { cat serve.out; false; }; } &&
 	stop_pid $serve_pid &&
 	grep "remote write: .*: delivering again after" serve.out &&
 	complete=$(vantage -c s.yaml sql --csv "SELECT count(*) FROM runs

@@ -22,6 +22,7 @@ compare() {
 complete_runs() {
 	vantage -c m.yaml sql --csv "SELECT count(*) FROM runs WHERE status = 'complete'" | tail -1
 }
+enough_runs_() { [ "$(complete_runs)" -ge "$want_runs" ]; }
 
 test_expect_success 'setup: a fleet with every fault' '
 	write_mina &&
@@ -53,11 +54,8 @@ test_expect_success 'restarts are kept across restarts of vantage, never counted
 	runs=$(complete_runs) &&
 	bg_start vantage -c m.yaml serve >serve.out 2>&1 &&
 	serve_pid=$bg_pid &&
-	i=0 &&
-	while [ "$(complete_runs)" -lt $((runs + 2)) ]; do
-		i=$((i + 1)); [ $i -le 300 ] || { cat serve.out; return 1; }
-		sleep 0.1
-	done &&
+	want_runs=$((runs + 2)) &&
+	{ poll 300 enough_runs_ || { cat serve.out; false; }; } &&
 	kill $serve_pid && wait $serve_pid;
 	compare &&
 	vantage -c m.yaml once 2>err &&

@@ -111,9 +111,8 @@ test_expect_success 'SIGINT during the crawl: once fails, the run is failed and 
 	network 7 -u 500 -f 2:slow --slow-delay 20s || return 1
 	vantage -vv -c v.yaml -D crawl.timeout=30s once >int.out 2>&1 &
 	pid=$! &&
-	i=0; until grep -q "nodes discovered" int.out; do
-		i=$((i + 1)); test $i -lt 300 || { cat int.out; return 1; }
-		sleep 0.1; done &&
+	{ poll 300 has_line "nodes discovered" int.out ||
+	    { cat int.out; false; }; } &&
 	kill -INT $pid &&
 	{ wait $pid; rc=$?; } &&
 	test $rc -eq 1 &&

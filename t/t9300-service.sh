@@ -117,33 +117,22 @@ test_expect_success 'setup: a simulated network and the filter sets' '
 	test $(wc -l <allowed) -gt 100
 '
 
+run_succeeded_() {
+	curl -fs "http://127.0.0.1:$((VT_PORT + 1))/metrics" >metrics 2>/dev/null &&
+	grep -q "^vantage_last_run_success 1" metrics
+}
+
 test_expect_success 'vantage once and serve, traced: a run, a scrape, a reload, a stop' '
 	strace -f -qq -o once.trace vantage -c v.yaml once 2>once.err &&
 	bg_start strace -f -qq -o serve.trace vantage -c v.yaml serve 2>serve.err &&
-	i=0 &&
-	until curl -fs "http://127.0.0.1:$((VT_PORT + 1))/metrics" >metrics 2>/dev/null &&
-	    grep -q "^vantage_last_run_success 1" metrics; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && { cat serve.err; return 1; }
-		sleep 0.1
-	done &&
+	{ poll 300 run_succeeded_ || { cat serve.err; false; }; } &&
 	pid=$(traced_pid serve.trace) &&
 	test -n "$pid" &&
 	test_bg_pids="$test_bg_pids $pid" &&
 	kill -HUP "$pid" &&
-	i=0 &&
-	until grep -q "reload: done" serve.err; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && { cat serve.err; return 1; }
-		sleep 0.1
-	done &&
-	kill -TERM "$pid" &&
-	i=0 &&
-	while kill -0 "$pid" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && return 1
-		sleep 0.1
-	done &&
+	{ poll 300 has_line "reload: done" serve.err ||
+	    { cat serve.err; false; }; } &&
+	stop_wait "$pid" &&
 	grep -q "stopping" serve.err
 '
 

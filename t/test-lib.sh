@@ -132,20 +132,48 @@ test_cmp() {
 	diff -u "$1" "$2"
 }
 
-# Wait (bounded) until a file exists and is not empty; with a pid as
-# third argument, give up as soon as that process is gone.
-wait_for_file() {
-	i=0
-	while [ ! -s "$1" ]; do
-		i=$((i + 1))
-		[ $i -gt $((${2:-300} * VT_WAIT_SCALE)) ] && { echo "timed out waiting for $1" >&2; return 1; }
-		if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
-			echo "process $3 exited before writing $1" >&2
-			return 1
-		fi
+# poll TRIES CMD...: run CMD until it succeeds, at most TRIES times
+# (VT_WAIT_SCALE times more under valgrind), 0.1 s apart; if it never does,
+# fail saying what was waited for; a CMD that exits 99 means it never will
+# (say, the server it waits for has exited), and poll fails at once (not
+# 2: test and grep exit 2 on errors, such as a file not there yet).  Every wait of the suite is this one:
+# for a condition, and bounded.  A condition with command substitutions
+# is a small function of the test, so that it is evaluated on each try.
+poll() {
+	_poll_n=$(($1 * VT_WAIT_SCALE))
+	shift
+	_poll_i=0
+	until "$@"; do
+		[ $? -eq 99 ] && return 1
+		_poll_i=$((_poll_i + 1))
+		[ $_poll_i -lt $_poll_n ] ||
+		    { echo "timed out waiting for: $*" >&2; return 1; }
 		sleep 0.1
 	done
 }
+
+# Conditions for poll: process PID has exited; FILE has a line matching
+# PATTERN.
+gone() { ! kill -0 "$1" 2>/dev/null; }
+has_line() { grep -q "$1" "$2" 2>/dev/null; }
+
+# stop_wait PID [TRIES]: SIGTERM, then wait until it has exited.
+stop_wait() {
+	kill -TERM "$1" 2>/dev/null
+	poll "${2:-300}" gone "$1"
+}
+
+# Wait (bounded) until a file exists and is not empty; with a pid as
+# third argument, give up as soon as that process is gone.
+file_ready_() {
+	[ -s "$1" ] && return 0
+	if [ -n "$2" ] && gone "$2"; then
+		echo "process $2 exited before writing $1" >&2
+		return 99
+	fi
+	return 1
+}
+wait_for_file() { poll "${2:-300}" file_ready_ "$1" "${3:-}"; }
 
 # Say so when a test's port is taken by another program.
 port_hint() {
@@ -156,14 +184,8 @@ port_hint() {
 }
 
 # Wait (bounded) until an HTTP URL answers 200.
-wait_for_http() {
-	i=0
-	until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $((${2:-300} * VT_WAIT_SCALE)) ] && { echo "timed out waiting for $1" >&2; return 1; }
-		sleep 0.1
-	done
-}
+http_ok_() { curl -fsS -o /dev/null "$1" 2>/dev/null; }
+wait_for_http() { poll "${2:-300}" http_ok_ "$1"; }
 
 # Run a server in the background; bg_pid is its own pid (recorded by the
 # process itself, since dash may put a subshell between $! and the
