@@ -339,6 +339,8 @@ static const struct key store_keys[] = {
 	    "samples older than this are deleted; 0s keeps them forever", NULL },
 	{ "rollup_retention", K_DUR, OFF(cf_rollup_retention_ms), 0, 0, NULL, 0, INT64_MAX, "400d", NULL,
 	    "hourly and daily rollups (min, max, avg, last, count) older than this are deleted; 0s keeps them forever", NULL },
+	{ "run_log_retention", K_DUR, OFF(cf_run_log_retention_ms), 0, 0, NULL, 0, INT64_MAX, "30d", NULL,
+	    "finished runs older than this leave the run log (runs, their phases and requests) once nothing else refers to them; 0s keeps them forever", NULL },
 	{ "max_size", K_SIZE, OFF(cf_store_max_size), 0, 0, NULL, 0, 1LL << 50, "0", NULL,
 	    "largest the store file may grow; a run that needs more fails; 0: no cap", NULL },
 	KEND
@@ -1198,7 +1200,8 @@ ynode_place(const struct ynode *y, const char *file)
 
 static const char *const reserved_tables[] = {
 	"runs", "run_phases", "run_requests", "nodes", "series", "samples",
-	"metrics", "sample_history", "run_tables", NULL
+	"metrics", "sample_history", "run_tables", "run_totals", "run_log_pruned",
+	NULL
 };
 static const char *const reserved_columns[] = {
 	"run_id", "node_id", "item", "error", NULL

@@ -72,6 +72,7 @@ struct config {
 	int64_t	 cf_keep_runs;		/* runs whose snapshot and probe rows are kept */
 	int64_t	 cf_retention_ms;	/* samples older than this are deleted; 0 keeps all */
 	int64_t	 cf_rollup_retention_ms;	/* hourly and daily rollups; 0 keeps all */
+	int64_t	 cf_run_log_retention_ms;	/* the run log of finished runs; 0 keeps all */
 	int64_t	 cf_store_max_size;	/* bytes the store may grow to; 0: no cap */
 
 	char	*cf_listen;		/* host:port */

@@ -410,8 +410,10 @@ expo_live_load(struct store *st, struct expo_live *el)
 	memset(el, 0, sizeof(*el));
 	el->el_disc_nodes = -1;
 	q = store_prepare(st, "SELECT "
-	    "(SELECT count(*) FROM runs WHERE status = 'complete'), "
-	    "(SELECT count(*) FROM runs WHERE status = 'failed'), "
+	    "(SELECT coalesce(sum(runs), 0) FROM run_totals WHERE status = "
+	    "  'complete'), "
+	    "(SELECT coalesce(sum(runs), 0) FROM run_totals WHERE status = "
+	    "  'failed'), "
 	    "(SELECT finished_at FROM runs WHERE status = 'complete' "
 	    "  ORDER BY run_id DESC LIMIT 1), "
 	    "(SELECT finished_at FROM runs WHERE status <> 'running' "

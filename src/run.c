@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -216,6 +217,34 @@ cpu_now(void)
 	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* Runs the run log loses in one prune at most (an old store catches up). */
+#define RUN_LOG_BATCH	10000
+
+/*
+ * Prune the run log by store.run_log_retention (complete runs also by
+ * store.retention: they stay as long as their samples), in the caller's
+ * transaction.
+ */
+static int
+run_prune_log(struct runner *ru)
+{
+	const struct config *cf = ru->ru_cf;
+	double		 now = now_real(), before, complete_before;
+	size_t		 n;
+
+	if (cf->cf_run_log_retention_ms == 0)
+		return 0;
+	before = now - cf->cf_run_log_retention_ms / 1000.0;
+	complete_before = cf->cf_retention_ms == 0 ? -HUGE_VAL :
+	    now - cf->cf_retention_ms / 1000.0;
+	if (store_prune_run_log(ru->ru_st, cf->cf_keep_runs, before,
+	    complete_before, RUN_LOG_BATCH, &n) == -1)
+		return -1;
+	if (n > 0)
+		log_debug("store: %zu runs left the run log", n);
+	return 0;
+}
+
 /* Write off the rows of old runs and expired samples (never a failure). */
 static void
 run_prune(struct runner *ru, int64_t run_id)
@@ -237,7 +266,8 @@ run_prune(struct runner *ru, int64_t run_id)
 		    (cf->cf_retention_ms == 0 || history_prune(ru->ru_st,
 		    now_real() - cf->cf_retention_ms / 1000.0) == 0) &&
 		    (cf->cf_rollup_retention_ms == 0 || rollup_prune(ru->ru_st,
-		    now_real() - cf->cf_rollup_retention_ms / 1000.0) == 0))
+		    now_real() - cf->cf_rollup_retention_ms / 1000.0) == 0) &&
+		    run_prune_log(ru) == 0)
 			store_commit(ru->ru_st);
 		else
 			store_rollback(ru->ru_st);
@@ -426,6 +456,15 @@ fail:
 		log_warnx("run %" PRId64 ": cannot record the failure: %s "
 		    "(the next start marks it failed)", run_id,
 		    store_errmsg(st));
+	} else if (ru->ru_stop == NULL || !*ru->ru_stop) {
+		/* Failed runs leave the run log too (not while stopping). */
+		store_set_stop(st, ru->ru_stop);
+		if (store_begin(st) == 0) {
+			if (run_prune_log(ru) == 0)
+				store_commit(st);
+			else
+				store_rollback(st);
+		}
 	}
 out:
 	store_set_stop(st, ru->ru_stop);

@@ -1096,6 +1096,161 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 	return rc;
 }
 
+/*
+ * The tables whose rows keep a run in the run log: a run with samples,
+ * nodes, per-run tables, a place in entity history or in the remote write
+ * queue stays (samples, nodes and the queue would go with it by ON DELETE
+ * CASCADE).  A name that is not a table with a run_id column is skipped.
+ */
+static const char *const run_log_refs[] = {
+	"samples", "nodes", "run_tables", "history_runs", "remote_write_queue"
+};
+
+/* The runs the run log may lose now, oldest first, at most max. */
+static int
+run_log_victims(struct store *st, int64_t keep, double before,
+    double complete_before, size_t max, int64_t **idsp, int **completep,
+    size_t *np)
+{
+	sqlite3_stmt	*stmt;
+	struct buf	 sql;
+	char		**cols;
+	size_t		 ncols, i, n = 0;
+	int64_t		*ids = NULL;
+	int		*complete = NULL, rc, step;
+
+	*idsp = NULL;
+	*completep = NULL;
+	*np = 0;
+	buf_init(&sql, 0);
+	/*
+	 * Never a running run, one of the newest keep runs, the two newest
+	 * complete and finished ones (what /metrics, the status page and
+	 * notify's state at start-up read) or the runs the discovery gauges
+	 * come from; a complete run also outlives store.retention.
+	 */
+	buf_puts(&sql, "SELECT r.run_id, r.status = 'complete' FROM runs r "
+	    "WHERE r.status <> 'running' AND r.started_at < ?1 AND "
+	    "(r.status = 'failed' OR r.started_at < ?2) AND r.run_id NOT IN ("
+	    "SELECT run_id FROM (SELECT run_id FROM runs ORDER BY run_id DESC "
+	    "LIMIT ?3) UNION ALL "
+	    "SELECT run_id FROM (SELECT run_id FROM runs WHERE status = "
+	    "'complete' ORDER BY run_id DESC LIMIT 2) UNION ALL "
+	    "SELECT run_id FROM (SELECT run_id FROM runs WHERE status <> "
+	    "'running' ORDER BY run_id DESC LIMIT 2) UNION ALL "
+	    "SELECT run_id FROM (SELECT run_id FROM runs WHERE discovery_stale "
+	    "IS NOT NULL AND status <> 'running' ORDER BY run_id DESC LIMIT 1) "
+	    "UNION ALL SELECT run_id FROM (SELECT run_id FROM runs WHERE "
+	    "discovery_stale = 0 ORDER BY started_at DESC LIMIT 1))");
+	for (i = 0; i < nitems(run_log_refs); i++) {
+		if ((rc = main_is_table(st, run_log_refs[i])) == -1)
+			goto fail;
+		if (rc == 0)
+			continue;
+		if (main_columns(st, run_log_refs[i], &cols, &ncols) == -1)
+			goto fail;
+		rc = strs_has(cols, ncols, "run_id");
+		strs_free(cols, ncols);
+		if (rc)
+			buf_printf(&sql, " AND NOT EXISTS (SELECT 1 FROM main.\"%s\" "
+			    "x WHERE x.run_id = r.run_id)", run_log_refs[i]);
+	}
+	buf_puts(&sql, " ORDER BY r.run_id LIMIT ?4");
+	if ((stmt = store_prepare(st, sql.b_data)) == NULL)
+		goto fail;
+	sqlite3_bind_double(stmt, 1, before);
+	sqlite3_bind_double(stmt, 2, complete_before);
+	sqlite3_bind_int64(stmt, 3, keep);
+	sqlite3_bind_int64(stmt, 4, (int64_t)max);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		complete = xreallocarray(complete, n + 1, sizeof(*complete));
+		ids[n] = sqlite3_column_int64(stmt, 0);
+		complete[n++] = sqlite3_column_int(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE) {
+		free(ids);
+		free(complete);
+		goto fail;
+	}
+	buf_release(&sql);
+	*idsp = ids;
+	*completep = complete;
+	*np = n;
+	return 0;
+fail:
+	buf_release(&sql);
+	return -1;
+}
+
+/* Add n pruned runs of a status, the newest last_run_id, to the totals. */
+static int
+run_log_count(struct store *st, const char *status, int64_t n,
+    int64_t last_run_id)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (n == 0)
+		return 0;
+	if ((stmt = store_prepare(st, "INSERT INTO run_log_pruned (status, "
+	    "runs, last_run_id) VALUES (?1, ?2, ?3) ON CONFLICT (status) DO "
+	    "UPDATE SET runs = runs + excluded.runs, last_run_id = "
+	    "max(last_run_id, excluded.last_run_id)")) == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, n);
+	sqlite3_bind_int64(stmt, 3, last_run_id);
+	rc = store_step_done(st, stmt, "run log totals");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_prune_run_log(struct store *st, int64_t keep, double before,
+    double complete_before, size_t max, size_t *prunedp)
+{
+	static const char *const sql[] = {
+		"DELETE FROM run_requests WHERE run_id = ?1",
+		"DELETE FROM run_phases WHERE run_id = ?1",
+		"DELETE FROM runs WHERE run_id = ?1"
+	};
+	sqlite3_stmt	*del[nitems(sql)] = { NULL };
+	int64_t		*ids, n[2] = { 0, 0 }, last[2] = { 0, 0 };
+	int		*complete;
+	size_t		 nids, i, j;
+	int		 rc = -1;
+
+	*prunedp = 0;
+	if (run_log_victims(st, keep, before, complete_before, max, &ids,
+	    &complete, &nids) == -1)
+		return -1;
+	for (j = 0; j < nitems(sql); j++)
+		if ((del[j] = store_prepare(st, sql[j])) == NULL)
+			goto out;
+	for (i = 0; i < nids; i++) {
+		for (j = 0; j < nitems(sql); j++) {
+			sqlite3_bind_int64(del[j], 1, ids[i]);
+			if (store_step_done(st, del[j], "run log prune") == -1)
+				goto out;
+		}
+		n[complete[i]]++;
+		last[complete[i]] = ids[i];
+	}
+	if (run_log_count(st, "failed", n[0], last[0]) == -1 ||
+	    run_log_count(st, "complete", n[1], last[1]) == -1)
+		goto out;
+	*prunedp = nids;
+	rc = 0;
+out:
+	for (j = 0; j < nitems(sql); j++)
+		sqlite3_finalize(del[j]);
+	free(ids);
+	free(complete);
+	return rc;
+}
+
 int
 store_metric(struct store *st, const char *name, const char *type,
     const char *help, const char *cutoff_label, int64_t cutoff)

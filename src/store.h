@@ -140,6 +140,16 @@ int	store_run_table_adopt(struct store *, const char *name);
 int	store_prune(struct store *, int64_t run_id, int64_t keep,
 	    int64_t retention_ms, char *const *tables, size_t ntables);
 
+/*
+ * Delete from the run log (runs, run_phases, run_requests) at most max
+ * finished runs that started before `before`, complete ones also before
+ * complete_before (-HUGE_VAL: never), and that nothing else refers to; the
+ * newest keep runs stay.  The pruned runs are added to run_log_pruned, so
+ * the totals of the view run_totals never go down.  *prunedp: how many.
+ */
+int	store_prune_run_log(struct store *, int64_t keep, double before,
+	    double complete_before, size_t max, size_t *prunedp);
+
 /* Upsert a metric family; cutoff_label NULL: no cardinality cutoff. */
 int	store_metric(struct store *, const char *name, const char *type,
 	    const char *help, const char *cutoff_label, int64_t cutoff);

@@ -18,6 +18,7 @@
 
 #include "conf.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -491,6 +492,140 @@ test_prune(void)
 	free(path);
 }
 
+/* "SELECT count(*) FROM runs WHERE run_id = id" */
+static int64_t
+run_exists(struct store *st, int64_t id)
+{
+	char	sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM runs WHERE run_id = "
+	    "%lld", (long long)id);
+	return q_int(st, sql);
+}
+
+/* The run log (runs, run_phases, run_requests) by retention. */
+static void
+test_prune_run_log(void)
+{
+	/* What each of runs 1-14 is; all started 100 days ago. */
+	static const struct {
+		const char	*status;
+		const char	*ref;	/* a table referring to it */
+		int		 stale;	/* discovery_stale, -1: NULL */
+		int		 gone;	/* pruned with every rule applied */
+	} rs[] = {
+		{ "complete", NULL, -1, 1 },		/* 1 */
+		{ "failed", NULL, -1, 1 },		/* 2 */
+		{ "failed", NULL, 0, 0 },		/* 3: discovery read */
+		{ "failed", "nodes", -1, 0 },		/* 4 */
+		{ "complete", "samples", -1, 0 },	/* 5 */
+		{ "complete", "history_runs", -1, 0 },	/* 6 */
+		{ "complete", "remote_write_queue", -1, 0 }, /* 7 */
+		{ "complete", "run_tables", -1, 0 },	/* 8 */
+		{ "running", NULL, -1, 0 },		/* 9 */
+		{ "failed", NULL, -1, 1 },		/* 10 */
+		{ "failed", NULL, 2, 0 },		/* 11: latest node list */
+		{ "complete", NULL, -1, 0 },		/* 12: 2nd complete */
+		{ "failed", NULL, -1, 0 },		/* 13: 2nd finished */
+		{ "complete", NULL, -1, 0 },		/* 14: newest */
+	};
+	struct store	*st;
+	char		*path = tmp_path("run-log.db");
+	char		 sql[256];
+	double		 now = now_real(), old = now - 100 * 86400.0;
+	int64_t		 id[nitems(rs)];
+	size_t		 i, n;
+	int		 kept;
+
+	if ((st = store_open(path)) == NULL) {
+		printf("Bail out! cannot open %s\n", path);
+		exit(1);
+	}
+	store_metric(st, "m", "gauge", "M.", NULL, 0);
+	for (i = 0; i < nitems(rs); i++) {
+		id[i] = store_begin_run(st, old + i);
+		store_run_phase(st, id[i], "total", 1);
+		snprintf(sql, sizeof(sql), "INSERT INTO run_requests VALUES "
+		    "(%lld, 'p', 'ok', 3)", (long long)id[i]);
+		store_exec(st, sql);
+		if (rs[i].stale >= 0)
+			store_run_discovery(st, id[i], "static", rs[i].stale,
+			    NULL);
+		if (strcmp(rs[i].status, "running") != 0)
+			store_end_run(st, id[i], rs[i].status, NULL, 1, 1);
+		if (rs[i].ref == NULL)
+			continue;
+		if (strcmp(rs[i].ref, "samples") == 0)
+			store_sample(st, id[i], "m", "{}", "", 1);
+		else if (strcmp(rs[i].ref, "nodes") == 0)
+			snprintf(sql, sizeof(sql), "INSERT INTO nodes (run_id, "
+			    "node_id, url) VALUES (%lld, 'n', 'http://n')",
+			    (long long)id[i]);
+		else if (strcmp(rs[i].ref, "history_runs") == 0)
+			snprintf(sql, sizeof(sql), "INSERT INTO history_runs "
+			    "VALUES (1, %lld, %f, 0)", (long long)id[i], old);
+		else if (strcmp(rs[i].ref, "remote_write_queue") == 0)
+			snprintf(sql, sizeof(sql), "INSERT INTO "
+			    "remote_write_queue VALUES (%lld, %f)",
+			    (long long)id[i], old);
+		else
+			snprintf(sql, sizeof(sql), "INSERT INTO run_tables "
+			    "VALUES ('users', %lld)", (long long)id[i]);
+		if (strcmp(rs[i].ref, "samples") != 0)
+			store_exec(st, sql);
+	}
+	is_int(7, q_int(st, "SELECT runs FROM run_totals WHERE status = "
+	    "'complete'"), "run_totals counts complete runs");
+	is_int(6, q_int(st, "SELECT runs FROM run_totals WHERE status = "
+	    "'failed'"), "  and failed ones, not the running one");
+
+	ok(store_prune_run_log(st, 1, now - 200 * 86400.0, now, 100,
+	    &n) == 0 && n == 0, "no run is older than the retention: none goes");
+	ok(store_prune_run_log(st, 20, now, now, 100, &n) == 0 && n == 0,
+	    "keep_runs 20 keeps them all");
+	ok(store_prune_run_log(st, 1, now - 50 * 86400.0, -HUGE_VAL, 1,
+	    &n) == 0 && n == 1, "at most max runs go at once");
+	is_int(0, run_exists(st, id[1]), "  the oldest failed run first");
+	ok(store_prune_run_log(st, 1, now - 50 * 86400.0, -HUGE_VAL, 100,
+	    &n) == 0 && n == 1, "the next prune takes the rest");
+	is_int(0, run_exists(st, id[9]), "  another unreferenced failed run");
+	is_int(1, run_exists(st, id[0]),
+	    "  a complete run stays while retention keeps its kind");
+	ok(store_prune_run_log(st, 1, now - 50 * 86400.0, now - 50 * 86400.0,
+	    100, &n) == 0 && n == 1, "complete runs older than both go");
+	for (i = 0, kept = 0; i < nitems(rs); i++)
+		kept += run_exists(st, id[i]) == !rs[i].gone;
+	is_int(nitems(rs), kept, "  exactly the unprotected runs are gone");
+	snprintf(sql, sizeof(sql), "SELECT (SELECT count(*) FROM run_phases) "
+	    "+ (SELECT count(*) FROM run_requests)");
+	is_int(2 * (nitems(rs) - 3), q_int(st, sql),
+	    "  with their phases and requests, no others");
+	is_int(7, q_int(st, "SELECT runs FROM run_totals WHERE status = "
+	    "'complete'"), "  run_totals still counts every complete run");
+	is_int(6, q_int(st, "SELECT runs FROM run_totals WHERE status = "
+	    "'failed'"), "  and every failed one");
+	is_int(id[9], q_int(st, "SELECT last_run_id FROM run_log_pruned WHERE "
+	    "status = 'failed'"), "  run_log_pruned has the newest pruned run");
+
+	/* Nothing refers to them any more, and the running run ended. */
+	store_exec(st, "DELETE FROM samples; DELETE FROM nodes; "
+	    "DELETE FROM history_runs; DELETE FROM remote_write_queue; "
+	    "DELETE FROM run_tables");
+	store_end_run(st, id[8], "failed", "interrupted", 0, 0);
+	ok(store_prune_run_log(st, 1, now - 50 * 86400.0, now - 50 * 86400.0,
+	    100, &n) == 0 && n == 6, "once unreferenced, those go too");
+	for (i = 0, kept = 0; i < nitems(rs); i++)
+		kept += run_exists(st, id[i]);
+	is_int(5, kept, "  the discovery runs and the newest ones stay");
+	is_int(7, q_int(st, "SELECT runs FROM run_totals WHERE status = "
+	    "'complete'"), "  the totals hold");
+	is_int(7, q_int(st, "SELECT runs FROM run_totals WHERE status = "
+	    "'failed'"), "  the run that ended counts as failed once");
+	store_close(st);
+	remove_db(path);
+	free(path);
+}
+
 static void
 test_ensure_table(struct store *st)
 {
@@ -587,7 +722,7 @@ main(void)
 	struct store	*st;
 	char		*path;
 
-	plan(114);
+	plan(133);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-store") == -1)
 		return 1;
 	test_open();
@@ -609,6 +744,7 @@ main(void)
 	test_prune();
 	test_prune_running();
 	test_run_tables();
+	test_prune_run_log();
 	rmdir(tmpdir);
 	return done_testing();
 }
