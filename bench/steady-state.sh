@@ -15,7 +15,9 @@
 # (BENCH_CHURN) the simulator restarts with another seed: other user
 # states, so that entity history has intervals to close and expire.  Every 100 runs
 # (BENCH_EVERY) it prints the store file's size (main file + WAL),
-# page_count, freelist_count, the rows of the tables that could grow, and
+# page_count, freelist_count, the rows of the tables that could grow, the
+# pages of the run log (runs, run_phases, run_requests; store.run_log_retention
+# is left at its default, 30d), and
 # the CPU seconds (user + sys) of the last run.
 #
 # Run from a built tree.  Starts vantage-simnet on 127.0.0.1 (BENCH_PORT,
@@ -95,9 +97,9 @@ printf 'bench: %s runs, %s users, %s content nodes, a day apart; keep_runs 3,\n'
     "$runs" "$users" "$nodes"
 printf '       retention %s, rollup_retention %s (load average %s)\n' \
     "$retention" "$rollup_retention" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%5s %9s %9s %6s %5s %6s %6s %6s %6s %6s %6s %5s %5s\n' run \
-    'file KiB' 'WAL KiB' pages free runs samples series rollup hclosed \
-    tables 'cpu s' wall
+printf '%5s %9s %9s %6s %5s %6s %6s %6s %6s %6s %6s %6s %5s %5s\n' run \
+    'file KiB' 'WAL KiB' pages free runs 'log pg' samples series rollup \
+    hclosed tables 'cpu s' wall
 r=1
 while [ "$r" -le "$runs" ]; do
 	[ $(((r - 1) % churn)) -eq 0 ] && start_sim $(((r - 1) / churn + 1))
@@ -112,6 +114,10 @@ while [ "$r" -le "$runs" ]; do
 		    SELECT (SELECT page_count FROM pragma_page_count),
 		    (SELECT freelist_count FROM pragma_freelist_count),
 		    (SELECT count(*) FROM runs),
+		    (SELECT count(*) FROM dbstat WHERE name IN ('runs',
+		    'runs_status', 'run_phases', 'run_requests',
+		    'sqlite_autoindex_run_phases_1',
+		    'sqlite_autoindex_run_requests_1')),
 		    (SELECT count(*) FROM samples),
 		    (SELECT count(*) FROM series),
 		    (SELECT count(*) FROM sample_rollups),
@@ -119,7 +125,7 @@ while [ "$r" -le "$runs" ]; do
 		    (SELECT count(*) FROM sqlite_schema WHERE type = 'table');" |
 		    tail -n 1)
 		read -r ut st wall <time.log
-		printf '%5s %9s %9s %6s %5s %6s %6s %6s %6s %6s %6s %5.2f %5.2f\n' \
+		printf '%5s %9s %9s %6s %5s %6s %6s %6s %6s %6s %6s %6s %5.2f %5.2f\n' \
 		    "$r" $(($(fsize vantage.db) / 1024)) \
 		    $(($(fsize vantage.db-wal) / 1024)) "$@" \
 		    "$(awk "BEGIN { print $ut + $st }")" "$wall"
