@@ -218,7 +218,7 @@ cpu_now(void)
 }
 
 /* Runs the run log loses in one prune at most (an old store catches up). */
-#define RUN_LOG_BATCH	10000
+#define RUN_LOG_BATCH	2000
 
 /*
  * Prune the run log by store.run_log_retention (complete runs also by
@@ -245,9 +245,14 @@ run_prune_log(struct runner *ru)
 	return 0;
 }
 
-/* Write off the rows of old runs and expired samples (never a failure). */
+/*
+ * Write off the rows of old runs and the run log, and after a complete
+ * run expired samples, history and rollups (never a failure).  A failed
+ * run prunes too, so that a long outage does not pile up node rows and
+ * run log entries.
+ */
 static void
-run_prune(struct runner *ru, int64_t run_id)
+run_prune(struct runner *ru, int64_t run_id, int complete)
 {
 	const struct config *cf = ru->ru_cf;
 	char		**pruned, *table;
@@ -262,11 +267,13 @@ run_prune(struct runner *ru, int64_t run_id)
 	}
 	if (store_begin(ru->ru_st) == 0) {
 		if (store_prune(ru->ru_st, run_id, cf->cf_keep_runs,
-		    cf->cf_retention_ms, pruned, n) == 0 &&
-		    (cf->cf_retention_ms == 0 || history_prune(ru->ru_st,
-		    now_real() - cf->cf_retention_ms / 1000.0) == 0) &&
-		    (cf->cf_rollup_retention_ms == 0 || rollup_prune(ru->ru_st,
-		    now_real() - cf->cf_rollup_retention_ms / 1000.0) == 0) &&
+		    complete ? cf->cf_retention_ms : 0, pruned, n) == 0 &&
+		    (!complete || cf->cf_retention_ms == 0 ||
+		    history_prune(ru->ru_st, now_real() -
+		    cf->cf_retention_ms / 1000.0) == 0) &&
+		    (!complete || cf->cf_rollup_retention_ms == 0 ||
+		    rollup_prune(ru->ru_st, now_real() -
+		    cf->cf_rollup_retention_ms / 1000.0) == 0) &&
 		    run_prune_log(ru) == 0)
 			store_commit(ru->ru_st);
 		else
@@ -428,7 +435,7 @@ run_once(struct runner *ru)
 	run_finished(ru, 1);
 	t1 = now_mono();
 	cpu[3] = cpu_now();
-	run_prune(ru, run_id);
+	run_prune(ru, run_id, 1);
 	/* Retiring old runs, after the run's own total. */
 	store_run_phase(st, run_id, "prune", now_mono() - t1);
 	log_debug("run %" PRId64 ": cpu seconds: discover %.2f, crawl %.2f, "
@@ -457,14 +464,9 @@ fail:
 		    "(the next start marks it failed)", run_id,
 		    store_errmsg(st));
 	} else if (ru->ru_stop == NULL || !*ru->ru_stop) {
-		/* Failed runs leave the run log too (not while stopping). */
+		/* Not while stopping: it would only delay the exit. */
 		store_set_stop(st, ru->ru_stop);
-		if (store_begin(st) == 0) {
-			if (run_prune_log(ru) == 0)
-				store_commit(st);
-			else
-				store_rollback(st);
-		}
+		run_prune(ru, run_id, 0);
 	}
 out:
 	store_set_stop(st, ru->ru_stop);
