@@ -46,7 +46,7 @@ test_expect_success 'a failed run keeps the published aggregates and says it fai
 '
 
 test_expect_success 'a run interrupted by a crash is marked failed at the next start' '
-	sqlite3 vantage.db "INSERT INTO runs (started_at) VALUES (1)" &&
+	sqlite3 vantage.db "INSERT INTO runs (started_at) VALUES (unixepoch())" &&
 	vantage -c v.yaml once &&
 	vantage -c v.yaml sql --csv "SELECT status, error FROM runs WHERE run_id = 4" >out &&
 	grep "^failed,interrupted: the monitor stopped during the run$" out
