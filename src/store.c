@@ -1074,6 +1074,20 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 	    sqlite3_column_int64(stmt, 0) < below)
 		below = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
+	/*
+	 * Nor the latest node list, which the next run may carry over
+	 * (discovery.max_stale) when the newest runs failed without one.
+	 */
+	stmt = store_prepare(st, "SELECT max(run_id) FROM runs WHERE "
+	    "run_id <= ?1 AND discovery_stale IS NOT NULL");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(stmt, 0) < below)
+		below = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
 	if (below > 0) {
 		rc = prune_run_tables(st, below);
 		for (i = 0; i < ntables && rc == 0; i++)

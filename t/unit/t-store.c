@@ -295,6 +295,22 @@ test_prune_running(void)
 	    "prune once it has finished");
 	is_int(1, q_int(st, "SELECT count(*) FROM probe_y"),
 	    "  now only the newest run's rows remain");
+
+	/* A run with a node list, then one that failed before having one. */
+	store_run_discovery(st, done, "static", 0, NULL);
+	snprintf(sql, sizeof(sql), "INSERT INTO nodes (run_id, node_id, url) "
+	    "VALUES (%lld, 'n1', 'http://n1')", (long long)done);
+	store_exec(st, sql);
+	inflight = store_begin_run(st, now_real());
+	store_end_run(st, inflight, "failed", "discover: store", 0, 0);
+	ok(store_prune(st, inflight, 1, 0, tables, 1) == 0,
+	    "prune keep=1 after a run that failed without a node list");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM nodes WHERE run_id = "
+	    "%lld", (long long)done);
+	is_int(1, q_int(st, sql),
+	    "  the latest node list stays for the next run to carry over");
+	is_int(1, q_int(st, "SELECT count(*) FROM probe_y"),
+	    "  with that run's rows");
 	store_close(st);
 	remove_db(path);
 	free(path);
@@ -722,7 +738,7 @@ main(void)
 	struct store	*st;
 	char		*path;
 
-	plan(133);
+	plan(136);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-store") == -1)
 		return 1;
 	test_open();
