@@ -91,5 +91,45 @@ test_expect_success 'the next complete run knows it follows failed runs' '
 	vantage-simnet compare truth.json m
 '
 
+# One reading of the totals, by `vantage sql` and by /metrics, appended
+# to totals; true once the run log of old.db has caught up.
+read_totals_() {
+	t=$(vantage -c v.yaml -D store.path="$TRASH/old.db" sql --csv \
+	    "SELECT sum(runs) FROM run_totals" 2>/dev/null | tail -n 1)
+	m=$(curl -s --max-time 5 "http://127.0.0.1:$((VT_PORT + 1))/metrics" |
+	    awk "/^vantage_runs_total/ { s += \$2 } END { print s + 0 }")
+	echo "${t:-none} $m" >>totals
+	test "$(sqlite3 old.db "SELECT count(*) FROM runs" 2>/dev/null)" -le 10
+}
+
+test_expect_success 'a store with 5,000 old runs catches up under serve while readers count' '
+	v -D store.path="$TRASH/old.db" once 2>>runs.log &&
+	sqlite3 old.db "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL
+	    SELECT i + 1 FROM n WHERE i < 5001)
+	    INSERT INTO runs (run_id, started_at, finished_at, status, error)
+	    SELECT i, unixepoch() - 400 * 86400 + i,
+	    unixepoch() - 400 * 86400 + i, '"'failed'"', '"'old'"' FROM n;
+	    INSERT INTO run_phases SELECT run_id, '"'total'"', 1 FROM runs
+	    WHERE run_id > 1;" &&
+	bg_start vantage -c v.yaml -D store.path="$TRASH/old.db" \
+	    -D store.keep_runs=2 -D store.run_log_retention=3d \
+	    -D schedule.interval=1s serve >serve.out 2>&1 &&
+	serve_pid=$bg_pid &&
+	poll 600 read_totals_ &&
+	stop_wait $serve_pid &&
+	cat totals &&
+	test "$(grep -c -v "^none" totals)" -ge 3 &&
+	awk "\$1 != \"none\" && \$1 + 0 < p { print \"sql went down: \" \$0; bad = 1 }
+	    \$1 != \"none\" { p = \$1 + 0 }
+	    \$2 > 0 && \$2 + 0 < q { print \"metrics went down: \" \$0; bad = 1 }
+	    \$2 > 0 { q = \$2 + 0 } END { exit bad }" totals &&
+	test "$(sqlite3 old.db "SELECT count(*) FROM run_phases WHERE run_id
+	    NOT IN (SELECT run_id FROM runs)")" = 0 &&
+	n=$(sqlite3 old.db "SELECT max(run_id) FROM runs") &&
+	test "$(sqlite3 old.db "SELECT sum(runs) FROM run_totals")" = "$n" &&
+	test "$(sqlite3 old.db "SELECT runs FROM run_log_pruned
+	    WHERE status = '"'failed'"'")" -ge 4990
+'
+
 stop_simnet
 test_done
