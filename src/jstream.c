@@ -385,9 +385,20 @@ static void
 number(const char *s, size_t len, struct jval *v)
 {
 	char	 tmp[64], *t = tmp, *end;
-	size_t	 i;
+	size_t	 i = s[0] == '-';
+	int64_t	 n = 0;
 	int	 real = 0;
 
+	/* Most are short integers: up to 18 digits always fit. */
+	if (len - i <= 18) {
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			n = n * 10 + (s[i] - '0');
+		if (i == len) {
+			v->jv_type = JV_INTEGER;
+			v->jv_int = s[0] == '-' ? -n : n;
+			return;
+		}
+	}
 	if (len >= sizeof(tmp))
 		t = xmalloc(len + 1);
 	memcpy(t, s, len);
@@ -521,7 +532,7 @@ static int
 key_seen(struct jstream *js, struct jframe *f, const char *s, size_t len)
 {
 	struct jkey	*k;
-	uint32_t	 h = fnv1a32(s, len);
+	uint32_t	 h = 0;
 	size_t		 n = js->js_nkeys - f->f_firstkey, i;
 
 	if (n >= KEYS_LINEAR && (f->f_kindex == NULL ||
@@ -531,17 +542,23 @@ key_seen(struct jstream *js, struct jframe *f, const char *s, size_t len)
 		    f->f_kmask + 1; f->f_kmask = 2 * f->f_kmask + 1)
 			;
 		f->f_kindex = xcalloc(f->f_kmask + 1, sizeof(*f->f_kindex));
-		for (i = f->f_firstkey; i < js->js_nkeys; i++)
-			kindex_put(js, f, i);
-	}
-	if (f->f_kindex == NULL) {
 		for (i = f->f_firstkey; i < js->js_nkeys; i++) {
 			k = &js->js_keys[i];
-			if (k->k_hash == h && k->k_len == len && memcmp(
-			    js->js_keytext.b_data + k->k_off, s, len) == 0)
+			k->k_hash = fnv1a32(js->js_keytext.b_data + k->k_off,
+			    k->k_len);
+			kindex_put(js, f, i);
+		}
+	}
+	if (f->f_kindex == NULL) {
+		/* A few keys: compared, not hashed. */
+		for (i = f->f_firstkey; i < js->js_nkeys; i++) {
+			k = &js->js_keys[i];
+			if (k->k_len == len && memcmp(js->js_keytext.b_data +
+			    k->k_off, s, len) == 0)
 				return 1;
 		}
-	} else
+	} else {
+		h = fnv1a32(s, len);
 		for (i = h & f->f_kmask; f->f_kindex[i] != 0;
 		    i = (i + 1) & f->f_kmask) {
 			k = &js->js_keys[f->f_firstkey + f->f_kindex[i] - 1];
@@ -549,6 +566,7 @@ key_seen(struct jstream *js, struct jframe *f, const char *s, size_t len)
 			    js->js_keytext.b_data + k->k_off, s, len) == 0)
 				return 1;
 		}
+	}
 	if (js->js_nkeys == js->js_capkeys) {
 		js->js_capkeys = js->js_capkeys == 0 ? 64 : js->js_capkeys * 2;
 		js->js_keys = xreallocarray(js->js_keys, js->js_capkeys,
