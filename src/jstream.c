@@ -97,6 +97,9 @@ struct jstream {
 	jstream_row_cb	 js_cb;
 	void		*js_arg;
 	char		 js_err[512];
+	yajl_handle	 js_h;
+	const char	*js_body;	/* the answer, js_len bytes */
+	size_t		 js_len;
 };
 
 static struct jnode *
@@ -439,6 +442,71 @@ cb_number(void *ctx, const char *s, size_t len)
 }
 
 static int
+hex4(const char *p, unsigned *u)
+{
+	int	i;
+
+	*u = 0;
+	for (i = 0; i < 4; i++) {
+		*u <<= 4;
+		if (p[i] >= '0' && p[i] <= '9')
+			*u |= p[i] - '0';
+		else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
+			*u |= (p[i] | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Does the string (or key) yajl just decoded pair its \u surrogates?
+ * yajl writes a lone one as '?' or as bytes that are not UTF-8; jansson
+ * refused such an answer, and so does this.  Only a string with escapes
+ * is decoded outside the answer, so only such a one is looked at: its
+ * token ends where yajl stopped.
+ */
+static int
+escapes_ok(struct jstream *js, const char *s)
+{
+	const char	*body = js->js_body, *end, *p, *q;
+	unsigned	 u, lo;
+	size_t		 bs;
+
+	if (s >= body && s < body + js->js_len)
+		return 1;	/* no escapes: yajl passed the answer's bytes */
+	end = body + yajl_get_bytes_consumed(js->js_h) - 1;	/* its '"' */
+	for (p = end - 1; p > body; p--) {
+		if (*p != '"')
+			continue;
+		for (q = p, bs = 0; q > body && q[-1] == '\\'; q--)
+			bs++;
+		if (bs % 2 == 0)
+			break;	/* the opening quote */
+	}
+	for (p++; p < end; p++) {
+		if (*p != '\\')
+			continue;
+		if (p[1] != 'u') {
+			p++;
+			continue;
+		}
+		if (p + 6 > end || hex4(p + 2, &u) == -1)
+			return 0;
+		p += 5;
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return 0;	/* a low one first */
+		if (u < 0xd800 || u > 0xdbff)
+			continue;
+		if (p + 7 > end || p[1] != '\\' || p[2] != 'u' ||
+		    hex4(p + 3, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
+			return 0;
+		p += 6;
+	}
+	return 1;
+}
+
+static int
 cb_string(void *ctx, const unsigned char *s, size_t len)
 {
 	struct jstream	*js = ctx;
@@ -447,6 +515,8 @@ cb_string(void *ctx, const unsigned char *s, size_t len)
 
 	if (memchr(s, '\0', len) != NULL)
 		return fail(js, "\\u0000 is not allowed in a string");
+	if (!escapes_ok(js, (const char *)s))
+		return fail(js, "a \\u escape of half a surrogate pair");
 	if (n != NULL)
 		capture(js, n, &v, (const char *)s, len);
 	return scalar_end(js);
@@ -594,6 +664,8 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 
 	if (memchr(s, '\0', len) != NULL)
 		return fail(js, "\\u0000 is not allowed in a key");
+	if (!escapes_ok(js, s))
+		return fail(js, "a \\u escape of half a surrogate pair");
 	if (len > UINT32_MAX)
 		return fail(js, "key longer than 4 GiB");
 	if (key_seen(js, f, s, len)) {
@@ -680,6 +752,9 @@ jstream_parse(struct jstream *js, const char *body, size_t len,
 	js->js_topv = xcalloc(js->js_ntop + 1, sizeof(*js->js_topv));
 	js->js_cur = xcalloc(js->js_nfield + 1, sizeof(*js->js_cur));
 	h = yajl_alloc(&callbacks, NULL, js);
+	js->js_h = h;
+	js->js_body = body;
+	js->js_len = len;
 	st = yajl_parse(h, (const unsigned char *)body, len);
 	if (st == yajl_status_ok) {
 		done = 1;

@@ -812,6 +812,14 @@ test_match(void)
 	    "\"A\"}], \"note\": \"a\\u0000b\"}", abc, 3, &r, err, sizeof(err));
 	ok(rc == -1 && r.r_n == 0 && strstr(err, "\\u0000") != NULL,
 	    "\\u0000 in any string: a malformed answer, as jansson has it");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": "
+	    "\"\\ud800A\"}]}", abc, 3, &r, err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0 && strstr(err, "half a surrogate pair") !=
+	    NULL, "a lone \\u surrogate: a malformed answer, as jansson has it");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": "
+	    "\"\\ud83d\\ude00\\\\ud800\"}]}", abc, 3, &r, err, sizeof(err));
+	ok(rc == 0 && strcmp(r.r_name[0], "\xf0\x9f\x98\x80\\ud800") == 0,
+	    "  a pair is one character, and an escaped backslash no escape");
 	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"na", abc, 3,
 	    &r, err, sizeof(err));
 	ok(rc == -1 && r.r_n == 0 && strstr(err, "at the end") != NULL,
@@ -1421,7 +1429,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(238);
+	plan(240);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
