@@ -37,8 +37,10 @@
 
 /*
  * jansson's allocations are counted per thread, so that parsing one
- * answer can be held to a memory budget: a small but deeply nested or
- * object-heavy answer cannot make the monitor allocate gigabytes.
+ * document (answer_json_parse: a source's) can be held to a memory
+ * budget: a small but deeply nested or object-heavy one cannot make the
+ * monitor allocate gigabytes.  Nodes' answers are read as a stream
+ * (jstream.c), which keeps only the values the probe reads.
  */
 #define PARSE_BUDGET_MIN	(4 * 1024 * 1024)
 #define PARSE_BUDGET_MAX	((size_t)256 * 1024 * 1024)
