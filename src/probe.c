@@ -30,6 +30,7 @@
 #include "conf.h"
 #include "crawl.h"
 #include "discover.h"
+#include "items.h"
 #include "log.h"
 #include "probe.h"
 #include "query.h"
@@ -37,7 +38,6 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define ITEM_MAX_BYTES	4096	/* longer items are refused, not sent */
 /*
  * After this many requests in a row that could not reach a node (connect
  * errors or timeouts, each after its retries), its remaining items are
@@ -59,6 +59,7 @@ struct task {
 	int		*t_is_int;
 	char		**t_keys;	/* stored instead of the item; NULL: none */
 	int		*t_key_int;
+	const uint32_t	*t_rows;	/* items_scope run: the rows of t_items */
 	size_t		 t_nitems;
 	size_t		 t_next;	/* first item not yet sent */
 	size_t		 t_outstanding;	/* batches queued or in flight */
@@ -83,6 +84,7 @@ struct probe_crawl {
 	struct probe_counts *pr_counts;
 	struct crawl	*pr_crawl;
 	sqlite3_stmt	**pr_items_stmt;	/* per probe */
+	struct run_items **pr_run_items;	/* per probe: items_scope run */
 	sqlite3_stmt	**pr_insert;		/* per probe */
 	const struct answer_kind **pr_kind;	/* per probe */
 	size_t		*pr_ncols;		/* value columns, per probe */
@@ -236,6 +238,9 @@ task_release(struct task *t)
 	t->t_keys = NULL;
 	t->t_key_int = NULL;
 	t->t_nitems = 0;
+	if (t->t_rows != NULL)
+		run_items_node_done(t->t_pr->pr_run_items[t->t_probe], t->t_node);
+	t->t_rows = NULL;
 }
 
 /* Does t still have a request to send? */
@@ -276,6 +281,25 @@ task_finish(struct task *t)
 
 static void	task_dedupe(struct task *);
 
+/* The node's items of a probe with items_scope run, from its one scan. */
+static void
+task_load_rows(struct probe_crawl *pr, struct task *t)
+{
+	const struct run_items *ri = pr->pr_run_items[t->t_probe];
+	const uint32_t	*rows;
+	size_t		 n, i;
+
+	if ((n = run_items_node(ri, t->t_node, &rows)) == 0)
+		return;
+	t->t_items = xreallocarray(NULL, n, sizeof(*t->t_items));
+	t->t_is_int = xreallocarray(NULL, n, sizeof(*t->t_is_int));
+	for (i = 0; i < n; i++)
+		t->t_items[i] = (char *)run_items_item(ri, rows[i],
+		    &t->t_is_int[i]);
+	t->t_rows = rows;
+	t->t_nitems = n;
+}
+
 /* Run the probe's items query for the task's node. */
 static int
 task_load(struct probe_crawl *pr, struct task *t)
@@ -289,6 +313,10 @@ task_load(struct probe_crawl *pr, struct task *t)
 	int		 rc, keyed;
 
 	t->t_loaded = 1;
+	if (pr->pr_run_items[t->t_probe] != NULL) {
+		task_load_rows(pr, t);
+		return 0;
+	}
 	if (q == NULL)
 		return 0;
 	/*
@@ -453,6 +481,8 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_STATIC);
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
 		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
+	else if (t->t_rows != NULL)
+		run_items_bind(pr->pr_run_items[t->t_probe], t->t_rows[i], ins, 3);
 	else if (t->t_keys != NULL)
 		bind_item(ins, t->t_keys[i], t->t_key_int[i]);
 	else
@@ -811,6 +841,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_counts = counts;
 	memset(counts, 0, cf->cf_nprobes * sizeof(*counts));
 	pr.pr_items_stmt = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_stmt));
+	pr.pr_run_items = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_run_items));
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
@@ -832,6 +863,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			goto out;
 		}
 		if (pr.pr_items_stmt[p] != NULL &&
+		    cf->cf_probes[p].pc_items_scope == ITEMS_SCOPE_NODE &&
 		    sqlite3_column_count(pr.pr_items_stmt[p]) != 1 &&
 		    sqlite3_column_count(pr.pr_items_stmt[p]) != 2) {
 			log_warnx("probe %s: the items query must yield the item "
@@ -845,6 +877,15 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			    why);
 			free(why);
 			goto out;
+		}
+		/* items_scope run: every node's items from one scan, now. */
+		if (pr.pr_items_stmt[p] != NULL &&
+		    cf->cf_probes[p].pc_items_scope == ITEMS_SCOPE_RUN) {
+			store_bind_common(pr.pr_items_stmt[p], run_id, NULL);
+			if ((pr.pr_run_items[p] = run_items_load(
+			    pr.pr_items_stmt[p], ns, cf->cf_probes[p].pc_name)) ==
+			    NULL)
+				goto out;
 		}
 	}
 	/* Node-major order, so one node's probes run close together. */
@@ -900,10 +941,12 @@ out:
 		task_release(&pr.pr_tasks[i]);
 	free(pr.pr_tasks);
 	for (p = 0; p < cf->cf_nprobes; p++) {
+		run_items_free(pr.pr_run_items[p]);
 		sqlite3_finalize(pr.pr_items_stmt[p]);
 		sqlite3_finalize(pr.pr_insert[p]);
 	}
 	free(pr.pr_items_stmt);
+	free(pr.pr_run_items);
 	free(pr.pr_insert);
 	free(pr.pr_kind);
 	free(pr.pr_ncols);
