@@ -2,9 +2,9 @@
 -- type: gauge
 -- help: Current users naming the content node in their replica set, as role primary or secondary (users, not occurrences).
 -- Counted from the temporary tables of 10-user-status.sql (one row per
--- user, and users by primary and status), not from the run's users table:
--- that table has no index by node, and grouping it by each role would
--- sort every user three times.
+-- user, and users by primary and status), not from the run's users table,
+-- which has no index by node.  tally() counts in one pass where GROUP BY
+-- would sort every user.
 WITH n AS (
 	SELECT node_id, url FROM nodes WHERE run_id = :run_id
 ),
@@ -15,14 +15,10 @@ primaries AS (
 ),
 -- A user naming the node as both secondaries counts once.
 secondaries AS (
-	SELECT node_id, count(*) AS c FROM (
-		SELECT secondary1_id AS node_id
-		FROM temp.user_status WHERE secondary1_id IS NOT NULL
-		UNION ALL
-		SELECT secondary2_id
-		FROM temp.user_status WHERE secondary2_id IS NOT NULL
-		    AND secondary2_id IS NOT secondary1_id)
-	GROUP BY node_id
+	SELECT value ->> 0 AS node_id, value ->> 1 AS c
+	FROM json_each((SELECT tally(secondary1_id,
+	    CASE WHEN secondary2_id IS NOT secondary1_id THEN secondary2_id END)
+	    FROM temp.user_status))
 )
 SELECT n.url AS endpoint, 'primary' AS role, coalesce(p.c, 0) AS value
 FROM n LEFT JOIN primaries p ON p.node_id = n.node_id
