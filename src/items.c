@@ -407,15 +407,16 @@ run_items_item(const struct run_items *ri, uint32_t row, int *is_int)
 	return ri->ri_text.b_data + ri->ri_item[row];
 }
 
-void
-run_items_bind(const struct run_items *ri, uint32_t row, sqlite3_stmt *stmt,
-    int col)
+int
+run_items_id(const struct run_items *ri, uint32_t row, int64_t *iv,
+    const char **text)
 {
-	if (ri->ri_flags[row] & RI_ID_INT)
-		sqlite3_bind_int64(stmt, col, ri->ri_id[row]);
-	else
-		sqlite3_bind_text(stmt, col, ri->ri_text.b_data + ri->ri_id[row],
-		    -1, SQLITE_STATIC);
+	if (ri->ri_flags[row] & RI_ID_INT) {
+		*iv = ri->ri_id[row];
+		return 1;
+	}
+	*text = ri->ri_text.b_data + ri->ri_id[row];
+	return 0;
 }
 
 void

@@ -51,9 +51,12 @@ size_t		 run_items_node(const struct run_items *, size_t node,
 /* A row's item, and whether it is an SQL integer (sent as a JSON number). */
 const char	*run_items_item(const struct run_items *, uint32_t row,
 		    int *is_int);
-/* Bind a row's stored identity (its key, else its item) to col of stmt. */
-void		 run_items_bind(const struct run_items *, uint32_t row,
-		    sqlite3_stmt *, int col);
+/*
+ * A row's stored identity (its key, else its item): 1 and the integer in
+ * *iv, or 0 and the text in *text (borrowed).
+ */
+int		 run_items_id(const struct run_items *, uint32_t row,
+		    int64_t *iv, const char **text);
 /* Node is done: its list of rows goes. */
 void		 run_items_node_done(struct run_items *, size_t node);
 void		 run_items_free(struct run_items *);	/* accepts NULL */

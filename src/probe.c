@@ -34,6 +34,7 @@
 #include "log.h"
 #include "probe.h"
 #include "query.h"
+#include "rows.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -85,7 +86,8 @@ struct probe_crawl {
 	struct crawl	*pr_crawl;
 	sqlite3_stmt	**pr_items_stmt;	/* per probe */
 	struct run_items **pr_run_items;	/* per probe: items_scope run */
-	sqlite3_stmt	**pr_insert;		/* per probe */
+	sqlite3_stmt	**pr_insert;		/* per probe: a batch's rows */
+	struct rowbuf	**pr_rows;		/* per probe: them until then */
 	const struct answer_kind **pr_kind;	/* per probe */
 	size_t		*pr_ncols;		/* value columns, per probe */
 	struct task	*pr_tasks;
@@ -423,12 +425,32 @@ task_dedupe(struct task *t)
 }
 
 static void
-bind_item(sqlite3_stmt *ins, const char *text, int is_int)
+item_cell(struct rowbuf *rb, const char *text, int is_int)
 {
 	if (is_int)
-		sqlite3_bind_int64(ins, 3, strtoll(text, NULL, 10));
+		rowbuf_int(rb, strtoll(text, NULL, 10));
 	else
-		sqlite3_bind_text(ins, 3, text, -1, SQLITE_STATIC);
+		rowbuf_text(rb, text, strlen(text));
+}
+
+static void
+value_cell(struct rowbuf *rb, const struct aval *v)
+{
+	switch (v->av_type) {
+	case AV_INTEGER:
+		rowbuf_int(rb, v->av_int);
+		break;
+	case AV_REAL:
+		rowbuf_real(rb, v->av_real);
+		break;
+	case AV_TEXT:
+		rowbuf_text(rb, v->av_text, v->av_len);
+		break;
+	case AV_NULL:
+	default:
+		rowbuf_null(rb);
+		break;
+	}
 }
 
 void
@@ -453,10 +475,9 @@ probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
 }
 
 /*
- * The answer_row_cb of the scheduler: one row of batch b into the probe's
- * table, inside the batch's transaction.  A row with an error has NULL in
- * every value column.  On a store failure the transaction is rolled back
- * and the crawl stops.
+ * The answer_row_cb of the scheduler: one row of batch b, held with the
+ * batch's others until batch_flush.  A row with an error has NULL in
+ * every value column.
  */
 static int
 batch_row(void *arg, size_t item, const char *key, size_t keylen,
@@ -466,49 +487,72 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	struct task	*t = b->b_task;
 	struct probe_crawl *pr = t->t_pr;
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
-	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
-	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
+	struct rowbuf	*rb = pr->pr_rows[t->t_probe];
+	const char	*text;
 	size_t		 i = b->b_first + item, j, ncols = pr->pr_ncols[t->t_probe];
+	int64_t		 iv;
 
 	if (!b->b_write)
 		return 0;
 	if (item != ANSWER_NO_ITEM && item >= b->b_n)
 		fatalx("probe %s: a row for item %zu of a batch of %zu",
 		    pc->pc_name, item, b->b_n);
-	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
-	sqlite3_bind_value(ins, 2, n->n_id);
 	if (item == ANSWER_NO_ITEM && key != NULL)
-		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_STATIC);
+		rowbuf_text(rb, key, keylen);
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
-		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
-	else if (t->t_rows != NULL)
-		run_items_bind(pr->pr_run_items[t->t_probe], t->t_rows[i], ins, 3);
-	else if (t->t_keys != NULL)
-		bind_item(ins, t->t_keys[i], t->t_key_int[i]);
+		rowbuf_text(rb, "", 0);
+	else if (t->t_rows != NULL) {
+		if (run_items_id(pr->pr_run_items[t->t_probe], t->t_rows[i],
+		    &iv, &text))
+			rowbuf_int(rb, iv);
+		else
+			rowbuf_text(rb, text, strlen(text));
+	} else if (t->t_keys != NULL)
+		item_cell(rb, t->t_keys[i], t->t_key_int[i]);
 	else
-		bind_item(ins, t->t_items[i], t->t_is_int[i]);
+		item_cell(rb, t->t_items[i], t->t_is_int[i]);
 	for (j = 0; j < ncols; j++) {
 		if (error != NULL)
-			sqlite3_bind_null(ins, 4 + j);
+			rowbuf_null(rb);
 		else
-			probe_bind_value(ins, 4 + j, &values[j]);
+			value_cell(rb, &values[j]);
 	}
 	if (error != NULL)
-		sqlite3_bind_text(ins, 4 + ncols, error, -1, SQLITE_TRANSIENT);
+		rowbuf_text(rb, error, strlen(error));
 	else
-		sqlite3_bind_null(ins, 4 + ncols);
-	if (sqlite3_step(ins) != SQLITE_DONE) {
+		rowbuf_null(rb);
+	b->b_rows++;
+	b->b_unanswered += error != NULL;
+	return 0;
+}
+
+/*
+ * Insert the rows batch_row held for t's probe, in one statement, inside
+ * the batch's transaction.  On a store failure the transaction is rolled
+ * back and the crawl stops.
+ */
+static int
+batch_flush(struct probe_crawl *pr, struct task *t)
+{
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	struct rowbuf	*rb = pr->pr_rows[t->t_probe];
+	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
+	int		 rc;
+
+	if (rowbuf_rows(rb) == 0)
+		return 0;
+	rows_bind(ins, 1, rb);
+	sqlite3_bind_value(ins, 2, pr->pr_ns->ns_nodes[t->t_node].n_id);
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	rowbuf_reset(rb);
+	if (rc != SQLITE_DONE) {
 		log_warnx("probe %s: insert: %s", pc->pc_name,
 		    store_errmsg(pr->pr_st));
-		sqlite3_reset(ins);
 		store_rollback(pr->pr_st);
-		b->b_write = 0;
 		pr->pr_failed = 1;
 		return -1;
 	}
-	sqlite3_reset(ins);
-	b->b_rows++;
-	b->b_unanswered += error != NULL;
 	return 0;
 }
 
@@ -567,14 +611,9 @@ batch_answer(struct batch *b, const struct crawl_result *res, char *err,
 		return 0;
 	if (pr->pr_failed && !failed)
 		return 0;
-	if (b->b_write && b->b_rows > 0) {
-		store_rollback(pr->pr_st);
-		b->b_rows = b->b_unanswered = 0;
-		if (store_begin(pr->pr_st) == -1) {
-			b->b_write = 0;
-			pr->pr_failed = 1;
-		}
-	}
+	/* Not one row of an answer that is not valid. */
+	rowbuf_reset(pr->pr_rows[t->t_probe]);
+	b->b_rows = b->b_unanswered = 0;
 	return -1;
 }
 
@@ -661,6 +700,8 @@ batch_done(void *arg, const struct crawl_result *res)
 		    pc->pc_path, err);
 		batch_write_off(b, err);
 	}
+	if (b->b_write && batch_flush(pr, t) == -1)
+		b->b_write = 0;
 	if (b->b_write && store_commit(pr->pr_st) == -1)
 		pr->pr_failed = 1;
 	batch_count(b);
@@ -726,8 +767,9 @@ task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 	b.b_n = t->t_items != NULL ? t->t_nitems - t->t_next : 0;
 	b.b_write = 1;
 	if (store_begin(pr->pr_st) == 0 && batch_write_off(&b, why) == 0 &&
-	    store_commit(pr->pr_st) == 0)
+	    batch_flush(pr, t) == 0 && store_commit(pr->pr_st) == 0)
 		rc = 0;
+	rowbuf_reset(pr->pr_rows[t->t_probe]);
 	batch_count(&b);
 	t->t_next = t->t_nitems;
 	t->t_single_sent = 1;
@@ -801,7 +843,15 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 
 	answer_of(pc)->ak_columns(pc, &cols, &ncols);
 	buf_init(&sql, 0);
-	/* Into the run's table: ?1 (the run) is implied by it. */
+	stmt = NULL;
+	/* The batch's rows (item, values, error), as a table. */
+	buf_printf(&sql, "DROP TABLE IF EXISTS temp.\"rows_%s\"; CREATE "
+	    "VIRTUAL TABLE temp.\"rows_%s\" USING vantage_rows(%zu)",
+	    pc->pc_name, pc->pc_name, ncols + 2);
+	if (store_exec(st, sql.b_data) == -1)
+		goto out;
+	/* Into the run's table, the node ?2 (the run is implied by it). */
+	buf_reset(&sql);
 	xasprintf(&name, "probe_%s", pc->pc_name);
 	table = store_run_table(name, run_id);
 	buf_printf(&sql, "INSERT INTO main.\"%s\" (node_id, item", table);
@@ -809,11 +859,13 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 	free(name);
 	for (j = 0; j < ncols; j++)
 		buf_printf(&sql, ", \"%s\"", cols[j].ac_name);
-	buf_puts(&sql, ", error) VALUES (?2, ?3");
-	for (j = 0; j <= ncols; j++)
-		buf_printf(&sql, ", ?%zu", j + 4);
-	buf_puts(&sql, ")");
+	buf_puts(&sql, ", error) SELECT ?2");
+	for (j = 0; j < ncols + 2; j++)
+		buf_printf(&sql, ", c%zu", j);
+	buf_printf(&sql, " FROM temp.\"rows_%s\" WHERE src = ?1",
+	    pc->pc_name);
 	stmt = store_prepare(st, sql.b_data);
+out:
 	buf_release(&sql);
 	free(cols);
 	*ncolsp = ncols;
@@ -843,6 +895,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_items_stmt = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_stmt));
 	pr.pr_run_items = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_run_items));
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
+	pr.pr_rows = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_rows));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
@@ -855,6 +908,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
 		    run_id, &pr.pr_ncols[p])) == NULL)
 			goto out;
+		pr.pr_rows[p] = rowbuf_new(pr.pr_ncols[p] + 2);
 		if (cf->cf_probes[p].pc_items[0] != '\0' &&
 		    (pr.pr_items_stmt[p] = store_prepare(st,
 		    cf->cf_probes[p].pc_items)) == NULL) {
@@ -944,10 +998,12 @@ out:
 		run_items_free(pr.pr_run_items[p]);
 		sqlite3_finalize(pr.pr_items_stmt[p]);
 		sqlite3_finalize(pr.pr_insert[p]);
+		rowbuf_free(pr.pr_rows[p]);
 	}
 	free(pr.pr_items_stmt);
 	free(pr.pr_run_items);
 	free(pr.pr_insert);
+	free(pr.pr_rows);
 	free(pr.pr_kind);
 	free(pr.pr_ncols);
 	free(pr.pr_node_out);

@@ -31,6 +31,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "rows.h"
 #include "sqlfn.h"
 #include "store.h"
 #include "util.h"
@@ -272,7 +273,7 @@ store_open(const char *path)
 	}
 	sqlite3_busy_timeout(st->st_db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->st_db, 1);
-	if (sqlfn_register(st->st_db) == -1) {
+	if (sqlfn_register(st->st_db) == -1 || rows_register(st->st_db) == -1) {
 		log_warnx("store: %s: SQL functions: %s", path,
 		    sqlite3_errmsg(st->st_db));
 		goto fail;
