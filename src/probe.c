@@ -845,8 +845,8 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 	buf_init(&sql, 0);
 	stmt = NULL;
 	/* The batch's rows (item, values, error), as a table. */
-	buf_printf(&sql, "DROP TABLE IF EXISTS temp.\"rows_%s\"; CREATE "
-	    "VIRTUAL TABLE temp.\"rows_%s\" USING vantage_rows(%zu)",
+	buf_printf(&sql, "DROP TABLE IF EXISTS temp.\"rows_probe_%s\"; CREATE "
+	    "VIRTUAL TABLE temp.\"rows_probe_%s\" USING vantage_rows(%zu)",
 	    pc->pc_name, pc->pc_name, ncols + 2);
 	if (store_exec(st, sql.b_data) == -1)
 		goto out;
@@ -862,7 +862,7 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 	buf_puts(&sql, ", error) SELECT ?2");
 	for (j = 0; j < ncols + 2; j++)
 		buf_printf(&sql, ", c%zu", j);
-	buf_printf(&sql, " FROM temp.\"rows_%s\" WHERE src = ?1",
+	buf_printf(&sql, " FROM temp.\"rows_probe_%s\" WHERE src = ?1",
 	    pc->pc_name);
 	stmt = store_prepare(st, sql.b_data);
 out:
