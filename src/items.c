@@ -235,6 +235,61 @@ row_qsort_cmp(const void *a, const void *b)
 	return row_cmp(sort_ri, *(const uint32_t *)a, *(const uint32_t *)b);
 }
 
+/* A row with an integer id, for sorting without looking the id up. */
+struct int_row {
+	uint64_t	 ir_key;	/* the id with its sign bit flipped */
+	uint32_t	 ir_row;
+};
+
+/*
+ * Sort rows whose ids are all integers (0, or -1 if one is not) by a
+ * radix sort, a pass for each byte in which the ids differ: stable, so
+ * rows with one id stay in the order the query gave them.
+ */
+static int
+sort_int_rows(const struct run_items *ri, struct node_rows *nr)
+{
+	struct int_row	*v, *w, *t;
+	uint64_t	 all_or = 0, all_and = UINT64_MAX;
+	size_t		 count[256], i, n = nr->nr_n, sum, c;
+	unsigned int	 shift;
+
+	for (i = 0; i < n; i++)
+		if (!(ri->ri_flags[nr->nr_rows[i]] & RI_ID_INT))
+			return -1;
+	v = xreallocarray(NULL, n, sizeof(*v));
+	w = xreallocarray(NULL, n, sizeof(*w));
+	for (i = 0; i < n; i++) {
+		v[i].ir_key = (uint64_t)ri->ri_id[nr->nr_rows[i]] ^
+		    (1ULL << 63);
+		v[i].ir_row = nr->nr_rows[i];
+		all_or |= v[i].ir_key;
+		all_and &= v[i].ir_key;
+	}
+	for (shift = 0; shift < 64; shift += 8) {
+		if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+			continue;	/* every id has this byte */
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(v[i].ir_key >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			w[count[(v[i].ir_key >> shift) & 0xff]++] = v[i];
+		t = v;
+		v = w;
+		w = t;
+	}
+	for (i = 0; i < n; i++)
+		nr->nr_rows[i] = v[i].ir_row;
+	free(v);
+	free(w);
+	return 0;
+}
+
 static int
 same_id(const struct run_items *ri, uint32_t a, uint32_t b)
 {
@@ -257,7 +312,7 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 	for (i = 1; i < nr->nr_n; i++)
 		if (row_cmp(ri, nr->nr_rows[i - 1], nr->nr_rows[i]) > 0)
 			break;
-	if (i < nr->nr_n) {
+	if (i < nr->nr_n && sort_int_rows(ri, nr) == -1) {
 		sort_ri = ri;
 		qsort(nr->nr_rows, nr->nr_n, sizeof(*nr->nr_rows),
 		    row_qsort_cmp);
