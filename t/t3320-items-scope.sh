@@ -36,7 +36,8 @@ make_dn() {
 	    (50, NULL, 1, 2, 3),
 	    (10, '0xee', 2, NULL, NULL),
 	    (NULL, '0xff', 1, 2, 3),
-	    (60, '0xff', 3, NULL, 2);"
+	    (60, '0xff', 3, NULL, 2),
+	    (-5, '0x11', 1, NULL, NULL);"
 }
 
 write_profile() {
@@ -97,7 +98,7 @@ test_expect_success 'each node is asked the items of the rows naming it, by key,
 	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
 	    req.log | sort >out &&
 	cat >expect <<-\EOF &&
-	a {"walletPublicKeys": ["0xaa","0xbb","0xcc","0xdd"]}
+	a {"walletPublicKeys": ["0x11","0xaa","0xbb","0xcc","0xdd"]}
 	b {"walletPublicKeys": ["0xaa","0xdd","0xff"]}
 	c {"walletPublicKeys": ["0xaa","0xcc","0xdd","0xff"]}
 	EOF
@@ -110,6 +111,7 @@ test_expect_success 'the rows keep the key, the first row of a key wins' '
 	    ORDER BY n.url, c.item" >out &&
 	cat >expect <<-EOF &&
 	url,item,typeof(c.item),clock
+	$S/a,-5,integer,
 	$S/a,10,integer,1
 	$S/a,20,integer,2
 	$S/a,30,integer,3
@@ -124,7 +126,7 @@ test_expect_success 'the rows keep the key, the first row of a key wins' '
 	EOF
 	test_cmp expect out &&
 	vantage -c p.yaml sql --csv "SELECT url, items FROM nodes ORDER BY url" >out &&
-	printf "url,items\n$S/a,4\n$S/b,3\n$S/c,4\n" >expect &&
+	printf "url,items\n$S/a,5\n$S/b,3\n$S/c,4\n" >expect &&
 	test_cmp expect out
 '
 
@@ -135,8 +137,9 @@ test_expect_success 'batches follow the order of the keys' '
 	sed -n "s#^POST /a/clock \(.*\) (application/json)\$#\1#p" req.log |
 	    sort >out &&
 	cat >expect <<-\EOF &&
-	{"walletPublicKeys": ["0xaa","0xbb"]}
-	{"walletPublicKeys": ["0xcc","0xdd"]}
+	{"walletPublicKeys": ["0x11","0xaa"]}
+	{"walletPublicKeys": ["0xbb","0xcc"]}
+	{"walletPublicKeys": ["0xdd"]}
 	EOF
 	test_cmp expect out
 '
@@ -147,7 +150,7 @@ test_expect_success 'text keys sort after integers, as the probe table does' '
 	write_profile &&
 	: >req.log &&
 	vantage -c p.yaml once &&
-	grep -F "POST /a/clock {\"walletPublicKeys\": [\"0x55\",\"0xaa\",\"0xbb\",\"0xdd\",\"0xcc\"]}" req.log
+	grep -F "POST /a/clock {\"walletPublicKeys\": [\"0x11\",\"0x55\",\"0xaa\",\"0xbb\",\"0xdd\",\"0xcc\"]}" req.log
 '
 
 test_expect_success 'the query must name the nodes in node_id columns, without :node_id' '
