@@ -71,6 +71,8 @@ struct task {
 struct batch {
 	struct task	*b_task;
 	size_t		 b_first;
+	char		**b_items;	/* items_scope run: a copy of its items */
+	char		*b_text;	/* ... and their text */
 	size_t		 b_n;
 	int		 b_write;	/* in a transaction: rows are written */
 	int64_t		 b_rows;
@@ -604,7 +606,8 @@ batch_answer(struct batch *b, const struct crawl_result *res, char *err,
 	int		 failed = pr->pr_failed;
 
 	ab.ab_probe = &pr->pr_cf->cf_probes[t->t_probe];
-	ab.ab_items = t->t_items != NULL ? t->t_items + b->b_first : NULL;
+	ab.ab_items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
+	    t->t_items + b->b_first : NULL;
 	ab.ab_nitems = t->t_items != NULL ? b->b_n : 0;
 	if (pr->pr_kind[t->t_probe]->ak_extract(&ab, res, batch_row, b, err,
 	    errlen) == 0)
@@ -710,7 +713,37 @@ batch_done(void *arg, const struct crawl_result *res)
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
 	task_finish(t);
+	free(b->b_items);
+	free(b->b_text);
 	free(b);
+}
+
+/*
+ * The items of a batch of an items_scope run task, copied together: in
+ * the run's block they lie far apart (a node asks about one user in
+ * thirty), and the body and the answer each read them; from one copy
+ * they are read in order, not fetched from memory one by one each time.
+ */
+static void
+batch_copy_items(struct batch *b)
+{
+	struct task	*t = b->b_task;
+	size_t		 i, len = 0, *lens;
+	char		*p;
+
+	lens = xreallocarray(NULL, b->b_n + 1, sizeof(*lens));
+	for (i = 0; i < b->b_n; i++) {
+		lens[i] = strlen(t->t_items[b->b_first + i]) + 1;
+		len += lens[i];
+	}
+	b->b_text = p = xmalloc(len + 1);
+	b->b_items = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_items));
+	for (i = 0; i < b->b_n; i++) {
+		memcpy(p, t->t_items[b->b_first + i], lens[i]);
+		b->b_items[i] = p;
+		p += lens[i];
+	}
+	free(lens);
 }
 
 /* Queue the next batch of t. */
@@ -720,7 +753,7 @@ task_send(struct probe_crawl *pr, struct task *t)
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	struct batch	*b;
-	char		*url, *body = NULL;
+	char		*url, *body = NULL, **items;
 	size_t		 len = 0;
 
 	b = xcalloc(1, sizeof(*b));
@@ -733,13 +766,15 @@ task_send(struct probe_crawl *pr, struct task *t)
 		t->t_next += b->b_n;
 	} else
 		t->t_single_sent = 1;
+	if (t->t_rows != NULL && b->b_n > 0)
+		batch_copy_items(b);
+	items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
+	    t->t_items + b->b_first : NULL;
 	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
-		body = pr->pr_kind[t->t_probe]->ak_body(pc, t->t_items ?
-		    t->t_items + b->b_first : NULL, t->t_items ?
+		body = pr->pr_kind[t->t_probe]->ak_body(pc, items, t->t_items ?
 		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
 	if (pc->pc_method == 1 && body == NULL)
-		body = probe_body(pc->pc_body, t->t_items ?
-		    t->t_items + b->b_first : NULL, t->t_items ?
+		body = probe_body(pc->pc_body, items, t->t_items ?
 		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
 	xasprintf(&url, "%s%s", n->n_url, pc->pc_path);
 	t->t_outstanding++;
