@@ -61,6 +61,7 @@ struct task {
 	char		**t_keys;	/* stored instead of the item; NULL: none */
 	int		*t_key_int;
 	const uint32_t	*t_rows;	/* items_scope run: the rows of t_items */
+	int64_t		*t_ids;		/* ... their integer ids (t_key_int) */
 	size_t		 t_nitems;
 	size_t		 t_next;	/* first item not yet sent */
 	size_t		 t_outstanding;	/* batches queued or in flight */
@@ -241,6 +242,8 @@ task_release(struct task *t)
 	t->t_is_int = NULL;
 	t->t_keys = NULL;
 	t->t_key_int = NULL;
+	free(t->t_ids);
+	t->t_ids = NULL;
 	t->t_nitems = 0;
 	if (t->t_rows != NULL)
 		run_items_node_done(t->t_pr->pr_run_items[t->t_probe], t->t_node);
@@ -291,15 +294,22 @@ task_load_rows(struct probe_crawl *pr, struct task *t)
 {
 	const struct run_items *ri = pr->pr_run_items[t->t_probe];
 	const uint32_t	*rows;
+	const char	*text;
 	size_t		 n, i;
 
 	if ((n = run_items_node(ri, t->t_node, &rows)) == 0)
 		return;
 	t->t_items = xreallocarray(NULL, n, sizeof(*t->t_items));
 	t->t_is_int = xreallocarray(NULL, n, sizeof(*t->t_is_int));
-	for (i = 0; i < n; i++)
+	t->t_ids = xreallocarray(NULL, n, sizeof(*t->t_ids));
+	t->t_key_int = xreallocarray(NULL, n, sizeof(*t->t_key_int));
+	/* Each row read once here; the batches read these in order. */
+	for (i = 0; i < n; i++) {
 		t->t_items[i] = (char *)run_items_item(ri, rows[i],
 		    &t->t_is_int[i]);
+		t->t_key_int[i] = run_items_id(ri, rows[i], &t->t_ids[i],
+		    &text);
+	}
 	t->t_rows = rows;
 	t->t_nitems = n;
 }
@@ -504,11 +514,13 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
 		rowbuf_text(rb, "", 0);
 	else if (t->t_rows != NULL) {
-		if (run_items_id(pr->pr_run_items[t->t_probe], t->t_rows[i],
-		    &iv, &text))
-			rowbuf_int(rb, iv);
-		else
+		if (t->t_key_int[i])
+			rowbuf_int(rb, t->t_ids[i]);
+		else {
+			run_items_id(pr->pr_run_items[t->t_probe], t->t_rows[i],
+			    &iv, &text);
 			rowbuf_text(rb, text, strlen(text));
+		}
 	} else if (t->t_keys != NULL)
 		item_cell(rb, t->t_keys[i], t->t_key_int[i]);
 	else
