@@ -298,6 +298,7 @@ out:
 #define OFF(m)	offsetof(struct config, m)
 
 static const char *const method_names[] = { "GET", "POST", NULL };
+static const char *const scope_names[] = { "node", "run", NULL };
 static const struct key probe_keys[] = {
 	{ "name", K_STR, offsetof(struct probe_conf, pc_name), 0, 0, NULL,
 	    0, 0, NULL, NULL, "probe name; its rows go to table probe_NAME", NULL },
@@ -307,6 +308,8 @@ static const struct key probe_keys[] = {
 	    0, 0, NULL, NULL, "path appended to the node url; empty: the node url itself", NULL },
 	{ "items", K_SQL, offsetof(struct probe_conf, pc_items), 0, 0, NULL,
 	    0, 0, "", NULL, "SQL over the run's tables, :node_id and :run_id bound, yielding the items to ask each node about and, optionally, a second column: the key stored in the probe table instead of the item; empty: one request per node", NULL },
+	{ "items_scope", K_ENUM, offsetof(struct probe_conf, pc_items_scope), 0, 0, NULL,
+	    0, 0, "node", scope_names, "node: the items query runs for each node; run: once a run, yielding the item, its key, then columns named node_id: the nodes to ask", NULL },
 	{ "batch", K_INT, offsetof(struct probe_conf, pc_batch), 0, 0, NULL,
 	    1, 1000000, "1000", NULL, "at most this many items per request", NULL },
 	{ "body", K_STR, offsetof(struct probe_conf, pc_body), 0, 0, NULL,
@@ -1556,6 +1559,11 @@ config_check(struct cfparse *p, struct config *cf, const struct ynode *root)
 			cf_error(p, ynode_item(probes, i, "items"),
 			    "probes[%zu].items: only answer: json asks about "
 			    "items", i);
+		if (pc->pc_items_scope == ITEMS_SCOPE_RUN &&
+		    (pc->pc_items == NULL || pc->pc_items[0] == '\0'))
+			cf_error(p, ynode_item(probes, i, "items_scope"),
+			    "probes[%zu].items_scope: run needs an items query",
+			    i);
 		/* "": the node url itself, where JSON-RPC nodes answer. */
 		if (pc->pc_path != NULL && pc->pc_path[0] != '/' &&
 		    pc->pc_path[0] != '\0')

@@ -40,11 +40,15 @@ struct table_conf {
 	size_t	 tc_nindexes;
 };
 
+#define ITEMS_SCOPE_NODE	0	/* the items query runs for each node */
+#define ITEMS_SCOPE_RUN		1	/* once a run, naming the nodes */
+
 struct probe_conf {
 	char	*pc_name;	/* table probe_<name> */
 	int64_t	 pc_method;	/* 0 GET, 1 POST */
 	char	*pc_path;	/* appended to the node url */
 	char	*pc_items;	/* SQL with :node_id yielding one column; NULL = one request per node */
+	int64_t	 pc_items_scope;	/* ITEMS_SCOPE_NODE or ITEMS_SCOPE_RUN */
 	int64_t	 pc_batch;	/* items per request */
 	char	*pc_body;	/* template; {{items}} becomes a JSON array */
 	char	*pc_content_type;

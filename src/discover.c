@@ -28,11 +28,13 @@
 #include "labels.h"
 #include "source.h"
 #include "log.h"
+#include "rows.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
 #define MAX_NODES	100000
+#define ROWS_BATCH	4096	/* index table rows inserted at once */
 
 static void
 node_free(struct node *n)
@@ -69,7 +71,8 @@ struct source_sink {
 	int		 sk_store_failed;	/* the store, not the source */
 	/* The index table being copied. */
 	const struct table_conf *sk_tc;
-	sqlite3_stmt	*sk_row_ins;
+	sqlite3_stmt	*sk_row_ins;	/* INSERT ... SELECT of sk_held */
+	struct rowbuf	*sk_held;	/* rows not yet inserted */
 	size_t		 sk_ncols;
 	int64_t		 sk_rows;
 };
@@ -403,16 +406,26 @@ source_table_begin(struct source_sink *sk, const struct table_conf *tc,
 	buf_puts(&sql, ")");
 	if (store_exec(sk->sk_st, sql.b_data) == -1)
 		goto store;
+	/* The rows, a few thousand at a time through vantage_rows. */
+	buf_reset(&sql);
+	buf_printf(&sql, "DROP TABLE IF EXISTS temp.\"rows_table_%s\"; CREATE "
+	    "VIRTUAL TABLE temp.\"rows_table_%s\" USING vantage_rows(%zu)",
+	    tc->tc_name, tc->tc_name, ncols);
+	if (store_exec(sk->sk_st, sql.b_data) == -1)
+		goto store;
 	buf_reset(&sql);
 	buf_printf(&sql, "INSERT INTO main.\"%s\" (", table);
 	for (i = 0; i < ncols; i++)
 		buf_printf(&sql, "%s\"%s\"", i > 0 ? ", " : "", cols[i]);
-	buf_puts(&sql, ") VALUES (?1");
+	buf_puts(&sql, ") SELECT c0");
 	for (i = 1; i < ncols; i++)
-		buf_printf(&sql, ", ?%zu", i + 1);
-	buf_puts(&sql, ")");
+		buf_printf(&sql, ", c%zu", i);
+	buf_printf(&sql, " FROM temp.\"rows_table_%s\" WHERE src = ?1",
+	    tc->tc_name);
 	if ((sk->sk_row_ins = store_prepare(sk->sk_st, sql.b_data)) == NULL)
 		goto store;
+	rowbuf_free(sk->sk_held);
+	sk->sk_held = rowbuf_new(ncols);
 	rc = 0;
 	goto out;
 store:
@@ -425,29 +438,63 @@ out:
 	return rc;
 }
 
+/* Insert the rows held so far. */
+static int
+sink_flush(struct source_sink *sk, char **cause)
+{
+	int	rc;
+
+	if (rowbuf_rows(sk->sk_held) == 0)
+		return 0;
+	rows_bind(sk->sk_row_ins, 1, sk->sk_held);
+	rc = sqlite3_step(sk->sk_row_ins);
+	sqlite3_reset(sk->sk_row_ins);
+	rowbuf_reset(sk->sk_held);
+	if (rc != SQLITE_DONE) {
+		sk->sk_store_failed = 1;
+		xasprintf(cause, "store: discovery.tables %s: insert: %s",
+		    sk->sk_tc->tc_name, store_errmsg(sk->sk_st));
+		return -1;
+	}
+	return 0;
+}
+
 int
 source_table_row(struct source_sink *sk, const struct sval *values,
     char **cause)
 {
-	size_t	i;
+	const struct sval *v;
+	size_t		 i;
 
-	for (i = 0; i < sk->sk_ncols; i++)
-		bind_sval(sk->sk_row_ins, (int)i + 1, &values[i]);
-	if (sqlite3_step(sk->sk_row_ins) != SQLITE_DONE) {
-		sk->sk_store_failed = 1;
-		xasprintf(cause, "store: discovery.tables %s: insert: %s",
-		    sk->sk_tc->tc_name, store_errmsg(sk->sk_st));
-		sqlite3_reset(sk->sk_row_ins);
-		return -1;
+	for (i = 0; i < sk->sk_ncols; i++) {
+		v = &values[i];
+		switch (v->sv_type) {
+		case SV_INTEGER:
+			rowbuf_int(sk->sk_held, v->sv_int);
+			break;
+		case SV_REAL:
+			rowbuf_real(sk->sk_held, v->sv_real);
+			break;
+		case SV_TEXT:
+			rowbuf_text(sk->sk_held, v->sv_text, v->sv_len);
+			break;
+		default:
+			rowbuf_null(sk->sk_held);
+		}
 	}
-	sqlite3_reset(sk->sk_row_ins);
 	sk->sk_rows++;
+	if (rowbuf_rows(sk->sk_held) >= ROWS_BATCH)
+		return sink_flush(sk, cause);
 	return 0;
 }
 
 int
 source_table_end(struct source_sink *sk, char **cause)
 {
+	if (sink_flush(sk, cause) == -1) {
+		sk->sk_tc = NULL;
+		return -1;
+	}
 	log_debug("discover: %s: %" PRId64 " rows", sk->sk_tc->tc_name,
 	    sk->sk_rows);
 	sqlite3_finalize(sk->sk_row_ins);
@@ -489,6 +536,7 @@ sink_release(struct source_sink *sk)
 	sqlite3_finalize(sk->sk_node_ins);
 	sqlite3_finalize(sk->sk_id_sel);
 	sqlite3_finalize(sk->sk_row_ins);
+	rowbuf_free(sk->sk_held);
 	free(sk->sk_urls);
 }
 

@@ -30,14 +30,15 @@
 #include "conf.h"
 #include "crawl.h"
 #include "discover.h"
+#include "items.h"
 #include "log.h"
 #include "probe.h"
 #include "query.h"
+#include "rows.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
-#define ITEM_MAX_BYTES	4096	/* longer items are refused, not sent */
 /*
  * After this many requests in a row that could not reach a node (connect
  * errors or timeouts, each after its retries), its remaining items are
@@ -59,6 +60,8 @@ struct task {
 	int		*t_is_int;
 	char		**t_keys;	/* stored instead of the item; NULL: none */
 	int		*t_key_int;
+	const uint32_t	*t_rows;	/* items_scope run: the rows of t_items */
+	int64_t		*t_ids;		/* ... their integer ids (t_key_int) */
 	size_t		 t_nitems;
 	size_t		 t_next;	/* first item not yet sent */
 	size_t		 t_outstanding;	/* batches queued or in flight */
@@ -69,6 +72,8 @@ struct task {
 struct batch {
 	struct task	*b_task;
 	size_t		 b_first;
+	char		**b_items;	/* items_scope run: a copy of its items */
+	char		*b_text;	/* ... and their text */
 	size_t		 b_n;
 	int		 b_write;	/* in a transaction: rows are written */
 	int64_t		 b_rows;
@@ -83,7 +88,9 @@ struct probe_crawl {
 	struct probe_counts *pr_counts;
 	struct crawl	*pr_crawl;
 	sqlite3_stmt	**pr_items_stmt;	/* per probe */
-	sqlite3_stmt	**pr_insert;		/* per probe */
+	struct run_items **pr_run_items;	/* per probe: items_scope run */
+	sqlite3_stmt	**pr_insert;		/* per probe: a batch's rows */
+	struct rowbuf	**pr_rows;		/* per probe: them until then */
 	const struct answer_kind **pr_kind;	/* per probe */
 	size_t		*pr_ncols;		/* value columns, per probe */
 	struct task	*pr_tasks;
@@ -235,7 +242,12 @@ task_release(struct task *t)
 	t->t_is_int = NULL;
 	t->t_keys = NULL;
 	t->t_key_int = NULL;
+	free(t->t_ids);
+	t->t_ids = NULL;
 	t->t_nitems = 0;
+	if (t->t_rows != NULL)
+		run_items_node_done(t->t_pr->pr_run_items[t->t_probe], t->t_node);
+	t->t_rows = NULL;
 }
 
 /* Does t still have a request to send? */
@@ -276,6 +288,32 @@ task_finish(struct task *t)
 
 static void	task_dedupe(struct task *);
 
+/* The node's items of a probe with items_scope run, from its one scan. */
+static void
+task_load_rows(struct probe_crawl *pr, struct task *t)
+{
+	const struct run_items *ri = pr->pr_run_items[t->t_probe];
+	const uint32_t	*rows;
+	const char	*text;
+	size_t		 n, i;
+
+	if ((n = run_items_node(ri, t->t_node, &rows)) == 0)
+		return;
+	t->t_items = xreallocarray(NULL, n, sizeof(*t->t_items));
+	t->t_is_int = xreallocarray(NULL, n, sizeof(*t->t_is_int));
+	t->t_ids = xreallocarray(NULL, n, sizeof(*t->t_ids));
+	t->t_key_int = xreallocarray(NULL, n, sizeof(*t->t_key_int));
+	/* Each row read once here; the batches read these in order. */
+	for (i = 0; i < n; i++) {
+		t->t_items[i] = (char *)run_items_item(ri, rows[i],
+		    &t->t_is_int[i]);
+		t->t_key_int[i] = run_items_id(ri, rows[i], &t->t_ids[i],
+		    &text);
+	}
+	t->t_rows = rows;
+	t->t_nitems = n;
+}
+
 /* Run the probe's items query for the task's node. */
 static int
 task_load(struct probe_crawl *pr, struct task *t)
@@ -289,6 +327,10 @@ task_load(struct probe_crawl *pr, struct task *t)
 	int		 rc, keyed;
 
 	t->t_loaded = 1;
+	if (pr->pr_run_items[t->t_probe] != NULL) {
+		task_load_rows(pr, t);
+		return 0;
+	}
 	if (q == NULL)
 		return 0;
 	/*
@@ -395,12 +437,32 @@ task_dedupe(struct task *t)
 }
 
 static void
-bind_item(sqlite3_stmt *ins, const char *text, int is_int)
+item_cell(struct rowbuf *rb, const char *text, int is_int)
 {
 	if (is_int)
-		sqlite3_bind_int64(ins, 3, strtoll(text, NULL, 10));
+		rowbuf_int(rb, strtoll(text, NULL, 10));
 	else
-		sqlite3_bind_text(ins, 3, text, -1, SQLITE_STATIC);
+		rowbuf_text(rb, text, strlen(text));
+}
+
+static void
+value_cell(struct rowbuf *rb, const struct aval *v)
+{
+	switch (v->av_type) {
+	case AV_INTEGER:
+		rowbuf_int(rb, v->av_int);
+		break;
+	case AV_REAL:
+		rowbuf_real(rb, v->av_real);
+		break;
+	case AV_TEXT:
+		rowbuf_text(rb, v->av_text, v->av_len);
+		break;
+	case AV_NULL:
+	default:
+		rowbuf_null(rb);
+		break;
+	}
 }
 
 void
@@ -425,10 +487,9 @@ probe_bind_value(sqlite3_stmt *stmt, int col, const struct aval *v)
 }
 
 /*
- * The answer_row_cb of the scheduler: one row of batch b into the probe's
- * table, inside the batch's transaction.  A row with an error has NULL in
- * every value column.  On a store failure the transaction is rolled back
- * and the crawl stops.
+ * The answer_row_cb of the scheduler: one row of batch b, held with the
+ * batch's others until batch_flush.  A row with an error has NULL in
+ * every value column.
  */
 static int
 batch_row(void *arg, size_t item, const char *key, size_t keylen,
@@ -438,47 +499,74 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	struct task	*t = b->b_task;
 	struct probe_crawl *pr = t->t_pr;
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
-	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
-	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
+	struct rowbuf	*rb = pr->pr_rows[t->t_probe];
+	const char	*text;
 	size_t		 i = b->b_first + item, j, ncols = pr->pr_ncols[t->t_probe];
+	int64_t		 iv;
 
 	if (!b->b_write)
 		return 0;
 	if (item != ANSWER_NO_ITEM && item >= b->b_n)
 		fatalx("probe %s: a row for item %zu of a batch of %zu",
 		    pc->pc_name, item, b->b_n);
-	sqlite3_bind_int64(ins, 1, pr->pr_run_id);
-	sqlite3_bind_value(ins, 2, n->n_id);
 	if (item == ANSWER_NO_ITEM && key != NULL)
-		sqlite3_bind_text(ins, 3, key, (int)keylen, SQLITE_STATIC);
+		rowbuf_text(rb, key, keylen);
 	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
-		sqlite3_bind_text(ins, 3, "", 0, SQLITE_STATIC);
-	else if (t->t_keys != NULL)
-		bind_item(ins, t->t_keys[i], t->t_key_int[i]);
+		rowbuf_text(rb, "", 0);
+	else if (t->t_rows != NULL) {
+		if (t->t_key_int[i])
+			rowbuf_int(rb, t->t_ids[i]);
+		else {
+			run_items_id(pr->pr_run_items[t->t_probe], t->t_rows[i],
+			    &iv, &text);
+			rowbuf_text(rb, text, strlen(text));
+		}
+	} else if (t->t_keys != NULL)
+		item_cell(rb, t->t_keys[i], t->t_key_int[i]);
 	else
-		bind_item(ins, t->t_items[i], t->t_is_int[i]);
+		item_cell(rb, t->t_items[i], t->t_is_int[i]);
 	for (j = 0; j < ncols; j++) {
 		if (error != NULL)
-			sqlite3_bind_null(ins, 4 + j);
+			rowbuf_null(rb);
 		else
-			probe_bind_value(ins, 4 + j, &values[j]);
+			value_cell(rb, &values[j]);
 	}
 	if (error != NULL)
-		sqlite3_bind_text(ins, 4 + ncols, error, -1, SQLITE_TRANSIENT);
+		rowbuf_text(rb, error, strlen(error));
 	else
-		sqlite3_bind_null(ins, 4 + ncols);
-	if (sqlite3_step(ins) != SQLITE_DONE) {
+		rowbuf_null(rb);
+	b->b_rows++;
+	b->b_unanswered += error != NULL;
+	return 0;
+}
+
+/*
+ * Insert the rows batch_row held for t's probe, in one statement, inside
+ * the batch's transaction.  On a store failure the transaction is rolled
+ * back and the crawl stops.
+ */
+static int
+batch_flush(struct probe_crawl *pr, struct task *t)
+{
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	struct rowbuf	*rb = pr->pr_rows[t->t_probe];
+	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
+	int		 rc;
+
+	if (rowbuf_rows(rb) == 0)
+		return 0;
+	rows_bind(ins, 1, rb);
+	sqlite3_bind_value(ins, 2, pr->pr_ns->ns_nodes[t->t_node].n_id);
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	rowbuf_reset(rb);
+	if (rc != SQLITE_DONE) {
 		log_warnx("probe %s: insert: %s", pc->pc_name,
 		    store_errmsg(pr->pr_st));
-		sqlite3_reset(ins);
 		store_rollback(pr->pr_st);
-		b->b_write = 0;
 		pr->pr_failed = 1;
 		return -1;
 	}
-	sqlite3_reset(ins);
-	b->b_rows++;
-	b->b_unanswered += error != NULL;
 	return 0;
 }
 
@@ -530,21 +618,17 @@ batch_answer(struct batch *b, const struct crawl_result *res, char *err,
 	int		 failed = pr->pr_failed;
 
 	ab.ab_probe = &pr->pr_cf->cf_probes[t->t_probe];
-	ab.ab_items = t->t_items != NULL ? t->t_items + b->b_first : NULL;
+	ab.ab_items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
+	    t->t_items + b->b_first : NULL;
 	ab.ab_nitems = t->t_items != NULL ? b->b_n : 0;
 	if (pr->pr_kind[t->t_probe]->ak_extract(&ab, res, batch_row, b, err,
 	    errlen) == 0)
 		return 0;
 	if (pr->pr_failed && !failed)
 		return 0;
-	if (b->b_write && b->b_rows > 0) {
-		store_rollback(pr->pr_st);
-		b->b_rows = b->b_unanswered = 0;
-		if (store_begin(pr->pr_st) == -1) {
-			b->b_write = 0;
-			pr->pr_failed = 1;
-		}
-	}
+	/* Not one row of an answer that is not valid. */
+	rowbuf_reset(pr->pr_rows[t->t_probe]);
+	b->b_rows = b->b_unanswered = 0;
 	return -1;
 }
 
@@ -631,6 +715,8 @@ batch_done(void *arg, const struct crawl_result *res)
 		    pc->pc_path, err);
 		batch_write_off(b, err);
 	}
+	if (b->b_write && batch_flush(pr, t) == -1)
+		b->b_write = 0;
 	if (b->b_write && store_commit(pr->pr_st) == -1)
 		pr->pr_failed = 1;
 	batch_count(b);
@@ -639,7 +725,37 @@ batch_done(void *arg, const struct crawl_result *res)
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
 	task_finish(t);
+	free(b->b_items);
+	free(b->b_text);
 	free(b);
+}
+
+/*
+ * The items of a batch of an items_scope run task, copied together: in
+ * the run's block they lie far apart (a node asks about one user in
+ * thirty), and the body and the answer each read them; from one copy
+ * they are read in order, not fetched from memory one by one each time.
+ */
+static void
+batch_copy_items(struct batch *b)
+{
+	struct task	*t = b->b_task;
+	size_t		 i, len = 0, *lens;
+	char		*p;
+
+	lens = xreallocarray(NULL, b->b_n + 1, sizeof(*lens));
+	for (i = 0; i < b->b_n; i++) {
+		lens[i] = strlen(t->t_items[b->b_first + i]) + 1;
+		len += lens[i];
+	}
+	b->b_text = p = xmalloc(len + 1);
+	b->b_items = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_items));
+	for (i = 0; i < b->b_n; i++) {
+		memcpy(p, t->t_items[b->b_first + i], lens[i]);
+		b->b_items[i] = p;
+		p += lens[i];
+	}
+	free(lens);
 }
 
 /* Queue the next batch of t. */
@@ -649,7 +765,7 @@ task_send(struct probe_crawl *pr, struct task *t)
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	struct batch	*b;
-	char		*url, *body = NULL;
+	char		*url, *body = NULL, **items;
 	size_t		 len = 0;
 
 	b = xcalloc(1, sizeof(*b));
@@ -662,13 +778,15 @@ task_send(struct probe_crawl *pr, struct task *t)
 		t->t_next += b->b_n;
 	} else
 		t->t_single_sent = 1;
+	if (t->t_rows != NULL && b->b_n > 0)
+		batch_copy_items(b);
+	items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
+	    t->t_items + b->b_first : NULL;
 	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
-		body = pr->pr_kind[t->t_probe]->ak_body(pc, t->t_items ?
-		    t->t_items + b->b_first : NULL, t->t_items ?
+		body = pr->pr_kind[t->t_probe]->ak_body(pc, items, t->t_items ?
 		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
 	if (pc->pc_method == 1 && body == NULL)
-		body = probe_body(pc->pc_body, t->t_items ?
-		    t->t_items + b->b_first : NULL, t->t_items ?
+		body = probe_body(pc->pc_body, items, t->t_items ?
 		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
 	xasprintf(&url, "%s%s", n->n_url, pc->pc_path);
 	t->t_outstanding++;
@@ -696,8 +814,9 @@ task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 	b.b_n = t->t_items != NULL ? t->t_nitems - t->t_next : 0;
 	b.b_write = 1;
 	if (store_begin(pr->pr_st) == 0 && batch_write_off(&b, why) == 0 &&
-	    store_commit(pr->pr_st) == 0)
+	    batch_flush(pr, t) == 0 && store_commit(pr->pr_st) == 0)
 		rc = 0;
+	rowbuf_reset(pr->pr_rows[t->t_probe]);
 	batch_count(&b);
 	t->t_next = t->t_nitems;
 	t->t_single_sent = 1;
@@ -771,7 +890,15 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 
 	answer_of(pc)->ak_columns(pc, &cols, &ncols);
 	buf_init(&sql, 0);
-	/* Into the run's table: ?1 (the run) is implied by it. */
+	stmt = NULL;
+	/* The batch's rows (item, values, error), as a table. */
+	buf_printf(&sql, "DROP TABLE IF EXISTS temp.\"rows_probe_%s\"; CREATE "
+	    "VIRTUAL TABLE temp.\"rows_probe_%s\" USING vantage_rows(%zu)",
+	    pc->pc_name, pc->pc_name, ncols + 2);
+	if (store_exec(st, sql.b_data) == -1)
+		goto out;
+	/* Into the run's table, the node ?2 (the run is implied by it). */
+	buf_reset(&sql);
 	xasprintf(&name, "probe_%s", pc->pc_name);
 	table = store_run_table(name, run_id);
 	buf_printf(&sql, "INSERT INTO main.\"%s\" (node_id, item", table);
@@ -779,11 +906,13 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 	free(name);
 	for (j = 0; j < ncols; j++)
 		buf_printf(&sql, ", \"%s\"", cols[j].ac_name);
-	buf_puts(&sql, ", error) VALUES (?2, ?3");
-	for (j = 0; j <= ncols; j++)
-		buf_printf(&sql, ", ?%zu", j + 4);
-	buf_puts(&sql, ")");
+	buf_puts(&sql, ", error) SELECT ?2");
+	for (j = 0; j < ncols + 2; j++)
+		buf_printf(&sql, ", c%zu", j);
+	buf_printf(&sql, " FROM temp.\"rows_probe_%s\" WHERE src = ?1",
+	    pc->pc_name);
 	stmt = store_prepare(st, sql.b_data);
+out:
 	buf_release(&sql);
 	free(cols);
 	*ncolsp = ncols;
@@ -811,7 +940,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_counts = counts;
 	memset(counts, 0, cf->cf_nprobes * sizeof(*counts));
 	pr.pr_items_stmt = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_stmt));
+	pr.pr_run_items = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_run_items));
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
+	pr.pr_rows = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_rows));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
@@ -824,6 +955,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
 		    run_id, &pr.pr_ncols[p])) == NULL)
 			goto out;
+		pr.pr_rows[p] = rowbuf_new(pr.pr_ncols[p] + 2);
 		if (cf->cf_probes[p].pc_items[0] != '\0' &&
 		    (pr.pr_items_stmt[p] = store_prepare(st,
 		    cf->cf_probes[p].pc_items)) == NULL) {
@@ -832,6 +964,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			goto out;
 		}
 		if (pr.pr_items_stmt[p] != NULL &&
+		    cf->cf_probes[p].pc_items_scope == ITEMS_SCOPE_NODE &&
 		    sqlite3_column_count(pr.pr_items_stmt[p]) != 1 &&
 		    sqlite3_column_count(pr.pr_items_stmt[p]) != 2) {
 			log_warnx("probe %s: the items query must yield the item "
@@ -845,6 +978,15 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			    why);
 			free(why);
 			goto out;
+		}
+		/* items_scope run: every node's items from one scan, now. */
+		if (pr.pr_items_stmt[p] != NULL &&
+		    cf->cf_probes[p].pc_items_scope == ITEMS_SCOPE_RUN) {
+			store_bind_common(pr.pr_items_stmt[p], run_id, NULL);
+			if ((pr.pr_run_items[p] = run_items_load(
+			    pr.pr_items_stmt[p], ns, cf->cf_probes[p].pc_name)) ==
+			    NULL)
+				goto out;
 		}
 	}
 	/* Node-major order, so one node's probes run close together. */
@@ -900,11 +1042,15 @@ out:
 		task_release(&pr.pr_tasks[i]);
 	free(pr.pr_tasks);
 	for (p = 0; p < cf->cf_nprobes; p++) {
+		run_items_free(pr.pr_run_items[p]);
 		sqlite3_finalize(pr.pr_items_stmt[p]);
 		sqlite3_finalize(pr.pr_insert[p]);
+		rowbuf_free(pr.pr_rows[p]);
 	}
 	free(pr.pr_items_stmt);
+	free(pr.pr_run_items);
 	free(pr.pr_insert);
+	free(pr.pr_rows);
 	free(pr.pr_kind);
 	free(pr.pr_ncols);
 	free(pr.pr_node_out);

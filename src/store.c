@@ -31,6 +31,8 @@
 
 #include "buf.h"
 #include "log.h"
+#include "rows.h"
+#include "sqlfn.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -271,6 +273,11 @@ store_open(const char *path)
 	}
 	sqlite3_busy_timeout(st->st_db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->st_db, 1);
+	if (sqlfn_register(st->st_db) == -1 || rows_register(st->st_db) == -1) {
+		log_warnx("store: %s: SQL functions: %s", path,
+		    sqlite3_errmsg(st->st_db));
+		goto fail;
+	}
 	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
@@ -381,7 +388,8 @@ store_open_reader(const char *path, long timeout_ms, char **cause)
 	    &off);
 	sqlite3_db_config(st->st_db, SQLITE_DBCONFIG_DEFENSIVE, 1, &off);
 	sqlite3_limit(st->st_db, SQLITE_LIMIT_ATTACHED, 0);
-	if (sqlite3_exec(st->st_db, "PRAGMA query_only = 1", NULL, NULL,
+	if (sqlfn_register(st->st_db) == -1 ||
+	    sqlite3_exec(st->st_db, "PRAGMA query_only = 1", NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(st->st_db));
 		goto fail;

@@ -92,6 +92,7 @@ check_metric_file() {
 	mkdir -p q && cp "$VT_SRC_DIR"/queries/audius/*.sql q/ &&
 	cp "$1" "q/90-$name.sql" &&
 	vantage -c conf/audius.yaml -D "queries.dir=$TRASH/q" check &&
+	stop_simnet &&		# the network of the metric file before
 	start_simnet -n 6 -u 400 &&
 	write_config v.yaml &&
 	vantage -c v.yaml -D "queries.dir=$TRASH/q" once &&

@@ -1,34 +1,24 @@
 -- metric: audius_content_node_users
 -- type: gauge
 -- help: Current users naming the content node in their replica set, as role primary or secondary (users, not occurrences).
+-- Counted from the temporary tables of 10-user-status.sql (one row per
+-- user, and users by primary and status), not from the run's users table,
+-- which has no index by node.  tally() counts in one pass where GROUP BY
+-- would sort every user.
 WITH n AS (
 	SELECT node_id, url FROM nodes WHERE run_id = :run_id
 ),
 primaries AS (
-	SELECT primary_id AS node_id, count(*) AS c
-	FROM users WHERE run_id = :run_id AND primary_id IS NOT NULL
+	SELECT primary_id AS node_id, sum(n) AS c
+	FROM temp.status_counts WHERE primary_id IS NOT NULL
 	GROUP BY primary_id
 ),
--- A user naming the node as both secondaries counts once: such users are
--- counted twice below and subtracted once (few; read from the in-memory
--- temp.user_status of 10-user-status.sql).
-doubles AS (
-	SELECT secondary1_id AS node_id, count(*) AS c
-	FROM temp.user_status WHERE secondary1_id = secondary2_id
-	GROUP BY secondary1_id
-),
+-- A user naming the node as both secondaries counts once.
 secondaries AS (
-	SELECT node_id, sum(c) AS c FROM (
-		SELECT secondary1_id AS node_id, count(*) AS c
-		FROM users WHERE run_id = :run_id AND secondary1_id IS NOT NULL
-		GROUP BY secondary1_id
-		UNION ALL
-		SELECT secondary2_id, count(*)
-		FROM users WHERE run_id = :run_id AND secondary2_id IS NOT NULL
-		GROUP BY secondary2_id
-		UNION ALL
-		SELECT node_id, -c FROM doubles)
-	GROUP BY node_id
+	SELECT value ->> 0 AS node_id, value ->> 1 AS c
+	FROM json_each((SELECT tally(secondary1_id,
+	    CASE WHEN secondary2_id IS NOT secondary1_id THEN secondary2_id END)
+	    FROM temp.user_status))
 )
 SELECT n.url AS endpoint, 'primary' AS role, coalesce(p.c, 0) AS value
 FROM n LEFT JOIN primaries p ON p.node_id = n.node_id

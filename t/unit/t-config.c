@@ -811,7 +811,7 @@ test_print_keys(void)
 	    "static) ") != NULL, "  for each kind");
 	ok(strstr(text, "\nhttp.request_timeout\tduration\t10s\t") != NULL,
 	    "config_print_keys lists http.request_timeout");
-	is_int(122, count_lines(text), "config_print_keys has one line per key");
+	is_int(123, count_lines(text), "config_print_keys has one line per key");
 	free(text);
 }
 

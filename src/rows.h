@@ -1,0 +1,51 @@
+/* rows.h -- a batch's probe rows, held in memory and inserted at once */
+
+/*
+ * Copyright (c) 2026 The vantage authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#ifndef VANTAGE_ROWS_H
+#define VANTAGE_ROWS_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Rows of a fixed width (cells each), filled cell by cell in order; text
+ * is copied.  A statement reads them through the virtual table module
+ * vantage_rows (rows_register): a table made by
+ *	CREATE VIRTUAL TABLE temp.t USING vantage_rows(WIDTH)
+ * has columns c0 .. c(WIDTH-1) and yields the rows of the rowbuf bound
+ * to its hidden column src (rows_bind), so that
+ *	INSERT INTO x SELECT c0, c1 FROM temp.t WHERE src = ?1
+ * inserts a whole batch in one statement instead of one a row.
+ */
+struct rowbuf;
+
+struct rowbuf	*rowbuf_new(size_t width);
+void		 rowbuf_free(struct rowbuf *);	/* accepts NULL */
+void		 rowbuf_reset(struct rowbuf *);	/* no rows, same width */
+size_t		 rowbuf_rows(const struct rowbuf *);	/* complete rows */
+void		 rowbuf_int(struct rowbuf *, int64_t);
+void		 rowbuf_real(struct rowbuf *, double);
+void		 rowbuf_text(struct rowbuf *, const char *, size_t);
+void		 rowbuf_null(struct rowbuf *);
+/* Bind rb as the value of src (the statement's parameter col). */
+void		 rows_bind(sqlite3_stmt *, int col, struct rowbuf *rb);
+/* Add the module vantage_rows to db: 0, or -1. */
+int		 rows_register(sqlite3 *db);
+
+#endif

@@ -1,0 +1,174 @@
+#!/bin/sh
+test_description='probes: items_scope run gives every node its items from one scan'
+. "$VT_SRC_DIR/t/test-lib.sh"
+
+S="http://127.0.0.1:$VT_PORT"
+
+# Three nodes answering every wallet's clock (serve-files answers a POST
+# with the file, whatever was asked: the request log shows what was).
+write_nodes() {
+	for n in a b c; do
+		mkdir -p www/$n &&
+		printf '{"data": {"users": [%s]}}\n' \
+		    '{"walletPublicKey": "0xaa", "clock": 1},
+		     {"walletPublicKey": "0xbb", "clock": 2},
+		     {"walletPublicKey": "0xcc", "clock": 3},
+		     {"walletPublicKey": "0xdd", "clock": 4},
+		     {"walletPublicKey": "0xee", "clock": 5},
+		     {"walletPublicKey": "0xff", "clock": 6}' >www/$n/clock ||
+		return 1
+	done
+}
+
+# Users in no order, as a discovery table is after years of updates:
+# node 1 is a, 2 is b, 3 is c; 9 and the text '1' are no node of the run.
+make_dn() {
+	rm -f dn.db &&
+	sqlite3 dn.db "
+	CREATE TABLE nodes(id INTEGER, url TEXT);
+	INSERT INTO nodes VALUES (1, '$S/a'), (2, '$S/b'), (3, '$S/c');
+	CREATE TABLE users(user_id, wallet, p, s1, s2);
+	INSERT INTO users VALUES
+	    (40, '0xdd', 2, 1, 3),
+	    (10, '0xaa', 1, 2, 3),
+	    (30, '0xcc', 1, 3, 3),
+	    (20, '0xbb', 9, '1', 1),
+	    (50, NULL, 1, 2, 3),
+	    (10, '0xee', 2, NULL, NULL),
+	    (NULL, '0xff', 1, 2, 3),
+	    (60, '0xff', 3, NULL, 2),
+	    (-5, '0x11', 1, NULL, NULL);"
+}
+
+write_profile() {
+	mkdir -p q &&
+	cat >q/10-clocks.sql <<-\EOF &&
+	-- metric: clocks
+	-- type: gauge
+	-- help: Clock rows per node.
+	SELECT n.url, count(c.item) AS value
+	FROM nodes n LEFT JOIN probe_clock c
+	    ON c.run_id = n.run_id AND c.node_id = n.node_id
+	WHERE n.run_id = :run_id GROUP BY n.url;
+	EOF
+	cat >p.yaml <<-EOF
+	store:
+	  path: $TRASH/p.db
+	discovery:
+	  path: $TRASH/dn.db
+	  nodes: SELECT id AS node_id, url FROM nodes
+	  tables:
+	    - name: users
+	      query: SELECT user_id, wallet, p, s1, s2 FROM users
+	crawl:
+	  timeout: 2s
+	  retries: 0
+	probes:
+	  - name: clock
+	    method: POST
+	    path: /clock
+	    items_scope: run
+	    items: |
+	      SELECT wallet, user_id, p AS node_id, s1 AS node_id, s2 AS node_id
+	      FROM users WHERE run_id = :run_id
+	    batch: ${1:-1000}
+	    body: '{"walletPublicKeys": {{items}}}'
+	    rows: /data/users
+	    key: /walletPublicKey
+	    values:
+	      - {column: clock, pointer: /clock, type: integer}
+	queries:
+	  dir: q
+	EOF
+}
+
+test_expect_success 'setup' '
+	write_nodes &&
+	make_dn &&
+	write_profile &&
+	bg_start "$VT_BUILD_DIR/t/serve-files" -l 127.0.0.1:$VT_PORT -d www -t 120 \
+	    -r req.log >sf.out 2>&1 &&
+	poll 100 has_line listening sf.out &&
+	vantage -c p.yaml check
+'
+
+test_expect_success 'each node is asked the items of the rows naming it, by key, each once' '
+	vantage -c p.yaml once 2>err &&
+	grep "probe clock: 1 items with a NULL key; skipped" err &&
+	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
+	    req.log | sort >out &&
+	cat >expect <<-\EOF &&
+	a {"walletPublicKeys": ["0x11","0xaa","0xbb","0xcc","0xdd"]}
+	b {"walletPublicKeys": ["0xaa","0xdd","0xff"]}
+	c {"walletPublicKeys": ["0xaa","0xcc","0xdd","0xff"]}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'the rows keep the key, the first row of a key wins' '
+	vantage -c p.yaml sql --csv "SELECT n.url, c.item, typeof(c.item), c.clock
+	    FROM probe_clock c JOIN nodes n USING (run_id, node_id)
+	    ORDER BY n.url, c.item" >out &&
+	cat >expect <<-EOF &&
+	url,item,typeof(c.item),clock
+	$S/a,-5,integer,
+	$S/a,10,integer,1
+	$S/a,20,integer,2
+	$S/a,30,integer,3
+	$S/a,40,integer,4
+	$S/b,10,integer,1
+	$S/b,40,integer,4
+	$S/b,60,integer,6
+	$S/c,10,integer,1
+	$S/c,30,integer,3
+	$S/c,40,integer,4
+	$S/c,60,integer,6
+	EOF
+	test_cmp expect out &&
+	vantage -c p.yaml sql --csv "SELECT url, items FROM nodes ORDER BY url" >out &&
+	printf "url,items\n$S/a,5\n$S/b,3\n$S/c,4\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'batches follow the order of the keys' '
+	write_profile 2 &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /a/clock \(.*\) (application/json)\$#\1#p" req.log |
+	    sort >out &&
+	cat >expect <<-\EOF &&
+	{"walletPublicKeys": ["0x11","0xaa"]}
+	{"walletPublicKeys": ["0xbb","0xcc"]}
+	{"walletPublicKeys": ["0xdd"]}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'text keys sort after integers, as the probe table does' '
+	sqlite3 dn.db "UPDATE users SET user_id = '"'u'"' || user_id WHERE user_id = 30;
+	    INSERT INTO users VALUES (5, '"'0x55'"', 1, NULL, NULL)" &&
+	write_profile &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	grep -F "POST /a/clock {\"walletPublicKeys\": [\"0x11\",\"0x55\",\"0xaa\",\"0xbb\",\"0xdd\",\"0xcc\"]}" req.log
+'
+
+test_expect_success 'the query must name the nodes in node_id columns, without :node_id' '
+	write_profile &&
+	sed -i "s/s2 AS node_id/s2 AS other/" p.yaml &&
+	test_must_fail vantage -c p.yaml once 2>err &&
+	grep "probe clock: with items_scope run, the items query yields the item, optionally its key, then one or more columns named node_id" err &&
+	write_profile &&
+	sed -i "s/WHERE run_id = :run_id/WHERE run_id = :run_id AND p = :node_id/" p.yaml &&
+	test_must_fail vantage -c p.yaml once 2>err &&
+	grep "probe clock: with items_scope run, the items query runs once a run: it has no :node_id" err
+'
+
+test_expect_success 'items_scope run without items is a configuration error' '
+	write_profile &&
+	sed -i "/^    items: |/,/^      FROM users/d" p.yaml &&
+	test_must_fail vantage -c p.yaml check 2>err &&
+	grep "p.yaml:[0-9]*:[0-9]*: probes\[0\].items_scope: run needs an items query" err
+'
+
+test_done

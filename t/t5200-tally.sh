@@ -1,0 +1,74 @@
+#!/bin/sh
+test_description='tally(): counts by value in one pass, in the writer and for readers'
+. "$VT_SRC_DIR/t/test-lib.sh"
+
+D="http://127.0.0.1:$VT_PORT"	# nothing listens there
+
+test_expect_success 'setup: a run whose metric counts with tally' '
+	mkdir -p q &&
+	cat >q/10-tally.sql <<-\EOS &&
+	-- metric: urls_twice
+	-- help: Each node url counted from two arguments.
+	SELECT value ->> 0 AS url, value ->> 1 AS value
+	FROM json_each((SELECT tally(url, url) FROM nodes WHERE run_id = :run_id));
+	EOS
+	cat >p.yaml <<-EOF &&
+	store:
+	  path: $TRASH/vantage.db
+	discovery:
+	  source: static
+	  nodes:
+	    - url: $D/a
+	    - url: $D/b
+	crawl:
+	  timeout: 2s
+	  retries: 0
+	probes:
+	  - name: health
+	    path: /health_check
+	    values:
+	      - {column: healthy, pointer: /data/healthy, type: boolean}
+	queries:
+	  dir: q
+	EOF
+	vantage -c p.yaml once &&
+	vantage -c p.yaml metrics >out &&
+	grep -F "urls_twice{url=\"$D/a\"} 2" out &&
+	grep -F "urls_twice{url=\"$D/b\"} 2" out
+'
+
+test_expect_success 'values in order of first occurrence, NULLs and blobs not counted' '
+	cat >q.sql <<-\EOF &&
+	SELECT tally(column1) FROM (VALUES (3), (NULL), (1), (3), (zeroblob(1)), (3), (1))
+	EOF
+	vantage -c p.yaml sql "$(cat q.sql)" | tail -n 1 >out &&
+	echo "\"[[3,3],[1,2]]\"" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'types stay apart as in GROUP BY: 2.0 is 2, the text 2 is not' '
+	cat >q.sql <<-\EOF &&
+	SELECT tally(column1) FROM (VALUES (2), (2.0), (CAST(2 AS TEXT)), (2.5), (2.5), (char(97, 34, 98)))
+	EOF
+	vantage -c p.yaml sql "$(cat q.sql)" | tail -n 1 >out &&
+	cat >expect <<-\EOF &&
+	"[[2,2],[""2"",1],[2.5,2],[""a\""b"",1]]"
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'no rows: an empty array; counts agree with GROUP BY' '
+	vantage -c p.yaml sql --csv "SELECT tally(1) FROM nodes WHERE 0" >out &&
+	printf "%s\n" "tally(1)" "[]" >expect &&
+	test_cmp expect out &&
+	vantage -c p.yaml sql --csv "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL
+	    SELECT i + 1 FROM s WHERE i < 5000),
+	    g AS (SELECT i % 37 AS k, count(*) AS c FROM s GROUP BY k),
+	    t AS (SELECT value ->> 0 AS k, value ->> 1 AS c
+	        FROM json_each((SELECT tally(i % 37) FROM s)))
+	    SELECT count(*), sum(g.c = t.c) FROM g JOIN t USING (k)" >out &&
+	printf "%s\n" "count(*),sum(g.c = t.c)" "37,37" >expect &&
+	test_cmp expect out
+'
+
+test_done
