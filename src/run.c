@@ -16,8 +16,6 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-#include <sys/resource.h>
-
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,18 +200,6 @@ store_cause(struct store *st, const char *step)
 
 	xasprintf(&cause, "%s: store: %s", step, store_errmsg(st));
 	return cause;
-}
-
-/* CPU seconds (user + system) the process has used so far. */
-static double
-cpu_now(void)
-{
-	struct rusage	ru;
-
-	if (getrusage(RUSAGE_SELF, &ru) == -1)
-		return 0;
-	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 /* Write off the rows of old runs and expired samples (never a failure). */
@@ -402,8 +388,9 @@ run_once(struct runner *ru)
 	/* Retiring old runs, after the run's own total. */
 	store_run_phase(st, run_id, "prune", now_mono() - t1);
 	log_debug("run %" PRId64 ": cpu seconds: discover %.2f, crawl %.2f, "
-	    "query %.2f, prune %.2f", run_id, cpu[0] - c0, cpu[1] - cpu[0],
-	    cpu[2] - cpu[1], cpu_now() - cpu[3]);
+	    "query %.2f, publish %.2f, prune %.2f", run_id, cpu[0] - c0,
+	    cpu[1] - cpu[0], cpu[2] - cpu[1], cpu[3] - cpu[2],
+	    cpu_now() - cpu[3]);
 	rc = 0;
 	goto out;
 fail:

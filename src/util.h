@@ -27,6 +27,8 @@
 /* Wall-clock and monotonic time in seconds. */
 double	now_real(void);
 double	now_mono(void);
+/* CPU seconds (user + system) the process has used so far. */
+double	cpu_now(void);
 
 /*
  * Durations: an integer with a unit, ms s m h d, optionally repeated
