@@ -19,10 +19,12 @@ DROP TABLE IF EXISTS temp.status_counts;
 -- clock lookups below then walk each node's rows of probe_clock, whose key
 -- is (node_id, item), in ascending order, whatever order discovery gave.
 -- In any other order they jump about a table larger than the page cache.
+-- (+user_id: the rows are read straight from the table, never through an
+-- index of the profile's, and then sorted.)
 CREATE TEMP TABLE user_order AS
 SELECT user_id, primary_id, secondary_count, secondary1_id, secondary2_id
 FROM users WHERE run_id = :run_id
-ORDER BY user_id;
+ORDER BY +user_id;
 
 -- A row of probe_clock exists only for a node crawled in this run, so a
 -- replica is looked up among the run's nodes only when its row is missing.
