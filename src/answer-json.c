@@ -31,13 +31,16 @@
 #include "buf.h"
 #include "conf.h"
 #include "crawl.h"
+#include "jstream.h"
 #include "util.h"
 #include "xmalloc.h"
 
 /*
  * jansson's allocations are counted per thread, so that parsing one
- * answer can be held to a memory budget: a small but deeply nested or
- * object-heavy answer cannot make the monitor allocate gigabytes.
+ * document (answer_json_parse: a source's) can be held to a memory
+ * budget: a small but deeply nested or object-heavy one cannot make the
+ * monitor allocate gigabytes.  Nodes' answers are read as a stream
+ * (jstream.c), which keeps only the values the probe reads.
  */
 #define PARSE_BUDGET_MIN	(4 * 1024 * 1024)
 #define PARSE_BUDGET_MAX	((size_t)256 * 1024 * 1024)
@@ -84,33 +87,14 @@ json_init(void)
 
 static int	dec_int(const char *, size_t, int64_t *);
 
-/* Is the number of len bytes at s (JSON's syntax) finite as a double? */
-static int
-num_finite(const char *s, size_t len)
-{
-	char	*t = xstrndup(s, len);
-	int	 fin = isfinite(strtod(t, NULL));
-
-	free(t);
-	return fin;
-}
-
-/*
- * What a number beyond a double is written as: the largest double,
- * which a real column reads as out of range (answer_json_value).
- */
-#define HUGE_REAL	"1.7976931348623157e308"
-
 /*
  * Copy of the len bytes of JSON at s in which every integer that does not
  * fit in 64 bits is written as a real ("1e30" stays, "18446744073709551616"
- * becomes "18446744073709551616.0"), and with reals, every number beyond a
- * double ("1e400") as HUGE_REAL, so that jansson parses it instead of
- * failing the whole answer; the value then fails only where it is read.
- * NULL when there is none.
+ * becomes "18446744073709551616.0"), so that jansson parses it instead of
+ * failing the whole document.  NULL when there is none.
  */
 static char *
-json_widen(const char *s, size_t len, int reals, size_t *lenp)
+json_widen(const char *s, size_t len, size_t *lenp)
 {
 	struct buf	 b;
 	size_t		 i = 0, start, copied = 0;
@@ -147,17 +131,10 @@ json_widen(const char *s, size_t len, int reals, size_t *lenp)
 			while (i < len && s[i] >= '0' && s[i] <= '9')
 				i++;
 		}
-		if (!real && dec_int(s + start, i - start, &v) != -2)
-			continue;	/* an int64, or not a number */
-		if (reals && !num_finite(s + start, i - start)) {
-			buf_add(&b, s + copied, start - copied);
-			buf_puts(&b, s[start] == '-' ? "-" HUGE_REAL : HUGE_REAL);
-		} else if (real)
-			continue;
-		else {
-			buf_add(&b, s + copied, i - copied);
-			buf_puts(&b, ".0");
-		}
+		if (real || dec_int(s + start, i - start, &v) != -2)
+			continue;	/* a real, an int64, or not a number */
+		buf_add(&b, s + copied, i - copied);
+		buf_puts(&b, ".0");
 		copied = i;
 	}
 	if (copied == 0) {
@@ -170,7 +147,7 @@ json_widen(const char *s, size_t len, int reals, size_t *lenp)
 
 /* One parse within budget; jerr tells why it failed. */
 static json_t *
-json_parse_budget(const char *body, size_t len, size_t budget, int flags,
+json_parse_budget(const char *body, size_t len, size_t budget,
     json_error_t *jerr)
 {
 	json_t	*doc;
@@ -178,19 +155,14 @@ json_parse_budget(const char *body, size_t len, size_t budget, int flags,
 	jm_used = 0;
 	jm_over = 0;
 	jm_limit = budget;
-	doc = json_loadb(body, len, JSON_DECODE_ANY | flags, jerr);
+	doc = json_loadb(body, len, JSON_DECODE_ANY, jerr);
 	jm_limit = 0;	/* freeing doc later is not counted against anyone */
 	return doc;
 }
 
-/*
- * Parse within budget.  reals: a number beyond a double is read as
- * HUGE_REAL, not a malformed answer (the kind's own answers, whose values
- * say so per item; a source's document stays refused).
- */
+/* A document (a source's, not an answer's: see jstream.h) within budget. */
 static json_t *
-json_parse(const char *body, size_t len, int flags, int reals, char *err,
-    size_t errlen)
+json_parse(const char *body, size_t len, char *err, size_t errlen)
 {
 	json_error_t	 jerr;
 	json_t		*doc;
@@ -199,11 +171,10 @@ json_parse(const char *body, size_t len, int flags, int reals, char *err,
 
 	budget = len > (PARSE_BUDGET_MAX - PARSE_BUDGET_MIN) / PARSE_FACTOR ?
 	    PARSE_BUDGET_MAX : PARSE_BUDGET_MIN + len * PARSE_FACTOR;
-	doc = json_parse_budget(body, len, budget, flags, &jerr);
-	if (doc == NULL && !jm_over && (strstr(jerr.text, "too big") != NULL ||
-	    (reals && strstr(jerr.text, "real number overflow") != NULL)) &&
-	    (wide = json_widen(body, len, reals, &wlen)) != NULL) {
-		doc = json_parse_budget(wide, wlen, budget, flags, &jerr);
+	doc = json_parse_budget(body, len, budget, &jerr);
+	if (doc == NULL && !jm_over && strstr(jerr.text, "too big") != NULL &&
+	    (wide = json_widen(body, len, &wlen)) != NULL) {
+		doc = json_parse_budget(wide, wlen, budget, &jerr);
 		free(wide);
 	}
 	if (doc == NULL && jm_over)
@@ -218,7 +189,7 @@ json_parse(const char *body, size_t len, int flags, int reals, char *err,
 json_t *
 answer_json_parse(const char *body, size_t len, char *err, size_t errlen)
 {
-	return json_parse(body, len, 0, 0, err, errlen);
+	return json_parse(body, len, err, errlen);
 }
 
 json_t *
@@ -272,26 +243,65 @@ json_pointer(json_t *j, const char *p)
 }
 
 static const char *
-json_type_name(json_t *j)
+jv_name(enum jv_type t)
 {
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
+	switch (t) {
+	case JV_OBJECT:
 		return "object";
-	case JSON_ARRAY:
+	case JV_ARRAY:
 		return "array";
-	case JSON_STRING:
+	case JV_STRING:
 		return "string";
-	case JSON_INTEGER:
+	case JV_INTEGER:
 		return "integer";
-	case JSON_REAL:
+	case JV_REAL:
 		return "real";
-	case JSON_TRUE:
-	case JSON_FALSE:
+	case JV_TRUE:
+	case JV_FALSE:
 		return "boolean";
-	case JSON_NULL:
+	case JV_NULL:
 		return "null";
+	case JV_NONE:
+		break;
 	}
-	return "?";
+	return "nothing";
+}
+
+/* A jansson value (NULL: none) as the answers' values are read. */
+static void
+jval_of(json_t *j, struct jval *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (j != NULL ? json_typeof(j) : JSON_NULL) {
+	case JSON_OBJECT:
+		v->jv_type = JV_OBJECT;
+		break;
+	case JSON_ARRAY:
+		v->jv_type = JV_ARRAY;
+		break;
+	case JSON_STRING:
+		v->jv_type = JV_STRING;
+		v->jv_str = json_string_value(j);
+		v->jv_len = json_string_length(j);
+		break;
+	case JSON_INTEGER:
+		v->jv_type = JV_INTEGER;
+		v->jv_int = json_integer_value(j);
+		break;
+	case JSON_REAL:
+		v->jv_type = JV_REAL;
+		v->jv_real = json_real_value(j);
+		break;
+	case JSON_TRUE:
+		v->jv_type = JV_TRUE;
+		break;
+	case JSON_FALSE:
+		v->jv_type = JV_FALSE;
+		break;
+	case JSON_NULL:
+		v->jv_type = j != NULL ? JV_NULL : JV_NONE;
+		break;
+	}
 }
 
 /*
@@ -552,20 +562,20 @@ default_value(const struct value_conf *vc, struct aval *out)
 
 /* A JSON string through the map of an enum. */
 static int
-value_enum(json_t *v, const struct value_conf *vc, struct aval *out,
-    char *why, size_t whylen)
+value_enum(const struct jval *v, const struct value_conf *vc,
+    struct aval *out, char *why, size_t whylen)
 {
 	const char	*s;
 	char		 q[200];
 	size_t		 i, len;
 
-	if (!json_is_string(v)) {
+	if (v->jv_type != JV_STRING) {
 		snprintf(why, whylen, "%s: expected string, got %s",
-		    PTR(vc), json_type_name(v));
+		    PTR(vc), jv_name(v->jv_type));
 		return -1;
 	}
-	s = json_string_value(v);
-	len = json_string_length(v);
+	s = v->jv_str;
+	len = v->jv_len;
 	for (i = 0; i < vc->vc_nmap; i++)
 		if (strlen(vc->vc_map[2 * i]) == len &&
 		    memcmp(vc->vc_map[2 * i], s, len) == 0 &&
@@ -653,24 +663,24 @@ value_coded(const char *s, size_t len, const struct value_conf *vc,
 
 /* A value as its own JSON type (from: json). */
 static int
-value_json(json_t *v, const struct value_conf *vc, struct aval *out,
-    char *why, size_t whylen)
+value_json(const struct jval *v, const struct value_conf *vc,
+    struct aval *out, char *why, size_t whylen)
 {
 	double	 d;
 
 	switch (vc->vc_type) {
 	case VT_INTEGER:
-		if (json_is_integer(v)) {
+		if (v->jv_type == JV_INTEGER) {
 			out->av_type = AV_INTEGER;
-			out->av_int = json_integer_value(v);
+			out->av_int = v->jv_int;
 			return 0;
 		}
 		/*
 		 * Integers beyond 64 bits are parsed as reals; those just
 		 * below -2^63 round to -2^63 itself.
 		 */
-		d = json_is_real(v) ? json_real_value(v) : 0;
-		if (json_is_real(v) && d == floor(d) &&
+		d = v->jv_type == JV_REAL ? v->jv_real : 0;
+		if (v->jv_type == JV_REAL && d == floor(d) &&
 		    (d >= 9223372036854775808.0 ||
 		    d <= -9223372036854775808.0)) {
 			snprintf(why, whylen, "%s: integer out of range",
@@ -679,68 +689,74 @@ value_json(json_t *v, const struct value_conf *vc, struct aval *out,
 		}
 		break;
 	case VT_REAL:
-		if (!json_is_number(v))
+		if (v->jv_type == JV_INTEGER)
+			d = (double)v->jv_int;
+		else if (v->jv_type == JV_REAL)
+			d = v->jv_real;
+		else
 			break;
-		/* Beyond a double: json_widen wrote it as HUGE_REAL. */
-		if (fabs(json_number_value(v)) >= DBL_MAX) {
+		/* Beyond a double: read as +-DBL_MAX (jstream.h). */
+		if (fabs(d) >= DBL_MAX) {
 			snprintf(why, whylen, "%s: number out of range",
 			    PTR(vc));
 			return -1;
 		}
 		out->av_type = AV_REAL;
-		out->av_real = json_number_value(v);
+		out->av_real = d;
 		return 0;
 	case VT_TEXT:
-		if (!json_is_string(v))
+		if (v->jv_type != JV_STRING)
 			break;
 		out->av_type = AV_TEXT;
-		out->av_text = json_string_value(v);
-		out->av_len = json_string_length(v);
+		out->av_text = v->jv_str;
+		out->av_len = v->jv_len;
 		return 0;
 	case VT_BOOLEAN:
-		if (!json_is_boolean(v))
+		if (v->jv_type != JV_TRUE && v->jv_type != JV_FALSE)
 			break;
 		out->av_type = AV_INTEGER;
-		out->av_int = json_is_true(v);
+		out->av_int = v->jv_type == JV_TRUE;
 		return 0;
 	}
 	snprintf(why, whylen, "%s: expected %s, got %s", PTR(vc),
-	    vtype_names[vc->vc_type], json_type_name(v));
+	    vtype_names[vc->vc_type], jv_name(v->jv_type));
 	return -1;
 }
 
-int
-answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
-    char *why, size_t whylen)
+/* One value (NULL or JV_NONE: none) as answer_json_value says. */
+static int
+value_read(const struct jval *v, const struct value_conf *vc,
+    struct aval *out, char *why, size_t whylen)
 {
 	int	rc;
 
 	memset(out, 0, sizeof(*out));
-	if (v == NULL || (json_is_null(v) && vc->vc_missing != VM_ERROR)) {
+	if (v == NULL || v->jv_type == JV_NONE || (v->jv_type == JV_NULL &&
+	    vc->vc_missing != VM_ERROR)) {
 		if (vc->vc_missing == VM_NULL)
 			return 0;
 		if (vc->vc_missing == VM_DEFAULT) {
 			if (default_value(vc, out) == 0)
 				return 0;
+			memset(out, 0, sizeof(*out));
 			snprintf(why, whylen, "%s: the default is not %s",
 			    PTR(vc), vtype_names[vc->vc_type]);
 		} else
 			snprintf(why, whylen, "no value at %s", PTR(vc));
-		rc = -1;
-	} else if (vc->vc_nmap > 0)
+		return -1;
+	}
+	if (vc->vc_nmap > 0)
 		rc = value_enum(v, vc, out, why, whylen);
 	else if (vc->vc_from == VF_JSON)
 		rc = value_json(v, vc, out, why, whylen);
-	else if (!json_is_string(v)) {
+	else if (v->jv_type != JV_STRING) {
 		snprintf(why, whylen, "%s: expected string, got %s",
-		    PTR(vc), json_type_name(v));
+		    PTR(vc), jv_name(v->jv_type));
 		rc = -1;
 	} else if (vc->vc_from == VF_STRING)
-		rc = value_string(json_string_value(v), json_string_length(v),
-		    vc, out, why, whylen);
+		rc = value_string(v->jv_str, v->jv_len, vc, out, why, whylen);
 	else
-		rc = value_coded(json_string_value(v), json_string_length(v),
-		    vc, out, why, whylen);
+		rc = value_coded(v->jv_str, v->jv_len, vc, out, why, whylen);
 	if (rc == -1)
 		memset(out, 0, sizeof(*out));	/* AV_NULL */
 	/*
@@ -748,111 +764,209 @@ answer_json_value(json_t *v, const struct value_conf *vc, struct aval *out,
 	 * not an error: one column per shape of a value that varies (a
 	 * batch's results, eth_syncing's false or object).
 	 */
-	if (rc == -1 && v != NULL && !json_is_null(v) && vc->vc_invalid == 1)
+	if (rc == -1 && v->jv_type != JV_NULL && vc->vc_invalid == 1)
 		rc = 0;
 	return rc;
 }
 
+int
+answer_json_value(json_t *j, const struct value_conf *vc, struct aval *out,
+    char *why, size_t whylen)
+{
+	struct jval	v;
+
+	jval_of(j, &v);
+	return value_read(&v, vc, out, why, whylen);
+}
+
 /*
- * The row of one item (NULL: none answered it): its values, or NULLs and
- * the first reason a value did not fit.
+ * What one answer is read for: the jstream slots of the pointers its
+ * probe reads (jstream.h), and what the rows that end are matched to.
+ */
+struct jread {
+	const struct answer_json_conf *jr_jc;
+	const struct answer_batch *jr_ab;
+	struct jstream	*jr_js;
+	int		*jr_vslot;	/* per value */
+	const struct jval **jr_vals;	/* per value, for json_row */
+	int		 jr_kslot;	/* the key, inside a row */
+	int		 jr_rows;	/* the rows' container, from the top */
+	/* JSON-RPC: a response's slots, from the top (one call) or in a row. */
+	int		 jr_self, jr_id, jr_error, jr_code, jr_msg, jr_result;
+	/* JSON-RPC batch: those of one error object for the whole batch. */
+	int		 jr_tself, jr_terror, jr_tcode, jr_tmsg, jr_tresult;
+	struct strindex	 jr_si;
+	size_t		*jr_matched;	/* per item: kept row + 1, or 0 */
+	size_t		*jr_count;	/* per call: responses with its id */
+	char		*jr_strid;	/* per call: one with its id as text */
+	size_t		 jr_seen;	/* exploded rows */
+};
+
+/*
+ * The slot of pointer p below prefix ("/result"), from the top or in each
+ * row; -1 if p is not a pointer.
+ */
+static int
+read_slot(struct jstream *js, int field, const char *prefix, const char *p)
+{
+	char	*path;
+	int	 slot;
+
+	if (p[0] != '\0' && p[0] != '/')
+		return -1;
+	xasprintf(&path, "%s%s", prefix, p);
+	slot = field ? jstream_field(js, path) : jstream_top(js, path);
+	free(path);
+	return slot;
+}
+
+/* The values' slots, from the top or in each row, below prefix. */
+static void
+read_values(struct jread *jr, int field, const char *prefix)
+{
+	size_t	j;
+
+	for (j = 0; j < jr->jr_jc->aj_nvalues; j++)
+		jr->jr_vslot[j] = read_slot(jr->jr_js, field, prefix,
+		    jr->jr_jc->aj_values[j].vc_pointer);
+}
+
+/* The values of kept row r (ANSWER_NO_ITEM: the top's) for json_row. */
+static const struct jval **
+read_row(struct jread *jr, size_t r)
+{
+	size_t	j;
+
+	for (j = 0; j < jr->jr_jc->aj_nvalues; j++)
+		jr->jr_vals[j] = r == ANSWER_NO_ITEM ? jstream_value(jr->jr_js,
+		    jr->jr_vslot[j]) : jstream_row(jr->jr_js, r, jr->jr_vslot[j]);
+	return jr->jr_vals;
+}
+
+/*
+ * The row of one item (vals NULL: none answered it): its values, or NULLs
+ * and the first reason a value did not fit.
  */
 static int
 json_row(const struct answer_json_conf *jc, size_t item, const char *key,
-    json_t *row, struct aval *values, answer_row_cb emit, void *arg)
+    const struct jval **vals, struct aval *values, answer_row_cb emit,
+    void *arg)
 {
 	char		 why[512];
 	const char	*error = NULL;
 	size_t		 j;
 
-	if (row == NULL)
+	if (vals == NULL)
 		error = "missing from answer";
 	for (j = 0; j < jc->aj_nvalues && error == NULL; j++)
-		if (answer_json_value(json_pointer(row,
-		    jc->aj_values[j].vc_pointer), &jc->aj_values[j],
-		    &values[j], why, sizeof(why)) == -1)
+		if (value_read(vals[j], &jc->aj_values[j], &values[j], why,
+		    sizeof(why)) == -1)
 			error = why;
 	return emit(arg, item, key, key != NULL ? strlen(key) : 0,
 	    error != NULL ? NULL : values, error);
 }
 
 /*
- * Match the rows of an answer to the items asked: the first row whose key
- * (a string, or an integer as its decimal text) equals an item answers it;
- * rows for items never asked are ignored.  Duplicate items in one batch
- * share the first one's answer.
+ * A row of an answer with items, as it ends: kept if it is the first
+ * whose key (a string, or an integer as its decimal text) equals an item;
+ * rows for items never asked are dropped.
  */
-static void
-json_match(const struct answer_batch *ab, const struct answer_json_conf *jc,
-    json_t *rows, json_t **matched)
+static int
+match_row(void *arg, struct jstream *js, size_t index, char *err,
+    size_t errlen)
 {
-	struct strindex	 si;
-	json_t		*row, *key;
-	char		 num[32];
-	const char	*kstr;
-	size_t		 i, klen;
+	struct jread		*jr = arg;
+	const struct jval	*key = jstream_field_value(js, jr->jr_kslot);
+	char			 num[32];
+	const char		*kstr;
+	size_t			 klen;
+	int32_t			 idx;
+
+	(void)index;
+	(void)err;
+	(void)errlen;
+	if (key->jv_type == JV_STRING) {
+		kstr = key->jv_str;
+		klen = key->jv_len;
+	} else if (key->jv_type == JV_INTEGER) {
+		klen = snprintf(num, sizeof(num), "%" PRId64, key->jv_int);
+		kstr = num;
+	} else
+		return 0;
+	idx = strindex_find(&jr->jr_si, jr->jr_ab->ab_items, kstr, klen);
+	if (idx < 0 || jr->jr_matched[idx] != 0)
+		return 0;
+	jr->jr_matched[idx] = jstream_nrows(js) + 1;
+	return 1;
+}
+
+/*
+ * Each item's row, matched as match_row says.  Duplicate items in one
+ * batch share the first one's answer.
+ */
+static int
+json_items(struct jread *jr, struct aval *values, answer_row_cb emit,
+    void *arg, char *err, size_t errlen)
+{
+	const struct answer_batch *ab = jr->jr_ab;
+	size_t		 i, r;
 	int32_t		 idx;
 
-	strindex_init(&si, ab->ab_items, ab->ab_nitems);
-	json_array_foreach(rows, i, row) {
-		key = json_pointer(row, jc->aj_key);
-		if (json_is_string(key)) {
-			kstr = json_string_value(key);
-			klen = json_string_length(key);
-		} else if (json_is_integer(key)) {
-			klen = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(key));
-			kstr = num;
-		} else
-			continue;
-		idx = strindex_find(&si, ab->ab_items, kstr, klen);
-		if (idx >= 0 && matched[idx] == NULL)
-			matched[idx] = row;
+	if (jstream_value(jr->jr_js, jr->jr_rows)->jv_type != JV_ARRAY) {
+		snprintf(err, errlen, "malformed answer: no array at %s",
+		    jr->jr_jc->aj_rows);
+		return -1;
 	}
-	for (i = 0; i < ab->ab_nitems; i++)
-		if (matched[i] == NULL && (idx = strindex_find(&si,
-		    ab->ab_items, ab->ab_items[i],
-		    strlen(ab->ab_items[i]))) >= 0)
-			matched[i] = matched[idx];
-	strindex_release(&si);
+	for (i = 0; i < ab->ab_nitems; i++) {
+		r = jr->jr_matched[i];
+		if (r == 0 && (idx = strindex_find(&jr->jr_si, ab->ab_items,
+		    ab->ab_items[i], strlen(ab->ab_items[i]))) >= 0)
+			r = jr->jr_matched[idx];
+		if (json_row(jr->jr_jc, i, NULL, r == 0 ? NULL :
+		    read_row(jr, r - 1), values, emit, arg) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 #define KEY_MAX_BYTES	4096	/* as probe.c's items */
 
 /*
- * The key of element i of an exploded answer, which the caller frees:
+ * The key of kept row i of an exploded answer, which the caller frees:
  * its value at aj_key (a string, or an integer as decimal text), else its
- * member name or index.  An element whose key is not usable is keyed by
- * its member name or index, and *why says why; a member name longer than
- * a key may be is not usable either.
+ * member name or index.  A row whose key is not usable is keyed by its
+ * member name or index, and *why says why; a member name longer than a
+ * key may be is not usable either.
  */
 static char *
-explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
-    size_t i, char *why, size_t whylen)
+explode_key(struct jread *jr, size_t i, char *why, size_t whylen)
 {
-	json_t	*k;
-	char	*key;
+	const struct answer_json_conf *jc = jr->jr_jc;
+	const struct jval *k;
+	const char	*name;
+	char		*key;
+	size_t		 namelen = 0;
 
 	why[0] = '\0';
 	if (jc->aj_key[0] != '\0') {
-		k = json_pointer(el, jc->aj_key);
-		if (json_is_string(k) && json_string_length(k) <= KEY_MAX_BYTES)
-			return xstrdup(json_string_value(k));
-		if (json_is_integer(k)) {
-			xasprintf(&key, "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(k));
+		k = jstream_row(jr->jr_js, i, jr->jr_kslot);
+		if (k->jv_type == JV_STRING && k->jv_len <= KEY_MAX_BYTES)
+			return xstrdup(k->jv_str);
+		if (k->jv_type == JV_INTEGER) {
+			xasprintf(&key, "%" PRId64, k->jv_int);
 			return key;
 		}
-		if (k == NULL)
+		if (k->jv_type == JV_NONE)
 			snprintf(why, whylen, "no key at %s", jc->aj_key);
-		else if (json_is_string(k))
+		else if (k->jv_type == JV_STRING)
 			snprintf(why, whylen, "%s: key longer than %d bytes",
 			    jc->aj_key, KEY_MAX_BYTES);
 		else
 			snprintf(why, whylen, "%s: expected a string or integer "
-			    "key, got %s", jc->aj_key, json_type_name(k));
+			    "key, got %s", jc->aj_key, jv_name(k->jv_type));
 	}
-	if (name != NULL && strlen(name) <= KEY_MAX_BYTES)
+	name = jstream_row_name(jr->jr_js, i, &namelen);
+	if (name != NULL && namelen <= KEY_MAX_BYTES)
 		return xstrdup(name);
 	if (name != NULL && why[0] == '\0')
 		snprintf(why, whylen, "member name longer than %d bytes",
@@ -861,57 +975,56 @@ explode_key(const struct answer_json_conf *jc, json_t *el, const char *name,
 	return key;
 }
 
+/* A row of an exploded answer: kept while there are at most max_rows. */
+static int
+explode_row(void *arg, struct jstream *js, size_t index, char *err,
+    size_t errlen)
+{
+	struct jread	*jr = arg;
+
+	(void)js;
+	(void)index;
+	(void)err;
+	(void)errlen;
+	return ++jr->jr_seen <= (uint64_t)jr->jr_jc->aj_max_rows;
+}
+
 /*
  * A row per element of the array (or member of the object) at aj_rows;
  * absent or null: none.  Keys are unique: one that occurs more than once
  * gives one row, with an error, so no row is a guess.
  */
 static int
-json_explode(const struct answer_json_conf *jc, json_t *doc,
-    struct aval *values, answer_row_cb emit, void *arg, char *err,
-    size_t errlen)
+json_explode(struct jread *jr, struct aval *values, answer_row_cb emit,
+    void *arg, char *err, size_t errlen)
 {
+	const struct answer_json_conf *jc = jr->jr_jc;
+	const struct jval *at = jstream_value(jr->jr_js, jr->jr_rows);
 	struct strindex	 si;
-	json_t		*at = json_pointer(doc, jc->aj_rows), *el;
-	json_t		**els;
-	const char	*name;
 	char		**keys, **whys, why[512], dup[64];
-	size_t		*count, n, i;
+	size_t		*count, n = jr->jr_seen, i;
 	int32_t		 first;
 	int		 rc = 0, members = jc->aj_explode == EX_MEMBERS;
 
-	if (at == NULL || json_is_null(at))
+	if (at->jv_type == JV_NONE || at->jv_type == JV_NULL)
 		return 0;
-	if (members ? !json_is_object(at) : !json_is_array(at)) {
+	if (at->jv_type != (members ? JV_OBJECT : JV_ARRAY)) {
 		snprintf(err, errlen, "malformed answer: %s at %s, not %s",
-		    json_type_name(at), jc->aj_rows[0] != '\0' ? jc->aj_rows :
+		    jv_name(at->jv_type), jc->aj_rows[0] != '\0' ? jc->aj_rows :
 		    "the top", members ? "an object" : "an array");
 		return -1;
 	}
-	n = members ? json_object_size(at) : json_array_size(at);
 	if (n > (uint64_t)jc->aj_max_rows) {
 		snprintf(err, errlen, "malformed answer: %zu rows, more than "
 		    "max_rows %" PRId64, n, jc->aj_max_rows);
 		return -1;
 	}
-	els = xcalloc(n + 1, sizeof(*els));
 	keys = xcalloc(n + 1, sizeof(*keys));
 	whys = xcalloc(n + 1, sizeof(*whys));
 	count = xcalloc(n + 1, sizeof(*count));
-	i = 0;
-	if (members) {
-		json_object_foreach(at, name, el) {
-			els[i] = el;
-			keys[i] = explode_key(jc, el, name, i, why, sizeof(why));
-			whys[i] = why[0] != '\0' ? xstrdup(why) : NULL;
-			i++;
-		}
-	} else {
-		json_array_foreach(at, i, el) {
-			els[i] = el;
-			keys[i] = explode_key(jc, el, NULL, i, why, sizeof(why));
-			whys[i] = why[0] != '\0' ? xstrdup(why) : NULL;
-		}
+	for (i = 0; i < n; i++) {
+		keys[i] = explode_key(jr, i, why, sizeof(why));
+		whys[i] = why[0] != '\0' ? xstrdup(why) : NULL;
 	}
 	strindex_init(&si, keys, n);
 	for (i = 0; i < n; i++)
@@ -929,8 +1042,8 @@ json_explode(const struct answer_json_conf *jc, json_t *doc,
 			rc = emit(arg, ANSWER_NO_ITEM, keys[i], strlen(keys[i]),
 			    NULL, whys[i]);
 		else
-			rc = json_row(jc, ANSWER_NO_ITEM, keys[i], els[i], values,
-			    emit, arg);
+			rc = json_row(jc, ANSWER_NO_ITEM, keys[i], read_row(jr, i),
+			    values, emit, arg);
 	}
 	strindex_release(&si);
 	for (i = 0; i < n; i++) {
@@ -940,7 +1053,6 @@ json_explode(const struct answer_json_conf *jc, json_t *doc,
 	free(keys);
 	free(whys);
 	free(count);
-	free(els);
 	return rc;
 }
 
@@ -1009,32 +1121,31 @@ json_body(const struct probe_conf *pc, char *const *items, const int *is_int,
 }
 
 /*
- * The result of one call's answer; NULL with why if it has an error
- * object ("JSON-RPC error -32005: Node is behind by 42 slots", the
- * node's message cut to RPC_MESSAGE_MAX bytes, controls as blanks) or
- * neither.  A result may be a JSON null.
+ * Whether a response (the values at its error, error/code, error/message
+ * and result) has a result: 0, else -1 and why -- its error object
+ * ("JSON-RPC error -32005: Node is behind by 42 slots", the node's
+ * message cut to RPC_MESSAGE_MAX bytes, controls as blanks) or neither.
+ * A result may be a JSON null.
  */
-static json_t *
-rpc_result(json_t *resp, char *why, size_t whylen)
+static int
+rpc_result(const struct jval *e, const struct jval *code,
+    const struct jval *msg, const struct jval *result, char *why,
+    size_t whylen)
 {
-	json_t		*e, *code, *msg, *result;
 	struct buf	 b;
 	char		 m[RPC_MESSAGE_MAX + 1];
 	size_t		 i, len;
 
-	if ((e = json_object_get(resp, "error")) != NULL && !json_is_null(e)) {
+	if (e->jv_type != JV_NONE && e->jv_type != JV_NULL) {
 		buf_init(&b, 0);
 		buf_puts(&b, "JSON-RPC error");
-		code = json_object_get(e, "code");
-		msg = json_object_get(e, "message");
-		if (json_is_integer(code))
-			buf_printf(&b, " %" JSON_INTEGER_FORMAT,
-			    json_integer_value(code));
-		if (json_is_string(msg)) {
-			len = json_string_length(msg);
+		if (code->jv_type == JV_INTEGER)
+			buf_printf(&b, " %" PRId64, code->jv_int);
+		if (msg->jv_type == JV_STRING) {
+			len = msg->jv_len;
 			if (len > RPC_MESSAGE_MAX)
 				len = RPC_MESSAGE_MAX;
-			memcpy(m, json_string_value(msg), len);
+			memcpy(m, msg->jv_str, len);
 			for (i = 0; i < len; i++)
 				if ((unsigned char)m[i] < 0x20 || m[i] == 0x7f)
 					m[i] = ' ';
@@ -1043,11 +1154,34 @@ rpc_result(json_t *resp, char *why, size_t whylen)
 		}
 		snprintf(why, whylen, "%s", b.b_data);
 		buf_release(&b);
-		return NULL;
+		return -1;
 	}
-	if ((result = json_object_get(resp, "result")) == NULL)
+	if (result->jv_type == JV_NONE) {
 		snprintf(why, whylen, "JSON-RPC answer without result or error");
-	return result;
+		return -1;
+	}
+	return 0;
+}
+
+/* rpc_result of the top (the one call), or of kept row r. */
+static int
+rpc_top_result(struct jread *jr, char *why, size_t whylen)
+{
+	struct jstream	*js = jr->jr_js;
+
+	return rpc_result(jstream_value(js, jr->jr_error),
+	    jstream_value(js, jr->jr_code), jstream_value(js, jr->jr_msg),
+	    jstream_value(js, jr->jr_result), why, whylen);
+}
+
+static int
+rpc_row_result(struct jread *jr, size_t r, char *why, size_t whylen)
+{
+	struct jstream	*js = jr->jr_js;
+
+	return rpc_result(jstream_row(js, r, jr->jr_error),
+	    jstream_row(js, r, jr->jr_code), jstream_row(js, r, jr->jr_msg),
+	    jstream_row(js, r, jr->jr_result), why, whylen);
 }
 
 /*
@@ -1056,13 +1190,13 @@ rpc_result(json_t *resp, char *why, size_t whylen)
  * answers with the very id sent), but its row says why it is missing.
  */
 static size_t
-rpc_string_id(json_t *id, size_t n)
+rpc_string_id(const struct jval *id, size_t n)
 {
 	int64_t	v;
 
-	if (!json_is_string(id) || json_string_value(id)[0] == '0' ||
-	    dec_int(json_string_value(id), json_string_length(id), &v) != 0 ||
-	    v < 1 || (uint64_t)v > n)
+	if (id->jv_type != JV_STRING || id->jv_str[0] == '0' ||
+	    dec_int(id->jv_str, id->jv_len, &v) != 0 || v < 1 ||
+	    (uint64_t)v > n)
 		return 0;	/* "01" is no call's id written as a string */
 	return (size_t)v;
 }
@@ -1072,31 +1206,57 @@ rpc_string_id(json_t *id, size_t n)
 
 /* The one call of a probe without items: its row, or its rows exploded. */
 static int
-rpc_single(const struct answer_json_conf *jc, json_t *doc,
-    struct aval *values, answer_row_cb emit, void *arg, char *err,
-    size_t errlen)
+rpc_single(struct jread *jr, struct aval *values, answer_row_cb emit,
+    void *arg, char *err, size_t errlen)
 {
-	json_t	*result, *id;
-	char	 why[512];
+	const struct jval *self = jstream_value(jr->jr_js, jr->jr_self);
+	const struct jval *id = jstream_value(jr->jr_js, jr->jr_id);
+	char		 why[512];
 
-	if (!json_is_object(doc)) {
+	if (self->jv_type != JV_OBJECT) {
 		snprintf(err, errlen, "malformed answer: %s, not a JSON-RPC "
-		    "response", json_type_name(doc));
+		    "response", jv_name(self->jv_type));
 		return -1;
 	}
-	if ((result = rpc_result(doc, why, sizeof(why))) == NULL)
+	if (rpc_top_result(jr, why, sizeof(why)) == -1)
 		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
-	id = json_object_get(doc, "id");
 	if (rpc_string_id(id, 1) == 1) {
 		snprintf(why, sizeof(why), RPC_STRING_ID, (size_t)1, (size_t)1);
 		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL, why);
 	}
-	if (!json_is_integer(id) || json_integer_value(id) != 1)
+	if (id->jv_type != JV_INTEGER || id->jv_int != 1)
 		return emit(arg, ANSWER_NO_ITEM, NULL, 0, NULL,
 		    "missing from answer (no JSON-RPC answer with id 1)");
-	if (jc->aj_explode != EX_NO)
-		return json_explode(jc, result, values, emit, arg, err, errlen);
-	return json_row(jc, ANSWER_NO_ITEM, NULL, result, values, emit, arg);
+	if (jr->jr_jc->aj_explode != EX_NO)
+		return json_explode(jr, values, emit, arg, err, errlen);
+	return json_row(jr->jr_jc, ANSWER_NO_ITEM, NULL,
+	    read_row(jr, ANSWER_NO_ITEM), values, emit, arg);
+}
+
+/*
+ * A response of a batch, as it ends: kept if it is the first with the id
+ * of a call; one that names no call sent is dropped.
+ */
+static int
+rpc_row(void *arg, struct jstream *js, size_t index, char *err,
+    size_t errlen)
+{
+	struct jread		*jr = arg;
+	const struct jval	*id = jstream_field_value(js, jr->jr_id);
+	size_t			 n = jr->jr_ab->ab_nitems, s;
+
+	(void)index;
+	(void)err;
+	(void)errlen;
+	if ((s = rpc_string_id(id, n)) != 0)
+		jr->jr_strid[s - 1] = 1;
+	if (id->jv_type != JV_INTEGER || id->jv_int < 1 ||
+	    (uint64_t)id->jv_int > n)
+		return 0;
+	if (jr->jr_count[id->jv_int - 1]++ != 0)
+		return 0;
+	jr->jr_matched[id->jv_int - 1] = jstream_nrows(js) + 1;
+	return 1;
 }
 
 /*
@@ -1106,61 +1266,121 @@ rpc_single(const struct answer_json_conf *jc, json_t *doc,
  * error object (the whole batch refused) is every call's error.
  */
 static int
-rpc_batch(const struct answer_batch *ab, const struct answer_json_conf *jc,
-    json_t *doc, struct aval *values, answer_row_cb emit, void *arg,
-    char *err, size_t errlen)
+rpc_batch(struct jread *jr, struct aval *values, answer_row_cb emit,
+    void *arg, char *err, size_t errlen)
 {
-	json_t		*el, *id, *result, **resp;
-	size_t		*count, i, k, s, n = ab->ab_nitems;
-	char		*strid;
-	json_int_t	 v;
+	struct jstream	*js = jr->jr_js;
+	const struct jval *self = jstream_value(js, jr->jr_tself);
+	size_t		 i, n = jr->jr_ab->ab_nitems;
 	char		 why[512];
 	int		 rc = 0;
 
-	if (json_is_object(doc) && rpc_result(doc, why, sizeof(why)) == NULL &&
-	    json_object_get(doc, "error") != NULL) {
+	if (self->jv_type == JV_OBJECT && rpc_result(jstream_value(js,
+	    jr->jr_terror), jstream_value(js, jr->jr_tcode), jstream_value(js,
+	    jr->jr_tmsg), jstream_value(js, jr->jr_tresult), why,
+	    sizeof(why)) == -1 &&
+	    jstream_value(js, jr->jr_terror)->jv_type != JV_NONE) {
 		for (i = 0; i < n && rc == 0; i++)
 			rc = emit(arg, i, NULL, 0, NULL, why);
 		return rc;
 	}
-	if (!json_is_array(doc)) {
+	if (self->jv_type != JV_ARRAY) {
 		snprintf(err, errlen, "malformed answer: %s, not a JSON-RPC "
-		    "batch response", json_type_name(doc));
+		    "batch response", jv_name(self->jv_type));
 		return -1;
 	}
-	resp = xcalloc(n + 1, sizeof(*resp));
-	count = xcalloc(n + 1, sizeof(*count));
-	strid = xcalloc(n + 1, sizeof(*strid));
-	json_array_foreach(doc, k, el) {
-		id = json_object_get(el, "id");
-		if ((s = rpc_string_id(id, n)) != 0)
-			strid[s - 1] = 1;
-		if (!json_is_integer(id) || (v = json_integer_value(id)) < 1 ||
-		    (uint64_t)v > n)
-			continue;
-		if (count[v - 1]++ == 0)
-			resp[v - 1] = el;
-	}
 	for (i = 0; i < n && rc == 0; i++) {
-		if (count[i] == 0 && strid[i]) {
+		if (jr->jr_count[i] == 0 && jr->jr_strid[i]) {
 			snprintf(why, sizeof(why), RPC_STRING_ID, i + 1, i + 1);
 			rc = emit(arg, i, NULL, 0, NULL, why);
-		} else if (count[i] == 0)
+		} else if (jr->jr_count[i] == 0)
 			rc = emit(arg, i, NULL, 0, NULL, "missing from answer");
-		else if (count[i] > 1) {
+		else if (jr->jr_count[i] > 1) {
 			snprintf(why, sizeof(why), "JSON-RPC id %zu answered %zu "
-			    "times", i + 1, count[i]);
+			    "times", i + 1, jr->jr_count[i]);
 			rc = emit(arg, i, NULL, 0, NULL, why);
-		} else if ((result = rpc_result(resp[i], why, sizeof(why))) ==
-		    NULL)
+		} else if (rpc_row_result(jr, jr->jr_matched[i] - 1, why,
+		    sizeof(why)) == -1)
 			rc = emit(arg, i, NULL, 0, NULL, why);
 		else
-			rc = json_row(jc, i, NULL, result, values, emit, arg);
+			rc = json_row(jr->jr_jc, i, NULL, read_row(jr,
+			    jr->jr_matched[i] - 1), values, emit, arg);
 	}
-	free(resp);
-	free(count);
-	free(strid);
 	return rc;
+}
+
+/* The slots of a response: from the top (field 0) or in each row. */
+static void
+rpc_slots(struct jread *jr, int field)
+{
+	struct jstream	*js = jr->jr_js;
+
+	jr->jr_self = read_slot(js, field, "", "");
+	jr->jr_id = read_slot(js, field, "", "/id");
+	jr->jr_error = read_slot(js, field, "", "/error");
+	jr->jr_code = read_slot(js, field, "", "/error/code");
+	jr->jr_msg = read_slot(js, field, "", "/error/message");
+	jr->jr_result = read_slot(js, field, "", "/result");
+}
+
+/*
+ * What to read of the answer, by the probe's settings; the callback for
+ * its rows, if it has any.
+ */
+static jstream_row_cb
+json_plan(struct jread *jr)
+{
+	const struct answer_json_conf *jc = jr->jr_jc;
+	struct jstream	*js = jr->jr_js;
+	size_t		 n = jr->jr_ab->ab_nitems;
+	int		 members = jc->aj_explode == EX_MEMBERS;
+	char		*path;
+
+	if (RPC_ON(jc) && jr->jr_ab->ab_items != NULL) {
+		/* The batch's own error object, or a row per response. */
+		rpc_slots(jr, 0);
+		jr->jr_tself = jr->jr_self;
+		jr->jr_terror = jr->jr_error;
+		jr->jr_tcode = jr->jr_code;
+		jr->jr_tmsg = jr->jr_msg;
+		jr->jr_tresult = jr->jr_result;
+		jstream_rows(js, "", 0);
+		rpc_slots(jr, 1);
+		read_values(jr, 1, "/result");
+		jr->jr_matched = xcalloc(n + 1, sizeof(*jr->jr_matched));
+		jr->jr_count = xcalloc(n + 1, sizeof(*jr->jr_count));
+		jr->jr_strid = xcalloc(n + 1, sizeof(*jr->jr_strid));
+		return rpc_row;
+	}
+	if (RPC_ON(jc)) {
+		rpc_slots(jr, 0);
+		if (jc->aj_explode == EX_NO) {
+			read_values(jr, 0, "/result");
+			return NULL;
+		}
+		if (jc->aj_rows[0] == '\0' || jc->aj_rows[0] == '/')
+			xasprintf(&path, "/result%s", jc->aj_rows);
+		else
+			path = xstrdup(jc->aj_rows);	/* none */
+		jr->jr_rows = jstream_top(js, path);
+		jstream_rows(js, path, members);
+		free(path);
+	} else if (jr->jr_ab->ab_items == NULL && jc->aj_explode == EX_NO) {
+		read_values(jr, 0, "");
+		return NULL;
+	} else {
+		jr->jr_rows = jstream_top(js, jc->aj_rows);
+		jstream_rows(js, jc->aj_rows, jr->jr_ab->ab_items == NULL &&
+		    members);
+	}
+	jr->jr_kslot = jc->aj_key[0] != '\0' || jr->jr_ab->ab_items != NULL ?
+	    jstream_field(js, jc->aj_key) : -1;
+	read_values(jr, 1, "");
+	if (jr->jr_ab->ab_items == NULL)
+		return explode_row;
+	strindex_init(&jr->jr_si, jr->jr_ab->ab_items, n);
+	jr->jr_matched = xcalloc(n + 1, sizeof(*jr->jr_matched));
+	return match_row;
 }
 
 static int
@@ -1168,49 +1388,49 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
     answer_row_cb emit, void *arg, char *err, size_t errlen)
 {
 	const struct answer_json_conf *jc = answer_json_conf(ab->ab_probe);
-	json_t		*doc, *rows, **matched = NULL;
-	struct aval	*values;
-	size_t		 i;
+	struct jread	 jr;
+	struct aval	*values = NULL;
+	jstream_row_cb	 cb;
+	char		 why[600];
 	int		 rc = -1;
 
-	/* Which of two copies of a key counts is a guess: refuse it. */
-	if ((doc = json_parse(res->cr_body, res->cr_len, JSON_REJECT_DUPLICATES,
-	    1, err, errlen)) == NULL)
-		return -1;
+	memset(&jr, 0, sizeof(jr));
+	jr.jr_jc = jc;
+	jr.jr_ab = ab;
+	jr.jr_js = jstream_new();
+	jr.jr_vslot = xcalloc(jc->aj_nvalues + 1, sizeof(*jr.jr_vslot));
+	jr.jr_vals = xcalloc(jc->aj_nvalues + 1, sizeof(*jr.jr_vals));
+	jr.jr_kslot = jr.jr_rows = -1;
+	cb = json_plan(&jr);
+	if (jstream_parse(jr.jr_js, res->cr_body, res->cr_len, cb, &jr, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "malformed answer: %s", why);
+		goto out;
+	}
 	values = xcalloc(jc->aj_nvalues + 1, sizeof(*values));
 	/* The status column, after the values, is the same in every row. */
 	values[jc->aj_nvalues].av_type = AV_INTEGER;
 	values[jc->aj_nvalues].av_int = res->cr_status;
-	if (RPC_ON(jc)) {
-		rc = ab->ab_items == NULL ? rpc_single(jc, doc, values, emit, arg,
-		    err, errlen) : rpc_batch(ab, jc, doc, values, emit, arg, err,
-		    errlen);
-		goto out;
-	}
-	if (ab->ab_items == NULL) {
-		if (jc->aj_explode != EX_NO)
-			rc = json_explode(jc, doc, values, emit, arg, err, errlen);
-		else
-			rc = json_row(jc, ANSWER_NO_ITEM, NULL, doc, values, emit,
-			    arg);
-		goto out;
-	}
-	if ((rows = json_pointer(doc, jc->aj_rows)) == NULL ||
-	    !json_is_array(rows)) {
-		snprintf(err, errlen, "malformed answer: no array at %s",
-		    jc->aj_rows);
-		goto out;
-	}
-	matched = xcalloc(ab->ab_nitems + 1, sizeof(*matched));
-	json_match(ab, jc, rows, matched);
-	for (i = 0; i < ab->ab_nitems; i++)
-		if (json_row(jc, i, NULL, matched[i], values, emit, arg) == -1)
-			goto out;
-	rc = 0;
+	if (RPC_ON(jc))
+		rc = ab->ab_items == NULL ? rpc_single(&jr, values, emit, arg,
+		    err, errlen) : rpc_batch(&jr, values, emit, arg, err, errlen);
+	else if (ab->ab_items != NULL)
+		rc = json_items(&jr, values, emit, arg, err, errlen);
+	else if (jc->aj_explode != EX_NO)
+		rc = json_explode(&jr, values, emit, arg, err, errlen);
+	else
+		rc = json_row(jc, ANSWER_NO_ITEM, NULL, read_row(&jr,
+		    ANSWER_NO_ITEM), values, emit, arg);
 out:
-	free(matched);
+	if (!RPC_ON(jc) && ab->ab_items != NULL)
+		strindex_release(&jr.jr_si);
+	free(jr.jr_matched);
+	free(jr.jr_count);
+	free(jr.jr_strid);
+	free(jr.jr_vslot);
+	free(jr.jr_vals);
 	free(values);
-	json_decref(doc);
+	jstream_free(jr.jr_js);
 	return rc;
 }
 

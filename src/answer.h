@@ -226,11 +226,13 @@ const struct answer_json_conf *answer_json_conf(const struct probe_conf *);
 extern const struct answer_kind answer_json;
 
 /*
- * Parse an answer within its memory budget (8 bytes per byte of answer
- * plus 4MiB, at most 256MiB, once answer_init ran); NULL and the reason in
- * err if it is not JSON or needs more.  Integers beyond 64 bits are read
- * as reals rather than failing the whole answer.  The caller owns the
- * result.  (The json kind itself also refuses duplicate object keys.)
+ * Parse a document a discovery source reads into a jansson tree, within
+ * its memory budget (8 bytes per byte of document plus 4MiB, at most
+ * 256MiB, once answer_init ran); NULL and the reason in err if it is not
+ * JSON or needs more.  Integers beyond 64 bits are read as reals rather
+ * than failing the whole document.  The caller owns the result.  (The
+ * json kind reads nodes' answers as a stream instead, jstream.h, and also
+ * refuses duplicate object keys.)
  */
 json_t	*answer_json_parse(const char *body, size_t len, char *err,
 	    size_t errlen);

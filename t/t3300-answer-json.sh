@@ -154,7 +154,7 @@ test_expect_success 'a 503 or 506 body is an answer, with its status; a 500 is n
 	$S/b,503,0,0.7.114,90.0,,
 	$S/c,,,,,,HTTP 500
 	$S/d,,,,,,/data/uptime: '"'"'5 days'"'"' is not a duration
-	$S/e,,,,,,HTTP 503: malformed answer: invalid token near '"'"'<'"'"' at line 1 column 1
+	$S/e,,,,,,HTTP 503: malformed answer: invalid char in json text near '"'"'<html><body>503 Serv'"'"' at line 1 column 1
 	EOF
 	test_cmp expect out
 '
@@ -176,7 +176,7 @@ test_expect_success 'explode: members: a row per peer, keyed by host' '
 	$S/a,https://cn2.example.org,0.7.115,2025-10-15T10:00:00Z,
 	$S/a,https://cn3.example.org,0.7.114,,
 	$S/c,,,,HTTP 500
-	$S/e,,,,HTTP 503: malformed answer: invalid token near '"'"'<'"'"' at line 1 column 1
+	$S/e,,,,HTTP 503: malformed answer: invalid char in json text near '"'"'<html><body>503 Serv'"'"' at line 1 column 1
 	EOF
 	test_cmp expect out
 '

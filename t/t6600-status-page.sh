@@ -142,7 +142,7 @@ test_expect_success 'a hostile label, error or node id is text, never markup' '
 	grep "<title>vantage: status</title>" d &&
 	grep -F "operator=&lt;script&gt;document.title=\"pwned\"&lt;/script&gt;&lt;b id=injected&gt;x&lt;/b&gt;" d &&
 	grep -F "malformed answer" d >evil-error &&
-	grep -F "malformed answer: invalid token near '"'"'&lt;'"'"'" evil-error &&
+	grep -F "malformed answer: invalid char in json text near '"'"'&lt;script&gt;document.tit'"'"'" evil-error &&
 	grep -A1 -F ">$EVIL/x</a>" d >evil-row &&
 	grep -F "href=\"node/evil%22%3E%3Ci%20id%3Dinjected%3E\"" d &&
 	dom "$HTTP/node/evil%22%3E%3Ci%20id%3Dinjected%3E" n &&

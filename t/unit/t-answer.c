@@ -774,7 +774,61 @@ test_match(void)
 		ok(rc == -1 && r.r_n == 0 &&
 		    strncmp(err, "malformed answer: ", 18) == 0,
 		    "10,000 nested arrays: a malformed answer, no crash");
+		memset(deep, '[', 2048);
+		memset(deep + 2048, ']', 2048);
+		deep[4096] = '\0';
+		rc = extract(deep, NULL, 0, &r, err, sizeof(err));
+		ok(rc == 0, "2048 nested arrays are still JSON");
+		memset(deep, '[', 2049);
+		memset(deep + 2049, ']', 2049);
+		deep[4098] = '\0';
+		rc = extract(deep, NULL, 0, &r, err, sizeof(err));
+		ok(rc == -1 && strstr(err, "nested more than 2048 deep") !=
+		    NULL, "2049: a malformed answer that says why");
 	}
+	{
+		struct buf	big;
+		int		k;
+
+		/* Many keys: found through a hash index, not compared all. */
+		buf_init(&big, 0);
+		buf_puts(&big, "{\"meta\": {");
+		for (k = 0; k < 40; k++)
+			buf_printf(&big, "\"k%d\": %d, ", k, k);
+		buf_puts(&big, "\"k33\": 0}, \"data\": [{\"id\": \"a\", "
+		    "\"clock\": 1, \"name\": \"A\"}]}");
+		rc = extract(big.b_data, abc, 3, &r, err, sizeof(err));
+		ok(rc == -1 && r.r_n == 0 && strncmp(err, "malformed answer: "
+		    "duplicate object key 'k33'", 43) == 0,
+		    "a key twice among 41 in an object no pointer reads: refused");
+		buf_release(&big);
+	}
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": "
+	    "\"A\", \"x\": {\"id\": \"b\", \"clock\": 2}}, {\"id\": \"b\", "
+	    "\"clock\": 3, \"name\": \"B\"}]}", abc, 3, &r, err, sizeof(err));
+	ok(rc == 0 && r.r_n == 3 && r.r_clock[0] == 1 && r.r_clock[1] == 3,
+	    "the same keys in nested and sibling objects are no duplicates");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": "
+	    "\"A\"}], \"note\": \"a\\u0000b\"}", abc, 3, &r, err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0 && strstr(err, "\\u0000") != NULL,
+	    "\\u0000 in any string: a malformed answer, as jansson has it");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": "
+	    "\"\\ud800A\"}]}", abc, 3, &r, err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0 && strstr(err, "half a surrogate pair") !=
+	    NULL, "a lone \\u surrogate: a malformed answer, as jansson has it");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": "
+	    "\"\\ud83d\\ude00\\\\ud800\"}]}", abc, 3, &r, err, sizeof(err));
+	ok(rc == 0 && strcmp(r.r_name[0], "\xf0\x9f\x98\x80\\ud800") == 0,
+	    "  a pair is one character, and an escaped backslash no escape");
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"na", abc, 3,
+	    &r, err, sizeof(err));
+	ok(rc == -1 && r.r_n == 0 && strstr(err, "at the end") != NULL,
+	    "a cut answer: malformed, at its end");
+	rc = extract("{\"data\": [{\"id\": \"a\",\n \"clock\": 1 2}]}", abc,
+	    3, &r, err, sizeof(err));
+	ok(strncmp(err, "malformed answer: after key and value, inside map, I "
+	    "expect ',' or '}' at line 2 column ", 78) == 0,
+	    "a parse error says what and where");
 
 	memset(&r, 0, sizeof(r));
 	r.r_fail_at = 1;
@@ -1375,7 +1429,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(231);
+	plan(240);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
