@@ -259,6 +259,7 @@ run_once(struct runner *ru)
 	struct query_params qp;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
 	double		 c0 = cpu_now(), cpu[4];
+	long		 rss[3];
 	int64_t		 run_id, requests = 0, stale = 0;
 	size_t		 p;
 	int		 o, rc = -1;
@@ -336,6 +337,7 @@ run_once(struct runner *ru)
 	t1 = now_mono();
 	phase[0] = t1 - t0;
 	cpu[0] = cpu_now();
+	rss[0] = peak_rss_kib();
 	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
 	    ns.ns_len, phase[0]);
 
@@ -346,6 +348,7 @@ run_once(struct runner *ru)
 	}
 	phase[1] = now_mono() - t1;
 	cpu[1] = cpu_now();
+	rss[1] = peak_rss_kib();
 	t1 = now_mono();
 	for (p = 0; p < cf->cf_nprobes; p++)
 		for (o = 0; o < PROBE_NOUTCOME; o++)
@@ -365,6 +368,7 @@ run_once(struct runner *ru)
 		goto fail;
 	phase[2] = now_mono() - t1;
 	cpu[2] = cpu_now();
+	rss[2] = peak_rss_kib();
 	/* Stopped during the queries: a failed run, whatever they did. */
 	if (ru->ru_stop != NULL && *ru->ru_stop)
 		goto fail;
@@ -391,6 +395,9 @@ run_once(struct runner *ru)
 	    "query %.2f, publish %.2f, prune %.2f", run_id, cpu[0] - c0,
 	    cpu[1] - cpu[0], cpu[2] - cpu[1], cpu[3] - cpu[2],
 	    cpu_now() - cpu[3]);
+	log_debug("run %" PRId64 ": peak RSS (MiB) after discover %ld, crawl "
+	    "%ld, query %ld, prune %ld", run_id, rss[0] / 1024, rss[1] / 1024,
+	    rss[2] / 1024, peak_rss_kib() / 1024);
 	rc = 0;
 	goto out;
 fail:

@@ -49,6 +49,16 @@ now_mono(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+long
+peak_rss_kib(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return ru.ru_maxrss;
+}
+
 double
 cpu_now(void)
 {
