@@ -823,8 +823,9 @@ query_run(const struct queryset *qs, struct store *st, int64_t run_id,
 			rc = run_metric(&qs->qs_files[i], st, run_id, qp, cause);
 		if (rc == -1)
 			return -1;
-		log_debug("query: %s: %.3f cpu seconds", qs->qs_files[i].qf_path,
-		    cpu_now() - c0);
+		log_debug("query: %s: %.3f cpu seconds, peak RSS %ld MiB",
+		    qs->qs_files[i].qf_path, cpu_now() - c0,
+		    peak_rss_kib() / 1024);
 	}
 	return 0;
 }
