@@ -107,7 +107,7 @@ report() {
 	    "$(tv "time.$r.log" 'System time (seconds)')"
 	cpu=$(sed -n 's/.*cpu seconds: //p' "run.$r.log")
 	printf '    %-16s %-9s %s\n' phase wall CPU
-	for phase in discover crawl query total prune; do
+	for phase in discover crawl query publish total prune; do
 		printf '    %-16s %-9s %s\n' "$phase" "$(q "SELECT CASE WHEN seconds IS NULL THEN '-' ELSE printf('%.2f s', seconds) END FROM (SELECT 1) LEFT JOIN run_phases ON run_id = $id AND phase = '$phase'")" \
 		    "$(printf '%s\n' "$cpu" | tr ',' '\n' | sed -n "s/^ *$phase //p")"
 	done

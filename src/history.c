@@ -48,13 +48,16 @@ struct hprior {
 	int64_t	 hp_seq;
 };
 
-enum { HC_NEW, HC_PUT, HC_DEL };
+enum { HC_PUT, HC_DEL };
 
-/* A write to history_last, applied after the scan. */
+/*
+ * A write to history_last, applied after the scan.  A new entity needs
+ * none: it is flagged in h_new (a byte, where a change takes 72), which on
+ * a first run is every entity.
+ */
 struct hchange {
 	int		 hc_kind;
-	size_t		 hc_ent;	/* HC_NEW: index into the run's entities */
-	struct hent	 hc_copy;	/* HC_PUT, HC_DEL: owned */
+	struct hent	 hc_copy;	/* owned */
 	int64_t		 hc_state;	/* -1: absent */
 	int64_t		 hc_since;
 	unsigned char	*hc_prior;
@@ -76,6 +79,8 @@ struct hrun {
 	int64_t		*h_only;
 	struct hchange	*h_chg;
 	size_t		 h_nchg, h_chgcap;
+	unsigned char	*h_new;		/* [entity]: absent from history_last */
+	size_t		 h_nnew;
 	sqlite3_stmt	*h_closed;
 };
 
@@ -562,7 +567,8 @@ merge(struct hrun *h)
 			c = hent_cmp(&h->h_ents[i], &hl.hl_e);
 		if (c < 0) {
 			/* new: present now, with no past */
-			change_add(h, HC_NEW)->hc_ent = i;
+			h->h_new[i] = 1;
+			h->h_nnew++;
 			count(h, h->h_ents[i].he_state, NULL, 0);
 			i++;
 			continue;
@@ -587,18 +593,28 @@ out:
 static int
 apply_changes(struct hrun *h)
 {
-	sqlite3_stmt	*put, *del;
+	sqlite3_stmt	*ins, *put, *del;
 	struct hchange	*c;
-	const struct hent *e;
 	size_t		 i;
 	int		 rc = 0;
 
+	ins = store_prepare(h->h_st, "INSERT INTO history_last (entity, "
+	    "state_id, since) VALUES (?1, ?2, ?3)");
 	put = store_prepare(h->h_st, "INSERT OR REPLACE INTO history_last "
 	    "(entity, state_id, since, prior) VALUES (?1, ?2, ?3, ?4)");
 	del = store_prepare(h->h_st, "DELETE FROM history_last WHERE "
 	    "entity = ?1");
-	if (put == NULL || del == NULL)
+	if (ins == NULL || put == NULL || del == NULL)
 		rc = -1;
+	/* New entities in entity order: appended to the key's order. */
+	for (i = 0; i < h->h_nents && h->h_nnew > 0 && rc == 0; i++) {
+		if (!h->h_new[i])
+			continue;
+		hent_bind(ins, 1, &h->h_ents[i]);
+		sqlite3_bind_int64(ins, 2, h->h_ents[i].he_state);
+		sqlite3_bind_int64(ins, 3, h->h_seq);
+		rc = store_step_done(h->h_st, ins, "history entity");
+	}
 	for (i = 0; i < h->h_nchg && rc == 0; i++) {
 		c = &h->h_chg[i];
 		if (c->hc_kind == HC_DEL) {
@@ -606,16 +622,12 @@ apply_changes(struct hrun *h)
 			rc = store_step_done(h->h_st, del, "history entity");
 			continue;
 		}
-		e = c->hc_kind == HC_NEW ? &h->h_ents[c->hc_ent] : &c->hc_copy;
-		hent_bind(put, 1, e);
-		if (c->hc_kind == HC_NEW)
-			sqlite3_bind_int64(put, 2, e->he_state);
-		else if (c->hc_state == -1)
+		hent_bind(put, 1, &c->hc_copy);
+		if (c->hc_state == -1)
 			sqlite3_bind_null(put, 2);
 		else
 			sqlite3_bind_int64(put, 2, c->hc_state);
-		sqlite3_bind_int64(put, 3, c->hc_kind == HC_NEW ? h->h_seq :
-		    c->hc_since);
+		sqlite3_bind_int64(put, 3, c->hc_since);
 		if (c->hc_prior != NULL)
 			sqlite3_bind_blob(put, 4, c->hc_prior, c->hc_priorlen,
 			    SQLITE_STATIC);
@@ -623,6 +635,7 @@ apply_changes(struct hrun *h)
 			sqlite3_bind_null(put, 4);
 		rc = store_step_done(h->h_st, put, "history entity");
 	}
+	sqlite3_finalize(ins);
 	sqlite3_finalize(put);
 	sqlite3_finalize(del);
 	return rc;
@@ -744,6 +757,7 @@ hrun_release(struct hrun *h)
 		free(h->h_chg[i].hc_prior);
 	}
 	free(h->h_chg);
+	free(h->h_new);
 	sqlite3_finalize(h->h_closed);
 }
 
@@ -767,6 +781,7 @@ history_record(struct store *st, int64_t run_id, sqlite3_stmt *stmt,
 		goto out;
 	h.h_ever = xcalloc(h.h_nw * h.h_nnames + 1, sizeof(*h.h_ever));
 	h.h_only = xcalloc(h.h_nw * h.h_nnames + 1, sizeof(*h.h_only));
+	h.h_new = xcalloc(h.h_nents + 1, 1);
 	h.h_closed = store_prepare(st, "INSERT INTO history_closed (entity, "
 	    "state_id, since, until) VALUES (?1, ?2, ?3, ?4)");
 	if (h.h_closed == NULL || merge(&h) == -1 || apply_changes(&h) == -1) {
@@ -776,8 +791,8 @@ history_record(struct store *st, int64_t run_id, sqlite3_stmt *stmt,
 	if (end_seq(&h, cause) == -1)
 		goto out;
 	log_debug("history: run %" PRId64 " (seq %" PRId64 "): %zu entities, "
-	    "%zu changed, %.3fs", run_id, h.h_seq, h.h_nents, h.h_nchg,
-	    now_mono() - t0);
+	    "%zu changed, %.3fs", run_id, h.h_seq, h.h_nents, h.h_nnew +
+	    h.h_nchg, now_mono() - t0);
 	rc = 0;
 out:
 	hrun_release(&h);

@@ -807,10 +807,12 @@ query_run(const struct queryset *qs, struct store *st, int64_t run_id,
     const struct query_params *qp, char **cause)
 {
 	size_t	i;
+	double	c0;
 	int	rc;
 
 	*cause = NULL;
 	for (i = 0; i < qs->qs_len; i++) {
+		c0 = cpu_now();
 		if (qs->qs_files[i].qf_history != NULL)
 			rc = run_history(&qs->qs_files[i], st, run_id, qp,
 			    cause);
@@ -821,6 +823,9 @@ query_run(const struct queryset *qs, struct store *st, int64_t run_id,
 			rc = run_metric(&qs->qs_files[i], st, run_id, qp, cause);
 		if (rc == -1)
 			return -1;
+		log_debug("query: %s: %.3f cpu seconds, peak RSS %ld MiB",
+		    qs->qs_files[i].qf_path, cpu_now() - c0,
+		    peak_rss_kib() / 1024);
 	}
 	return 0;
 }

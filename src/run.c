@@ -16,8 +16,6 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-#include <sys/resource.h>
-
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -205,18 +203,6 @@ store_cause(struct store *st, const char *step)
 	return cause;
 }
 
-/* CPU seconds (user + system) the process has used so far. */
-static double
-cpu_now(void)
-{
-	struct rusage	ru;
-
-	if (getrusage(RUSAGE_SELF, &ru) == -1)
-		return 0;
-	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 /* Runs the run log loses in one prune at most (an old store catches up). */
 #define RUN_LOG_BATCH	2000
 
@@ -310,6 +296,7 @@ run_once(struct runner *ru)
 	struct query_params qp;
 	double		 t0 = now_mono(), t1, phase[3] = { 0, 0, 0 };
 	double		 c0 = cpu_now(), cpu[4];
+	long		 rss[3];
 	int64_t		 run_id, requests = 0, stale = 0;
 	size_t		 p;
 	int		 o, rc = -1;
@@ -387,6 +374,7 @@ run_once(struct runner *ru)
 	t1 = now_mono();
 	phase[0] = t1 - t0;
 	cpu[0] = cpu_now();
+	rss[0] = peak_rss_kib();
 	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
 	    ns.ns_len, phase[0]);
 
@@ -397,6 +385,7 @@ run_once(struct runner *ru)
 	}
 	phase[1] = now_mono() - t1;
 	cpu[1] = cpu_now();
+	rss[1] = peak_rss_kib();
 	t1 = now_mono();
 	for (p = 0; p < cf->cf_nprobes; p++)
 		for (o = 0; o < PROBE_NOUTCOME; o++)
@@ -416,6 +405,7 @@ run_once(struct runner *ru)
 		goto fail;
 	phase[2] = now_mono() - t1;
 	cpu[2] = cpu_now();
+	rss[2] = peak_rss_kib();
 	/* Stopped during the queries: a failed run, whatever they did. */
 	if (ru->ru_stop != NULL && *ru->ru_stop)
 		goto fail;
@@ -439,8 +429,12 @@ run_once(struct runner *ru)
 	/* Retiring old runs, after the run's own total. */
 	store_run_phase(st, run_id, "prune", now_mono() - t1);
 	log_debug("run %" PRId64 ": cpu seconds: discover %.2f, crawl %.2f, "
-	    "query %.2f, prune %.2f", run_id, cpu[0] - c0, cpu[1] - cpu[0],
-	    cpu[2] - cpu[1], cpu_now() - cpu[3]);
+	    "query %.2f, publish %.2f, prune %.2f", run_id, cpu[0] - c0,
+	    cpu[1] - cpu[0], cpu[2] - cpu[1], cpu[3] - cpu[2],
+	    cpu_now() - cpu[3]);
+	log_debug("run %" PRId64 ": peak RSS (MiB) after discover %ld, crawl "
+	    "%ld, query %ld, prune %ld", run_id, rss[0] / 1024, rss[1] / 1024,
+	    rss[2] / 1024, peak_rss_kib() / 1024);
 	rc = 0;
 	goto out;
 fail:

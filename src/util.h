@@ -27,6 +27,10 @@
 /* Wall-clock and monotonic time in seconds. */
 double	now_real(void);
 double	now_mono(void);
+/* CPU seconds (user + system) the process has used so far. */
+double	cpu_now(void);
+/* The process's peak resident set so far, in KiB. */
+long	peak_rss_kib(void);
 
 /*
  * Durations: an integer with a unit, ms s m h d, optionally repeated

@@ -10,11 +10,24 @@
 --   unsynced                neither does
 -- probe_clock.item is the user_id (see conf/audius.yaml).  The results are
 -- temporary tables the metric files below read: user_status, one row per
--- user, and status_counts, users by primary and status (one sort of the
--- users serves every count by status).
+-- user in user_id order, and status_counts, users by primary and status.
+DROP TABLE IF EXISTS temp.user_order;
 DROP TABLE IF EXISTS temp.user_status;
 DROP TABLE IF EXISTS temp.status_counts;
 
+-- The run's users in user_id order (one sort, needing no index): the
+-- clock lookups below then walk each node's rows of probe_clock, whose key
+-- is (node_id, item), in ascending order, whatever order discovery gave.
+-- In any other order they jump about a table larger than the page cache.
+-- (+user_id: the rows are read straight from the table, never through an
+-- index of the profile's, and then sorted.)
+CREATE TEMP TABLE user_order AS
+SELECT user_id, primary_id, secondary_count, secondary1_id, secondary2_id
+FROM users WHERE run_id = :run_id
+ORDER BY +user_id;
+
+-- A row of probe_clock exists only for a node crawled in this run, so a
+-- replica is looked up among the run's nodes only when its row is missing.
 CREATE TEMP TABLE user_status AS
 WITH cur(node_id) AS (
 	SELECT node_id FROM nodes WHERE run_id = :run_id
@@ -27,9 +40,9 @@ SELECT u.user_id, u.primary_id, u.secondary1_id, u.secondary2_id,
 	    OR u.primary_id = u.secondary1_id
 	    OR u.primary_id = u.secondary2_id
 	    OR u.secondary1_id = u.secondary2_id
-	    OR u.primary_id NOT IN cur
-	    OR u.secondary1_id NOT IN cur
-	    OR u.secondary2_id NOT IN cur
+	    OR (cp.node_id IS NULL AND u.primary_id NOT IN cur)
+	    OR (c1.node_id IS NULL AND u.secondary1_id NOT IN cur)
+	    OR (c2.node_id IS NULL AND u.secondary2_id NOT IN cur)
 	    THEN 'incomplete_replica_set'
 	WHEN cp.clock IS NULL OR c1.clock IS NULL OR c2.clock IS NULL
 	    THEN 'unknown'
@@ -38,16 +51,29 @@ SELECT u.user_id, u.primary_id, u.secondary1_id, u.secondary2_id,
 	WHEN c1.clock = cp.clock OR c2.clock = cp.clock THEN 'partially_synced'
 	ELSE 'unsynced'
     END AS status
-FROM users u
+FROM temp.user_order u
 LEFT JOIN probe_clock cp ON cp.run_id = :run_id
     AND cp.node_id = u.primary_id AND cp.item = u.user_id
 LEFT JOIN probe_clock c1 ON c1.run_id = :run_id
     AND c1.node_id = u.secondary1_id AND c1.item = u.user_id
 LEFT JOIN probe_clock c2 ON c2.run_id = :run_id
-    AND c2.node_id = u.secondary2_id AND c2.item = u.user_id
-WHERE u.run_id = :run_id;
+    AND c2.node_id = u.secondary2_id AND c2.item = u.user_id;
 
-CREATE TEMP TABLE status_counts AS
-SELECT primary_id, status, count(*) AS n
-FROM temp.user_status
-GROUP BY primary_id, status;
+DROP TABLE temp.user_order;
+
+-- Counted into a small keyed table as the users go by: GROUP BY would sort
+-- every user first.  Users without a primary (no_replica_set) are one row.
+CREATE TEMP TABLE status_counts (
+	primary_id,
+	status		TEXT NOT NULL,
+	n		INTEGER NOT NULL,
+	PRIMARY KEY (primary_id, status)
+);
+INSERT INTO temp.status_counts (primary_id, status, n)
+SELECT primary_id, status, 1 FROM temp.user_status
+WHERE primary_id IS NOT NULL
+ON CONFLICT (primary_id, status) DO UPDATE SET n = n + 1;
+INSERT INTO temp.status_counts (primary_id, status, n)
+SELECT NULL, 'no_replica_set', count(*) FROM temp.user_status
+WHERE primary_id IS NULL
+HAVING count(*) > 0;

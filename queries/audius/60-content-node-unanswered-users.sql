@@ -2,16 +2,20 @@
 -- type: gauge
 -- help: Wallets requested from the content node whose clock was not obtained (node down, timeout, error or malformed answer, wallet missing from the answer).
 -- probe_clock.item is the user_id; wallets are counted once per node.
--- Users are scanned once (any index that covers user_id and wallet will do)
--- against the few failed rows, so no index on user_id is needed.
+-- Only the rows of nodes with unanswered items (nodes.unanswered counts
+-- the rows with an error) are read, not all of probe_clock.  Users are
+-- scanned once, and only if something failed, against the few failed rows,
+-- so no index on user_id is needed.
 WITH failed AS MATERIALIZED (
 	SELECT node_id, item FROM probe_clock
-	WHERE run_id = :run_id AND error IS NOT NULL
+	WHERE run_id = :run_id AND error IS NOT NULL AND node_id IN (
+	    SELECT node_id FROM nodes
+	    WHERE run_id = :run_id AND unanswered > 0)
 ),
 missed AS (
 	SELECT p.node_id, count(DISTINCT u.wallet) AS c
 	FROM users u CROSS JOIN failed p ON p.item = u.user_id
-	WHERE u.run_id = :run_id
+	WHERE u.run_id = :run_id AND EXISTS (SELECT 1 FROM failed)
 	GROUP BY p.node_id
 )
 SELECT n.url AS endpoint, coalesce(m.c, 0) AS value
