@@ -36,6 +36,7 @@
 #include "probe.h"
 #include "remotewrite.h"
 #include "rollup.h"
+#include "samples.h"
 #include "run.h"
 #include "store.h"
 #include "util.h"
@@ -216,7 +217,7 @@ cpu_now(void)
 	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-/* Write off the rows of old runs and expired samples (never a failure). */
+/* Write off old runs and expired samples, seal samples (never a failure). */
 static void
 run_prune(struct runner *ru, int64_t run_id)
 {
@@ -237,7 +238,8 @@ run_prune(struct runner *ru, int64_t run_id)
 		    (cf->cf_retention_ms == 0 || history_prune(ru->ru_st,
 		    now_real() - cf->cf_retention_ms / 1000.0) == 0) &&
 		    (cf->cf_rollup_retention_ms == 0 || rollup_prune(ru->ru_st,
-		    now_real() - cf->cf_rollup_retention_ms / 1000.0) == 0))
+		    now_real() - cf->cf_rollup_retention_ms / 1000.0) == 0) &&
+		    samples_seal(ru->ru_st) == 0)
 			store_commit(ru->ru_st);
 		else
 			store_rollback(ru->ru_st);
