@@ -32,7 +32,7 @@
  *    runs are positive and strictly ascending, and encoding them again
  *    gives a chunk that decodes to the same samples, bit for bit;
  *  - odd: samples to pack, 9 bytes each (a run step byte, 0 meaning a
- *    large step, and the value's 8 bytes).  Encoded and decoded, they
+ *    large step (2^20 to 2^39), and the value's 8 bytes).  Encoded and decoded, they
  *    come back bit for bit.
  */
 
@@ -105,7 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = data + 1 + 9 * i;
 
-		run += p[0] != 0 ? p[0] : (int64_t)1 << (20 + i % 40);
+		run += p[0] != 0 ? p[0] : (int64_t)1 << (20 + i % 20);
 		runs[i] = run;
 		memcpy(&values[i], p + 1, sizeof(double));
 	}
