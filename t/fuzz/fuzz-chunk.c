@@ -32,8 +32,8 @@
  *    runs are positive and strictly ascending, and encoding them again
  *    gives a chunk that decodes to the same samples, bit for bit;
  *  - odd: samples to pack, 9 bytes each (a run step byte, 0 meaning a
- *    large step (2^20 to 2^39), and the value's 8 bytes).  Encoded and decoded, they
- *    come back bit for bit.
+ *    large step of 2^20 to 2^39, and the value's 8 bytes).  Encoded and
+ *    decoded, they come back bit for bit.
  */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
