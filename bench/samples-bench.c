@@ -90,7 +90,7 @@ main(int argc, char *argv[])
 	char		 json[64], expo[64], metric[32];
 	double		*value, t = 1.7e9, c0, cpu = 0, raw, roll, hours, days;
 	double		 nraw, check, scan, one, sealed, nsealed;
-	double		 first, prune = 0, wprune = 0, w0;
+	double		 first, prune = 0, wprune = 0, w0, c1, cseal = 0;
 	long		 series = 10000, runs = 2880, s, r;
 	int64_t		 id;
 
@@ -138,9 +138,11 @@ main(int argc, char *argv[])
 		    store_commit(st) == -1)
 			return 1;
 		/* As a run does after it: seal older runs into chunks. */
+		c1 = cpu_now();
 		if (store_begin(st) == -1 || samples_seal(st) == -1 ||
 		    store_commit(st) == -1)
 			return 1;
+		cseal += cpu_now() - c1;
 		cpu += cpu_now() - c0;
 		if ((r + 1) % 288 == 0)
 			fprintf(stderr, "  run %ld\n", r + 1);
@@ -198,7 +200,8 @@ main(int argc, char *argv[])
 	printf("day:   %.2f bytes per raw sample summarized (%.0f rows)\n",
 	    roll * days / (hours + days) / nraw, days);
 	printf("cpu:   %.3f s per run to store, roll up and seal %ld "
-	    "samples\n", cpu / runs, series);
+	    "samples (sealing: %.4f s of it)\n", cpu / runs, series,
+	    cseal / runs);
 	if (first > 0)
 		printf("prune: %.3f s CPU (%.3f s wall) to drop the oldest seal "
 		    "(%ld chunks) by retention\n", prune, wprune, series);
