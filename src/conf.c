@@ -1198,7 +1198,8 @@ ynode_place(const struct ynode *y, const char *file)
 
 static const char *const reserved_tables[] = {
 	"runs", "run_phases", "run_requests", "nodes", "series", "samples",
-	"metrics", "sample_history", "run_tables", NULL
+	"metrics", "sample_history", "run_tables", "sample_head",
+	"sample_chunks", "sample_seals", NULL
 };
 static const char *const reserved_columns[] = {
 	"run_id", "node_id", "item", "error", NULL
