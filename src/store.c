@@ -291,12 +291,16 @@ store_open(const char *path)
 		goto fail;
 	if (store_migrate(st) == -1)
 		goto fail;
-	/* Samples left in the head (a store from before chunks): seal. */
-	if (store_begin(st) == -1)
-		goto fail;
-	if (samples_seal(st) == -1 || store_commit(st) == -1) {
-		store_rollback(st);
-		goto fail;
+	/*
+	 * Samples left in the head (a store from before chunks): seal them.
+	 * A failure (a full disk) leaves them rows; the next run tries again.
+	 */
+	if (store_begin(st) == 0) {
+		if (samples_seal(st) == -1 || store_commit(st) == -1) {
+			log_warnx("store: %s: older samples stay unsealed for "
+			    "now", path);
+			store_rollback(st);
+		}
 	}
 	return st;
 fail:
