@@ -1,4 +1,4 @@
-/* chunk.c -- one series' samples packed into a chunk (run deltas, XOR values) */
+/* chunk.c -- one series' samples packed in a chunk (run deltas, XOR values) */
 
 
 /*
@@ -101,7 +101,8 @@ br_get(struct bitr *r, int n, uint64_t *vp)
 		byte = r->p[r->pos >> 3];
 		avail = 8 - (r->pos & 7);
 		take = (unsigned)n < avail ? (unsigned)n : avail;
-		v = (v << take) | ((byte >> (avail - take)) & ((1U << take) - 1));
+		v = (v << take) |
+		    ((byte >> (avail - take)) & ((1U << take) - 1));
 		r->pos += take;
 		n -= take;
 	}
@@ -339,7 +340,8 @@ chunk_decode(const void *data, size_t len, struct chunk_samples *cs,
 		prev |= (uint64_t)p[off + j] << (8 * j);
 	off += 8;
 	if (cs->cs_cap < n) {
-		cs->cs_runs = xreallocarray(cs->cs_runs, n, sizeof(*cs->cs_runs));
+		cs->cs_runs = xreallocarray(cs->cs_runs, n,
+		    sizeof(*cs->cs_runs));
 		cs->cs_values = xreallocarray(cs->cs_values, n,
 		    sizeof(*cs->cs_values));
 		cs->cs_cap = n;

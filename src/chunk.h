@@ -1,4 +1,4 @@
-/* chunk.h -- one series' samples packed into a chunk (run deltas, XOR values) */
+/* chunk.h -- one series' samples packed in a chunk (run deltas, XOR values) */
 
 
 /*
@@ -46,8 +46,8 @@ struct chunk_samples {
  * keep all 64 bits: NaN payloads, infinities and -0.0 come back as they
  * went in.  -1 if the input breaks those rules.
  */
-int	chunk_encode(struct buf *out, const int64_t *runs, const double *values,
-	    size_t n);
+int	chunk_encode(struct buf *out, const int64_t *runs,
+	    const double *values, size_t n);
 /*
  * Decode a chunk into cs (replacing what it held; grown as needed, freed
  * by chunk_samples_free).  A chunk that is not exactly what chunk_encode

@@ -38,7 +38,11 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-#define FAIL(...)	do {					fprintf(stderr, __VA_ARGS__);				fprintf(stderr, "\n");					abort();					} while (0)
+#define FAIL(...)	do {				\
+	fprintf(stderr, __VA_ARGS__);			\
+	fprintf(stderr, "\n");			\
+	abort();					\
+} while (0)
 
 static void
 same(const struct chunk_samples *a, const int64_t *runs, const double *values,
