@@ -61,6 +61,12 @@ test_expect_success 'sample_history and metric_history read the chunks' '
 	test "$(tail -n 1 out)" -eq "$(grep -c "^[1-4]," after)"
 '
 
+test_expect_success 'the statement timeout holds over the chunks it reads' '
+	test_must_fail vantage -c v.yaml sql --timeout 300ms "SELECT count(*)
+	    FROM samples a, samples b, samples c" 2>err &&
+	grep "interrupted: the query ran longer than --timeout 300ms" err
+'
+
 test_expect_success 'a damaged chunk is an SQL error naming it, not a crash' '
 	sqlite3 vantage.db "UPDATE sample_chunks SET data = x'"'0301'"'" &&
 	test_must_fail vantage -c v.yaml sql "SELECT sum(value) FROM samples" 2>err &&
