@@ -73,14 +73,14 @@ INSERT INTO runs (started_at, finished_at, status, nodes, requests, source)
 SELECT r.finished_at - 300 * k.i - 1, r.finished_at - 300 * k.i, 'complete',
     r.nodes, r.requests, r.source
 FROM k, (SELECT * FROM runs WHERE run_id = 1) r;
-INSERT INTO samples (run_id, series_id, value)
+INSERT INTO sample_head (run_id, series_id, value)
 SELECT r.run_id, v.series_id,
     round(v.value * (0.9 + 0.2 * ((r.run_id * 7919 + v.series_id * 104729) % 1000) / 1000.0))
-FROM runs r, samples v WHERE r.run_id > 1 AND v.run_id = 1;
+FROM runs r, sample_head v WHERE r.run_id > 1 AND v.run_id = 1;
 COMMIT;
 EOF
 runs=$(sqlite3 vantage.db "SELECT count(*) FROM runs")
-samples=$(sqlite3 vantage.db "SELECT count(*) FROM samples")
+samples=$(sqlite3 vantage.db "SELECT count(*) FROM sample_head")
 
 "$top/vantage" "$@" -D schedule.interval=7d serve >serve.log 2>&1 &
 vt=$!

@@ -1204,7 +1204,7 @@ ynode_place(const struct ynode *y, const char *file)
 static const char *const reserved_tables[] = {
 	"runs", "run_phases", "run_requests", "nodes", "series", "samples",
 	"metrics", "sample_history", "run_tables", "run_totals", "run_log_pruned",
-	NULL
+	"sample_head", "sample_chunks", "sample_seals", NULL
 };
 static const char *const reserved_columns[] = {
 	"run_id", "node_id", "item", "error", NULL

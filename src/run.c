@@ -35,6 +35,7 @@
 #include "probe.h"
 #include "remotewrite.h"
 #include "rollup.h"
+#include "samples.h"
 #include "run.h"
 #include "store.h"
 #include "util.h"
@@ -233,9 +234,9 @@ run_prune_log(struct runner *ru)
 
 /*
  * Write off the rows of old runs and the run log, and after a complete
- * run expired samples, history and rollups (never a failure).  A failed
- * run prunes too, so that a long outage does not pile up node rows and
- * run log entries.
+ * run expired samples, history and rollups; seal samples into chunks
+ * (never a failure).  A failed run prunes too, so that a long outage does
+ * not pile up node rows and run log entries.
  */
 static void
 run_prune(struct runner *ru, int64_t run_id, int complete)
@@ -260,7 +261,8 @@ run_prune(struct runner *ru, int64_t run_id, int complete)
 		    (!complete || cf->cf_rollup_retention_ms == 0 ||
 		    rollup_prune(ru->ru_st, now_real() -
 		    cf->cf_rollup_retention_ms / 1000.0) == 0) &&
-		    run_prune_log(ru) == 0)
+		    run_prune_log(ru) == 0 &&
+		    samples_seal(ru->ru_st) == 0)
 			store_commit(ru->ru_st);
 		else
 			store_rollback(ru->ru_st);

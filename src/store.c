@@ -32,6 +32,7 @@
 #include "buf.h"
 #include "log.h"
 #include "rows.h"
+#include "samples.h"
 #include "sqlfn.h"
 #include "store.h"
 #include "util.h"
@@ -273,7 +274,8 @@ store_open(const char *path)
 	}
 	sqlite3_busy_timeout(st->st_db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(st->st_db, 1);
-	if (sqlfn_register(st->st_db) == -1 || rows_register(st->st_db) == -1) {
+	if (sqlfn_register(st->st_db) == -1 || rows_register(st->st_db) == -1 ||
+	    samples_module(st->st_db) == -1) {
 		log_warnx("store: %s: SQL functions: %s", path,
 		    sqlite3_errmsg(st->st_db));
 		goto fail;
@@ -293,6 +295,17 @@ store_open(const char *path)
 		goto fail;
 	if (store_migrate(st) == -1)
 		goto fail;
+	/*
+	 * Samples left in the head (a store from before chunks): seal them.
+	 * A failure (a full disk) leaves them rows; the next run tries again.
+	 */
+	if (store_begin(st) == 0) {
+		if (samples_seal(st) == -1 || store_commit(st) == -1) {
+			log_warnx("store: %s: older samples stay unsealed for "
+			    "now", path);
+			store_rollback(st);
+		}
+	}
 	return st;
 fail:
 	store_close(st);
@@ -356,6 +369,14 @@ reader_trace(unsigned int type, void *arg, void *p, void *x)
 {
 	struct store	*st = arg;
 
+	/*
+	 * The samples table's own statements run inside the user's (SQLite
+	 * shows a nested statement's text after "-- ").
+	 */
+	if (x != NULL && strncmp(x, "-- ", 3) == 0)
+		x = (char *)x + 3;
+	if (x != NULL && strncmp(x, "SELECT /* samples */", 20) == 0)
+		return 0;
 	st->st_timed_out = 0;
 	st->st_deadline = now_mono() + st->st_timeout_ms / 1000.0;
 	return 0;
@@ -387,6 +408,10 @@ store_open_reader(const char *path, long timeout_ms, char **cause)
 	sqlite3_db_config(st->st_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
 	    &off);
 	sqlite3_db_config(st->st_db, SQLITE_DBCONFIG_DEFENSIVE, 1, &off);
+	if (samples_module(st->st_db) == -1) {
+		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(st->st_db));
+		goto fail;
+	}
 	sqlite3_limit(st->st_db, SQLITE_LIMIT_ATTACHED, 0);
 	if (sqlfn_register(st->st_db) == -1 ||
 	    sqlite3_exec(st->st_db, "PRAGMA query_only = 1", NULL, NULL,
@@ -1051,6 +1076,43 @@ prune_table(struct store *st, const char *table, int64_t below)
 	return rc;
 }
 
+/*
+ * Drop the seals whose newest run started before cut (or is no longer in
+ * runs), never the run just done: whole chunks, the oldest seals first.
+ */
+static int
+prune_seals(struct store *st, int64_t run_id, double cut)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 upto = 0;
+	int		 rc;
+
+	if ((stmt = store_prepare(st, "SELECT max(s.seal) FROM sample_seals s "
+	    "LEFT JOIN runs r ON r.run_id = s.last_run WHERE (r.run_id IS NULL "
+	    "OR r.started_at < ?1) AND s.last_run <> ?2")) == NULL)
+		return -1;
+	sqlite3_bind_double(stmt, 1, cut);
+	sqlite3_bind_int64(stmt, 2, run_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		upto = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (upto <= 0)
+		return 0;
+	if ((stmt = store_prepare(st, "DELETE FROM sample_chunks WHERE "
+	    "seal <= ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, upto);
+	rc = store_step_done(st, stmt, "prune chunks");
+	sqlite3_finalize(stmt);
+	if (rc == -1 || (stmt = store_prepare(st, "DELETE FROM sample_seals "
+	    "WHERE seal <= ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, upto);
+	rc = store_step_done(st, stmt, "prune seals");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int
 store_prune(struct store *st, int64_t run_id, int64_t keep,
     int64_t retention_ms, char *const *tables, size_t ntables)
@@ -1060,6 +1122,7 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 	size_t		 i;
 	int		 rc = 0;
 	char		*sql;
+	double		 cut;
 
 	/* The oldest run still kept: the keep-th newest run. */
 	stmt = store_prepare(st, "SELECT run_id FROM runs WHERE run_id <= ?1 "
@@ -1105,14 +1168,19 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 	}
 	if (rc == 0 && retention_ms > 0) {
 		/* Never the run just done: it may have lasted longer. */
-		xasprintf(&sql, "DELETE FROM samples WHERE run_id IN (SELECT "
-		    "run_id FROM runs WHERE started_at < %.3f AND run_id <> %"
-		    PRId64 ")", now_real() - retention_ms / 1000.0, run_id);
+		cut = now_real() - retention_ms / 1000.0;
+		xasprintf(&sql, "DELETE FROM sample_head WHERE run_id IN "
+		    "(SELECT run_id FROM runs WHERE started_at < %.3f AND "
+		    "run_id <> %" PRId64 ")", cut, run_id);
 		rc = store_exec(st, sql);
 		free(sql);
 		if (rc == 0)
-			rc = store_exec(st, "DELETE FROM series WHERE NOT EXISTS "
-			    "(SELECT 1 FROM samples v WHERE v.series_id = "
+			rc = prune_seals(st, run_id, cut);
+		if (rc == 0)
+			rc = store_exec(st, "DELETE FROM series WHERE "
+			    "coalesce(last_seal, 0) < (SELECT coalesce(min(seal), "
+			    "9e18) FROM sample_seals) AND NOT EXISTS (SELECT 1 "
+			    "FROM sample_head h WHERE h.series_id = "
 			    "series.series_id)");
 	}
 	return rc;
@@ -1123,9 +1191,11 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
  * nodes, per-run tables, a place in entity history or in the remote write
  * queue stays (samples, nodes and the queue would go with it by ON DELETE
  * CASCADE).  A name that is not a table with a run_id column is skipped.
+ * Sealed samples keep every run their seal spans (see samples.c).
  */
 static const char *const run_log_refs[] = {
-	"samples", "nodes", "run_tables", "history_runs", "remote_write_queue"
+	"sample_head", "nodes", "run_tables", "history_runs",
+	"remote_write_queue"
 };
 
 /* The runs the run log may lose now, oldest first, at most max. */
@@ -1177,6 +1247,11 @@ run_log_victims(struct store *st, int64_t keep, double before,
 			buf_printf(&sql, " AND NOT EXISTS (SELECT 1 FROM main.\"%s\" "
 			    "x WHERE x.run_id = r.run_id)", run_log_refs[i]);
 	}
+	if ((rc = main_is_table(st, "sample_seals")) == -1)
+		goto fail;
+	if (rc)
+		buf_puts(&sql, " AND NOT EXISTS (SELECT 1 FROM main.sample_seals "
+		    "x WHERE r.run_id BETWEEN x.first_run AND x.last_run)");
 	buf_puts(&sql, " ORDER BY r.run_id LIMIT ?4");
 	if ((stmt = store_prepare(st, sql.b_data)) == NULL)
 		goto fail;
@@ -1335,7 +1410,7 @@ store_sample(struct store *st, int64_t run_id, const char *metric,
 	    "(metric, labels, expo) VALUES (?1, ?2, ?3)")) == NULL)
 		return -1;
 	if (st->st_sample_add == NULL &&
-	    (st->st_sample_add = store_prepare(st, "INSERT INTO samples "
+	    (st->st_sample_add = store_prepare(st, "INSERT INTO sample_head "
 	    "(run_id, series_id, value) VALUES (?1, ?2, ?3)")) == NULL)
 		return -1;
 

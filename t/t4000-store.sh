@@ -12,7 +12,7 @@ test_expect_success 'setup' '
 
 test_expect_success 'the store is in WAL mode at the current schema version' '
 	sqlite3 vantage.db "PRAGMA journal_mode; PRAGMA user_version" >out &&
-	printf "wal\n9\n" >expect &&
+	printf "wal\n10\n" >expect &&
 	test_cmp expect out
 '
 

@@ -624,12 +624,20 @@ test_prune_run_log(void)
 	    "status = 'failed'"), "  run_log_pruned has the newest pruned run");
 
 	/* Nothing refers to them any more, and the running run ended. */
-	store_exec(st, "DELETE FROM samples; DELETE FROM nodes; "
+	store_exec(st, "DELETE FROM sample_head; DELETE FROM nodes; "
 	    "DELETE FROM history_runs; DELETE FROM remote_write_queue; "
 	    "DELETE FROM run_tables");
 	store_end_run(st, id[8], "failed", "interrupted", 0, 0);
+	/* A seal of chunked samples spanning run 6 keeps it. */
+	snprintf(sql, sizeof(sql), "INSERT INTO sample_seals VALUES "
+	    "(1, %lld, %lld)", (long long)id[5], (long long)id[5]);
+	store_exec(st, sql);
 	ok(store_prune_run_log(st, 1, now - 50 * 86400.0, now - 50 * 86400.0,
-	    100, &n) == 0 && n == 6, "once unreferenced, those go too");
+	    100, &n) == 0 && n == 5, "once unreferenced, those go too");
+	is_int(1, run_exists(st, id[5]), "  but not a run a seal spans");
+	store_exec(st, "DELETE FROM sample_seals");
+	ok(store_prune_run_log(st, 1, now - 50 * 86400.0, now - 50 * 86400.0,
+	    100, &n) == 0 && n == 1, "  which goes once its seal went");
 	for (i = 0, kept = 0; i < nitems(rs); i++)
 		kept += run_exists(st, id[i]);
 	is_int(5, kept, "  the discovery runs and the newest ones stay");
@@ -738,7 +746,7 @@ main(void)
 	struct store	*st;
 	char		*path;
 
-	plan(136);
+	plan(138);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-store") == -1)
 		return 1;
 	test_open();
