@@ -63,12 +63,8 @@ pg_start() {
 	pg_started=1
 	trap 'pg_stop' EXIT
 	# pg_ctl -w waited already; this bounds the wait if it did not.
-	i=0
-	until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && { echo "lib-pg: server not ready" >&2; return 1; }
-		sleep 0.1
-	done
+	poll 300 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" ||
+	    { echo "lib-pg: server not ready" >&2; return 1; }
 	"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
 	    -U vantage -d postgres -c "CREATE DATABASE discovery" >/dev/null
 }

@@ -78,8 +78,7 @@ test_expect_success 'setup' '
 	write_nodes &&
 	write_profile &&
 	bg_start "$VT_BUILD_DIR/t/serve-files" -l 127.0.0.1:$VT_PORT -d www -t 120 >sf.out 2>&1 &&
-	i=0; until grep -q listening sf.out; do
-		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
+	poll 100 has_line listening sf.out &&
 	vantage -c p.yaml check
 '
 

@@ -46,8 +46,7 @@ test_expect_success 'the write-ahead log is truncated after a run, even under se
 
 test_expect_success 'after kill -9 of the owner the store is free again' '
 	kill -9 "$serve_pid" &&
-	i=0; while kill -0 "$serve_pid" 2>/dev/null; do
-		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
+	poll 100 gone "$serve_pid" &&
 	vantage -c v.yaml once &&
 	vantage -c v.yaml sql --csv "SELECT count(*) AS n FROM runs WHERE status = '"'complete'"'" >out &&
 	printf "n\n2\n" >expect &&

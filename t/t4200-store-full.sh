@@ -4,6 +4,12 @@ test_description='store: a full store fails runs loudly; the self metrics stay t
 
 HTTP="http://127.0.0.1:$((VT_PORT + 1))"
 
+# For poll: /metrics (kept in m2) counts at least two failed runs.
+two_failed() {
+	curl -fsS "$HTTP/metrics" >m2 &&
+	    grep -q '^vantage_runs_total{status="failed"} [2-9]' m2
+}
+
 test_expect_success 'setup: one complete run' '
 	start_simnet -s 6 -u 2000 -n 5 &&
 	write_config v.yaml &&
@@ -17,10 +23,7 @@ test_expect_success 'a store capped just above its size: runs fail, and /metrics
 	bg_start vantage -c v.yaml -D store.max_size=$((size + 8192)) \
 	    -D schedule.interval=1s serve >serve.out 2>&1 &&
 	wait_for_http "$HTTP/-/ready" &&
-	i=0; until curl -fsS "$HTTP/metrics" >m2 &&
-	    grep -q "^vantage_runs_total{status=\"failed\"} [2-9]" m2; do
-		i=$((i + 1)); test $i -lt 300 || { cat serve.out; return 1; }
-		sleep 0.1; done &&
+	{ poll 300 two_failed || { cat serve.out; false; }; } &&
 	grep "^vantage_last_run_success 0$" m2 &&
 	grep "^vantage_runs_total{status=\"complete\"} 1$" m2 &&
 	vantage-simnet compare truth.json m2 &&
@@ -59,8 +62,7 @@ test_expect_success 'the shipped VantageRunFailing alert fires on what /metrics 
 '
 
 test_expect_success 'without the cap the next run completes' '
-	i=0; while kill -0 $bg_pid 2>/dev/null; do
-		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
+	poll 100 gone $bg_pid &&
 	vantage -c v.yaml once &&
 	vantage -c v.yaml metrics >m3 &&
 	grep "^vantage_last_run_success 1$" m3 &&

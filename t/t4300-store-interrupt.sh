@@ -24,9 +24,7 @@ test_expect_success 'setup' '
 test_expect_success 'SIGTERM in the query phase: once fails, the run is recorded failed' '
 	vantage -v -c v.yaml -D queries.dir=$TRASH/slowq once >once.out 2>&1 &
 	pid=$! &&
-	i=0; until grep -q "run 1: querying" once.out; do
-		i=$((i + 1)); test $i -lt 300 || { cat once.out; return 1; }
-		sleep 0.1; done &&
+	{ poll 300 has_line "run 1: querying" once.out || { cat once.out; false; }; } &&
 	kill -TERM $pid &&
 	{ wait $pid; rc=$?; } &&
 	test $rc -ne 0 &&
