@@ -28,6 +28,7 @@
 
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +68,8 @@ struct run_items {
 /*
  * The run's nodes by id, as SQL compares them: integer ids (and reals
  * with an integer value) in an open-addressed table, others by their
- * text with a type tag ("t" text, "r" real), so that 5 and '5' differ.
+ * text with a type tag ("t" text, "r" and the bits of a real, whose
+ * 15-digit text would make 0.3 of 0.1 + 0.2), so that 5 and '5' differ.
  */
 struct node_map {
 	int64_t		*nm_ids;
@@ -95,6 +97,16 @@ real_is_int(double d, int64_t *vp)
 	return 0;
 }
 
+/* A real's tag: 'r' and its bits in hex. */
+static void
+real_tag(double d, char *s, size_t len)
+{
+	uint64_t	 bits;
+
+	memcpy(&bits, &d, sizeof(bits));
+	snprintf(s, len, "r%016" PRIx64, bits);
+}
+
 static void
 node_map_init(struct node_map *nm, const struct nodeset *ns)
 {
@@ -102,6 +114,7 @@ node_map_init(struct node_map *nm, const struct nodeset *ns)
 	size_t		 size = 16, i, h;
 	int64_t		 iv;
 	int		 is_int;
+	char		 tag[24];
 
 	memset(nm, 0, sizeof(*nm));
 	buf_init(&nm->nm_buf, 0);
@@ -134,9 +147,12 @@ node_map_init(struct node_map *nm, const struct nodeset *ns)
 			}
 			continue;
 		}
-		xasprintf(&nm->nm_tags[i], "%c%s",
-		    sqlite3_value_type(v) == SQLITE_FLOAT ? 'r' : 't',
-		    (const char *)sqlite3_value_text(v));
+		if (sqlite3_value_type(v) == SQLITE_FLOAT) {
+			real_tag(sqlite3_value_double(v), tag, sizeof(tag));
+			nm->nm_tags[i] = xstrdup(tag);
+		} else
+			xasprintf(&nm->nm_tags[i], "t%s",
+			    (const char *)sqlite3_value_text(v));
 	}
 	strindex_init(&nm->nm_si, nm->nm_tags, nm->nm_ntags);
 }
@@ -163,7 +179,7 @@ node_map_find(struct node_map *nm, sqlite3_stmt *q, int col)
 	size_t		 h;
 	int64_t		 iv;
 	int		 type = sqlite3_column_type(q, col);
-	char		 tag;
+	char		 tag[24];
 
 	switch (type) {
 	case SQLITE_INTEGER:
@@ -172,12 +188,13 @@ node_map_find(struct node_map *nm, sqlite3_stmt *q, int col)
 	case SQLITE_FLOAT:
 		if (real_is_int(sqlite3_column_double(q, col), &iv))
 			break;
-		/* FALLTHROUGH */
+		real_tag(sqlite3_column_double(q, col), tag, sizeof(tag));
+		return strindex_find(&nm->nm_si, nm->nm_tags, tag,
+		    strlen(tag));
 	case SQLITE_TEXT:
-		tag = type == SQLITE_FLOAT ? 'r' : 't';
 		text = (const char *)sqlite3_column_text(q, col);
 		buf_reset(&nm->nm_buf);
-		buf_putc(&nm->nm_buf, tag);
+		buf_putc(&nm->nm_buf, 't');
 		buf_add(&nm->nm_buf, text, strlen(text));
 		return strindex_find(&nm->nm_si, nm->nm_tags,
 		    nm->nm_buf.b_data, nm->nm_buf.b_len);

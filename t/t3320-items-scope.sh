@@ -171,4 +171,20 @@ test_expect_success 'items_scope run without items is a configuration error' '
 	grep "p.yaml:[0-9]*:[0-9]*: probes\[0\].items_scope: run needs an items query" err
 '
 
+test_expect_success 'real node ids: a row names a node when SQL finds them equal' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 0.1 + 0.2 WHERE id = 3;
+	    INSERT INTO users VALUES (1, '"'0xaa'"', 0.3, NULL, NULL),
+	        (2, '"'0xbb'"', 0.1 + 0.2, NULL, NULL), (3, '"'0xcc'"', 2.0, 0.3, 2)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
+	    req.log | sort >out &&
+	cat >expect <<-\EOF &&
+	b {"walletPublicKeys": ["0xcc"]}
+	c {"walletPublicKeys": ["0xbb"]}
+	EOF
+	test_cmp expect out
+'
+
 test_done
