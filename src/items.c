@@ -26,6 +26,7 @@
  * node's answers go into the table as one ascending run.
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -327,6 +328,60 @@ same_id(const struct run_items *ri, uint32_t a, uint32_t b)
 	    ri->ri_text.b_data + y->rr_id) == 0;
 }
 
+/*
+ * A text id that is an integer id's text ('7' and 7) is that id, as
+ * items_scope node has it (its task_dedupe compares text): of the two,
+ * the first row stays.  The rows are sorted, integers first, each id once.
+ */
+static void
+node_text_ints(const struct run_items *ri, struct node_rows *nr)
+{
+	const struct ri_row *x;
+	const char	*text;
+	char		 num[32], *end, *drop = NULL;
+	size_t		 b, lo, hi, mid, j, o;
+	int64_t		 v;
+
+	if (nr->nr_n < 2 || (ri->ri_rows[nr->nr_rows[nr->nr_n - 1]].rr_flags &
+	    RI_ID_INT) || !(ri->ri_rows[nr->nr_rows[0]].rr_flags & RI_ID_INT))
+		return;		/* integers only, or text only */
+	for (b = 0; b < nr->nr_n; b++)
+		if (!(ri->ri_rows[nr->nr_rows[b]].rr_flags & RI_ID_INT))
+			break;
+	if (b == 0 || b == nr->nr_n)
+		return;
+	for (j = b; j < nr->nr_n; j++) {
+		text = ri->ri_text.b_data + ri->ri_rows[nr->nr_rows[j]].rr_id;
+		errno = 0;
+		v = strtoll(text, &end, 10);
+		if (errno != 0 || *end != '\0' || end == text)
+			continue;
+		snprintf(num, sizeof(num), "%" PRId64, v);
+		if (strcmp(num, text) != 0)
+			continue;	/* " 7", "+7", "07": not 7's text */
+		for (lo = 0, hi = b; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			x = &ri->ri_rows[nr->nr_rows[mid]];
+			if (x->rr_id < v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == b || ri->ri_rows[nr->nr_rows[lo]].rr_id != v)
+			continue;
+		if (drop == NULL)
+			drop = xcalloc(nr->nr_n, 1);
+		drop[nr->nr_rows[lo] < nr->nr_rows[j] ? j : lo] = 1;
+	}
+	if (drop == NULL)
+		return;
+	for (j = 0, o = 0; j < nr->nr_n; j++)
+		if (!drop[j])
+			nr->nr_rows[o++] = nr->nr_rows[j];
+	nr->nr_n = o;
+	free(drop);
+}
+
 /* Sort a node's rows (unless they came sorted) and keep each id once. */
 static void
 node_finish(struct run_items *ri, struct node_rows *nr)
@@ -346,6 +401,8 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 		if (!same_id(ri, nr->nr_rows[o - 1], nr->nr_rows[i]))
 			nr->nr_rows[o++] = nr->nr_rows[i];
 	nr->nr_n = o;
+	node_text_ints(ri, nr);
+	o = nr->nr_n;
 	if (o == 0) {
 		free(nr->nr_rows);
 		nr->nr_rows = NULL;
