@@ -305,30 +305,6 @@ jval_of(json_t *j, struct jval *v)
 }
 
 /*
- * Up to 40 bytes of untrusted text for a message, in quotes: printable
- * ASCII as is, every other byte as \xNN, and "..." when cut.
- */
-static const char *
-quote(const char *s, size_t len, char *out, size_t outsz)
-{
-	size_t	i, o = 0;
-
-	out[o++] = '\'';
-	for (i = 0; i < len && i < 40 && o + 8 < outsz; i++) {
-		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
-			out[o++] = s[i];
-		else
-			o += snprintf(out + o, outsz - o, "\\x%02x",
-			    (unsigned char)s[i]);
-	}
-	out[o++] = '\'';
-	out[o] = '\0';
-	if (i < len)
-		snprintf(out + o, outsz - o, "...");
-	return out;
-}
-
-/*
  * A decimal integer, "-" then digits, as int64: 0, -1 if it is not one,
  * -2 if it does not fit.
  */
@@ -585,7 +561,7 @@ value_enum(const struct jval *v, const struct value_conf *vc,
 			return 0;
 		}
 	snprintf(why, whylen, "%s: %s is not in map", PTR(vc),
-	    quote(s, len, q, sizeof(q)));
+	    str_quote(s, len, q, sizeof(q)));
 	return -1;
 }
 
@@ -620,12 +596,12 @@ value_string(const char *s, size_t len, const struct value_conf *vc,
 	}
 	if (rc == -1)
 		snprintf(why, whylen, "%s: %s is not %s", PTR(vc),
-		    quote(s, len, q, sizeof(q)), vc->vc_type == VT_INTEGER ?
+		    str_quote(s, len, q, sizeof(q)), vc->vc_type == VT_INTEGER ?
 		    "a decimal integer" : vc->vc_type == VT_REAL ?
 		    "a decimal number" : "true or false");
 	else if (rc == -2)
 		snprintf(why, whylen, "%s: %s is out of range for %s",
-		    PTR(vc), quote(s, len, q, sizeof(q)),
+		    PTR(vc), str_quote(s, len, q, sizeof(q)),
 		    vtype_names[vc->vc_type]);
 	return rc == 0 ? 0 : -1;
 }
@@ -648,7 +624,7 @@ value_coded(const char *s, size_t len, const struct value_conf *vc,
 	}
 	if (rc == 0)
 		return 0;
-	quote(s, len, q, sizeof(q));
+	str_quote(s, len, q, sizeof(q));
 	if (rc == -1)
 		snprintf(why, whylen, "%s: %s is not %s", PTR(vc), q,
 		    vc->vc_from == VF_HEX ? "a 0x quantity" : "a duration");

@@ -26,8 +26,10 @@
  * node's answers go into the table as one ascending run.
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +69,8 @@ struct run_items {
 /*
  * The run's nodes by id, as SQL compares them: integer ids (and reals
  * with an integer value) in an open-addressed table, others by their
- * text with a type tag ("t" text, "r" real), so that 5 and '5' differ.
+ * text with a type tag ("t" text, "r" and the bits of a real, whose
+ * 15-digit text would make 0.3 of 0.1 + 0.2), so that 5 and '5' differ.
  */
 struct node_map {
 	int64_t		*nm_ids;
@@ -95,6 +98,16 @@ real_is_int(double d, int64_t *vp)
 	return 0;
 }
 
+/* A real's tag: 'r' and its bits in hex. */
+static void
+real_tag(double d, char *s, size_t len)
+{
+	uint64_t	 bits;
+
+	memcpy(&bits, &d, sizeof(bits));
+	snprintf(s, len, "r%016" PRIx64, bits);
+}
+
 static void
 node_map_init(struct node_map *nm, const struct nodeset *ns)
 {
@@ -102,6 +115,7 @@ node_map_init(struct node_map *nm, const struct nodeset *ns)
 	size_t		 size = 16, i, h;
 	int64_t		 iv;
 	int		 is_int;
+	char		 tag[24];
 
 	memset(nm, 0, sizeof(*nm));
 	buf_init(&nm->nm_buf, 0);
@@ -134,9 +148,12 @@ node_map_init(struct node_map *nm, const struct nodeset *ns)
 			}
 			continue;
 		}
-		xasprintf(&nm->nm_tags[i], "%c%s",
-		    sqlite3_value_type(v) == SQLITE_FLOAT ? 'r' : 't',
-		    (const char *)sqlite3_value_text(v));
+		if (sqlite3_value_type(v) == SQLITE_FLOAT) {
+			real_tag(sqlite3_value_double(v), tag, sizeof(tag));
+			nm->nm_tags[i] = xstrdup(tag);
+		} else
+			xasprintf(&nm->nm_tags[i], "t%s",
+			    (const char *)sqlite3_value_text(v));
 	}
 	strindex_init(&nm->nm_si, nm->nm_tags, nm->nm_ntags);
 }
@@ -163,7 +180,7 @@ node_map_find(struct node_map *nm, sqlite3_stmt *q, int col)
 	size_t		 h;
 	int64_t		 iv;
 	int		 type = sqlite3_column_type(q, col);
-	char		 tag;
+	char		 tag[24];
 
 	switch (type) {
 	case SQLITE_INTEGER:
@@ -172,12 +189,13 @@ node_map_find(struct node_map *nm, sqlite3_stmt *q, int col)
 	case SQLITE_FLOAT:
 		if (real_is_int(sqlite3_column_double(q, col), &iv))
 			break;
-		/* FALLTHROUGH */
+		real_tag(sqlite3_column_double(q, col), tag, sizeof(tag));
+		return strindex_find(&nm->nm_si, nm->nm_tags, tag,
+		    strlen(tag));
 	case SQLITE_TEXT:
-		tag = type == SQLITE_FLOAT ? 'r' : 't';
 		text = (const char *)sqlite3_column_text(q, col);
 		buf_reset(&nm->nm_buf);
-		buf_putc(&nm->nm_buf, tag);
+		buf_putc(&nm->nm_buf, 't');
 		buf_add(&nm->nm_buf, text, strlen(text));
 		return strindex_find(&nm->nm_si, nm->nm_tags,
 		    nm->nm_buf.b_data, nm->nm_buf.b_len);
@@ -310,6 +328,60 @@ same_id(const struct run_items *ri, uint32_t a, uint32_t b)
 	    ri->ri_text.b_data + y->rr_id) == 0;
 }
 
+/*
+ * A text id that is an integer id's text ('7' and 7) is that id, as
+ * items_scope node has it (its task_dedupe compares text): of the two,
+ * the first row stays.  The rows are sorted, integers first, each id once.
+ */
+static void
+node_text_ints(const struct run_items *ri, struct node_rows *nr)
+{
+	const struct ri_row *x;
+	const char	*text;
+	char		 num[32], *end, *drop = NULL;
+	size_t		 b, lo, hi, mid, j, o;
+	int64_t		 v;
+
+	if (nr->nr_n < 2 || (ri->ri_rows[nr->nr_rows[nr->nr_n - 1]].rr_flags &
+	    RI_ID_INT) || !(ri->ri_rows[nr->nr_rows[0]].rr_flags & RI_ID_INT))
+		return;		/* integers only, or text only */
+	for (b = 0; b < nr->nr_n; b++)
+		if (!(ri->ri_rows[nr->nr_rows[b]].rr_flags & RI_ID_INT))
+			break;
+	if (b == 0 || b == nr->nr_n)
+		return;
+	for (j = b; j < nr->nr_n; j++) {
+		text = ri->ri_text.b_data + ri->ri_rows[nr->nr_rows[j]].rr_id;
+		errno = 0;
+		v = strtoll(text, &end, 10);
+		if (errno != 0 || *end != '\0' || end == text)
+			continue;
+		snprintf(num, sizeof(num), "%" PRId64, v);
+		if (strcmp(num, text) != 0)
+			continue;	/* " 7", "+7", "07": not 7's text */
+		for (lo = 0, hi = b; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			x = &ri->ri_rows[nr->nr_rows[mid]];
+			if (x->rr_id < v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == b || ri->ri_rows[nr->nr_rows[lo]].rr_id != v)
+			continue;
+		if (drop == NULL)
+			drop = xcalloc(nr->nr_n, 1);
+		drop[nr->nr_rows[lo] < nr->nr_rows[j] ? j : lo] = 1;
+	}
+	if (drop == NULL)
+		return;
+	for (j = 0, o = 0; j < nr->nr_n; j++)
+		if (!drop[j])
+			nr->nr_rows[o++] = nr->nr_rows[j];
+	nr->nr_n = o;
+	free(drop);
+}
+
 /* Sort a node's rows (unless they came sorted) and keep each id once. */
 static void
 node_finish(struct run_items *ri, struct node_rows *nr)
@@ -329,6 +401,8 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 		if (!same_id(ri, nr->nr_rows[o - 1], nr->nr_rows[i]))
 			nr->nr_rows[o++] = nr->nr_rows[i];
 	nr->nr_n = o;
+	node_text_ints(ri, nr);
+	o = nr->nr_n;
 	if (o == 0) {
 		free(nr->nr_rows);
 		nr->nr_rows = NULL;

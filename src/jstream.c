@@ -659,7 +659,7 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	struct jframe	*f = &js->js_stack[js->js_depth - 1];
 	struct jnode	*n;
 	const char	*s = (const char *)key;
-	char		 why[128];
+	char		 why[256], q[200];
 	size_t		 k;
 
 	if (memchr(s, '\0', len) != NULL)
@@ -669,8 +669,8 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	if (len > UINT32_MAX)
 		return fail(js, "key longer than 4 GiB");
 	if (key_seen(js, f, s, len)) {
-		snprintf(why, sizeof(why), "duplicate object key '%.*s%s'",
-		    len > 40 ? 40 : (int)len, s, len > 40 ? "..." : "");
+		snprintf(why, sizeof(why), "duplicate object key %s",
+		    str_quote(s, len, q, sizeof(q)));
 		return fail(js, why);
 	}
 	f->f_next = NULL;

@@ -40,8 +40,8 @@
 enum { TE_INT, TE_REAL, TE_TEXT };
 
 struct tally_entry {
-	int		 te_kind;	/* TE_INT: te_iv; else te_text */
-	int64_t		 te_iv;
+	int		 te_kind;	/* TE_INT, TE_REAL: te_iv; else te_text */
+	int64_t		 te_iv;		/* TE_REAL: the double's bits */
 	char		*te_text;
 	size_t		 te_len;
 	int64_t		 te_count;
@@ -58,8 +58,8 @@ struct tally {
 static uint64_t
 tally_hash(int kind, int64_t iv, const char *text, size_t len)
 {
-	if (kind == TE_INT)
-		return (uint64_t)iv * 0x9e3779b97f4a7c15ULL;
+	if (kind != TE_TEXT)
+		return ((uint64_t)iv + (uint64_t)kind) * 0x9e3779b97f4a7c15ULL;
 	return fnv1a64(text, len) + (uint64_t)kind;
 }
 
@@ -69,7 +69,7 @@ tally_same(const struct tally_entry *e, int kind, int64_t iv,
 {
 	if (e->te_kind != kind)
 		return 0;
-	if (kind == TE_INT)
+	if (kind != TE_TEXT)
 		return e->te_iv == iv;
 	return e->te_len == len && memcmp(e->te_text, text, len) == 0;
 }
@@ -111,7 +111,10 @@ tally_add(struct tally *ta, sqlite3_value *v)
 		kind = TE_INT;
 		break;
 	case SQLITE_FLOAT:
-		/* As GROUP BY, 2.0 is 2; other reals by their text. */
+		/*
+		 * As GROUP BY, 2.0 is 2; other reals by their bits: their
+		 * text has 15 digits, too few to tell 0.3 from 0.1 + 0.2.
+		 */
 		d = sqlite3_value_double(v);
 		if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d) {
 			iv = (int64_t)d;
@@ -121,8 +124,7 @@ tally_add(struct tally *ta, sqlite3_value *v)
 		if (!isfinite(d))
 			return 0;	/* no JSON number for it */
 		kind = TE_REAL;
-		text = (const char *)sqlite3_value_text(v);
-		len = (size_t)sqlite3_value_bytes(v);
+		memcpy(&iv, &d, sizeof(iv));
 		break;
 	case SQLITE_TEXT:
 		text = (const char *)sqlite3_value_text(v);
@@ -154,7 +156,7 @@ tally_add(struct tally *ta, sqlite3_value *v)
 	memset(e, 0, sizeof(*e));
 	e->te_kind = kind;
 	e->te_iv = iv;
-	if (kind != TE_INT) {
+	if (kind == TE_TEXT) {
 		e->te_text = xmalloc(len + 1);
 		memcpy(e->te_text, text, len);
 		e->te_text[len] = '\0';
@@ -199,6 +201,25 @@ tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		}
 }
 
+/* A finite real as a JSON number that reads back as the same double. */
+static void
+real_json(struct buf *out, int64_t bits)
+{
+	char	 s[64];
+	double	 d;
+	int	 prec;
+
+	memcpy(&d, &bits, sizeof(d));
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(s, sizeof(s), "%.*g", prec, d);
+		if (strtod(s, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(s, sizeof(s), "%.17g", d);
+	buf_puts(out, s);
+}
+
 static void
 tally_final(sqlite3_context *ctx)
 {
@@ -217,7 +238,7 @@ tally_final(sqlite3_context *ctx)
 		if (e->te_kind == TE_INT)
 			buf_printf(&out, "%" PRId64, e->te_iv);
 		else if (e->te_kind == TE_REAL)
-			buf_puts(&out, e->te_text);
+			real_json(&out, e->te_iv);
 		else
 			buf_json_string(&out, e->te_text, e->te_len);
 		buf_printf(&out, ",%" PRId64 "]", e->te_count);

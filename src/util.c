@@ -419,3 +419,27 @@ utf8_valid(const char *s, size_t len)
 	}
 	return 1;
 }
+
+/*
+ * Up to 40 bytes of untrusted text for a message, in quotes: printable
+ * ASCII as is, every other byte as \xNN, and "..." when cut.
+ */
+const char *
+str_quote(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t	i, o = 0;
+
+	out[o++] = '\'';
+	for (i = 0; i < len && i < 40 && o + 8 < outsz; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+			out[o++] = s[i];
+		else
+			o += snprintf(out + o, outsz - o, "\\x%02x",
+			    (unsigned char)s[i]);
+	}
+	out[o++] = '\'';
+	out[o] = '\0';
+	if (i < len)
+		snprintf(out + o, outsz - o, "...");
+	return out;
+}

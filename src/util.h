@@ -71,5 +71,6 @@ int32_t	strindex_find(const struct strindex *, char *const *strs,
 void	strindex_release(struct strindex *);
 /* Is s valid UTF-8? */
 int	utf8_valid(const char *s, size_t len);
+const char *str_quote(const char *, size_t, char *, size_t);
 
 #endif

@@ -171,4 +171,49 @@ test_expect_success 'items_scope run without items is a configuration error' '
 	grep "p.yaml:[0-9]*:[0-9]*: probes\[0\].items_scope: run needs an items query" err
 '
 
+test_expect_success 'real node ids: a row names a node when SQL finds them equal' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 0.1 + 0.2 WHERE id = 3;
+	    INSERT INTO users VALUES (1, '"'0xaa'"', 0.3, NULL, NULL),
+	        (2, '"'0xbb'"', 0.1 + 0.2, NULL, NULL), (3, '"'0xcc'"', 2.0, 0.3, 2)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
+	    req.log | sort >out &&
+	cat >expect <<-\EOF &&
+	b {"walletPublicKeys": ["0xcc"]}
+	c {"walletPublicKeys": ["0xbb"]}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'a key and its text are one key, as with items_scope node: the first row wins' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';
+	    INSERT INTO users VALUES ('"'7'"', '"'0xbb'"', 1, NULL, NULL),
+	        (7, '"'0xaa'"', 1, 2, NULL), (-8, '"'0xcc'"', 2, NULL, NULL),
+	        ('"'-8'"', '"'0xdd'"', 2, NULL, NULL), ('"'07'"', '"'0xee'"', 1, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
+	    req.log | sort >out &&
+	cat >expect <<-\EOF &&
+	a {"walletPublicKeys": ["0xee","0xbb"]}
+	b {"walletPublicKeys": ["0xcc","0xaa"]}
+	EOF
+	test_cmp expect out &&
+	vantage -c p.yaml sql --csv "SELECT n.url, c.item, typeof(c.item)
+	    FROM probe_clock c JOIN nodes n USING (run_id, node_id)
+	    WHERE run_id = (SELECT max(run_id) FROM runs)
+	    ORDER BY n.url, c.item" >out &&
+	cat >expect <<-EOF &&
+	url,item,typeof(c.item)
+	$S/a,07,text
+	$S/a,7,text
+	$S/b,-8,integer
+	$S/b,7,integer
+	EOF
+	test_cmp expect out
+'
+
 test_done

@@ -57,6 +57,18 @@ test_expect_success 'types stay apart as in GROUP BY: 2.0 is 2, the text 2 is no
 	test_cmp expect out
 '
 
+test_expect_success 'reals apart as in GROUP BY, each written so that it reads back the same' '
+	cat >q.sql <<-\EOF &&
+	WITH v(i, x) AS (VALUES (0, 0.1 + 0.2), (1, 0.3), (2, 1e300), (3, -1.5e-320)),
+	t AS (SELECT key, value ->> 0 AS x, value ->> 1 AS c FROM json_each((
+	    SELECT tally(x) FROM (SELECT x FROM v UNION ALL SELECT 0.3))))
+	SELECT t.x = v.x AS same, t.c FROM v JOIN t ON t.key = v.i ORDER BY v.i
+	EOF
+	vantage -c p.yaml sql --csv "$(cat q.sql)" >out &&
+	printf "%s\n" "same,c" 1,1 1,2 1,1 1,1 >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'no rows: an empty array; counts agree with GROUP BY' '
 	vantage -c p.yaml sql --csv "SELECT tally(1) FROM nodes WHERE 0" >out &&
 	printf "%s\n" "tally(1)" "[]" >expect &&

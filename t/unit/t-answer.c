@@ -28,6 +28,7 @@
 
 #include "answer.h"
 #include "buf.h"
+#include "util.h"
 #include "crawl.h"
 #include "probe.h"
 #include "tap.h"
@@ -761,6 +762,13 @@ test_match(void)
 	    "guess, so the answer is refused");
 	ok(strncmp(err, "malformed answer: duplicate object key", 38) == 0,
 	    "  and says why");
+	/* The node's key in the reason: no control, no byte that is not ASCII. */
+	rc = extract("{\"data\": [{\"id\": \"a\", \"x\\nvantage: \\u001b[0m"
+	    "\\u00e9\": 1, \"x\\nvantage: \\u001b[0m\\u00e9\": 2}]}", abc, 3,
+	    &r, err, sizeof(err));
+	ok(rc == -1 && strncmp(err, "malformed answer: duplicate object key "
+	    "'x\\x0avantage: \\x1b[0m\\xc3\\xa9' at", 72) == 0,
+	    "a duplicate key is quoted as values are, controls as \\xNN");
 	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": NaN}]}", abc, 3, &r,
 	    err, sizeof(err));
 	ok(rc == -1 && r.r_n == 0 && strncmp(err, "malformed answer: ", 18) == 0,
@@ -1429,7 +1437,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(240);
+	plan(241);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
