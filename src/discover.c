@@ -383,6 +383,11 @@ source_table_begin(struct source_sink *sk, const struct table_conf *tc,
 		    "columns", tc->tc_name);
 		goto out;
 	}
+	if (ncols > ROWS_MAX_WIDTH) {
+		xasprintf(cause, "discovery.tables %s: the query yields %zu "
+		    "columns; at most %d", tc->tc_name, ncols, ROWS_MAX_WIDTH);
+		goto out;
+	}
 	for (i = 0; i < ncols; i++)
 		if (!valid_ident(cols[i]) || strcasecmp(cols[i], "run_id") == 0) {
 			xasprintf(cause, "discovery.tables %s: column '%s' is not "

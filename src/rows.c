@@ -35,7 +35,6 @@
 #include "xmalloc.h"
 
 #define ROWS_PTR_TYPE	"vantage_rows"
-#define ROWS_MAX_WIDTH	2000	/* SQLite's default column limit */
 
 enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT };
 

@@ -35,6 +35,10 @@
  */
 struct rowbuf;
 
+/* The widest rows: SQLite's default column limit, less the column src. */
+#define ROWS_MAX_WIDTH	1999
+
+
 struct rowbuf	*rowbuf_new(size_t width);
 void		 rowbuf_free(struct rowbuf *);	/* accepts NULL */
 void		 rowbuf_reset(struct rowbuf *);	/* no rows, same width */

@@ -137,4 +137,12 @@ test_expect_success 'a nodes query yielding one url twice keeps it once, with a 
 	test_cmp expect out
 '
 
+test_expect_success 'an index table of 2,000 columns, the most SQLite allows, is refused, naming it' '
+	cols=$(seq 1 1994 | sed "s/.*/1 AS x&/" | paste -s -d, -) &&
+	sed "/^        SELECT user_id, wallet, primary_id,\$/a\\
+        $cols," v.yaml >wide.yaml &&
+	vantage -c wide.yaml once 2>err &&
+	grep "discovery.tables users: the query yields 2000 columns; at most 1999; keeping the previous node list" err
+'
+
 test_done
