@@ -20,7 +20,8 @@
  * One scan of the items query replaces a query per node: the store reads
  * the run's table once, in the order it is stored, and no index has to
  * be built to find a node's items.  What is kept is compact: every item
- * (and text key) once in one block of text, 16 bytes per row beside it,
+ * (and text key) once in one block of text (an address, "0x" and 40
+ * lowercase hex digits, as its 20 bytes), 16 bytes per row beside it,
  * and 4 bytes per row and node that asks about it.  Each node's rows are
  * sorted as the probe table's primary key sorts what it stores, so the
  * node's answers go into the table as one ascending run.
@@ -41,6 +42,10 @@
 #define RI_ITEM_INT	0x01	/* the item is an SQL integer */
 #define RI_ID_INT	0x02	/* rr_id is the integer identity, else the
 				   offset of its text in ri_text */
+#define RI_ITEM_HEX	0x04	/* the item is "0x" and 40 lowercase hex
+				   digits (a wallet), kept as its 20 bytes */
+
+#define HEX_BYTES	((RUN_ITEMS_HEX_LEN - 2) / 2)
 
 struct node_rows {
 	uint32_t	*nr_rows;
@@ -337,11 +342,49 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 	nr->nr_cap = o;
 }
 
+/* Is text an address, "0x" and 40 lowercase hex digits? */
+static int
+is_hex_address(const char *text, size_t len)
+{
+	size_t	i;
+
+	if (len != RUN_ITEMS_HEX_LEN || text[0] != '0' || text[1] != 'x')
+		return 0;
+	for (i = 2; i < len; i++)
+		if (!((text[i] >= '0' && text[i] <= '9') ||
+		    (text[i] >= 'a' && text[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static unsigned int
+hex_value(char c)
+{
+	return c <= '9' ? (unsigned int)(c - '0') : (unsigned int)(c - 'a' + 10);
+}
+
+/* Append an address's 20 bytes to ri_text; their offset, or -1. */
+static int64_t
+hex_add(struct run_items *ri, const char *text)
+{
+	unsigned char	 raw[HEX_BYTES];
+	size_t		 off = ri->ri_text.b_len, i;
+
+	if (off + sizeof(raw) > UINT32_MAX)
+		return -1;
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)(hex_value(text[2 + 2 * i]) << 4 |
+		    hex_value(text[3 + 2 * i]));
+	buf_add(&ri->ri_text, raw, sizeof(raw));
+	return (int64_t)off;
+}
+
 /* Add the current row of q (item, key if keyed): its index, or -1. */
 static int64_t
 row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
 {
 	const char	*text;
+	size_t		 len;
 	int64_t		 off, id;
 	uint8_t		 flags = 0;
 	int		 idcol = keyed ? 1 : 0;
@@ -349,7 +392,14 @@ row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
 	if (ri->ri_n == UINT32_MAX)
 		return -1;
 	text = (const char *)sqlite3_column_text(q, 0);
-	if ((off = text_add(ri, text, strlen(text))) == -1)
+	len = strlen(text);
+	/* Unkeyed, the item is the id, compared as text: kept as text. */
+	if (keyed && sqlite3_column_type(q, 0) == SQLITE_TEXT &&
+	    is_hex_address(text, len)) {
+		if ((off = hex_add(ri, text)) == -1)
+			return -1;
+		flags |= RI_ITEM_HEX;
+	} else if ((off = text_add(ri, text, len)) == -1)
 		return -1;
 	if (sqlite3_column_type(q, 0) == SQLITE_INTEGER)
 		flags |= RI_ITEM_INT;
@@ -459,10 +509,26 @@ run_items_node(const struct run_items *ri, size_t node, const uint32_t **rowsp)
 }
 
 const char *
-run_items_item(const struct run_items *ri, uint32_t row, int *is_int)
+run_items_item(const struct run_items *ri, uint32_t row,
+    char hex[RUN_ITEMS_HEX_LEN + 1], int *is_int)
 {
-	*is_int = (ri->ri_rows[row].rr_flags & RI_ITEM_INT) != 0;
-	return ri->ri_text.b_data + ri->ri_rows[row].rr_item;
+	static const char digits[] = "0123456789abcdef";
+	const struct ri_row *r = &ri->ri_rows[row];
+	const unsigned char *raw;
+	size_t		 i;
+
+	*is_int = (r->rr_flags & RI_ITEM_INT) != 0;
+	if (!(r->rr_flags & RI_ITEM_HEX))
+		return ri->ri_text.b_data + r->rr_item;
+	raw = (const unsigned char *)ri->ri_text.b_data + r->rr_item;
+	hex[0] = '0';
+	hex[1] = 'x';
+	for (i = 0; i < HEX_BYTES; i++) {
+		hex[2 + 2 * i] = digits[raw[i] >> 4];
+		hex[3 + 2 * i] = digits[raw[i] & 0xf];
+	}
+	hex[RUN_ITEMS_HEX_LEN] = '\0';
+	return hex;
 }
 
 int

@@ -745,31 +745,30 @@ batch_copy_items(struct batch *b)
 	struct task	*t = b->b_task;
 	const struct run_items *ri = t->t_pr->pr_run_items[t->t_probe];
 	const uint32_t	*rows = t->t_rows + b->b_first;
-	const char	*text;
-	size_t		 i, len = 0, *lens;
-	char		*p;
+	const char	*text, *item;
+	char		 hex[RUN_ITEMS_HEX_LEN + 1];
+	struct buf	 all;
+	size_t		 i, *off, all_len;
 
-	lens = xreallocarray(NULL, b->b_n + 1, sizeof(*lens));
+	off = xreallocarray(NULL, b->b_n + 1, sizeof(*off));
 	b->b_items = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_items));
 	b->b_is_int = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_is_int));
 	b->b_ids = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_ids));
 	b->b_id_int = xmalloc(b->b_n + 1);
-	/* Each row read once here, then the text in order. */
+	/* Each row read once, its item written out in order. */
+	buf_init(&all, 0);
 	for (i = 0; i < b->b_n; i++) {
-		b->b_items[i] = (char *)run_items_item(ri, rows[i],
-		    &b->b_is_int[i]);
+		item = run_items_item(ri, rows[i], hex, &b->b_is_int[i]);
 		b->b_id_int[i] = run_items_id(ri, rows[i], &b->b_ids[i],
 		    &text);
-		lens[i] = strlen(b->b_items[i]) + 1;
-		len += lens[i];
+		off[i] = all.b_len;
+		buf_add(&all, item, strlen(item) + 1);
 	}
-	b->b_text = p = xmalloc(len + 1);
-	for (i = 0; i < b->b_n; i++) {
-		memcpy(p, b->b_items[i], lens[i]);
-		b->b_items[i] = p;
-		p += lens[i];
-	}
-	free(lens);
+	all_len = all.b_len;
+	b->b_text = xreallocarray(buf_take(&all, NULL), all_len + 1, 1);
+	for (i = 0; i < b->b_n; i++)
+		b->b_items[i] = b->b_text + off[i];
+	free(off);
 }
 
 /* Queue the next batch of t. */
