@@ -342,39 +342,39 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 	nr->nr_cap = o;
 }
 
-/* Is text an address, "0x" and 40 lowercase hex digits? */
-static int
-is_hex_address(const char *text, size_t len)
+/* A lowercase hex digit's value, else 0xff. */
+static uint8_t
+hex_value(unsigned char c)
 {
-	size_t	i;
-
-	if (len != RUN_ITEMS_HEX_LEN || text[0] != '0' || text[1] != 'x')
-		return 0;
-	for (i = 2; i < len; i++)
-		if (!((text[i] >= '0' && text[i] <= '9') ||
-		    (text[i] >= 'a' && text[i] <= 'f')))
-			return 0;
-	return 1;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return 0xff;
 }
 
-static unsigned int
-hex_value(char c)
-{
-	return c <= '9' ? (unsigned int)(c - '0') : (unsigned int)(c - 'a' + 10);
-}
-
-/* Append an address's 20 bytes to ri_text; their offset, or -1. */
+/*
+ * If text is an address ("0x" and 40 lowercase hex digits), append its
+ * 20 bytes to ri_text: their offset; -1 if it is not one, -2 if too big.
+ */
 static int64_t
-hex_add(struct run_items *ri, const char *text)
+hex_add(struct run_items *ri, const char *text, size_t len)
 {
 	unsigned char	 raw[HEX_BYTES];
 	size_t		 off = ri->ri_text.b_len, i;
+	uint8_t		 hi, lo;
 
-	if (off + sizeof(raw) > UINT32_MAX)
+	if (len != RUN_ITEMS_HEX_LEN || text[0] != '0' || text[1] != 'x')
 		return -1;
-	for (i = 0; i < sizeof(raw); i++)
-		raw[i] = (unsigned char)(hex_value(text[2 + 2 * i]) << 4 |
-		    hex_value(text[3 + 2 * i]));
+	for (i = 0; i < sizeof(raw); i++) {
+		hi = hex_value((unsigned char)text[2 + 2 * i]);
+		lo = hex_value((unsigned char)text[3 + 2 * i]);
+		if ((hi | lo) == 0xff)
+			return -1;
+		raw[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (off + sizeof(raw) > UINT32_MAX)
+		return -2;
 	buf_add(&ri->ri_text, raw, sizeof(raw));
 	return (int64_t)off;
 }
@@ -394,12 +394,13 @@ row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
 	text = (const char *)sqlite3_column_text(q, 0);
 	len = strlen(text);
 	/* Unkeyed, the item is the id, compared as text: kept as text. */
+	off = -1;
 	if (keyed && sqlite3_column_type(q, 0) == SQLITE_TEXT &&
-	    is_hex_address(text, len)) {
-		if ((off = hex_add(ri, text)) == -1)
-			return -1;
+	    (off = hex_add(ri, text, len)) == -2)
+		return -1;
+	if (off >= 0)
 		flags |= RI_ITEM_HEX;
-	} else if ((off = text_add(ri, text, len)) == -1)
+	else if ((off = text_add(ri, text, len)) == -1)
 		return -1;
 	if (sqlite3_column_type(q, 0) == SQLITE_INTEGER)
 		flags |= RI_ITEM_INT;
@@ -506,6 +507,16 @@ run_items_node(const struct run_items *ri, size_t node, const uint32_t **rowsp)
 {
 	*rowsp = ri->ri_nodes[node].nr_rows;
 	return ri->ri_nodes[node].nr_n;
+}
+
+size_t
+run_items_item_len(const struct run_items *ri, uint32_t row)
+{
+	const struct ri_row *r = &ri->ri_rows[row];
+
+	if (r->rr_flags & RI_ITEM_HEX)
+		return RUN_ITEMS_HEX_LEN;
+	return strlen(ri->ri_text.b_data + r->rr_item);
 }
 
 const char *

@@ -56,6 +56,8 @@ size_t		 run_items_node(const struct run_items *, size_t node,
  */
 const char	*run_items_item(const struct run_items *, uint32_t row,
 		    char hex[RUN_ITEMS_HEX_LEN + 1], int *is_int);
+/* The length of a row's item, without writing it out. */
+size_t		 run_items_item_len(const struct run_items *, uint32_t row);
 /*
  * A row's stored identity (its key, else its item): 1 and the integer in
  * *iv, or 0 and the text in *text (borrowed).

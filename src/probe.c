@@ -746,29 +746,30 @@ batch_copy_items(struct batch *b)
 	const struct run_items *ri = t->t_pr->pr_run_items[t->t_probe];
 	const uint32_t	*rows = t->t_rows + b->b_first;
 	const char	*text, *item;
-	char		 hex[RUN_ITEMS_HEX_LEN + 1];
-	struct buf	 all;
-	size_t		 i, *off, all_len;
+	size_t		 i, len = 0, *lens;
+	char		*p;
 
-	off = xreallocarray(NULL, b->b_n + 1, sizeof(*off));
+	lens = xreallocarray(NULL, b->b_n + 1, sizeof(*lens));
 	b->b_items = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_items));
 	b->b_is_int = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_is_int));
 	b->b_ids = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_ids));
 	b->b_id_int = xmalloc(b->b_n + 1);
-	/* Each row read once, its item written out in order. */
-	buf_init(&all, 0);
 	for (i = 0; i < b->b_n; i++) {
-		item = run_items_item(ri, rows[i], hex, &b->b_is_int[i]);
+		lens[i] = run_items_item_len(ri, rows[i]) + 1;
+		len += lens[i];
 		b->b_id_int[i] = run_items_id(ri, rows[i], &b->b_ids[i],
 		    &text);
-		off[i] = all.b_len;
-		buf_add(&all, item, strlen(item) + 1);
 	}
-	all_len = all.b_len;
-	b->b_text = xreallocarray(buf_take(&all, NULL), all_len + 1, 1);
-	for (i = 0; i < b->b_n; i++)
-		b->b_items[i] = b->b_text + off[i];
-	free(off);
+	/* Each item written out in order (an address is decoded there). */
+	b->b_text = p = xmalloc(len + 1);
+	for (i = 0; i < b->b_n; i++) {
+		item = run_items_item(ri, rows[i], p, &b->b_is_int[i]);
+		if (item != p)
+			memcpy(p, item, lens[i]);
+		b->b_items[i] = p;
+		p += lens[i];
+	}
+	free(lens);
 }
 
 /* Queue the next batch of t. */
