@@ -342,6 +342,17 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 	nr->nr_cap = o;
 }
 
+/* Every byte as two lowercase hex digits. */
+static const char hex_pairs[513] =
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 /* A lowercase hex digit's value, else 0xff. */
 static uint8_t
 hex_value(unsigned char c)
@@ -523,7 +534,6 @@ const char *
 run_items_item(const struct run_items *ri, uint32_t row,
     char hex[RUN_ITEMS_HEX_LEN + 1], int *is_int)
 {
-	static const char digits[] = "0123456789abcdef";
 	const struct ri_row *r = &ri->ri_rows[row];
 	const unsigned char *raw;
 	size_t		 i;
@@ -534,10 +544,8 @@ run_items_item(const struct run_items *ri, uint32_t row,
 	raw = (const unsigned char *)ri->ri_text.b_data + r->rr_item;
 	hex[0] = '0';
 	hex[1] = 'x';
-	for (i = 0; i < HEX_BYTES; i++) {
-		hex[2 + 2 * i] = digits[raw[i] >> 4];
-		hex[3 + 2 * i] = digits[raw[i] & 0xf];
-	}
+	for (i = 0; i < HEX_BYTES; i++)
+		memcpy(hex + 2 + 2 * i, hex_pairs + 2 * raw[i], 2);
 	hex[RUN_ITEMS_HEX_LEN] = '\0';
 	return hex;
 }
