@@ -20,7 +20,8 @@
  * One scan of the items query replaces a query per node: the store reads
  * the run's table once, in the order it is stored, and no index has to
  * be built to find a node's items.  What is kept is compact: every item
- * (and text key) once in one block of text, 16 bytes per row beside it,
+ * (and text key) once in one block of text (an address, "0x" and 40
+ * lowercase hex digits, as its 20 bytes), 16 bytes per row beside it,
  * and 4 bytes per row and node that asks about it.  Each node's rows are
  * sorted as the probe table's primary key sorts what it stores, so the
  * node's answers go into the table as one ascending run.
@@ -43,6 +44,10 @@
 #define RI_ITEM_INT	0x01	/* the item is an SQL integer */
 #define RI_ID_INT	0x02	/* rr_id is the integer identity, else the
 				   offset of its text in ri_text */
+#define RI_ITEM_HEX	0x04	/* the item is "0x" and 40 lowercase hex
+				   digits (a wallet), kept as its 20 bytes */
+
+#define HEX_BYTES	((RUN_ITEMS_HEX_LEN - 2) / 2)
 
 struct node_rows {
 	uint32_t	*nr_rows;
@@ -411,11 +416,60 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 	nr->nr_cap = o;
 }
 
+/* Every byte as two lowercase hex digits. */
+static const char hex_pairs[513] =
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* A lowercase hex digit's value, else 0xff. */
+static uint8_t
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return 0xff;
+}
+
+/*
+ * If text is an address ("0x" and 40 lowercase hex digits), append its
+ * 20 bytes to ri_text: their offset; -1 if it is not one, -2 if too big.
+ */
+static int64_t
+hex_add(struct run_items *ri, const char *text, size_t len)
+{
+	unsigned char	 raw[HEX_BYTES];
+	size_t		 off = ri->ri_text.b_len, i;
+	uint8_t		 hi, lo;
+
+	if (len != RUN_ITEMS_HEX_LEN || text[0] != '0' || text[1] != 'x')
+		return -1;
+	for (i = 0; i < sizeof(raw); i++) {
+		hi = hex_value((unsigned char)text[2 + 2 * i]);
+		lo = hex_value((unsigned char)text[3 + 2 * i]);
+		if ((hi | lo) == 0xff)
+			return -1;
+		raw[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (off + sizeof(raw) > UINT32_MAX)
+		return -2;
+	buf_add(&ri->ri_text, raw, sizeof(raw));
+	return (int64_t)off;
+}
+
 /* Add the current row of q (item, key if keyed): its index, or -1. */
 static int64_t
 row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
 {
 	const char	*text;
+	size_t		 len;
 	int64_t		 off, id;
 	uint8_t		 flags = 0;
 	int		 idcol = keyed ? 1 : 0;
@@ -423,7 +477,15 @@ row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
 	if (ri->ri_n == UINT32_MAX)
 		return -1;
 	text = (const char *)sqlite3_column_text(q, 0);
-	if ((off = text_add(ri, text, strlen(text))) == -1)
+	len = strlen(text);
+	/* Unkeyed, the item is the id, compared as text: kept as text. */
+	off = -1;
+	if (keyed && sqlite3_column_type(q, 0) == SQLITE_TEXT &&
+	    (off = hex_add(ri, text, len)) == -2)
+		return -1;
+	if (off >= 0)
+		flags |= RI_ITEM_HEX;
+	else if ((off = text_add(ri, text, len)) == -1)
 		return -1;
 	if (sqlite3_column_type(q, 0) == SQLITE_INTEGER)
 		flags |= RI_ITEM_INT;
@@ -532,11 +594,34 @@ run_items_node(const struct run_items *ri, size_t node, const uint32_t **rowsp)
 	return ri->ri_nodes[node].nr_n;
 }
 
-const char *
-run_items_item(const struct run_items *ri, uint32_t row, int *is_int)
+size_t
+run_items_item_len(const struct run_items *ri, uint32_t row)
 {
-	*is_int = (ri->ri_rows[row].rr_flags & RI_ITEM_INT) != 0;
-	return ri->ri_text.b_data + ri->ri_rows[row].rr_item;
+	const struct ri_row *r = &ri->ri_rows[row];
+
+	if (r->rr_flags & RI_ITEM_HEX)
+		return RUN_ITEMS_HEX_LEN;
+	return strlen(ri->ri_text.b_data + r->rr_item);
+}
+
+const char *
+run_items_item(const struct run_items *ri, uint32_t row,
+    char hex[RUN_ITEMS_HEX_LEN + 1], int *is_int)
+{
+	const struct ri_row *r = &ri->ri_rows[row];
+	const unsigned char *raw;
+	size_t		 i;
+
+	*is_int = (r->rr_flags & RI_ITEM_INT) != 0;
+	if (!(r->rr_flags & RI_ITEM_HEX))
+		return ri->ri_text.b_data + r->rr_item;
+	raw = (const unsigned char *)ri->ri_text.b_data + r->rr_item;
+	hex[0] = '0';
+	hex[1] = 'x';
+	for (i = 0; i < HEX_BYTES; i++)
+		memcpy(hex + 2 + 2 * i, hex_pairs + 2 * raw[i], 2);
+	hex[RUN_ITEMS_HEX_LEN] = '\0';
+	return hex;
 }
 
 int

@@ -48,9 +48,16 @@ struct run_items *run_items_load(sqlite3_stmt *q, const struct nodeset *ns,
 /* The rows node asks about (borrowed until run_items_node_done). */
 size_t		 run_items_node(const struct run_items *, size_t node,
 		    const uint32_t **rowsp);
-/* A row's item, and whether it is an SQL integer (sent as a JSON number). */
+#define RUN_ITEMS_HEX_LEN	42	/* "0x" and 40 hex digits */
+/*
+ * A row's item, and whether it is an SQL integer (sent as a JSON number):
+ * in the run's block (borrowed), or written to hex (an address, kept as
+ * its bytes).
+ */
 const char	*run_items_item(const struct run_items *, uint32_t row,
-		    int *is_int);
+		    char hex[RUN_ITEMS_HEX_LEN + 1], int *is_int);
+/* The length of a row's item, without writing it out. */
+size_t		 run_items_item_len(const struct run_items *, uint32_t row);
 /*
  * A row's stored identity (its key, else its item): 1 and the integer in
  * *iv, or 0 and the text in *text (borrowed).

@@ -60,8 +60,12 @@ struct task {
 	int		*t_is_int;
 	char		**t_keys;	/* stored instead of the item; NULL: none */
 	int		*t_key_int;
-	const uint32_t	*t_rows;	/* items_scope run: the rows of t_items */
-	int64_t		*t_ids;		/* ... their integer ids (t_key_int) */
+	/*
+	 * items_scope run: the node's rows of the run's items, instead of
+	 * t_items; each batch copies its own (a task's copy of every row
+	 * would hold 24 bytes per row of each node being asked).
+	 */
+	const uint32_t	*t_rows;
 	size_t		 t_nitems;
 	size_t		 t_next;	/* first item not yet sent */
 	size_t		 t_outstanding;	/* batches queued or in flight */
@@ -74,6 +78,9 @@ struct batch {
 	size_t		 b_first;
 	char		**b_items;	/* items_scope run: a copy of its items */
 	char		*b_text;	/* ... and their text */
+	int		*b_is_int;	/* ... which are SQL integers */
+	int64_t		*b_ids;		/* ... their integer ids, or -1 */
+	uint8_t		*b_id_int;	/* ... whether b_ids holds the id */
 	size_t		 b_n;
 	int		 b_write;	/* in a transaction: rows are written */
 	int64_t		 b_rows;
@@ -242,12 +249,17 @@ task_release(struct task *t)
 	t->t_is_int = NULL;
 	t->t_keys = NULL;
 	t->t_key_int = NULL;
-	free(t->t_ids);
-	t->t_ids = NULL;
 	t->t_nitems = 0;
 	if (t->t_rows != NULL)
 		run_items_node_done(t->t_pr->pr_run_items[t->t_probe], t->t_node);
 	t->t_rows = NULL;
+}
+
+/* Does t's probe ask about items (and t have some)? */
+static int
+task_has_items(const struct task *t)
+{
+	return t->t_items != NULL || t->t_rows != NULL;
 }
 
 /* Does t still have a request to send? */
@@ -256,7 +268,7 @@ task_more(const struct task *t)
 {
 	if (t->t_done)
 		return 0;
-	if (t->t_items != NULL)
+	if (task_has_items(t))
 		return t->t_next < t->t_nitems;
 	return !t->t_single_sent;
 }
@@ -294,22 +306,10 @@ task_load_rows(struct probe_crawl *pr, struct task *t)
 {
 	const struct run_items *ri = pr->pr_run_items[t->t_probe];
 	const uint32_t	*rows;
-	const char	*text;
-	size_t		 n, i;
+	size_t		 n;
 
 	if ((n = run_items_node(ri, t->t_node, &rows)) == 0)
 		return;
-	t->t_items = xreallocarray(NULL, n, sizeof(*t->t_items));
-	t->t_is_int = xreallocarray(NULL, n, sizeof(*t->t_is_int));
-	t->t_ids = xreallocarray(NULL, n, sizeof(*t->t_ids));
-	t->t_key_int = xreallocarray(NULL, n, sizeof(*t->t_key_int));
-	/* Each row read once here; the batches read these in order. */
-	for (i = 0; i < n; i++) {
-		t->t_items[i] = (char *)run_items_item(ri, rows[i],
-		    &t->t_is_int[i]);
-		t->t_key_int[i] = run_items_id(ri, rows[i], &t->t_ids[i],
-		    &text);
-	}
 	t->t_rows = rows;
 	t->t_nitems = n;
 }
@@ -511,16 +511,16 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 		    pc->pc_name, item, b->b_n);
 	if (item == ANSWER_NO_ITEM && key != NULL)
 		rowbuf_text(rb, key, keylen);
-	else if (item == ANSWER_NO_ITEM || t->t_items == NULL)
+	else if (item == ANSWER_NO_ITEM || !task_has_items(t))
 		rowbuf_text(rb, "", 0);
+	else if (t->t_rows != NULL && b->b_id_int != NULL && b->b_id_int[item])
+		rowbuf_int(rb, b->b_ids[item]);
 	else if (t->t_rows != NULL) {
-		if (t->t_key_int[i])
-			rowbuf_int(rb, t->t_ids[i]);
-		else {
-			run_items_id(pr->pr_run_items[t->t_probe], t->t_rows[i],
-			    &iv, &text);
+		if (run_items_id(pr->pr_run_items[t->t_probe], t->t_rows[i],
+		    &iv, &text))
+			rowbuf_int(rb, iv);
+		else
 			rowbuf_text(rb, text, strlen(text));
-		}
 	} else if (t->t_keys != NULL)
 		item_cell(rb, t->t_keys[i], t->t_key_int[i]);
 	else
@@ -576,7 +576,7 @@ batch_write_off(struct batch *b, const char *why)
 {
 	size_t	i;
 
-	if (b->b_task->t_items == NULL)
+	if (!task_has_items(b->b_task))
 		return batch_row(b, ANSWER_NO_ITEM, NULL, 0, NULL, why);
 	for (i = 0; i < b->b_n; i++)
 		if (batch_row(b, i, NULL, 0, NULL, why) == -1)
@@ -597,7 +597,7 @@ batch_count(struct batch *b)
 	cnt->pc_unanswered += b->b_unanswered;
 	pr->pr_progress.pp_items += b->b_rows;
 	progress_report(pr);
-	if (t->t_items != NULL) {
+	if (task_has_items(t)) {
 		n->n_items += b->b_rows;
 		n->n_unanswered += b->b_unanswered;
 	}
@@ -620,7 +620,7 @@ batch_answer(struct batch *b, const struct crawl_result *res, char *err,
 	ab.ab_probe = &pr->pr_cf->cf_probes[t->t_probe];
 	ab.ab_items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
 	    t->t_items + b->b_first : NULL;
-	ab.ab_nitems = t->t_items != NULL ? b->b_n : 0;
+	ab.ab_nitems = task_has_items(t) ? b->b_n : 0;
 	if (pr->pr_kind[t->t_probe]->ak_extract(&ab, res, batch_row, b, err,
 	    errlen) == 0)
 		return 0;
@@ -727,6 +727,9 @@ batch_done(void *arg, const struct crawl_result *res)
 	task_finish(t);
 	free(b->b_items);
 	free(b->b_text);
+	free(b->b_is_int);
+	free(b->b_ids);
+	free(b->b_id_int);
 	free(b);
 }
 
@@ -740,18 +743,29 @@ static void
 batch_copy_items(struct batch *b)
 {
 	struct task	*t = b->b_task;
+	const struct run_items *ri = t->t_pr->pr_run_items[t->t_probe];
+	const uint32_t	*rows = t->t_rows + b->b_first;
+	const char	*text, *item;
 	size_t		 i, len = 0, *lens;
 	char		*p;
 
 	lens = xreallocarray(NULL, b->b_n + 1, sizeof(*lens));
-	for (i = 0; i < b->b_n; i++) {
-		lens[i] = strlen(t->t_items[b->b_first + i]) + 1;
-		len += lens[i];
-	}
-	b->b_text = p = xmalloc(len + 1);
 	b->b_items = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_items));
+	b->b_is_int = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_is_int));
+	b->b_ids = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_ids));
+	b->b_id_int = xmalloc(b->b_n + 1);
 	for (i = 0; i < b->b_n; i++) {
-		memcpy(p, t->t_items[b->b_first + i], lens[i]);
+		lens[i] = run_items_item_len(ri, rows[i]) + 1;
+		len += lens[i];
+		b->b_id_int[i] = run_items_id(ri, rows[i], &b->b_ids[i],
+		    &text);
+	}
+	/* Each item written out in order (an address is decoded there). */
+	b->b_text = p = xmalloc(len + 1);
+	for (i = 0; i < b->b_n; i++) {
+		item = run_items_item(ri, rows[i], p, &b->b_is_int[i]);
+		if (item != p)
+			memcpy(p, item, lens[i]);
 		b->b_items[i] = p;
 		p += lens[i];
 	}
@@ -766,11 +780,12 @@ task_send(struct probe_crawl *pr, struct task *t)
 	struct node	*n = &pr->pr_ns->ns_nodes[t->t_node];
 	struct batch	*b;
 	char		*url, *body = NULL, **items;
+	const int	*is_int;
 	size_t		 len = 0;
 
 	b = xcalloc(1, sizeof(*b));
 	b->b_task = t;
-	if (t->t_items != NULL) {
+	if (task_has_items(t)) {
 		b->b_first = t->t_next;
 		b->b_n = t->t_nitems - t->t_next;
 		if (b->b_n > (size_t)pc->pc_batch)
@@ -782,12 +797,13 @@ task_send(struct probe_crawl *pr, struct task *t)
 		batch_copy_items(b);
 	items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
 	    t->t_items + b->b_first : NULL;
+	is_int = b->b_is_int != NULL ? b->b_is_int : t->t_items != NULL ?
+	    t->t_is_int + b->b_first : NULL;
 	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
-		body = pr->pr_kind[t->t_probe]->ak_body(pc, items, t->t_items ?
-		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
+		body = pr->pr_kind[t->t_probe]->ak_body(pc, items, is_int,
+		    b->b_n, &len);
 	if (pc->pc_method == 1 && body == NULL)
-		body = probe_body(pc->pc_body, items, t->t_items ?
-		    t->t_is_int + b->b_first : NULL, b->b_n, &len);
+		body = probe_body(pc->pc_body, items, is_int, b->b_n, &len);
 	xasprintf(&url, "%s%s", n->n_url, pc->pc_path);
 	t->t_outstanding++;
 	pr->pr_outstanding++;
@@ -811,7 +827,7 @@ task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 	memset(&b, 0, sizeof(b));
 	b.b_task = t;
 	b.b_first = t->t_next;
-	b.b_n = t->t_items != NULL ? t->t_nitems - t->t_next : 0;
+	b.b_n = task_has_items(t) ? t->t_nitems - t->t_next : 0;
 	b.b_write = 1;
 	if (store_begin(pr->pr_st) == 0 && batch_write_off(&b, why) == 0 &&
 	    batch_flush(pr, t) == 0 && store_commit(pr->pr_st) == 0)
@@ -853,7 +869,7 @@ probe_feed(void *arg)
 				continue;
 			}
 			/* An items probe without items: nothing to ask. */
-			if (t->t_items == NULL &&
+			if (!task_has_items(t) &&
 			    pr->pr_items_stmt[t->t_probe] != NULL) {
 				task_set_done(t);
 				continue;

@@ -153,6 +153,27 @@ test_expect_success 'text keys sort after integers, as the probe table does' '
 	grep -F "POST /a/clock {\"walletPublicKeys\": [\"0x11\",\"0x55\",\"0xaa\",\"0xbb\",\"0xdd\",\"0xcc\"]}" req.log
 '
 
+# Addresses ("0x" and 40 lowercase hex digits) are held as their bytes:
+# every item still goes out exactly as the table wrote it.
+h=0123456789abcdef0123456789abcdef01234567
+test_expect_success 'addresses and near-addresses are sent as written' '
+	sqlite3 dn.db "INSERT INTO users VALUES
+	    (100, '"'0x$h'"', 3, NULL, NULL),
+	    (101, '"'0x0000000000000000000000000000000000000000'"', 3, NULL, NULL),
+	    (102, '"'0x0123456789ABCDEF0123456789abcdef01234567'"', 3, NULL, NULL),
+	    (103, '"'0x${h}8'"', 3, NULL, NULL),
+	    (104, '"'0x0123456789abcdef0123456789abcdef0123456g'"', 3, NULL, NULL),
+	    (105, '"'0X$h'"', 3, NULL, NULL)" &&
+	write_profile &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /c/clock \(.*\) (application/json)\$#\1#p" req.log >out &&
+	cat >expect <<-EOF &&
+	{"walletPublicKeys": ["0xaa","0xdd","0xff","0x$h","0x0000000000000000000000000000000000000000","0x0123456789ABCDEF0123456789abcdef01234567","0x${h}8","0x0123456789abcdef0123456789abcdef0123456g","0X$h","0xcc"]}
+	EOF
+	test_cmp expect out
+'
+
 test_expect_success 'the query must name the nodes in node_id columns, without :node_id' '
 	write_profile &&
 	sed -i "s/s2 AS node_id/s2 AS other/" p.yaml &&
