@@ -49,6 +49,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "crawl.h"
+#include "util.h"
 
 #define WALLETS	5000
 #define PEERS	40
@@ -59,14 +60,6 @@ struct count {
 	int64_t	c_sum;
 };
 
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int
 count_row(void *arg, size_t item, const char *key, size_t keylen,

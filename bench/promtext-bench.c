@@ -44,14 +44,6 @@
 static size_t	kept, label_bytes;
 
 /* CPU time of this process: the rate of one core, whatever else runs. */
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int
 keep_all(void *arg, const struct promtext_sample *ps)

@@ -59,14 +59,6 @@ rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static double
 q_num(struct store *st, const char *sql)

@@ -1118,6 +1118,27 @@ prune_seals(struct store *st, int64_t run_id, double cut)
 	return rc;
 }
 
+/*
+ * Lower *below to the run sql (one parameter, run_id) yields, if it yields
+ * one under it: that run and the later ones stay.
+ */
+static int
+prune_keep(struct store *st, const char *sql, int64_t run_id,
+    int64_t *below)
+{
+	sqlite3_stmt	*stmt;
+
+	if ((stmt = store_prepare(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(stmt, 0) < *below)
+		*below = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
 int
 store_prune(struct store *st, int64_t run_id, int64_t keep,
     int64_t retention_ms, char *const *tables, size_t ntables)
@@ -1139,31 +1160,17 @@ store_prune(struct store *st, int64_t run_id, int64_t keep,
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		below = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
-	/* A run that has not finished is never pruned, whoever runs it. */
-	stmt = store_prepare(st, "SELECT min(run_id) FROM runs WHERE "
-	    "status = 'running' AND run_id <> ?1");
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, run_id);
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_type(stmt, 0) != SQLITE_NULL &&
-	    sqlite3_column_int64(stmt, 0) < below)
-		below = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
 	/*
-	 * Nor the latest node list, which the next run may carry over
+	 * A run that has not finished is never pruned, whoever runs it; nor
+	 * the latest node list, which the next run may carry over
 	 * (discovery.max_stale) when the newest runs failed without one.
 	 */
-	stmt = store_prepare(st, "SELECT max(run_id) FROM runs WHERE "
-	    "run_id <= ?1 AND discovery_stale IS NOT NULL");
-	if (stmt == NULL)
+	if (prune_keep(st, "SELECT min(run_id) FROM runs WHERE "
+	    "status = 'running' AND run_id <> ?1", run_id, &below) == -1 ||
+	    prune_keep(st, "SELECT max(run_id) FROM runs WHERE "
+	    "run_id <= ?1 AND discovery_stale IS NOT NULL", run_id,
+	    &below) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, run_id);
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_type(stmt, 0) != SQLITE_NULL &&
-	    sqlite3_column_int64(stmt, 0) < below)
-		below = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
 	if (below > 0) {
 		rc = prune_run_tables(st, below);
 		for (i = 0; i < ntables && rc == 0; i++)
