@@ -341,17 +341,8 @@ rw_send_run(struct remote_write *rw, struct store *st, int64_t run_id,
 static int
 rw_dequeue(struct store *st, int64_t run_id)
 {
-	sqlite3_stmt	*stmt;
-	int		 rc;
-
-	stmt = store_prepare(st, "DELETE FROM remote_write_queue WHERE "
-	    "run_id = ?1");
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, run_id);
-	rc = store_step_done(st, stmt, "remote write queue");
-	sqlite3_finalize(stmt);
-	return rc;
+	return store_exec_id(st, "DELETE FROM remote_write_queue WHERE "
+	    "run_id = ?1", run_id, "remote write queue");
 }
 
 static int64_t

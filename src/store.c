@@ -153,6 +153,21 @@ store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
 	return 0;
 }
 
+int
+store_exec_id(struct store *st, const char *sql, int64_t id,
+    const char *what)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = store_prepare(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = store_step_done(st, stmt, what);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 static int
 store_migrate(struct store *st)
 {
@@ -1090,7 +1105,6 @@ prune_seals(struct store *st, int64_t run_id, double cut)
 {
 	sqlite3_stmt	*stmt;
 	int64_t		 upto = 0;
-	int		 rc;
 
 	if ((stmt = store_prepare(st, "SELECT max(s.seal) FROM sample_seals s "
 	    "LEFT JOIN runs r ON r.run_id = s.last_run WHERE (r.run_id IS NULL "
@@ -1103,19 +1117,11 @@ prune_seals(struct store *st, int64_t run_id, double cut)
 	sqlite3_finalize(stmt);
 	if (upto <= 0)
 		return 0;
-	if ((stmt = store_prepare(st, "DELETE FROM sample_chunks WHERE "
-	    "seal <= ?1")) == NULL)
+	if (store_exec_id(st, "DELETE FROM sample_chunks WHERE seal <= ?1",
+	    upto, "prune chunks") == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, upto);
-	rc = store_step_done(st, stmt, "prune chunks");
-	sqlite3_finalize(stmt);
-	if (rc == -1 || (stmt = store_prepare(st, "DELETE FROM sample_seals "
-	    "WHERE seal <= ?1")) == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, upto);
-	rc = store_step_done(st, stmt, "prune seals");
-	sqlite3_finalize(stmt);
-	return rc;
+	return store_exec_id(st, "DELETE FROM sample_seals WHERE seal <= ?1",
+	    upto, "prune seals");
 }
 
 /*

@@ -94,6 +94,9 @@ sqlite3_stmt *store_prepare(struct store *, const char *sql);
 void	store_bind_common(sqlite3_stmt *, int64_t run_id, sqlite3_value *node_id);
 /* Step a statement that returns no rows; log with what on failure. */
 int	store_step_done(struct store *, sqlite3_stmt *, const char *what);
+/* Run sql, whose one parameter ?1 is id, to its end: 0, or -1 (logged). */
+int	store_exec_id(struct store *, const char *sql, int64_t id,
+	    const char *what);
 const char *store_errmsg(struct store *);
 
 /* Does table exist; fills the column names (caller frees each and the array). */
