@@ -20,7 +20,12 @@
  * tally(x, ...): how often each value occurs, counted in one pass with a
  * hash table.  GROUP BY sorts every row first; over a million users that
  * sort costs several times the scan, where a query only wants counts by a
- * few hundred node ids.
+ * few hundred node ids.  tally_tuples(x, ...) counts the rows' tuples of
+ * its arguments the same way: GROUP BY x, ... with count(*).
+ *
+ * A counted key is a tuple, encoded as bytes: per value a kind byte, then
+ * an integer or a real's bits (8 bytes), or the text's length (8 bytes)
+ * and its bytes.  tally counts 1-tuples; both print the same JSON.
  */
 
 #include <inttypes.h>
@@ -35,15 +40,14 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define TALLY_MAX	1000000	/* distinct values; more fails the query */
+#define TALLY_MAX	1000000	/* distinct keys; more fails the query */
 
-enum { TE_INT, TE_REAL, TE_TEXT };
+enum { TE_NULL, TE_INT, TE_REAL, TE_TEXT };
 
 struct tally_entry {
-	int		 te_kind;	/* TE_INT, TE_REAL: te_iv; else te_text */
-	int64_t		 te_iv;		/* TE_REAL: the double's bits */
-	char		*te_text;
+	size_t		 te_off;	/* the key's bytes in ta_keys */
 	size_t		 te_len;
+	uint64_t	 te_hash;
 	int64_t		 te_count;
 };
 
@@ -51,34 +55,16 @@ struct tally {
 	struct tally_entry *ta_entries;	/* in order of first occurrence */
 	size_t		 ta_n;
 	size_t		 ta_cap;
+	struct buf	 ta_keys;
+	struct buf	 ta_key;	/* the key being counted */
 	int32_t		*ta_slots;	/* entry index, -1: free */
 	size_t		 ta_mask;
 };
-
-static uint64_t
-tally_hash(int kind, int64_t iv, const char *text, size_t len)
-{
-	if (kind != TE_TEXT)
-		return ((uint64_t)iv + (uint64_t)kind) * 0x9e3779b97f4a7c15ULL;
-	return fnv1a64(text, len) + (uint64_t)kind;
-}
-
-static int
-tally_same(const struct tally_entry *e, int kind, int64_t iv,
-    const char *text, size_t len)
-{
-	if (e->te_kind != kind)
-		return 0;
-	if (kind != TE_TEXT)
-		return e->te_iv == iv;
-	return e->te_len == len && memcmp(e->te_text, text, len) == 0;
-}
 
 static void
 tally_grow(struct tally *ta)
 {
 	size_t	size = ta->ta_mask ? (ta->ta_mask + 1) * 2 : 64, i, h;
-	const struct tally_entry *e;
 
 	free(ta->ta_slots);
 	ta->ta_slots = xreallocarray(NULL, size, sizeof(*ta->ta_slots));
@@ -86,26 +72,32 @@ tally_grow(struct tally *ta)
 		ta->ta_slots[i] = -1;
 	ta->ta_mask = size - 1;
 	for (i = 0; i < ta->ta_n; i++) {
-		e = &ta->ta_entries[i];
-		h = tally_hash(e->te_kind, e->te_iv, e->te_text, e->te_len) >> 20;
+		h = ta->ta_entries[i].te_hash >> 20;
 		while (ta->ta_slots[h & ta->ta_mask] != -1)
 			h++;
 		ta->ta_slots[h & ta->ta_mask] = (int32_t)i;
 	}
 }
 
-/* Count one value; -1 if there are too many distinct ones. */
+/*
+ * Append v to the key being built.  0 if it cannot be counted (a blob,
+ * an infinite real: no JSON for it) or is NULL and nulls is 0.
+ */
 static int
-tally_add(struct tally *ta, sqlite3_value *v)
+tally_key_add(struct tally *ta, sqlite3_value *v, int nulls)
 {
-	struct tally_entry *e;
-	const char	*text = NULL;
-	size_t		 len = 0, h;
+	const unsigned char *text;
+	unsigned char	 kind;
 	int64_t		 iv = 0;
+	uint64_t	 len;
 	double		 d;
-	int		 kind;
 
 	switch (sqlite3_value_type(v)) {
+	case SQLITE_NULL:
+		if (!nulls)
+			return 0;
+		kind = TE_NULL;
+		return buf_add(&ta->ta_key, &kind, 1) == 0;
 	case SQLITE_INTEGER:
 		iv = sqlite3_value_int64(v);
 		kind = TE_INT;
@@ -122,24 +114,43 @@ tally_add(struct tally *ta, sqlite3_value *v)
 			break;
 		}
 		if (!isfinite(d))
-			return 0;	/* no JSON number for it */
+			return 0;
 		kind = TE_REAL;
 		memcpy(&iv, &d, sizeof(iv));
 		break;
 	case SQLITE_TEXT:
-		text = (const char *)sqlite3_value_text(v);
-		len = (size_t)sqlite3_value_bytes(v);
 		kind = TE_TEXT;
-		break;
+		text = sqlite3_value_text(v);
+		len = (uint64_t)sqlite3_value_bytes(v);
+		buf_add(&ta->ta_key, &kind, 1);
+		buf_add(&ta->ta_key, &len, sizeof(len));
+		buf_add(&ta->ta_key, text, len);
+		return 1;
 	default:
-		return 0;	/* NULL and blobs are not counted */
+		return 0;
 	}
+	buf_add(&ta->ta_key, &kind, 1);
+	buf_add(&ta->ta_key, &iv, sizeof(iv));
+	return 1;
+}
+
+/* Count the key built in ta_key; -1 if there are too many distinct ones. */
+static int
+tally_count(struct tally *ta)
+{
+	struct tally_entry *e;
+	const char	*key = ta->ta_key.b_data;
+	size_t		 len = ta->ta_key.b_len, h;
+	uint64_t	 hash;
+
+	hash = fnv1a64(key, len);
 	if (ta->ta_mask == 0 || ta->ta_n * 2 >= ta->ta_mask)
 		tally_grow(ta);
-	h = tally_hash(kind, iv, text, len) >> 20;
+	h = hash >> 20;
 	while (ta->ta_slots[h & ta->ta_mask] != -1) {
 		e = &ta->ta_entries[ta->ta_slots[h & ta->ta_mask]];
-		if (tally_same(e, kind, iv, text, len)) {
+		if (e->te_hash == hash && e->te_len == len &&
+		    memcmp(ta->ta_keys.b_data + e->te_off, key, len) == 0) {
 			e->te_count++;
 			return 0;
 		}
@@ -153,16 +164,11 @@ tally_add(struct tally *ta, sqlite3_value *v)
 		    sizeof(*ta->ta_entries));
 	}
 	e = &ta->ta_entries[ta->ta_n];
-	memset(e, 0, sizeof(*e));
-	e->te_kind = kind;
-	e->te_iv = iv;
-	if (kind == TE_TEXT) {
-		e->te_text = xmalloc(len + 1);
-		memcpy(e->te_text, text, len);
-		e->te_text[len] = '\0';
-		e->te_len = len;
-	}
+	e->te_off = ta->ta_keys.b_len;
+	e->te_len = len;
+	e->te_hash = hash;
 	e->te_count = 1;
+	buf_add(&ta->ta_keys, key, len);
 	ta->ta_slots[h & ta->ta_mask] = (int32_t)ta->ta_n++;
 	return 0;
 }
@@ -170,35 +176,83 @@ tally_add(struct tally *ta, sqlite3_value *v)
 static void
 tally_free(struct tally *ta)
 {
-	size_t	i;
-
 	if (ta == NULL)
 		return;
-	for (i = 0; i < ta->ta_n; i++)
-		free(ta->ta_entries[i].te_text);
+	buf_release(&ta->ta_keys);
+	buf_release(&ta->ta_key);
 	free(ta->ta_entries);
 	free(ta->ta_slots);
 	free(ta);
 }
 
-static void
-tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static struct tally *
+tally_of(sqlite3_context *ctx)
 {
 	struct tally	**tap;
-	int		 i;
 
 	if ((tap = sqlite3_aggregate_context(ctx, sizeof(*tap))) == NULL) {
 		sqlite3_result_error_nomem(ctx);
-		return;
+		return NULL;
 	}
-	if (*tap == NULL)
+	if (*tap == NULL) {
 		*tap = xcalloc(1, sizeof(**tap));
-	for (i = 0; i < argc; i++)
-		if (tally_add(*tap, argv[i]) == -1) {
-			sqlite3_result_error(ctx, "tally: more than 1000000 "
-			    "distinct values", -1);
+		buf_init(&(*tap)->ta_keys, 0);
+		buf_init(&(*tap)->ta_key, 0);
+	}
+	return *tap;
+}
+
+static void
+tally_too_many(sqlite3_context *ctx, const char *name)
+{
+	char	*msg;
+
+	xasprintf(&msg, "%s: more than %d distinct values", name, TALLY_MAX);
+	sqlite3_result_error(ctx, msg, -1);
+	free(msg);
+}
+
+/* tally: each argument's value, NULLs, blobs and infinities left out. */
+static void
+tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct tally	*ta;
+	int		 i;
+
+	if ((ta = tally_of(ctx)) == NULL)
+		return;
+	for (i = 0; i < argc; i++) {
+		buf_reset(&ta->ta_key);
+		if (tally_key_add(ta, argv[i], 0) && tally_count(ta) == -1) {
+			tally_too_many(ctx, "tally");
 			return;
 		}
+	}
+}
+
+/* tally_tuples: the row's tuple; a value JSON cannot hold fails it. */
+static void
+tally_tuples_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct tally	*ta;
+	char		*msg;
+	int		 i;
+
+	if ((ta = tally_of(ctx)) == NULL)
+		return;
+	buf_reset(&ta->ta_key);
+	for (i = 0; i < argc; i++)
+		if (!tally_key_add(ta, argv[i], 1)) {
+			xasprintf(&msg, "tally_tuples: argument %d is %s, which "
+			    "a JSON array cannot hold", i + 1,
+			    sqlite3_value_type(argv[i]) == SQLITE_BLOB ?
+			    "a blob" : "an infinite real");
+			sqlite3_result_error(ctx, msg, -1);
+			free(msg);
+			return;
+		}
+	if (tally_count(ta) == -1)
+		tally_too_many(ctx, "tally_tuples");
 }
 
 /* A finite real as a JSON number that reads back as the same double. */
@@ -220,12 +274,42 @@ real_json(struct buf *out, int64_t bits)
 	buf_puts(out, s);
 }
 
+/* The values of an encoded key, each followed by a comma. */
+static void
+key_json(struct buf *out, const unsigned char *p, const unsigned char *end)
+{
+	int64_t		 iv;
+	uint64_t	 len;
+	unsigned char	 kind;
+
+	while (p < end) {
+		kind = *p++;
+		if (kind == TE_NULL) {
+			buf_puts(out, "null,");
+			continue;
+		}
+		memcpy(kind == TE_TEXT ? (void *)&len : (void *)&iv, p, 8);
+		p += 8;
+		if (kind == TE_INT)
+			buf_printf(out, "%" PRId64, iv);
+		else if (kind == TE_REAL)
+			real_json(out, iv);
+		else {
+			buf_json_string(out, (const char *)p, len);
+			p += len;
+		}
+		buf_putc(out, ',');
+	}
+}
+
+/* [[key values..., count], ...] in order of first occurrence. */
 static void
 tally_final(sqlite3_context *ctx)
 {
 	struct tally	**tap, *ta;
 	struct tally_entry *e;
 	struct buf	 out;
+	const unsigned char *k;
 	size_t		 i;
 
 	tap = sqlite3_aggregate_context(ctx, 0);
@@ -234,14 +318,10 @@ tally_final(sqlite3_context *ctx)
 	buf_putc(&out, '[');
 	for (i = 0; ta != NULL && i < ta->ta_n; i++) {
 		e = &ta->ta_entries[i];
+		k = (const unsigned char *)ta->ta_keys.b_data + e->te_off;
 		buf_puts(&out, i > 0 ? ",[" : "[");
-		if (e->te_kind == TE_INT)
-			buf_printf(&out, "%" PRId64, e->te_iv);
-		else if (e->te_kind == TE_REAL)
-			real_json(&out, e->te_iv);
-		else
-			buf_json_string(&out, e->te_text, e->te_len);
-		buf_printf(&out, ",%" PRId64 "]", e->te_count);
+		key_json(&out, k, k + e->te_len);
+		buf_printf(&out, "%" PRId64 "]", e->te_count);
 	}
 	buf_putc(&out, ']');
 	sqlite3_result_text(ctx, out.b_data, (int)out.b_len, SQLITE_TRANSIENT);
@@ -252,7 +332,11 @@ tally_final(sqlite3_context *ctx)
 int
 sqlfn_register(sqlite3 *db)
 {
-	return sqlite3_create_function(db, "tally", -1, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC, NULL, NULL, tally_step, tally_final) ==
+	if (sqlite3_create_function(db, "tally", -1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, NULL, tally_step, tally_final) !=
+	    SQLITE_OK)
+		return -1;
+	return sqlite3_create_function(db, "tally_tuples", -1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, NULL, tally_tuples_step, tally_final) ==
 	    SQLITE_OK ? 0 : -1;
 }
