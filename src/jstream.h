@@ -98,6 +98,19 @@ void	jstream_rows(struct jstream *, const char *pointer, int members);
 int	jstream_parse(struct jstream *, const char *body, size_t len,
 	    jstream_row_cb row, void *arg, char *err, size_t errlen);
 
+/*
+ * The same parse, the answer given in pieces as it arrives: begin, feed
+ * each piece (-1 once the parse failed: no need to feed more), end (0, or
+ * -1 with the reason in err, as jstream_parse says it).  The rows are
+ * handed to row as they end, while pieces are fed; a piece is not kept.
+ * An error's position counts from the start of the answer; its "near"
+ * text is cut where the piece ends, and where the token refused was cut
+ * between pieces, the column may be a few bytes on.
+ */
+void	jstream_begin(struct jstream *, jstream_row_cb row, void *arg);
+int	jstream_feed(struct jstream *, const char *piece, size_t len);
+int	jstream_end(struct jstream *, char *err, size_t errlen);
+
 /* After the parse: a top value, and rows kept. */
 const struct jval *jstream_value(struct jstream *, int slot);
 size_t	jstream_nrows(struct jstream *);
