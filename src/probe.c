@@ -82,6 +82,8 @@ struct batch {
 	int64_t		*b_ids;		/* ... their integer ids, or -1 */
 	uint8_t		*b_id_int;	/* ... whether b_ids holds the id */
 	size_t		 b_n;
+	struct answer_batch b_ab;	/* what it asks, for the kind */
+	void		*b_reader;	/* the kind reading its answer, or NULL */
 	int		 b_write;	/* in a transaction: rows are written */
 	int64_t		 b_rows;
 	int64_t		 b_unanswered;
@@ -614,15 +616,20 @@ batch_answer(struct batch *b, const struct crawl_result *res, char *err,
 {
 	struct task	*t = b->b_task;
 	struct probe_crawl *pr = t->t_pr;
-	struct answer_batch ab;
-	int		 failed = pr->pr_failed;
+	const struct answer_kind *ak = pr->pr_kind[t->t_probe];
+	void		*rd = b->b_reader;
+	int		 failed = pr->pr_failed, rc;
 
-	ab.ab_probe = &pr->pr_cf->cf_probes[t->t_probe];
-	ab.ab_items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
-	    t->t_items + b->b_first : NULL;
-	ab.ab_nitems = task_has_items(t) ? b->b_n : 0;
-	if (pr->pr_kind[t->t_probe]->ak_extract(&ab, res, batch_row, b, err,
-	    errlen) == 0)
+	/* Read as it arrived, or (a kind that cannot, an empty body) whole. */
+	b->b_reader = NULL;
+	if (res->cr_streamed && rd != NULL)
+		rc = ak->ak_end(rd, res, batch_row, b, err, errlen);
+	else {
+		if (rd != NULL)
+			ak->ak_end(rd, NULL, NULL, NULL, NULL, 0);
+		rc = ak->ak_extract(&b->b_ab, res, batch_row, b, err, errlen);
+	}
+	if (rc == 0)
 		return 0;
 	if (pr->pr_failed && !failed)
 		return 0;
@@ -661,6 +668,48 @@ batch_final(void *arg, long status)
 
 	return ak->ak_status != NULL &&
 	    ak->ak_status(&t->t_pr->pr_cf->cf_probes[t->t_probe], status);
+}
+
+/* Drop the kind's reader of an earlier attempt of b, if any. */
+static void
+batch_unread(struct batch *b)
+{
+	struct task	*t = b->b_task;
+
+	if (b->b_reader != NULL)
+		t->t_pr->pr_kind[t->t_probe]->ak_end(b->b_reader, NULL, NULL,
+		    NULL, NULL, 0);
+	b->b_reader = NULL;
+}
+
+/*
+ * The crawl's co_stream: an attempt's answer is read as it arrives when
+ * the kind can and this status is one it reads (2xx, or what batch_final
+ * takes); the reader of an earlier attempt is dropped, rows and all.
+ */
+static int
+batch_stream(void *arg, long status)
+{
+	struct batch	*b = arg;
+	struct task	*t = b->b_task;
+	const struct answer_kind *ak = t->t_pr->pr_kind[t->t_probe];
+
+	batch_unread(b);
+	if (ak->ak_open == NULL || ((status < 200 || status > 299) &&
+	    !batch_final(b, status)))
+		return 0;
+	b->b_reader = ak->ak_open(&b->b_ab);
+	return 1;
+}
+
+/* The crawl's co_write: the next bytes of the answer being read. */
+static void
+batch_feed(void *arg, const char *bytes, size_t len)
+{
+	struct batch	*b = arg;
+	struct task	*t = b->b_task;
+
+	t->t_pr->pr_kind[t->t_probe]->ak_feed(b->b_reader, bytes, len);
 }
 
 /*
@@ -724,6 +773,7 @@ batch_done(void *arg, const struct crawl_result *res)
 	t->t_outstanding--;
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
+	batch_unread(b);
 	task_finish(t);
 	free(b->b_items);
 	free(b->b_text);
@@ -799,6 +849,9 @@ task_send(struct probe_crawl *pr, struct task *t)
 	    t->t_items + b->b_first : NULL;
 	is_int = b->b_is_int != NULL ? b->b_is_int : t->t_items != NULL ?
 	    t->t_is_int + b->b_first : NULL;
+	b->b_ab.ab_probe = pc;
+	b->b_ab.ab_items = items;
+	b->b_ab.ab_nitems = task_has_items(t) ? b->b_n : 0;
 	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
 		body = pr->pr_kind[t->t_probe]->ak_body(pc, items, is_int,
 		    b->b_n, &len);
@@ -1033,6 +1086,8 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_ndeny = cf->cf_ndeny;
 	co.co_user_agent = cf->cf_user_agent;
 	co.co_final = batch_final;
+	co.co_stream = batch_stream;
+	co.co_write = batch_feed;
 	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
 		goto out;
 	crc = crawl_run(pr.pr_crawl, probe_feed, &pr, stop);
