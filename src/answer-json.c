@@ -960,7 +960,8 @@ match_row(void *arg, struct jstream *js, size_t index, char *err,
 		kstr = num;
 	} else
 		return 0;
-	idx = strindex_find(&jr->jr_si, jr->jr_ab->ab_items, kstr, klen);
+	idx = strindex_find_len(&jr->jr_si, jr->jr_ab->ab_items,
+	    jr->jr_ab->ab_lens, kstr, klen);
 	if (idx < 0 || jr->jr_matched[idx] != 0)
 		return 0;
 	jr->jr_matched[idx] = jr->jr_out.b_len + 1;
@@ -988,8 +989,10 @@ json_items(struct jread *jr, struct aval *values, answer_row_cb emit,
 	}
 	for (i = 0; i < ab->ab_nitems; i++) {
 		r = jr->jr_matched[i];
-		if (r == 0 && (idx = strindex_find(&jr->jr_si, ab->ab_items,
-		    ab->ab_items[i], strlen(ab->ab_items[i]))) >= 0)
+		if (r == 0 && (idx = strindex_find_len(&jr->jr_si,
+		    ab->ab_items, ab->ab_lens, ab->ab_items[i],
+		    ab->ab_lens != NULL ? ab->ab_lens[i] :
+		    strlen(ab->ab_items[i]))) >= 0)
 			r = jr->jr_matched[idx];
 		if (r == 0)
 			error = "missing from answer";
@@ -1451,7 +1454,8 @@ json_plan(struct jread *jr)
 	read_values(jr, 1, "");
 	if (jr->jr_ab->ab_items == NULL)
 		return explode_row;
-	strindex_init(&jr->jr_si, jr->jr_ab->ab_items, n);
+	strindex_init_len(&jr->jr_si, jr->jr_ab->ab_items, jr->jr_ab->ab_lens,
+	    n);
 	jr->jr_matched = xcalloc(n + 1, sizeof(*jr->jr_matched));
 	return match_row;
 }

@@ -82,6 +82,11 @@ typedef void (*answer_check_cb)(void *arg, const char *list, size_t index,
 struct answer_batch {
 	const struct probe_conf	*ab_probe;
 	char *const		*ab_items;	/* as sent; NULL: no items */
+	/*
+	 * NULL: each item is NUL-terminated; else item i is the
+	 * ab_lens[i] bytes at ab_items[i] (in the request's body).
+	 */
+	const uint32_t		*ab_lens;
 	size_t			 ab_nitems;
 };
 

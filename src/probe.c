@@ -77,7 +77,9 @@ struct batch {
 	struct task	*b_task;
 	size_t		 b_first;
 	char		**b_items;	/* items_scope run: a copy of its items */
-	char		*b_text;	/* ... and their text */
+	char		*b_text;	/* ... and their text, until the body
+					   holds it (b_lens set) */
+	uint32_t	*b_lens;	/* ... their lengths, in the body */
 	int		*b_is_int;	/* ... which are SQL integers */
 	int64_t		*b_ids;		/* ... their integer ids, or -1 */
 	uint8_t		*b_id_int;	/* ... whether b_ids holds the id */
@@ -777,6 +779,7 @@ batch_done(void *arg, const struct crawl_result *res)
 	task_finish(t);
 	free(b->b_items);
 	free(b->b_text);
+	free(b->b_lens);
 	free(b->b_is_int);
 	free(b->b_ids);
 	free(b->b_id_int);
@@ -822,6 +825,48 @@ batch_copy_items(struct batch *b)
 	free(lens);
 }
 
+/*
+ * Once its body is made, the items of b's copy are read where the body
+ * holds them, byte for byte (a JSON string that needs no escape, or an
+ * integer), and the copy goes: a batch in flight holds its items once.
+ * The body has them in order, so each is looked for after the one
+ * before; if one is not there as it is, the copy stays.
+ */
+static void
+batch_items_in_body(struct batch *b, const char *body, size_t len)
+{
+	const char	*at, *from = body;
+	uint32_t	*lens;
+	char		**items;
+	size_t		 i, n;
+
+	if (b->b_text == NULL || body == NULL)
+		return;
+	lens = xreallocarray(NULL, b->b_n + 1, sizeof(*lens));
+	items = xreallocarray(NULL, b->b_n + 1, sizeof(*items));
+	for (i = 0; i < b->b_n; i++) {
+		n = strlen(b->b_items[i]);
+		if ((at = memmem(from, body + len - from, b->b_items[i], n)) ==
+		    NULL) {
+			free(lens);
+			free(items);
+			return;
+		}
+		items[i] = (char *)at;
+		lens[i] = (uint32_t)n;
+		from = at + n;
+	}
+	free(b->b_items);
+	free(b->b_text);
+	free(b->b_is_int);
+	b->b_items = items;
+	b->b_text = NULL;
+	b->b_is_int = NULL;
+	b->b_lens = lens;
+	b->b_ab.ab_items = items;
+	b->b_ab.ab_lens = lens;
+}
+
 /* Queue the next batch of t. */
 static void
 task_send(struct probe_crawl *pr, struct task *t)
@@ -857,6 +902,7 @@ task_send(struct probe_crawl *pr, struct task *t)
 		    b->b_n, &len);
 	if (pc->pc_method == 1 && body == NULL)
 		body = probe_body(pc->pc_body, items, is_int, b->b_n, &len);
+	batch_items_in_body(b, body, len);
 	xasprintf(&url, "%s%s", n->n_url, pc->pc_path);
 	t->t_outstanding++;
 	pr->pr_outstanding++;

@@ -289,6 +289,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&ab, 0, sizeof(ab));
 	ab.ab_probe = &pc;
 	ab.ab_items = noitems ? NULL : itemv;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = noitems ? 0 : nitems;
 	memset(&res, 0, sizeof(res));
 	res.cr_outcome = CRAWL_OK;

@@ -742,6 +742,7 @@ extract(const char *body, char *const *items, size_t n, struct rows *r,
 	res.cr_error = "";
 	ab.ab_probe = &probe;
 	ab.ab_items = items;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = n;
 	err[0] = '\0';
 	start = *r;
@@ -938,6 +939,7 @@ test_match(void)
 	r.r_fail_at = 1;
 	ab.ab_probe = &probe;
 	ab.ab_items = abc;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = 3;
 	memset(&res, 0, sizeof(res));
 	res.cr_body = "{\"data\": []}";
@@ -1028,6 +1030,7 @@ run_json(struct answer_json_conf *jc, long status, const char *body,
 	res.cr_error = "";
 	ab.ab_probe = &pc;
 	ab.ab_items = items;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = n;
 	err[0] = '\0';
 	start = *l;
@@ -1292,6 +1295,7 @@ test_overflow(void)
 		res.cr_error = "";
 		ab.ab_probe = &pc;
 		ab.ab_items = items;
+		ab.ab_lens = NULL;
 		ab.ab_nitems = 2;
 		memset(&l, 0, sizeof(l));
 		l.l_nvalues = 3;
