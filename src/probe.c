@@ -846,8 +846,13 @@ batch_items_in_body(struct batch *b, const char *body, size_t len)
 	items = xreallocarray(NULL, b->b_n + 1, sizeof(*items));
 	for (i = 0; i < b->b_n; i++) {
 		n = strlen(b->b_items[i]);
-		if ((at = memmem(from, body + len - from, b->b_items[i], n)) ==
-		    NULL) {
+		/* A few bytes on, most often: no search set up for it. */
+		for (at = from; n > 0 && (at = memchr(at, b->b_items[i][0],
+		    body + len - at)) != NULL; at++)
+			if ((size_t)(body + len - at) >= n &&
+			    memcmp(at, b->b_items[i], n) == 0)
+				break;
+		if (at == NULL || (size_t)(body + len - at) < n) {
 			free(lens);
 			free(items);
 			return;
