@@ -912,15 +912,6 @@ jstream_end(struct jstream *js, char *err, size_t errlen)
 	return -1;
 }
 
-int
-jstream_parse(struct jstream *js, const char *body, size_t len,
-    jstream_row_cb row, void *arg, char *err, size_t errlen)
-{
-	jstream_begin(js, row, arg);
-	jstream_feed(js, body, len);
-	return jstream_end(js, err, errlen);
-}
-
 /* v with its text in place (it moves while the parse goes on). */
 static const struct jval *
 resolved(struct jstream *js, struct jval *v)
