@@ -851,8 +851,8 @@ json_row(const struct answer_json_conf *jc, size_t item, const char *key,
  * The values of the row that just ended, read as json_row reads them and
  * packed at the end of jr_out, so that an answer's rows take a few bytes
  * each until it ends: 'E' and the first reason a value did not fit, or
- * per value 'N', 'I' and an int64, 'R' and a double, or 'T', a length and
- * the bytes.
+ * 'V' then per value 'N', 'I' and an int64, 'R' and a double, or 'T', a
+ * length and the bytes.
  */
 static void
 row_pack(struct jread *jr)
@@ -863,6 +863,7 @@ row_pack(struct jread *jr)
 	char		 why[512];
 	size_t		 j, start = b->b_len;
 
+	buf_putc(b, 'V');
 	for (j = 0; j < jc->aj_nvalues; j++) {
 		if (value_read(jstream_field_value(jr->jr_js, jr->jr_vslot[j]),
 		    &jc->aj_values[j], &av, why, sizeof(why)) == -1) {
@@ -903,8 +904,8 @@ row_unpack(struct jread *jr, size_t at, struct aval *values)
 	const char	*p = jr->jr_out.b_data + at;
 	size_t		 j;
 
-	if (*p == 'E')
-		return p + 1;
+	if (*p++ == 'E')
+		return p;
 	for (j = 0; j < jr->jr_jc->aj_nvalues; j++) {
 		memset(&values[j], 0, sizeof(values[j]));
 		switch (*p++) {
