@@ -1367,6 +1367,19 @@ test_status(void)
 	    "  500 and 404 are not");
 	jc.aj_naccept = 0;
 	ok(!answer_json.ak_status(&pc, 503), "  nor anything by default");
+	{
+		/* Items and no value: a row says an item was answered. */
+		struct answer_json_conf bare = { .aj_rows = (char *)"/data",
+		    .aj_key = (char *)"/id" };
+		char	*ab[] = { (char *)"a", (char *)"b" };
+
+		rc = run_json(&bare, 200, "{\"data\": [{\"id\": \"a\"}]}",
+		    ab, 2, &l, err, sizeof(err));
+		ok(rc == 0 && l.l_n == 2 && line_is(&l, 0, "#0") &&
+		    line_is(&l, 1, "#1|error: missing from answer"),
+		    "a probe with items and no values: a row per item answered "
+		    "or not");
+	}
 }
 
 /*
@@ -1544,7 +1557,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(242);
+	plan(243);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
