@@ -68,6 +68,11 @@ void	strindex_init(struct strindex *, char *const *strs, size_t n);
 /* The index of the first string equal to the len bytes at s, or -1. */
 int32_t	strindex_find(const struct strindex *, char *const *strs,
 	    const char *s, size_t len);
+/* The same for strings of lens[i] bytes each, not NUL-terminated. */
+void	strindex_init_len(struct strindex *, char *const *strs,
+	    const uint32_t *lens, size_t n);
+int32_t	strindex_find_len(const struct strindex *, char *const *strs,
+	    const uint32_t *lens, const char *s, size_t len);
 void	strindex_release(struct strindex *);
 /* Is s valid UTF-8? */
 int	utf8_valid(const char *s, size_t len);
