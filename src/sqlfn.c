@@ -288,7 +288,9 @@ key_json(struct buf *out, const unsigned char *p, const unsigned char *end)
 			buf_puts(out, "null,");
 			continue;
 		}
-		memcpy(kind == TE_TEXT ? (void *)&len : (void *)&iv, p, 8);
+		/* An integer, a real's bits or the text's length. */
+		memcpy(&len, p, sizeof(len));
+		memcpy(&iv, p, sizeof(iv));
 		p += 8;
 		if (kind == TE_INT)
 			buf_printf(out, "%" PRId64, iv);
