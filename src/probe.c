@@ -792,6 +792,8 @@ batch_done(void *arg, const struct crawl_result *res)
  * thirty), and the body and the answer each read them; from one copy
  * they are read in order, not fetched from memory one by one each time.
  */
+#define PREFETCH_AHEAD	8	/* rows: about the misses one row's work hides */
+
 static void
 batch_copy_items(struct batch *b)
 {
@@ -807,7 +809,11 @@ batch_copy_items(struct batch *b)
 	b->b_is_int = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_is_int));
 	b->b_ids = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_ids));
 	b->b_id_int = xmalloc(b->b_n + 1);
+	/* Entries a few rows ahead are asked for while one is read. */
 	for (i = 0; i < b->b_n; i++) {
+		if (i + PREFETCH_AHEAD < b->b_n)
+			run_items_prefetch(ri, rows[i + PREFETCH_AHEAD],
+			    RUN_ITEMS_ROW);
 		lens[i] = run_items_item_len(ri, rows[i]) + 1;
 		len += lens[i];
 		b->b_id_int[i] = run_items_id(ri, rows[i], &b->b_ids[i],
@@ -816,6 +822,9 @@ batch_copy_items(struct batch *b)
 	/* Each item written out in order (an address is decoded there). */
 	b->b_text = p = xmalloc(len + 1);
 	for (i = 0; i < b->b_n; i++) {
+		if (i + PREFETCH_AHEAD < b->b_n)
+			run_items_prefetch(ri, rows[i + PREFETCH_AHEAD],
+			    RUN_ITEMS_ITEM);
 		item = run_items_item(ri, rows[i], p, &b->b_is_int[i]);
 		if (item != p)
 			memcpy(p, item, lens[i]);
