@@ -772,6 +772,7 @@ struct jread {
 	/* JSON-RPC batch: those of one error object for the whole batch. */
 	int		 jr_tself, jr_terror, jr_tcode, jr_tmsg, jr_tresult;
 	struct strindex	 jr_si;
+	size_t		 jr_next;	/* the item after the last one matched */
 	/*
 	 * Per item: its row + 1, or 0 -- a kept row of the jstream (JSON-RPC),
 	 * or where its row is packed in jr_out (plain JSON).
@@ -961,10 +962,12 @@ match_row(void *arg, struct jstream *js, size_t index, char *err,
 		kstr = num;
 	} else
 		return 0;
-	idx = strindex_find_len(&jr->jr_si, jr->jr_ab->ab_items,
-	    jr->jr_ab->ab_lens, kstr, klen);
+	/* Answers list the items as asked, as a rule: the next is tried first. */
+	idx = strindex_find_at(&jr->jr_si, jr->jr_ab->ab_items,
+	    jr->jr_ab->ab_lens, kstr, klen, jr->jr_next);
 	if (idx < 0 || jr->jr_matched[idx] != 0)
 		return 0;
+	jr->jr_next = (size_t)idx + 1;
 	jr->jr_matched[idx] = jr->jr_out.b_len + 1;
 	row_pack(jr);
 	return 0;	/* packed: the jstream need not keep it */

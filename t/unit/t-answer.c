@@ -801,6 +801,15 @@ test_match(void)
 	ok(r.r_clock[0] == 1 && r.r_clock[2] == 1 && r.r_item[2] == 2,
 	    "  sharing the answer of the first");
 
+	/* In the order asked, the third row still is not the third item's. */
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": \"A\"},"
+	    " {\"id\": \"b\", \"clock\": 2, \"name\": \"B\"},"
+	    " {\"id\": \"a\", \"clock\": 3, \"name\": \"A\"}]}", dup, 3, &r,
+	    err, sizeof(err));
+	ok(rc == 0 && r.r_n == 3 && r.r_clock[0] == 1 && r.r_clock[1] == 2 &&
+	    r.r_clock[2] == 1, "duplicate items answered in order: the first "
+	    "row of an item answers both");
+
 	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": \"1\", \"name\": "
 	    "\"A\"}, {\"id\": \"zz\", \"clock\": 5}]}", miss, 2, &r, err,
 	    sizeof(err));
