@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "labels.h"
 #include "source.h"
+#include "sqlfn.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -218,6 +219,11 @@ sqlite_read(const struct config *cf, const void *conf, struct source_sink *sink,
 	    10000 : cf->cf_disc_timeout_ms));
 	sqlite3_progress_handler(sr.sr_db, 10000, sr_progress, &sr);
 	sqlite3_exec(sr.sr_db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	/* jarray_length, jarray_item (and tally) as in the store. */
+	if (sqlfn_register(sr.sr_db) == -1) {
+		*cause = sr_error(&sr, "SQL functions");
+		goto out;
+	}
 	/* One read transaction: nodes and tables from the same snapshot. */
 	if (sqlite3_exec(sr.sr_db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		*cause = sr_error(&sr, "begin");
