@@ -230,6 +230,17 @@ hent_qcmp(const void *a, const void *b)
 	return hent_cmp(a, b);
 }
 
+/* A copy of an entity's len bytes: a NUL inside is a byte like any other. */
+static char *
+hent_text(const char *s, int len)
+{
+	char	*p = xmalloc((size_t)len + 1);
+
+	memcpy(p, s, (size_t)len);
+	p[len] = '\0';
+	return p;
+}
+
 /*
  * The entity in column col of a row; -1 if it is neither integer nor text.
  * Through one sqlite3_column_value (the value_* calls are cheaper than the
@@ -255,7 +266,7 @@ hent_from(sqlite3_stmt *stmt, int col, struct hent *e, int copy)
 		e->he_len = sqlite3_value_bytes(v);
 		if (e->he_len > HISTORY_MAX_ENTITY)
 			return -1;
-		e->he_s = copy ? xstrndup(s, e->he_len) : (char *)s;
+		e->he_s = copy ? hent_text(s, e->he_len) : (char *)s;
 		return 0;
 	default:
 		return -1;
@@ -541,14 +552,14 @@ merge_row(struct hrun *h, const struct hlast *hl, const struct hent *now)
 		c = change_add(h, HC_DEL);
 		c->hc_copy = hl->hl_e;
 		if (hl->hl_e.he_s != NULL)
-			c->hc_copy.he_s = xstrndup(hl->hl_e.he_s,
+			c->hc_copy.he_s = hent_text(hl->hl_e.he_s,
 			    hl->hl_e.he_len);
 		return 0;
 	}
 	c = change_add(h, HC_PUT);
 	c->hc_copy = hl->hl_e;
 	if (hl->hl_e.he_s != NULL)
-		c->hc_copy.he_s = xstrndup(hl->hl_e.he_s, hl->hl_e.he_len);
+		c->hc_copy.he_s = hent_text(hl->hl_e.he_s, hl->hl_e.he_len);
 	c->hc_state = now != NULL ? now->he_state : -1;
 	c->hc_since = h->h_seq;
 	c->hc_prior = prior_encode(pr, npr, &c->hc_priorlen);
