@@ -282,17 +282,21 @@ hent_bind(sqlite3_stmt *stmt, int col, const struct hent *e)
 		sqlite3_bind_text(stmt, col, e->he_s, e->he_len, SQLITE_STATIC);
 }
 
-/* The entity for a message, quoted if text; caller frees. */
+/*
+ * The entity for a message, quoted if text, its bytes other than
+ * printable ASCII escaped (it is a value of the profile's data); caller
+ * frees.
+ */
 static char *
 hent_show(const struct hent *e)
 {
-	char	*s;
+	char	*s, q[400];
 
 	if (e->he_s == NULL)
 		xasprintf(&s, "%" PRId64, e->he_i);
 	else
-		xasprintf(&s, "'%.*s'", e->he_len > 64 ? 64 : e->he_len,
-		    e->he_s);
+		s = xstrdup(str_quote(e->he_s, (size_t)e->he_len, q,
+		    sizeof(q)));
 	return s;
 }
 

@@ -433,7 +433,10 @@ main(void)
 	    "entity 5 appears twice") &&
 	    fails_with(st, "SELECT 'x', NULL", "entity 'x': the state is NULL") &&
 	    fails_with(st, "SELECT 1.5, 'up'", "not an integer or text") &&
-	    fails_with(st, "SELECT 1, 'up', 3", "yields 3 columns"),
+	    fails_with(st, "SELECT 1, 'up', 3", "yields 3 columns") &&
+	    fails_with(st, "SELECT 'x' || char(10, 27) || 'y', 'up' UNION ALL "
+	    "SELECT 'x' || char(10, 27) || 'y', 'up'",
+	    "entity 'x\\x0a\\x1by' appears twice"),
 	    "bad rows fail the run, naming the entity");
 	is_int(NRUNS - 29, q_int(st, "SELECT count(*) FROM history_runs"),
 	    "and leave nothing behind");
