@@ -1566,7 +1566,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(243);
+	plan(244);
 	test_pointer();
 	test_bind();
 	test_coerce_string();

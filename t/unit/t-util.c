@@ -376,7 +376,7 @@ main(void)
 {
 	char	 path[128];
 
-	plan(140);
+	plan(147);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-util") == -1)
 		return 1;
 	test_parse_duration();
