@@ -230,6 +230,17 @@ hent_qcmp(const void *a, const void *b)
 	return hent_cmp(a, b);
 }
 
+/* A copy of an entity's len bytes: a NUL inside is a byte like any other. */
+static char *
+hent_text(const char *s, int len)
+{
+	char	*p = xmalloc((size_t)len + 1);
+
+	memcpy(p, s, (size_t)len);
+	p[len] = '\0';
+	return p;
+}
+
 /*
  * The entity in column col of a row; -1 if it is neither integer nor text.
  * Through one sqlite3_column_value (the value_* calls are cheaper than the
@@ -255,7 +266,7 @@ hent_from(sqlite3_stmt *stmt, int col, struct hent *e, int copy)
 		e->he_len = sqlite3_value_bytes(v);
 		if (e->he_len > HISTORY_MAX_ENTITY)
 			return -1;
-		e->he_s = copy ? xstrndup(s, e->he_len) : (char *)s;
+		e->he_s = copy ? hent_text(s, e->he_len) : (char *)s;
 		return 0;
 	default:
 		return -1;
@@ -271,17 +282,21 @@ hent_bind(sqlite3_stmt *stmt, int col, const struct hent *e)
 		sqlite3_bind_text(stmt, col, e->he_s, e->he_len, SQLITE_STATIC);
 }
 
-/* The entity for a message, quoted if text; caller frees. */
+/*
+ * The entity for a message, quoted if text, its bytes other than
+ * printable ASCII escaped (it is a value of the profile's data); caller
+ * frees.
+ */
 static char *
 hent_show(const struct hent *e)
 {
-	char	*s;
+	char	*s, q[400];
 
 	if (e->he_s == NULL)
 		xasprintf(&s, "%" PRId64, e->he_i);
 	else
-		xasprintf(&s, "'%.*s'", e->he_len > 64 ? 64 : e->he_len,
-		    e->he_s);
+		s = xstrdup(str_quote(e->he_s, (size_t)e->he_len, q,
+		    sizeof(q)));
 	return s;
 }
 
@@ -541,14 +556,14 @@ merge_row(struct hrun *h, const struct hlast *hl, const struct hent *now)
 		c = change_add(h, HC_DEL);
 		c->hc_copy = hl->hl_e;
 		if (hl->hl_e.he_s != NULL)
-			c->hc_copy.he_s = xstrndup(hl->hl_e.he_s,
+			c->hc_copy.he_s = hent_text(hl->hl_e.he_s,
 			    hl->hl_e.he_len);
 		return 0;
 	}
 	c = change_add(h, HC_PUT);
 	c->hc_copy = hl->hl_e;
 	if (hl->hl_e.he_s != NULL)
-		c->hc_copy.he_s = xstrndup(hl->hl_e.he_s, hl->hl_e.he_len);
+		c->hc_copy.he_s = hent_text(hl->hl_e.he_s, hl->hl_e.he_len);
 	c->hc_state = now != NULL ? now->he_state : -1;
 	c->hc_since = h->h_seq;
 	c->hc_prior = prior_encode(pr, npr, &c->hc_priorlen);

@@ -41,12 +41,36 @@ log_set_hook(void (*fn)(void))
 	log_hook = fn;
 }
 
+/*
+ * A message made of fmt and ap, its control bytes (but tabs) written
+ * \xNN: values of nodes and of a profile's data go into messages, and
+ * a newline or an escape sequence in one must not forge a line of the
+ * log or drive a terminal.
+ */
+static void
+log_format(char *msg, size_t size, const char *fmt, va_list ap)
+{
+	char	raw[4096];
+	size_t	i, o = 0;
+
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	for (i = 0; raw[i] != '\0' && o + 5 < size; i++) {
+		if (((unsigned char)raw[i] < 0x20 && raw[i] != '\t') ||
+		    raw[i] == 0x7f)
+			o += (size_t)snprintf(msg + o, size - o, "\\x%02x",
+			    (unsigned char)raw[i]);
+		else
+			msg[o++] = raw[i];
+	}
+	msg[o] = '\0';
+}
+
 static void
 vlog(const char *level, const char *fmt, va_list ap, const char *suffix)
 {
 	char	msg[4096];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_format(msg, sizeof(msg), fmt, ap);
 	if (log_hook != NULL)
 		log_hook();
 	if (suffix != NULL)
@@ -90,7 +114,7 @@ log_info(const char *fmt, ...)
 	char	msg[4096];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_format(msg, sizeof(msg), fmt, ap);
 	if (log_hook != NULL)
 		log_hook();
 	fprintf(stderr, "%s: %s\n", log_prog, msg);

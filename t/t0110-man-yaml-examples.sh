@@ -106,6 +106,23 @@ check_metric_file() {
 	fi
 }
 
+# A query over the Audius profile's tables (temp.user_status and the
+# like): run after the profile's own queries on a simulated network, as
+# a working table that a metric counts; it must have rows.
+check_sql_display() {
+	mkdir -p qs && cp "$VT_SRC_DIR"/queries/audius/*.sql qs/ &&
+	{ echo "CREATE TEMP TABLE display AS"; cat "$1"; } >qs/11-display.sql &&
+	printf "%s\n" "-- metric: display_rows" "-- help: Rows of the display." \
+	    "SELECT count(*) AS value FROM temp.display;" >qs/12-display.sql &&
+	stop_simnet &&
+	start_simnet -n 6 -u 400 &&
+	write_config v.yaml &&
+	vantage -c v.yaml -D "queries.dir=$TRASH/qs" once &&
+	vantage -c v.yaml metrics >metrics &&
+	rows=$(sed -n "s/^display_rows //p" metrics) &&
+	test "$rows" -gt 0
+}
+
 # The Prometheus scrape job: promtool accepts it, its files made (empty)
 # under the trash directory.
 check_scrape_config() {
@@ -156,6 +173,9 @@ for f in $(ls blk.* | sort -t. -k2 -n); do
 			test_expect_success "$at: $first: checks and is exported" \
 			    "check_metric_file $f"
 		fi ;;
+	"SELECT "*)
+		test_expect_success "$at: $first: runs on the profile's tables" \
+		    "check_sql_display $f" ;;
 	'$ vantage '*)
 		cmd=$(sed 's/^\$ //' "$f" | sed 's/ serve$/ check/')
 		test_expect_success "$at: $(echo "$cmd" | head -n 1) (serve as check)" \

@@ -47,4 +47,23 @@ test_expect_success 'a blob primary: the user is counted once, as incomplete' '
 	test_cmp expect got
 '
 
+# JSON text cannot carry a NUL through ->>: 'x' || char(0) || 'y' and 'x'
+# are two primaries, as in GROUP BY, and the run still completes.
+test_expect_success 'text primaries with a NUL inside: each user counted once' '
+	sqlite3 dn.db "SELECT user_id FROM users WHERE is_current = 1
+	    AND typeof(primary_id) = '\''integer'\'' ORDER BY user_id
+	    LIMIT 2" >uids &&
+	sqlite3 dn.db "UPDATE users SET primary_id = '\''x'\'' || char(0) ||
+	    '\''y'\'' WHERE user_id = $(head -n 1 uids) AND is_current = 1;
+	    UPDATE users SET primary_id = '\''x'\''
+	    WHERE user_id = $(tail -n 1 uids) AND is_current = 1" &&
+	vantage -c v.yaml once 2>err &&
+	grep "run 3: complete" err &&
+	vantage -c v.yaml metrics >m &&
+	vantage -c v.yaml sql --csv "SELECT count(*) FROM users WHERE run_id = 3" >n &&
+	awk -v want="$(tail -n 1 n)" "
+	    /^audius_users\{/ { sum += \$NF }
+	    END { exit sum != want }" m
+'
+
 test_done

@@ -63,9 +63,10 @@ DROP TABLE temp.user_order;
 
 -- Counted in one pass with a hash (tally_tuples): GROUP BY would sort
 -- every user first, and counting into a keyed table seeks once per user.
--- JSON holds every primary_id but a real (2.0 is 2 there) or a blob: those
--- few users are counted into the same rows one at a time.  Users without
--- a primary (no_replica_set) are the row whose primary_id is NULL.
+-- JSON holds every primary_id but a real (2.0 is 2 there), a blob, or text
+-- with a NUL inside (->> ends it there): those few users are counted into
+-- the same rows one at a time.  Users without a primary (no_replica_set)
+-- are the row whose primary_id is NULL.
 CREATE TEMP TABLE status_counts (
 	primary_id,
 	status		TEXT NOT NULL,
@@ -76,8 +77,12 @@ INSERT INTO temp.status_counts (primary_id, status, n)
 SELECT value ->> 0, value ->> 1, value ->> 2
 FROM json_each((SELECT tally_tuples(primary_id, status)
     FROM temp.user_status
-    WHERE typeof(primary_id) IN ('null', 'integer', 'text')));
+    WHERE typeof(primary_id) IN ('null', 'integer')
+	OR (typeof(primary_id) = 'text'
+	    AND instr(CAST(primary_id AS BLOB), x'00') = 0)));
 INSERT INTO temp.status_counts (primary_id, status, n)
 SELECT primary_id, status, 1 FROM temp.user_status
 WHERE typeof(primary_id) IN ('real', 'blob')
+    OR (typeof(primary_id) = 'text'
+	AND instr(CAST(primary_id AS BLOB), x'00') > 0)
 ON CONFLICT (primary_id, status) DO UPDATE SET n = n + 1;

@@ -325,6 +325,43 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < seen2.s_nkeys; i++)
 		free(seen2.s_keys[i]);
 	free(seen2.s_keys);
+
+	/*
+	 * The same with the items as a request's body holds them: lengths,
+	 * no NUL after each, the last at the very end of its buffer.
+	 */
+	if (!noitems) {
+		struct answer_batch ab3 = ab;
+		char		*itemp[MAX_ITEMS], *packed;
+		uint32_t	 lensv[MAX_ITEMS];
+		size_t		 total = 0;
+
+		for (i = 0; i < nitems; i++)
+			total += strlen(itemv[i]);
+		packed = malloc(total + 1);
+		for (i = 0, off = 0; i < nitems; i++) {
+			lensv[i] = (uint32_t)strlen(itemv[i]);
+			memcpy(packed + off, itemv[i], lensv[i]);
+			itemp[i] = packed + off;
+			off += lensv[i];
+		}
+		/* One byte that no item has, read if a length is ignored. */
+		packed[total] = '\377';
+		ab3.ab_items = itemp;
+		ab3.ab_lens = lensv;
+		memset(&seen2, 0, sizeof(seen2));
+		seen2.s_pc = &pc;
+		seen2.s_nitems = ab3.ab_nitems;
+		if (answer_json.ak_extract(&ab3, &res, row, &seen2, why,
+		    sizeof(why)) != rc || seen2.s_total != seen.s_total ||
+		    seen2.s_nkeys != seen.s_nkeys || memcmp(seen2.s_rows,
+		    seen.s_rows, sizeof(seen.s_rows)) != 0)
+			abort();
+		for (i = 0; i < seen2.s_nkeys; i++)
+			free(seen2.s_keys[i]);
+		free(seen2.s_keys);
+		free(packed);
+	}
 	if (rc == 0) {
 		if (noitems && jc.aj_explode == EX_NO &&
 		    (seen.s_total != 1 || seen.s_rows[MAX_ITEMS] != 1))

@@ -297,6 +297,56 @@ big_runs(const char *dir)
 	return bad;
 }
 
+/*
+ * Entities SQLite tells apart that C strings do not: text holding a NUL
+ * ('a', 'a\0b', 'a\0c') and the integer 5 beside the text '5'.  Two runs,
+ * the second changing 'a\0c': each entity kept as it is, byte for byte.
+ * 0 when all is well.
+ */
+static int
+nul_runs(const char *dir)
+{
+	struct store	*st;
+	char		 path[128], *cause = NULL;
+	int64_t		 id;
+	int		 r, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/nul.db", dir);
+	if ((st = store_open(path)) == NULL)
+		return 1;
+	store_exec(st, "CREATE TABLE cur (e, s)");
+	for (r = 0; r < 2 && bad == 0; r++) {
+		store_exec(st, "DELETE FROM cur");
+		bad |= store_exec(st, r == 0 ?
+		    "INSERT INTO cur VALUES ('a', 'up'), "
+		    "('a' || char(0) || 'b', 'up'), "
+		    "('a' || char(0) || 'c', 'up'), (5, 'up'), ('5', 'down')" :
+		    "INSERT INTO cur VALUES ('a', 'up'), "
+		    "('a' || char(0) || 'b', 'up'), "
+		    "('a' || char(0) || 'c', 'down'), (5, 'up'), "
+		    "('5', 'down')") != 0;
+		if (bad || record(st, 1.7e9 + r * 3600, 1, &id, &cause) == -1) {
+			printf("# nul run %d: %s\n", r, cause ? cause :
+			    "store");
+			bad = 1;
+		}
+		free(cause);
+		cause = NULL;
+	}
+	if (bad == 0 && (q_int(st, "SELECT count(*) FROM history_last") !=
+	    5 ||
+	    q_int(st, "SELECT count(*) FROM cur c JOIN history_last h "
+	    "ON h.entity = c.e") != 5 ||
+	    q_int(st, "SELECT count(*) FROM cur c JOIN history_entity_states h "
+	    "ON h.entity = c.e AND h.state = c.s AND h.run_id = (SELECT "
+	    "max(run_id) FROM history_runs)") != 5 ||
+	    q_int(st, "SELECT count(*) FROM history_last WHERE since = 2") !=
+	    1))
+		bad = 1;
+	store_close(st);
+	return bad;
+}
+
 int
 main(void)
 {
@@ -306,7 +356,7 @@ main(void)
 	int		 r, e, bad = 0, sbad = 0, failed = 0, complete = 0;
 	double		 t = 1.7e9;
 
-	plan(14);
+	plan(15);
 	if (tap_tmpdir(dir, sizeof(dir), "t-history") == -1)
 		return 1;
 	snprintf(path, sizeof(path), "%s/h.db", dir);
@@ -383,7 +433,10 @@ main(void)
 	    "entity 5 appears twice") &&
 	    fails_with(st, "SELECT 'x', NULL", "entity 'x': the state is NULL") &&
 	    fails_with(st, "SELECT 1.5, 'up'", "not an integer or text") &&
-	    fails_with(st, "SELECT 1, 'up', 3", "yields 3 columns"),
+	    fails_with(st, "SELECT 1, 'up', 3", "yields 3 columns") &&
+	    fails_with(st, "SELECT 'x' || char(10, 27) || 'y', 'up' UNION ALL "
+	    "SELECT 'x' || char(10, 27) || 'y', 'up'",
+	    "entity 'x\\x0a\\x1by' appears twice"),
 	    "bad rows fail the run, naming the entity");
 	is_int(NRUNS - 29, q_int(st, "SELECT count(*) FROM history_runs"),
 	    "and leave nothing behind");
@@ -391,6 +444,8 @@ main(void)
 	store_close(st);
 	is_int(0, big_runs(dir), "a first run of 10000 new entities, then 5000 "
 	    "more between them: each in history_last, in its state");
+	is_int(0, nul_runs(dir), "entities with a NUL inside, 5 beside '5': "
+	    "each kept as it is");
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (tap_failed == 0 && system(path) != 0)
 		return 1;

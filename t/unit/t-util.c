@@ -17,6 +17,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "log.h"
 #include "tap.h"
 #include "util.h"
 
@@ -371,12 +373,51 @@ test_strindex(void)
 	strindex_release(&si);
 }
 
+/* A logged message has its control bytes escaped: one line, no escapes. */
+static void
+test_log_escape(const char *dir)
+{
+	char	 path[128], line[256];
+	FILE	*f;
+	int	 fd, saved;
+
+	snprintf(path, sizeof(path), "%s/log", dir);
+	fflush(stderr);
+	saved = dup(2);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    dup2(fd, 2) == -1) {
+		ok(0, "log: stderr to a file");
+		ok(0, "log: the second message");
+		return;
+	}
+	close(fd);
+	log_warnx("entity '%s' twice", "a\nvantage: forged\033[2J\x7f\tb");
+	log_info("x%sy", "\r");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	line[0] = '\0';
+	if ((f = fopen(path, "r")) != NULL && fgets(line, sizeof(line), f))
+		is_str("vantage: entity 'a\\x0avantage: forged\\x1b[2J\\x7f"
+		    "\tb' twice\n", line, "log: control bytes but tabs escaped");
+	else
+		ok(0, "log: control bytes but tabs escaped");
+	line[0] = '\0';
+	if (f != NULL && fgets(line, sizeof(line), f))
+		is_str("vantage: x\\x0dy\n", line, "log: in log_info too");
+	else
+		ok(0, "log: in log_info too");
+	if (f != NULL)
+		fclose(f);
+	unlink(path);
+}
+
 int
 main(void)
 {
 	char	 path[128];
 
-	plan(147);
+	plan(149);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-util") == -1)
 		return 1;
 	test_parse_duration();
@@ -387,6 +428,7 @@ main(void)
 	test_read_file();
 	test_buf();
 	test_strindex();
+	test_log_escape(tmpdir);
 
 	snprintf(path, sizeof(path), "%s/f", tmpdir);
 	unlink(path);
