@@ -53,9 +53,10 @@
 /*
  * Finished batches wait in memory for their turn in the probe table's key
  * order (see probe_write) within this share of crawl.memory_limit: 4MiB
- * of the default 256MiB, about 450,000 probe rows of two integers, which
- * is what 1,000,000 users on 100 nodes hold at most.  Past it the probe
- * stops waiting for the node it is at (a slow or unreachable one).
+ * of the default 256MiB, about 450,000 probe rows of two integers;
+ * 1,000,000 users on 100 nodes hold at most 3.5MiB (the nodes of the
+ * first requests end together).  Past it the probe stops waiting for the
+ * node it is at (a slow or unreachable one).
  */
 #define HOLD_SHARE	64
 #define HOLD_NO_LIMIT	(4 << 20)	/* crawl.memory_limit 0: no limit */
@@ -893,7 +894,8 @@ batch_final(void *arg, long status)
 
 /*
  * A request ended: its rows (the kind's, or every item written off with
- * the reason) in one transaction, then the counts and the node's state.
+ * the reason) are written when their turn comes (batch_end), the node's
+ * state at once.
  */
 static void
 batch_done(void *arg, const struct crawl_result *res)
@@ -1034,7 +1036,7 @@ task_send(struct probe_crawl *pr, struct task *t)
 /*
  * Write off what t has not sent (all of it for a node whose url is
  * unusable, the rest for a node that gave up answering): a row with why
- * for each item, in one transaction.
+ * for each item, as one more batch of t.
  */
 static int
 task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
