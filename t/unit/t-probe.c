@@ -560,6 +560,7 @@ test_key_order(void)
 	struct ko_watch	 kw;
 	char		 url[64];
 	size_t		 k;
+	long long	 cache;
 	int		 rc;
 	static const int items[NNODES] = { 3, 5, 4, 3 };
 
@@ -583,8 +584,11 @@ test_key_order(void)
 	}
 
 	memset(&kw, 0, sizeof(kw));
+	cache = query_int("PRAGMA cache_size");
 	rc = ko_crawl(&cf, &ns, 3, &kw, counts);
 	is_int(0, rc, "a slow node first in key order: the crawl completes");
+	is_int(cache, query_int("PRAGMA cache_size"), "  the store's page "
+	    "cache is as it was");
 	is_int(0, kw.kw_items, "  the other nodes' rows wait for it");
 	is_int(15, ko_rows(3), "  then every row is written, once, with its "
 	    "values");
@@ -634,7 +638,7 @@ main(void)
 	alarm(120);
 	answer_init();	/* before any JSON value exists */
 	log_init("t-probe", getenv("PROBE_DEBUG") != NULL);
-	plan(8 + 28 + 5 + 15);
+	plan(8 + 28 + 5 + 16);
 	test_body();
 	if (tap_tmpdir(tmp, sizeof(tmp), "t-probe") == -1)
 		return 1;
