@@ -170,6 +170,7 @@ run_kind(struct probe_conf *pc, char **items, size_t nitems,
 	memset(&ab, 0, sizeof(ab));
 	ab.ab_probe = pc;
 	ab.ab_items = items;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = nitems;
 	memset(&res, 0, sizeof(res));
 	res.cr_outcome = CRAWL_OK;

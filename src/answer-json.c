@@ -772,7 +772,13 @@ struct jread {
 	/* JSON-RPC batch: those of one error object for the whole batch. */
 	int		 jr_tself, jr_terror, jr_tcode, jr_tmsg, jr_tresult;
 	struct strindex	 jr_si;
-	size_t		*jr_matched;	/* per item: kept row + 1, or 0 */
+	size_t		 jr_next;	/* the item after the last one matched */
+	/*
+	 * Per item: its row + 1, or 0 -- a kept row of the jstream (JSON-RPC),
+	 * or where its row is packed in jr_out (plain JSON).
+	 */
+	size_t		*jr_matched;
+	struct buf	 jr_out;	/* rows packed as they end (row_pack) */
 	size_t		*jr_count;	/* per call: responses with its id */
 	char		*jr_strid;	/* per call: one with its id as text */
 	size_t		 jr_seen;	/* exploded rows */
@@ -843,7 +849,94 @@ json_row(const struct answer_json_conf *jc, size_t item, const char *key,
 }
 
 /*
- * A row of an answer with items, as it ends: kept if it is the first
+ * The values of the row that just ended, read as json_row reads them and
+ * packed at the end of jr_out, so that an answer's rows take a few bytes
+ * each until it ends: 'E' and the first reason a value did not fit, or
+ * 'V' then per value 'N', 'I' and an int64, 'R' and a double, or 'T', a
+ * length and the bytes.
+ */
+static void
+row_pack(struct jread *jr)
+{
+	const struct answer_json_conf *jc = jr->jr_jc;
+	struct buf	*b = &jr->jr_out;
+	struct aval	 av;
+	char		 why[512];
+	size_t		 j, start = b->b_len;
+
+	buf_putc(b, 'V');
+	for (j = 0; j < jc->aj_nvalues; j++) {
+		if (value_read(jstream_field_value(jr->jr_js, jr->jr_vslot[j]),
+		    &jc->aj_values[j], &av, why, sizeof(why)) == -1) {
+			b->b_len = start;
+			buf_putc(b, 'E');
+			buf_add(b, why, strlen(why) + 1);
+			return;
+		}
+		switch (av.av_type) {
+		case AV_INTEGER:
+			buf_putc(b, 'I');
+			buf_add(b, &av.av_int, sizeof(av.av_int));
+			break;
+		case AV_REAL:
+			buf_putc(b, 'R');
+			buf_add(b, &av.av_real, sizeof(av.av_real));
+			break;
+		case AV_TEXT:
+			buf_putc(b, 'T');
+			buf_add(b, &av.av_len, sizeof(av.av_len));
+			buf_add(b, av.av_text, av.av_len);
+			break;
+		case AV_NULL:
+		default:
+			buf_putc(b, 'N');
+			break;
+		}
+	}
+}
+
+/*
+ * The row packed at offset at of jr_out into values (its text borrowed
+ * from jr_out); NULL, or the reason the row is an error.
+ */
+static const char *
+row_unpack(struct jread *jr, size_t at, struct aval *values)
+{
+	const char	*p = jr->jr_out.b_data + at;
+	size_t		 j;
+
+	if (*p++ == 'E')
+		return p;
+	for (j = 0; j < jr->jr_jc->aj_nvalues; j++) {
+		memset(&values[j], 0, sizeof(values[j]));
+		switch (*p++) {
+		case 'I':
+			values[j].av_type = AV_INTEGER;
+			memcpy(&values[j].av_int, p, sizeof(values[j].av_int));
+			p += sizeof(values[j].av_int);
+			break;
+		case 'R':
+			values[j].av_type = AV_REAL;
+			memcpy(&values[j].av_real, p, sizeof(values[j].av_real));
+			p += sizeof(values[j].av_real);
+			break;
+		case 'T':
+			values[j].av_type = AV_TEXT;
+			memcpy(&values[j].av_len, p, sizeof(values[j].av_len));
+			p += sizeof(values[j].av_len);
+			values[j].av_text = p;
+			p += values[j].av_len;
+			break;
+		default:
+			values[j].av_type = AV_NULL;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A row of an answer with items, as it ends: packed if it is the first
  * whose key (a string, or an integer as its decimal text) equals an item;
  * rows for items never asked are dropped.
  */
@@ -869,11 +962,15 @@ match_row(void *arg, struct jstream *js, size_t index, char *err,
 		kstr = num;
 	} else
 		return 0;
-	idx = strindex_find(&jr->jr_si, jr->jr_ab->ab_items, kstr, klen);
+	/* Answers list the items as asked, as a rule: the next is tried first. */
+	idx = strindex_find_at(&jr->jr_si, jr->jr_ab->ab_items,
+	    jr->jr_ab->ab_lens, kstr, klen, jr->jr_next);
 	if (idx < 0 || jr->jr_matched[idx] != 0)
 		return 0;
-	jr->jr_matched[idx] = jstream_nrows(js) + 1;
-	return 1;
+	jr->jr_next = (size_t)idx + 1;
+	jr->jr_matched[idx] = jr->jr_out.b_len + 1;
+	row_pack(jr);
+	return 0;	/* packed: the jstream need not keep it */
 }
 
 /*
@@ -885,6 +982,7 @@ json_items(struct jread *jr, struct aval *values, answer_row_cb emit,
     void *arg, char *err, size_t errlen)
 {
 	const struct answer_batch *ab = jr->jr_ab;
+	const char	*error;
 	size_t		 i, r;
 	int32_t		 idx;
 
@@ -895,11 +993,17 @@ json_items(struct jread *jr, struct aval *values, answer_row_cb emit,
 	}
 	for (i = 0; i < ab->ab_nitems; i++) {
 		r = jr->jr_matched[i];
-		if (r == 0 && (idx = strindex_find(&jr->jr_si, ab->ab_items,
-		    ab->ab_items[i], strlen(ab->ab_items[i]))) >= 0)
+		if (r == 0 && (idx = strindex_find_len(&jr->jr_si,
+		    ab->ab_items, ab->ab_lens, ab->ab_items[i],
+		    ab->ab_lens != NULL ? ab->ab_lens[i] :
+		    strlen(ab->ab_items[i]))) >= 0)
 			r = jr->jr_matched[idx];
-		if (json_row(jr->jr_jc, i, NULL, r == 0 ? NULL :
-		    read_row(jr, r - 1), values, emit, arg) == -1)
+		if (r == 0)
+			error = "missing from answer";
+		else
+			error = row_unpack(jr, r - 1, values);
+		if (emit(arg, i, NULL, 0, error != NULL ? NULL : values,
+		    error) == -1)
 			return -1;
 	}
 	return 0;
@@ -1354,32 +1458,69 @@ json_plan(struct jread *jr)
 	read_values(jr, 1, "");
 	if (jr->jr_ab->ab_items == NULL)
 		return explode_row;
-	strindex_init(&jr->jr_si, jr->jr_ab->ab_items, n);
+	strindex_init_len(&jr->jr_si, jr->jr_ab->ab_items, jr->jr_ab->ab_lens,
+	    n);
 	jr->jr_matched = xcalloc(n + 1, sizeof(*jr->jr_matched));
 	return match_row;
 }
 
-static int
-json_extract(const struct answer_batch *ab, const struct crawl_result *res,
-    answer_row_cb emit, void *arg, char *err, size_t errlen)
+/* An answer to ab, read as it comes: what json_plan says to read. */
+static void *
+json_open(const struct answer_batch *ab)
 {
 	const struct answer_json_conf *jc = answer_json_conf(ab->ab_probe);
-	struct jread	 jr;
+	struct jread	*jr = xcalloc(1, sizeof(*jr));
+
+	jr->jr_jc = jc;
+	jr->jr_ab = ab;
+	jr->jr_js = jstream_new();
+	jr->jr_vslot = xcalloc(jc->aj_nvalues + 1, sizeof(*jr->jr_vslot));
+	jr->jr_vals = xcalloc(jc->aj_nvalues + 1, sizeof(*jr->jr_vals));
+	jr->jr_kslot = jr->jr_rows = -1;
+	buf_init(&jr->jr_out, 0);
+	jstream_begin(jr->jr_js, json_plan(jr), jr);
+	return jr;
+}
+
+static void
+json_feed(void *arg, const char *p, size_t len)
+{
+	struct jread	*jr = arg;
+
+	jstream_feed(jr->jr_js, p, len);
+}
+
+static void
+json_free(struct jread *jr)
+{
+	if (!RPC_ON(jr->jr_jc) && jr->jr_ab->ab_items != NULL)
+		strindex_release(&jr->jr_si);
+	free(jr->jr_matched);
+	free(jr->jr_count);
+	free(jr->jr_strid);
+	free(jr->jr_vslot);
+	free(jr->jr_vals);
+	buf_release(&jr->jr_out);
+	jstream_free(jr->jr_js);
+	free(jr);
+}
+
+static int
+json_end(void *arg, const struct crawl_result *res, answer_row_cb emit,
+    void *emit_arg, char *err, size_t errlen)
+{
+	struct jread	*jr = arg;
+	const struct answer_json_conf *jc = jr->jr_jc;
+	const struct answer_batch *ab = jr->jr_ab;
 	struct aval	*values = NULL;
-	jstream_row_cb	 cb;
 	char		 why[600];
 	int		 rc = -1;
 
-	memset(&jr, 0, sizeof(jr));
-	jr.jr_jc = jc;
-	jr.jr_ab = ab;
-	jr.jr_js = jstream_new();
-	jr.jr_vslot = xcalloc(jc->aj_nvalues + 1, sizeof(*jr.jr_vslot));
-	jr.jr_vals = xcalloc(jc->aj_nvalues + 1, sizeof(*jr.jr_vals));
-	jr.jr_kslot = jr.jr_rows = -1;
-	cb = json_plan(&jr);
-	if (jstream_parse(jr.jr_js, res->cr_body, res->cr_len, cb, &jr, why,
-	    sizeof(why)) == -1) {
+	if (res == NULL) {
+		json_free(jr);
+		return 0;
+	}
+	if (jstream_end(jr->jr_js, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "malformed answer: %s", why);
 		goto out;
 	}
@@ -1388,26 +1529,30 @@ json_extract(const struct answer_batch *ab, const struct crawl_result *res,
 	values[jc->aj_nvalues].av_type = AV_INTEGER;
 	values[jc->aj_nvalues].av_int = res->cr_status;
 	if (RPC_ON(jc))
-		rc = ab->ab_items == NULL ? rpc_single(&jr, values, emit, arg,
-		    err, errlen) : rpc_batch(&jr, values, emit, arg, err, errlen);
+		rc = ab->ab_items == NULL ? rpc_single(jr, values, emit,
+		    emit_arg, err, errlen) : rpc_batch(jr, values, emit,
+		    emit_arg, err, errlen);
 	else if (ab->ab_items != NULL)
-		rc = json_items(&jr, values, emit, arg, err, errlen);
+		rc = json_items(jr, values, emit, emit_arg, err, errlen);
 	else if (jc->aj_explode != EX_NO)
-		rc = json_explode(&jr, values, emit, arg, err, errlen);
+		rc = json_explode(jr, values, emit, emit_arg, err, errlen);
 	else
-		rc = json_row(jc, ANSWER_NO_ITEM, NULL, read_row(&jr,
-		    ANSWER_NO_ITEM), values, emit, arg);
+		rc = json_row(jc, ANSWER_NO_ITEM, NULL, read_row(jr,
+		    ANSWER_NO_ITEM), values, emit, emit_arg);
 out:
-	if (!RPC_ON(jc) && ab->ab_items != NULL)
-		strindex_release(&jr.jr_si);
-	free(jr.jr_matched);
-	free(jr.jr_count);
-	free(jr.jr_strid);
-	free(jr.jr_vslot);
-	free(jr.jr_vals);
 	free(values);
-	jstream_free(jr.jr_js);
+	json_free(jr);
 	return rc;
+}
+
+static int
+json_extract(const struct answer_batch *ab, const struct crawl_result *res,
+    answer_row_cb emit, void *arg, char *err, size_t errlen)
+{
+	void	*jr = json_open(ab);
+
+	json_feed(jr, res->cr_body, res->cr_len);
+	return json_end(jr, res, emit, arg, err, errlen);
 }
 
 static void
@@ -1686,6 +1831,9 @@ const struct answer_kind answer_json = {
 	.ak_init = json_init,
 	.ak_columns = json_columns,
 	.ak_extract = json_extract,
+	.ak_open = json_open,
+	.ak_feed = json_feed,
+	.ak_end = json_end,
 	.ak_check = json_check,
 	.ak_status = json_status,
 	.ak_body = json_body,

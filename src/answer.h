@@ -82,6 +82,11 @@ typedef void (*answer_check_cb)(void *arg, const char *list, size_t index,
 struct answer_batch {
 	const struct probe_conf	*ab_probe;
 	char *const		*ab_items;	/* as sent; NULL: no items */
+	/*
+	 * NULL: each item is NUL-terminated; else item i is the
+	 * ab_lens[i] bytes at ab_items[i] (in the request's body).
+	 */
+	const uint32_t		*ab_lens;
 	size_t			 ab_nitems;
 };
 
@@ -109,6 +114,20 @@ struct answer_kind {
 	int		(*ak_extract)(const struct answer_batch *batch,
 			    const struct crawl_result *res, answer_row_cb row,
 			    void *arg, char *err, size_t errlen);
+	/*
+	 * May be NULL (the answer is read whole): the answer read as it
+	 * arrives, without holding it.  ak_open starts on an answer to
+	 * batch (borrowed until ak_end), ak_feed hands it the next bytes,
+	 * and ak_end is ak_extract on what was fed, then frees the reader;
+	 * with res NULL it frees it without a row (an attempt that failed,
+	 * or an answer not to read).  ak_extract is ak_open, one ak_feed of
+	 * the whole body and ak_end, so both read alike.
+	 */
+	void		*(*ak_open)(const struct answer_batch *batch);
+	void		(*ak_feed)(void *reader, const char *bytes, size_t len);
+	int		(*ak_end)(void *reader, const struct crawl_result *res,
+			    answer_row_cb row, void *arg, char *err,
+			    size_t errlen);
 	/*
 	 * May be NULL: what the key tables cannot check in the kind's
 	 * settings, each mistake handed to report.  The settings may be

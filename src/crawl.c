@@ -63,6 +63,8 @@ struct crawl_req {
 	CURL		*r_easy;
 	struct buf	 r_resp;	/* capped at co_max_response */
 	int		 r_toolarge;	/* crawl_write refused bytes */
+	int		 r_stream;	/* this attempt's body goes to co_write */
+	size_t		 r_streamed;	/* bytes of it so far */
 	/*
 	 * The body is decoded here, not by libcurl, so that a transfer can
 	 * stop within one read that would inflate to megabytes.
@@ -195,6 +197,8 @@ req_decoder_reset(struct crawl_req *r)
 	r->r_coding = -1;
 	r->r_bodyerr[0] = '\0';
 	r->r_skip = 0;
+	r->r_stream = 0;
+	r->r_streamed = 0;
 }
 
 static void
@@ -396,7 +400,7 @@ mem_room(struct crawl *c, struct crawl_req *r)
 {
 	size_t	 pool;
 
-	if (c->c_opts.co_memory_limit == 0 || r == c->c_priv)
+	if (c->c_opts.co_memory_limit == 0 || r == c->c_priv || r->r_stream)
 		return SIZE_MAX;
 	pool = c->c_opts.co_memory_limit - c->c_opts.co_max_response;
 	if (c->c_mem < pool)
@@ -409,11 +413,24 @@ mem_room(struct crawl *c, struct crawl_req *r)
 	return 0;
 }
 
-/* Keep n decoded bytes of r's answer; -1 if it grows too large. */
+/*
+ * Keep n decoded bytes of r's answer, or hand them to co_write; -1 if it
+ * grows too large.
+ */
 static int
 mem_add(struct crawl *c, struct crawl_req *r, const void *p, size_t n)
 {
 	size_t	 held;
+
+	if (r->r_stream) {
+		if (n > c->c_opts.co_max_response - r->r_streamed) {
+			r->r_toolarge = 1;
+			return -1;
+		}
+		r->r_streamed += n;
+		c->c_opts.co_write(r->r_arg, p, n);
+		return 0;
+	}
 
 	if (buf_add(&r->r_resp, p, n) == -1) {
 		r->r_toolarge = 1;
@@ -473,10 +490,17 @@ crawl_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct crawl	*c = r->r_crawl;
 	unsigned char	 out[16384];
 	size_t		 len = size * nmemb, used, room, n;
+	long		 status = 0;
 	int		 zr;
 
-	if (r->r_coding < 0 && req_decoder_init(r) == -1)
-		return 0;	/* CURLE_WRITE_ERROR */
+	if (r->r_coding < 0) {
+		if (req_decoder_init(r) == -1)
+			return 0;	/* CURLE_WRITE_ERROR */
+		/* The first bytes of this attempt: held, or streamed? */
+		curl_easy_getinfo(r->r_easy, CURLINFO_RESPONSE_CODE, &status);
+		r->r_stream = c->c_opts.co_stream != NULL &&
+		    c->c_opts.co_stream(r->r_arg, status);
+	}
 	used = r->r_skip < len ? r->r_skip : len;
 	r->r_skip -= used;
 	if (r->r_skip > 0)
@@ -890,7 +914,8 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	}
 	if (oc == CRAWL_OK)
 		log_debug("crawl: %s %s: HTTP %ld, %zu bytes", r->r_method,
-		    r->r_url, status, r->r_resp.b_len);
+		    r->r_url, status, r->r_stream ? r->r_streamed :
+		    r->r_resp.b_len);
 	else if (r->r_attempts > 1)
 		log_debug("crawl: %s %s: %s, giving up after %d attempts",
 		    r->r_method, r->r_url, msg, r->r_attempts);
@@ -903,7 +928,10 @@ crawl_done(struct crawl *c, CURL *e, CURLcode rc)
 	res.cr_error = msg;
 	res.cr_content_type = ctype[0] != '\0' ? ctype : NULL;
 	res.cr_body = "";
-	if ((oc == CRAWL_OK || oc == CRAWL_HTTP_ERROR) &&
+	res.cr_streamed = r->r_stream;
+	if (r->r_stream)
+		res.cr_len = r->r_streamed;
+	else if ((oc == CRAWL_OK || oc == CRAWL_HTTP_ERROR) &&
 	    r->r_resp.b_data != NULL) {
 		res.cr_body = r->r_resp.b_data;
 		res.cr_len = r->r_resp.b_len;

@@ -71,6 +71,17 @@ struct crawl_opts {
 	 * (cr_truncated): that is retried as before.
 	 */
 	int	(*co_final)(void *arg, long status);
+	/*
+	 * May be NULL: answers read as they arrive instead of held.  Before
+	 * the first byte of an attempt's body, co_stream(arg, status) says
+	 * whether that body goes to co_write (nonzero), piece by piece as it
+	 * is decoded, instead of into cr_body; a later attempt asks again,
+	 * and the caller starts over on its body.  A streamed body counts
+	 * against co_max_response, not co_memory_limit (none of it is held).
+	 * arg is the request's done argument.
+	 */
+	int	(*co_stream)(void *arg, long status);
+	void	(*co_write)(void *arg, const char *bytes, size_t len);
 };
 
 /*
@@ -85,6 +96,9 @@ struct crawl_result {
 	size_t		 cr_len;
 	int		 cr_truncated;	/* CRAWL_HTTP_ERROR: the body is only
 					   the start of the answer */
+	int		 cr_streamed;	/* the last attempt's body went to
+					   co_write: cr_body is "", cr_len
+					   its length */
 	const char	*cr_error;	/* "" on CRAWL_OK, else e.g. "HTTP 500",
 					   "timeout after 10s", "connect timeout
 					   after 5s", or libcurl's error text */

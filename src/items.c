@@ -637,6 +637,22 @@ run_items_id(const struct run_items *ri, uint32_t row, int64_t *iv,
 }
 
 void
+run_items_prefetch(const struct run_items *ri, uint32_t row, int what)
+{
+#if defined(__GNUC__)
+	if (what == RUN_ITEMS_ROW)
+		__builtin_prefetch(&ri->ri_rows[row]);
+	else
+		__builtin_prefetch(ri->ri_text.b_data +
+		    ri->ri_rows[row].rr_item);
+#else
+	(void)ri;
+	(void)row;
+	(void)what;
+#endif
+}
+
+void
 run_items_node_done(struct run_items *ri, size_t node)
 {
 	free(ri->ri_nodes[node].nr_rows);

@@ -68,6 +68,14 @@ struct jkey {
 /* An object with more keys than this finds its own through a hash index. */
 #define KEYS_LINEAR	16
 
+/* Where escape_scan is in the bytes it reads. */
+enum esc_state {
+	ESC_TEXT,	/* looking for a backslash */
+	ESC_BACKSLASH,	/* one just seen */
+	ESC_HEX,	/* in the 4 hex digits of a \u */
+	ESC_LOW		/* after a high surrogate: "\\u" and a low one next */
+};
+
 struct jstream {
 	struct jnode	*js_root;
 	struct jnode	*js_rows;	/* the rows' container, or NULL */
@@ -96,10 +104,23 @@ struct jstream {
 
 	jstream_row_cb	 js_cb;
 	void		*js_arg;
-	char		 js_err[512];
+	char		 js_err[512];	/* why a callback stopped it */
+	char		 js_msg[640];	/* why it failed, and where */
 	yajl_handle	 js_h;
-	const char	*js_body;	/* the answer, js_len bytes */
-	size_t		 js_len;
+	int		 js_failed;	/* the parse stopped: feed no more */
+	int		 js_done;	/* jstream_end ran */
+	/* The piece being read, and where it lies in the answer. */
+	const char	*js_piece;
+	size_t		 js_piecelen;
+	size_t		 js_off;	/* bytes of the answer before it */
+	size_t		 js_line;	/* lines before it, from 1 */
+	size_t		 js_linestart;	/* where the last of them began */
+	/* escape_scan */
+	enum esc_state	 js_esc;
+	int		 js_high;
+	int		 js_nhex;
+	unsigned	 js_u;
+	size_t		 js_bad;	/* first mistake's offset, or -1 */
 };
 
 static struct jnode *
@@ -186,6 +207,8 @@ node_at(struct jnode *n, const char *p)
 	return n;
 }
 
+static void	parse_release(struct jstream *);
+
 struct jstream *
 jstream_new(void)
 {
@@ -202,6 +225,7 @@ jstream_free(struct jstream *js)
 {
 	if (js == NULL)
 		return;
+	parse_release(js);
 	node_free(js->js_root);
 	node_free(js->js_each);
 	free(js->js_topv);
@@ -441,69 +465,97 @@ cb_number(void *ctx, const char *s, size_t len)
 	return scalar_end(js);
 }
 
-static int
-hex4(const char *p, unsigned *u)
-{
-	int	i;
+/*
+ * Note where the answer first pairs its \u surrogates wrongly (a lone
+ * one: yajl writes it as '?' or as bytes that are not UTF-8; jansson
+ * refused such an answer, and so does this).  The bytes are scanned in
+ * order as they come, before yajl reads them, with the state carried from
+ * one piece to the next, so an escape cut in two is read whole: a
+ * backslash only occurs inside a string (yajl refuses any other), and
+ * each begins an escape unless it is the second of "\\\\".  The
+ * string that holds the mistake fails when it ends (escape_bad).
+ */
 
-	*u = 0;
-	for (i = 0; i < 4; i++) {
-		*u <<= 4;
-		if (p[i] >= '0' && p[i] <= '9')
-			*u |= p[i] - '0';
-		else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
-			*u |= (p[i] | 0x20) - 'a' + 10;
-		else
-			return -1;
-	}
-	return 0;
+static void
+escape_mark(struct jstream *js, size_t at)
+{
+	if (js->js_bad == (size_t)-1)
+		js->js_bad = at;
+	js->js_high = 0;
 }
 
-/*
- * Does the string (or key) yajl just decoded pair its \u surrogates?
- * yajl writes a lone one as '?' or as bytes that are not UTF-8; jansson
- * refused such an answer, and so does this.  Only a string with escapes
- * is decoded outside the answer, so only such a one is looked at: its
- * token ends where yajl stopped.
- */
-static int
-escapes_ok(struct jstream *js, const char *s)
+static void
+escape_scan(struct jstream *js, const char *p, size_t len)
 {
-	const char	*body = js->js_body, *end, *p, *q;
-	unsigned	 u, lo;
-	size_t		 bs;
+	const char	*q;
+	size_t		 i = 0;
+	int		 x;
 
-	if (s >= body && s < body + js->js_len)
-		return 1;	/* no escapes: yajl passed the answer's bytes */
-	end = body + yajl_get_bytes_consumed(js->js_h) - 1;	/* its '"' */
-	for (p = end - 1; p > body; p--) {
-		if (*p != '"')
-			continue;
-		for (q = p, bs = 0; q > body && q[-1] == '\\'; q--)
-			bs++;
-		if (bs % 2 == 0)
-			break;	/* the opening quote */
-	}
-	for (p++; p < end; p++) {
-		if (*p != '\\')
-			continue;
-		if (p[1] != 'u') {
-			p++;
-			continue;
+	while (i < len) {
+		switch (js->js_esc) {
+		case ESC_TEXT:
+			if ((q = memchr(p + i, '\\', len - i)) == NULL)
+				return;
+			i = q - p + 1;
+			js->js_esc = ESC_BACKSLASH;
+			break;
+		case ESC_BACKSLASH:
+			if (p[i] == 'u') {
+				js->js_esc = ESC_HEX;
+				js->js_nhex = 0;
+				js->js_u = 0;
+			} else {
+				if (js->js_high)
+					escape_mark(js, js->js_off + i);
+				js->js_esc = ESC_TEXT;
+			}
+			i++;
+			break;
+		case ESC_HEX:
+			x = p[i] >= '0' && p[i] <= '9' ? p[i] - '0' :
+			    (p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f' ?
+			    (p[i] | 0x20) - 'a' + 10 : -1;
+			if (x == -1) {
+				/* yajl refuses it: no string ends here. */
+				js->js_esc = ESC_TEXT;
+				js->js_high = 0;
+				break;
+			}
+			js->js_u = js->js_u << 4 | x;
+			i++;
+			if (++js->js_nhex < 4)
+				break;
+			js->js_esc = ESC_TEXT;
+			if (js->js_high) {
+				js->js_high = 0;
+				if (js->js_u < 0xdc00 || js->js_u > 0xdfff)
+					escape_mark(js, js->js_off + i - 1);
+			} else if (js->js_u >= 0xdc00 && js->js_u <= 0xdfff)
+				escape_mark(js, js->js_off + i - 1);
+			else if (js->js_u >= 0xd800 && js->js_u <= 0xdbff) {
+				js->js_high = 1;
+				js->js_esc = ESC_LOW;
+			}
+			break;
+		case ESC_LOW:
+			if (p[i] == '\\') {
+				js->js_esc = ESC_BACKSLASH;
+				i++;
+			} else {
+				escape_mark(js, js->js_off + i);
+				js->js_esc = ESC_TEXT;
+			}
+			break;
 		}
-		if (p + 6 > end || hex4(p + 2, &u) == -1)
-			return 0;
-		p += 5;
-		if (u >= 0xdc00 && u <= 0xdfff)
-			return 0;	/* a low one first */
-		if (u < 0xd800 || u > 0xdbff)
-			continue;
-		if (p + 7 > end || p[1] != '\\' || p[2] != 'u' ||
-		    hex4(p + 3, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
-			return 0;
-		p += 6;
 	}
-	return 1;
+}
+
+/* Does the string (or key) that just ended hold a mistake escape_scan saw? */
+static int
+escape_bad(struct jstream *js)
+{
+	return js->js_bad != (size_t)-1 &&
+	    js->js_bad < js->js_off + yajl_get_bytes_consumed(js->js_h);
 }
 
 static int
@@ -515,7 +567,7 @@ cb_string(void *ctx, const unsigned char *s, size_t len)
 
 	if (memchr(s, '\0', len) != NULL)
 		return fail(js, "\\u0000 is not allowed in a string");
-	if (!escapes_ok(js, (const char *)s))
+	if (escape_bad(js))
 		return fail(js, "a \\u escape of half a surrogate pair");
 	if (n != NULL)
 		capture(js, n, &v, (const char *)s, len);
@@ -664,7 +716,7 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 
 	if (memchr(s, '\0', len) != NULL)
 		return fail(js, "\\u0000 is not allowed in a key");
-	if (!escapes_ok(js, s))
+	if (escape_bad(js))
 		return fail(js, "a \\u escape of half a surrogate pair");
 	if (len > UINT32_MAX)
 		return fail(js, "key longer than 4 GiB");
@@ -696,21 +748,22 @@ static const yajl_callbacks callbacks = {
 	cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end
 };
 
-/* Line and column (from 1, in bytes) of offset off. */
+/* Line and column (from 1, in bytes) of offset off of the piece. */
 static void
-where(const char *body, size_t len, size_t off, int *line, int *col)
+where(const struct jstream *js, size_t off, int *line, int *col)
 {
-	const char	*nl;
-	size_t		 start = 0;
+	const char	*body = js->js_piece, *nl;
+	size_t		 start = 0, n = js->js_line, ls = js->js_linestart;
 
-	*line = 1;
-	if (off > len)
-		off = len;
+	if (off > js->js_piecelen)
+		off = js->js_piecelen;
 	while ((nl = memchr(body + start, '\n', off - start)) != NULL) {
-		(*line)++;
+		n++;
 		start = nl - body + 1;
+		ls = js->js_off + start;
 	}
-	*col = (int)(off - start) + 1;
+	*line = (int)n;
+	*col = (int)(js->js_off + off - ls) + 1;
 }
 
 /*
@@ -736,48 +789,28 @@ yajl_reason(yajl_handle h, char *out, size_t outlen)
 	return lexical;
 }
 
-int
-jstream_parse(struct jstream *js, const char *body, size_t len,
-    jstream_row_cb row, void *arg, char *err, size_t errlen)
+/*
+ * The parse stopped in the piece being read (done: at the end of the
+ * answer): why, and where.
+ */
+static void
+stopped(struct jstream *js, yajl_status st, int done)
 {
-	yajl_handle	 h;
-	yajl_status	 st;
+	const char	*body = js->js_piece;
+	size_t		 len = js->js_piecelen, off, i, o;
 	char		 why[512], near[64];
-	size_t		 off, i, o;
-	int		 line, col, done = 0, lexical = 0;
+	int		 line, col, lexical = 0;
 
-	js->js_cb = row;
-	js->js_arg = arg;
-	js->js_err[0] = '\0';
-	js->js_topv = xcalloc(js->js_ntop + 1, sizeof(*js->js_topv));
-	js->js_cur = xcalloc(js->js_nfield + 1, sizeof(*js->js_cur));
-	h = yajl_alloc(&callbacks, NULL, js);
-	js->js_h = h;
-	js->js_body = body;
-	js->js_len = len;
-	st = yajl_parse(h, (const unsigned char *)body, len);
-	if (st == yajl_status_ok) {
-		done = 1;
-		st = yajl_complete_parse(h);
-	}
-	while (js->js_depth > 0) {
-		free(js->js_stack[--js->js_depth].f_kindex);
-		js->js_stack[js->js_depth].f_kindex = NULL;
-	}
-	if (st == yajl_status_ok) {
-		yajl_free(h);
-		return 0;
-	}
+	js->js_failed = 1;
 	if (st == yajl_status_client_canceled)
 		snprintf(why, sizeof(why), "%s", js->js_err);
 	else
-		lexical = yajl_reason(h, why, sizeof(why));
-	off = done ? len : yajl_get_bytes_consumed(h);
-	yajl_free(h);
+		lexical = yajl_reason(js->js_h, why, sizeof(why));
+	off = done ? len : yajl_get_bytes_consumed(js->js_h);
 	/*
 	 * Where it stopped: just after the token refused (its last byte is
 	 * shown), or for a lexical error, after the byte that is not JSON,
-	 * which is shown with what follows.
+	 * which is shown with what follows (in this piece).
 	 */
 	if (lexical && off > 0 && off <= len) {
 		off--;
@@ -791,18 +824,91 @@ jstream_parse(struct jstream *js, const char *body, size_t len,
 			else
 				break;
 		near[o] = '\0';
-		where(body, len, off, &line, &col);
-		snprintf(err, errlen, "%s near '%s' at line %d column %d", why,
-		    near, line, col);
-	} else if (off >= len) {
-		where(body, len, len, &line, &col);
-		snprintf(err, errlen, "%s at the end (line %d column %d)", why,
-		    line, col);
+		where(js, off, &line, &col);
+		snprintf(js->js_msg, sizeof(js->js_msg), "%s near '%s' at line "
+		    "%d column %d", why, near, line, col);
+	} else if (done) {
+		where(js, len, &line, &col);
+		snprintf(js->js_msg, sizeof(js->js_msg), "%s at the end (line "
+		    "%d column %d)", why, line, col);
 	} else {
-		where(body, len, off > 0 ? off - 1 : 0, &line, &col);
-		snprintf(err, errlen, "%s at line %d column %d", why, line,
-		    col);
+		where(js, off > 0 ? off - 1 : 0, &line, &col);
+		snprintf(js->js_msg, sizeof(js->js_msg), "%s at line %d column "
+		    "%d", why, line, col);
 	}
+}
+
+void
+jstream_begin(struct jstream *js, jstream_row_cb row, void *arg)
+{
+	js->js_cb = row;
+	js->js_arg = arg;
+	js->js_err[0] = '\0';
+	js->js_topv = xcalloc(js->js_ntop + 1, sizeof(*js->js_topv));
+	js->js_cur = xcalloc(js->js_nfield + 1, sizeof(*js->js_cur));
+	js->js_h = yajl_alloc(&callbacks, NULL, js);
+	js->js_line = 1;
+	js->js_bad = (size_t)-1;
+}
+
+int
+jstream_feed(struct jstream *js, const char *p, size_t len)
+{
+	yajl_status	 st;
+	const char	*nl;
+	size_t		 start = 0;
+
+	if (js->js_failed || js->js_h == NULL)
+		return -1;
+	if (len == 0)
+		return 0;
+	escape_scan(js, p, len);
+	js->js_piece = p;
+	js->js_piecelen = len;
+	if ((st = yajl_parse(js->js_h, (const unsigned char *)p, len)) !=
+	    yajl_status_ok) {
+		stopped(js, st, 0);
+		return -1;
+	}
+	while ((nl = memchr(p + start, '\n', len - start)) != NULL) {
+		js->js_line++;
+		start = nl - p + 1;
+		js->js_linestart = js->js_off + start;
+	}
+	js->js_off += len;
+	js->js_piece = NULL;
+	js->js_piecelen = 0;
+	return 0;
+}
+
+/* The open containers' key indexes, and the parser. */
+static void
+parse_release(struct jstream *js)
+{
+	while (js->js_depth > 0) {
+		free(js->js_stack[--js->js_depth].f_kindex);
+		js->js_stack[js->js_depth].f_kindex = NULL;
+	}
+	if (js->js_h != NULL)
+		yajl_free(js->js_h);
+	js->js_h = NULL;
+}
+
+int
+jstream_end(struct jstream *js, char *err, size_t errlen)
+{
+	yajl_status	 st;
+
+	if (!js->js_failed && js->js_h != NULL) {
+		js->js_piece = "";
+		js->js_piecelen = 0;
+		if ((st = yajl_complete_parse(js->js_h)) != yajl_status_ok)
+			stopped(js, st, 1);
+	}
+	parse_release(js);
+	if (!js->js_failed)
+		return 0;
+	snprintf(err, errlen, "%s", js->js_msg);
 	return -1;
 }
 

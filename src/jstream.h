@@ -66,7 +66,7 @@ struct jstream;
  * Called when row index (counted from 0, every element or member) ends,
  * its values readable with jstream_field and jstream_name: return 1 to
  * keep the row (it becomes jstream_row(..., kept), kept counting the rows
- * kept so far), 0 to drop it, -1 to stop the parse (jstream_parse then
+ * kept so far), 0 to drop it, -1 to stop the parse (jstream_end then
  * returns -1 with the reason the callback put in err).
  */
 typedef int (*jstream_row_cb)(void *arg, struct jstream *, size_t index,
@@ -91,12 +91,18 @@ int	jstream_field(struct jstream *, const char *pointer);
 void	jstream_rows(struct jstream *, const char *pointer, int members);
 
 /*
- * Parse len bytes at body: 0, or -1 with the reason in err ("'[' or '{'
- * expected near '<' at line 1 column 1" -- without a "malformed answer"
- * prefix).  Rows are handed to row as they end.
+ * The parse, the answer given in pieces as it arrives (or whole, as one
+ * piece): begin; feed each piece (-1 once the parse failed: no need to
+ * feed more; a piece is not kept); end: 0, or -1 with the reason in err
+ * ("'[' or '{' expected near '<' at line 1 column 1" -- without a
+ * "malformed answer" prefix).  Rows are handed to row as they end, while
+ * pieces are fed.  An error's position counts from the start of the
+ * answer; its "near" text is cut where the piece ends, and where the
+ * token refused was cut between pieces, the column may be a few bytes on.
  */
-int	jstream_parse(struct jstream *, const char *body, size_t len,
-	    jstream_row_cb row, void *arg, char *err, size_t errlen);
+void	jstream_begin(struct jstream *, jstream_row_cb row, void *arg);
+int	jstream_feed(struct jstream *, const char *piece, size_t len);
+int	jstream_end(struct jstream *, char *err, size_t errlen);
 
 /* After the parse: a top value, and rows kept. */
 const struct jval *jstream_value(struct jstream *, int slot);

@@ -104,11 +104,15 @@ struct batch {
 	struct task	*b_task;
 	size_t		 b_first;
 	char		**b_items;	/* items_scope run: a copy of its items */
-	char		*b_text;	/* ... and their text */
+	char		*b_text;	/* ... and their text, until the body
+					   holds it (b_lens set) */
+	uint32_t	*b_lens;	/* ... their lengths, in the body */
 	int		*b_is_int;	/* ... which are SQL integers */
 	int64_t		*b_ids;		/* ... their integer ids, or -1 */
 	uint8_t		*b_id_int;	/* ... whether b_ids holds the id */
 	size_t		 b_n;
+	struct answer_batch b_ab;	/* what it asks, for the kind */
+	void		*b_reader;	/* the kind reading its answer, or NULL */
 	int		 b_write;	/* not cancelled: rows are kept */
 	int64_t		 b_rows;
 	int64_t		 b_unanswered;
@@ -851,15 +855,20 @@ batch_answer(struct batch *b, const struct crawl_result *res, char *err,
 {
 	struct task	*t = b->b_task;
 	struct probe_crawl *pr = t->t_pr;
-	struct answer_batch ab;
-	int		 failed = pr->pr_failed;
+	const struct answer_kind *ak = pr->pr_kind[t->t_probe];
+	void		*rd = b->b_reader;
+	int		 failed = pr->pr_failed, rc;
 
-	ab.ab_probe = &pr->pr_cf->cf_probes[t->t_probe];
-	ab.ab_items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
-	    t->t_items + b->b_first : NULL;
-	ab.ab_nitems = task_has_items(t) ? b->b_n : 0;
-	if (pr->pr_kind[t->t_probe]->ak_extract(&ab, res, batch_row, b, err,
-	    errlen) == 0)
+	/* Read as it arrived, or (a kind that cannot, an empty body) whole. */
+	b->b_reader = NULL;
+	if (res->cr_streamed && rd != NULL)
+		rc = ak->ak_end(rd, res, batch_row, b, err, errlen);
+	else {
+		if (rd != NULL)
+			ak->ak_end(rd, NULL, NULL, NULL, NULL, 0);
+		rc = ak->ak_extract(&b->b_ab, res, batch_row, b, err, errlen);
+	}
+	if (rc == 0)
 		return 0;
 	if (pr->pr_failed && !failed)
 		return 0;
@@ -898,6 +907,48 @@ batch_final(void *arg, long status)
 
 	return ak->ak_status != NULL &&
 	    ak->ak_status(&t->t_pr->pr_cf->cf_probes[t->t_probe], status);
+}
+
+/* Drop the kind's reader of an earlier attempt of b, if any. */
+static void
+batch_unread(struct batch *b)
+{
+	struct task	*t = b->b_task;
+
+	if (b->b_reader != NULL)
+		t->t_pr->pr_kind[t->t_probe]->ak_end(b->b_reader, NULL, NULL,
+		    NULL, NULL, 0);
+	b->b_reader = NULL;
+}
+
+/*
+ * The crawl's co_stream: an attempt's answer is read as it arrives when
+ * the kind can and this status is one it reads (2xx, or what batch_final
+ * takes); the reader of an earlier attempt is dropped, rows and all.
+ */
+static int
+batch_stream(void *arg, long status)
+{
+	struct batch	*b = arg;
+	struct task	*t = b->b_task;
+	const struct answer_kind *ak = t->t_pr->pr_kind[t->t_probe];
+
+	batch_unread(b);
+	if (ak->ak_open == NULL || ((status < 200 || status > 299) &&
+	    !batch_final(b, status)))
+		return 0;
+	b->b_reader = ak->ak_open(&b->b_ab);
+	return 1;
+}
+
+/* The crawl's co_write: the next bytes of the answer being read. */
+static void
+batch_feed(void *arg, const char *bytes, size_t len)
+{
+	struct batch	*b = arg;
+	struct task	*t = b->b_task;
+
+	t->t_pr->pr_kind[t->t_probe]->ak_feed(b->b_reader, bytes, len);
 }
 
 /*
@@ -953,8 +1004,10 @@ batch_done(void *arg, const struct crawl_result *res)
 	t->t_outstanding--;
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
+	batch_unread(b);
 	free(b->b_items);
 	free(b->b_text);
+	free(b->b_lens);
 	free(b->b_is_int);
 	free(b->b_ids);
 	free(b->b_id_int);
@@ -967,6 +1020,8 @@ batch_done(void *arg, const struct crawl_result *res)
  * thirty), and the body and the answer each read them; from one copy
  * they are read in order, not fetched from memory one by one each time.
  */
+#define PREFETCH_AHEAD	8	/* rows: about the misses one row's work hides */
+
 static void
 batch_copy_items(struct batch *b)
 {
@@ -982,7 +1037,11 @@ batch_copy_items(struct batch *b)
 	b->b_is_int = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_is_int));
 	b->b_ids = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_ids));
 	b->b_id_int = xmalloc(b->b_n + 1);
+	/* Entries a few rows ahead are asked for while one is read. */
 	for (i = 0; i < b->b_n; i++) {
+		if (i + PREFETCH_AHEAD < b->b_n)
+			run_items_prefetch(ri, rows[i + PREFETCH_AHEAD],
+			    RUN_ITEMS_ROW);
 		lens[i] = run_items_item_len(ri, rows[i]) + 1;
 		len += lens[i];
 		b->b_id_int[i] = run_items_id(ri, rows[i], &b->b_ids[i],
@@ -991,6 +1050,9 @@ batch_copy_items(struct batch *b)
 	/* Each item written out in order (an address is decoded there). */
 	b->b_text = p = xmalloc(len + 1);
 	for (i = 0; i < b->b_n; i++) {
+		if (i + PREFETCH_AHEAD < b->b_n)
+			run_items_prefetch(ri, rows[i + PREFETCH_AHEAD],
+			    RUN_ITEMS_ITEM);
 		item = run_items_item(ri, rows[i], p, &b->b_is_int[i]);
 		if (item != p)
 			memcpy(p, item, lens[i]);
@@ -998,6 +1060,53 @@ batch_copy_items(struct batch *b)
 		p += lens[i];
 	}
 	free(lens);
+}
+
+/*
+ * Once its body is made, the items of b's copy are read where the body
+ * holds them, byte for byte (a JSON string that needs no escape, or an
+ * integer), and the copy goes: a batch in flight holds its items once.
+ * The body has them in order, so each is looked for after the one
+ * before; if one is not there as it is, the copy stays.
+ */
+static void
+batch_items_in_body(struct batch *b, const char *body, size_t len)
+{
+	const char	*at, *from = body;
+	uint32_t	*lens;
+	char		**items;
+	size_t		 i, n;
+
+	if (b->b_text == NULL || body == NULL)
+		return;
+	lens = xreallocarray(NULL, b->b_n + 1, sizeof(*lens));
+	items = xreallocarray(NULL, b->b_n + 1, sizeof(*items));
+	for (i = 0; i < b->b_n; i++) {
+		n = strlen(b->b_items[i]);
+		/* A few bytes on, most often: no search set up for it. */
+		for (at = from; n > 0 && (at = memchr(at, b->b_items[i][0],
+		    body + len - at)) != NULL; at++)
+			if ((size_t)(body + len - at) >= n &&
+			    memcmp(at, b->b_items[i], n) == 0)
+				break;
+		if (at == NULL || (size_t)(body + len - at) < n) {
+			free(lens);
+			free(items);
+			return;
+		}
+		items[i] = (char *)at;
+		lens[i] = (uint32_t)n;
+		from = at + n;
+	}
+	free(b->b_items);
+	free(b->b_text);
+	free(b->b_is_int);
+	b->b_items = items;
+	b->b_text = NULL;
+	b->b_is_int = NULL;
+	b->b_lens = lens;
+	b->b_ab.ab_items = items;
+	b->b_ab.ab_lens = lens;
 }
 
 /* Queue the next batch of t. */
@@ -1027,11 +1136,15 @@ task_send(struct probe_crawl *pr, struct task *t)
 	    t->t_items + b->b_first : NULL;
 	is_int = b->b_is_int != NULL ? b->b_is_int : t->t_items != NULL ?
 	    t->t_is_int + b->b_first : NULL;
+	b->b_ab.ab_probe = pc;
+	b->b_ab.ab_items = items;
+	b->b_ab.ab_nitems = task_has_items(t) ? b->b_n : 0;
 	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
 		body = pr->pr_kind[t->t_probe]->ak_body(pc, items, is_int,
 		    b->b_n, &len);
 	if (pc->pc_method == 1 && body == NULL)
 		body = probe_body(pc->pc_body, items, is_int, b->b_n, &len);
+	batch_items_in_body(b, body, len);
 	xasprintf(&url, "%s%s", n->n_url, pc->pc_path);
 	t->t_outstanding++;
 	pr->pr_outstanding++;
@@ -1342,6 +1455,8 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_ndeny = cf->cf_ndeny;
 	co.co_user_agent = cf->cf_user_agent;
 	co.co_final = batch_final;
+	co.co_stream = batch_stream;
+	co.co_write = batch_feed;
 	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
 		goto out;
 	cache = cache_size_set(st, -CRAWL_CACHE_KIB);

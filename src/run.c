@@ -17,6 +17,7 @@
  */
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +389,12 @@ run_once(struct runner *ru)
 	phase[1] = now_mono() - t1;
 	cpu[1] = cpu_now();
 	rss[1] = peak_rss_kib();
+	/*
+	 * What the crawl's requests held is free, in pieces between what
+	 * stays: give those pages back, or the queries' memory comes on
+	 * top of them (2 MiB more peak RSS at 200,000 users; no CPU).
+	 */
+	malloc_trim(0);
 	t1 = now_mono();
 	for (p = 0; p < cf->cf_nprobes; p++)
 		for (o = 0; o < PROBE_NOUTCOME; o++)

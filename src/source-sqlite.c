@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "labels.h"
 #include "source.h"
+#include "sqlfn.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -70,26 +71,33 @@ sr_error(struct sqlite_read *sr, const char *what)
 	return cause;
 }
 
+/*
+ * Column col of the current row.  One sqlite3_column_value and value_*
+ * calls cost less than the column_* calls (each checks the statement
+ * again): 7% of reading a discovery table.  The value is read at once, by
+ * the connection's one thread.
+ */
 static void
 sval_of(sqlite3_stmt *q, int col, struct sval *v)
 {
-	memset(v, 0, sizeof(*v));
-	switch (sqlite3_column_type(q, col)) {
+	sqlite3_value	*x = sqlite3_column_value(q, col);
+
+	switch (sqlite3_value_type(x)) {
 	case SQLITE_INTEGER:
 		v->sv_type = SV_INTEGER;
-		v->sv_int = sqlite3_column_int64(q, col);
+		v->sv_int = sqlite3_value_int64(x);
 		break;
 	case SQLITE_FLOAT:
 		v->sv_type = SV_REAL;
-		v->sv_real = sqlite3_column_double(q, col);
+		v->sv_real = sqlite3_value_double(x);
 		break;
 	case SQLITE_NULL:
 		v->sv_type = SV_NULL;
 		break;
 	default:
 		v->sv_type = SV_TEXT;
-		v->sv_text = (const char *)sqlite3_column_text(q, col);
-		v->sv_len = sqlite3_column_bytes(q, col);
+		v->sv_text = (const char *)sqlite3_value_text(x);
+		v->sv_len = sqlite3_value_bytes(x);
 		if (v->sv_text == NULL)
 			v->sv_text = "";
 	}
@@ -130,6 +138,7 @@ read_nodes(struct sqlite_read *sr, const struct source_sqlite_conf *sc,
 		goto out;
 	}
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		memset(&id, 0, sizeof(id));
 		sval_of(q, idc, &id);
 		url = (const char *)sqlite3_column_text(q, urlc);
 		/* Extra columns become labels. */
@@ -218,6 +227,11 @@ sqlite_read(const struct config *cf, const void *conf, struct source_sink *sink,
 	    10000 : cf->cf_disc_timeout_ms));
 	sqlite3_progress_handler(sr.sr_db, 10000, sr_progress, &sr);
 	sqlite3_exec(sr.sr_db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	/* jarray_length, jarray_item (and tally) as in the store. */
+	if (sqlfn_register(sr.sr_db) == -1) {
+		*cause = sr_error(&sr, "SQL functions");
+		goto out;
+	}
 	/* One read transaction: nodes and tables from the same snapshot. */
 	if (sqlite3_exec(sr.sr_db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		*cause = sr_error(&sr, "begin");

@@ -1,4 +1,4 @@
-/* sqlfn.h -- SQL functions vantage adds to its store connections */
+/* sqlfn.h -- SQL functions vantage adds to its connections */
 
 /*
  * Copyright (c) 2026 The vantage authors
@@ -26,7 +26,10 @@
  * of its arguments occurs, as a JSON array of [value, count] pairs in the
  * order the values first occur (integers and reals as JSON numbers, with
  * 2.0 counted as 2, text as strings; blobs are not counted).  One pass,
- * no sort: for counts by a few distinct values over many rows.  0, or -1.
+ * no sort: for counts by a few distinct values over many rows.  And
+ * jarray_length(x), jarray_item(x, i): the length and element i (from 0,
+ * as json_extract(x, '$[i]') gives it) of x where x is JSON text of an
+ * array, else NULL, never an error.  0, or -1.
  */
 int	sqlfn_register(sqlite3 *);
 

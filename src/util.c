@@ -326,18 +326,35 @@ fnv1a32(const char *s, size_t len)
 void
 strindex_init(struct strindex *si, char *const *strs, size_t n)
 {
-	size_t	size = 16, i, h;
+	strindex_init_len(si, strs, NULL, n);
+}
+
+/* String i of strs, lens (NULL: NUL-terminated) giving its length. */
+#define STR_LEN(strs, lens, i)	((lens) != NULL ? (size_t)(lens)[i] : \
+	strlen((strs)[i]))
+
+void
+strindex_init_len(struct strindex *si, char *const *strs,
+    const uint32_t *lens, size_t n)
+{
+	size_t	size = 16, i, h, len;
 
 	while (size < n * 2)
 		size *= 2;
 	si->si_slot = xreallocarray(NULL, size, sizeof(*si->si_slot));
 	memset(si->si_slot, 0xff, size * sizeof(*si->si_slot));
 	si->si_mask = size - 1;
+	si->si_n = n;
+	si->si_dups = 0;
 	for (i = 0; i < n; i++) {
-		h = fnv1a32(strs[i], strlen(strs[i])) & si->si_mask;
+		len = STR_LEN(strs, lens, i);
+		h = fnv1a32(strs[i], len) & si->si_mask;
 		while (si->si_slot[h] != -1) {
-			if (strcmp(strs[si->si_slot[h]], strs[i]) == 0)
+			if (STR_LEN(strs, lens, si->si_slot[h]) == len &&
+			    memcmp(strs[si->si_slot[h]], strs[i], len) == 0) {
+				si->si_dups = 1;
 				break;	/* a duplicate: the first one stays */
+			}
 			h = (h + 1) & si->si_mask;
 		}
 		if (si->si_slot[h] == -1)
@@ -349,15 +366,34 @@ int32_t
 strindex_find(const struct strindex *si, char *const *strs, const char *s,
     size_t len)
 {
+	return strindex_find_len(si, strs, NULL, s, len);
+}
+
+int32_t
+strindex_find_len(const struct strindex *si, char *const *strs,
+    const uint32_t *lens, const char *s, size_t len)
+{
 	size_t	h = fnv1a32(s, len) & si->si_mask;
 
 	while (si->si_slot[h] != -1) {
-		if (strlen(strs[si->si_slot[h]]) == len &&
+		if (STR_LEN(strs, lens, si->si_slot[h]) == len &&
 		    memcmp(strs[si->si_slot[h]], s, len) == 0)
 			return si->si_slot[h];
 		h = (h + 1) & si->si_mask;
 	}
 	return -1;
+}
+
+int32_t
+strindex_find_at(const struct strindex *si, char *const *strs,
+    const uint32_t *lens, const char *s, size_t len, size_t guess)
+{
+	/* Without duplicates the string found is the only one equal. */
+	if (!si->si_dups && guess < si->si_n &&
+	    STR_LEN(strs, lens, guess) == len &&
+	    memcmp(strs[guess], s, len) == 0)
+		return (int32_t)guess;
+	return strindex_find_len(si, strs, lens, s, len);
 }
 
 void

@@ -63,11 +63,24 @@ uint64_t fnv1a64(const char *s, size_t len);
 struct strindex {
 	int32_t	*si_slot;	/* string index or -1 */
 	size_t	 si_mask;
+	size_t	 si_n;		/* strings */
+	int	 si_dups;	/* two of them are equal */
 };
 void	strindex_init(struct strindex *, char *const *strs, size_t n);
 /* The index of the first string equal to the len bytes at s, or -1. */
 int32_t	strindex_find(const struct strindex *, char *const *strs,
 	    const char *s, size_t len);
+/* The same for strings of lens[i] bytes each, not NUL-terminated. */
+void	strindex_init_len(struct strindex *, char *const *strs,
+	    const uint32_t *lens, size_t n);
+int32_t	strindex_find_len(const struct strindex *, char *const *strs,
+	    const uint32_t *lens, const char *s, size_t len);
+/*
+ * The same, string guess compared first: strings looked up in the order
+ * they were given cost a comparison each, not a hash.
+ */
+int32_t	strindex_find_at(const struct strindex *, char *const *strs,
+	    const uint32_t *lens, const char *s, size_t len, size_t guess);
 void	strindex_release(struct strindex *);
 /* Is s valid UTF-8? */
 int	utf8_valid(const char *s, size_t len);

@@ -83,4 +83,41 @@ test_expect_success 'no rows: an empty array; counts agree with GROUP BY' '
 	test_cmp expect out
 '
 
+test_expect_success 'tally_tuples: GROUP BY x, y with count(*), NULLs a value, types apart' '
+	vantage -c p.yaml sql "SELECT tally_tuples(column1, column2) FROM (VALUES
+	    (1, char(120)), (NULL, char(121)), (1, char(120)), (NULL, char(121)),
+	    (1.0, char(120)), (CAST(1 AS TEXT), char(120)), (2.5, NULL),
+	    (1, char(34)), (2.5, NULL))" | tail -n 1 >out &&
+	cat >expect <<-\EOF &&
+	"[[1,""x"",3],[null,""y"",2],[""1"",""x"",1],[2.5,null,2],[1,""\"""",1]]"
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'tally_tuples agrees with GROUP BY over many rows and three columns' '
+	vantage -c p.yaml sql --csv "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL
+	    SELECT i + 1 FROM s WHERE i < 20000),
+	    r AS (SELECT i % 13 AS a, CASE WHEN i % 5 = 0 THEN NULL
+	        ELSE char(97 + i % 4) END AS b, (i % 3) * 0.5 AS c FROM s),
+	    g AS (SELECT a, b, c, count(*) AS n FROM r GROUP BY a, b, c),
+	    t AS (SELECT value ->> 0 AS a, value ->> 1 AS b, value ->> 2 AS c,
+	        value ->> 3 AS n FROM json_each((SELECT tally_tuples(a, b, c) FROM r)))
+	    SELECT (SELECT count(*) FROM g), (SELECT count(*) FROM t),
+	        (SELECT count(*) FROM g JOIN t ON g.a IS t.a AND g.b IS t.b
+	            AND g.c IS t.c AND g.n = t.n)" >out &&
+	printf "%s\n" 195,195,195 >expect &&
+	tail -n 1 out >got &&
+	test_cmp expect got
+'
+
+test_expect_success 'tally_tuples refuses a blob or an infinite real, naming the argument' '
+	test_must_fail vantage -c p.yaml sql "SELECT tally_tuples(1, x'\''00'\'')" 2>err &&
+	grep "tally_tuples: argument 2 is a blob, which a JSON array cannot hold" err &&
+	test_must_fail vantage -c p.yaml sql "SELECT tally_tuples(-9e999)" 2>err &&
+	grep "tally_tuples: argument 1 is an infinite real" err &&
+	vantage -c p.yaml sql --csv "SELECT tally_tuples(1) FROM nodes WHERE 0" >out &&
+	printf "%s\n" "tally_tuples(1)" "[]" >expect &&
+	test_cmp expect out
+'
+
 test_done

@@ -61,8 +61,11 @@ LEFT JOIN probe_clock c2 ON c2.run_id = :run_id
 
 DROP TABLE temp.user_order;
 
--- Counted into a small keyed table as the users go by: GROUP BY would sort
--- every user first.  Users without a primary (no_replica_set) are one row.
+-- Counted in one pass with a hash (tally_tuples): GROUP BY would sort
+-- every user first, and counting into a keyed table seeks once per user.
+-- JSON holds every primary_id but a real (2.0 is 2 there) or a blob: those
+-- few users are counted into the same rows one at a time.  Users without
+-- a primary (no_replica_set) are the row whose primary_id is NULL.
 CREATE TEMP TABLE status_counts (
 	primary_id,
 	status		TEXT NOT NULL,
@@ -70,10 +73,11 @@ CREATE TEMP TABLE status_counts (
 	PRIMARY KEY (primary_id, status)
 );
 INSERT INTO temp.status_counts (primary_id, status, n)
-SELECT primary_id, status, 1 FROM temp.user_status
-WHERE primary_id IS NOT NULL
-ON CONFLICT (primary_id, status) DO UPDATE SET n = n + 1;
+SELECT value ->> 0, value ->> 1, value ->> 2
+FROM json_each((SELECT tally_tuples(primary_id, status)
+    FROM temp.user_status
+    WHERE typeof(primary_id) IN ('null', 'integer', 'text')));
 INSERT INTO temp.status_counts (primary_id, status, n)
-SELECT NULL, 'no_replica_set', count(*) FROM temp.user_status
-WHERE primary_id IS NULL
-HAVING count(*) > 0;
+SELECT primary_id, status, 1 FROM temp.user_status
+WHERE typeof(primary_id) IN ('real', 'blob')
+ON CONFLICT (primary_id, status) DO UPDATE SET n = n + 1;

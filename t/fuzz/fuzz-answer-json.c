@@ -219,8 +219,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct answer_batch ab;
 	struct crawl_result res;
 	struct aval	 av;
-	struct seen	 seen;
-	char		*copy, *p, *end, *rows, *key, *items, *vals, *tok, *save;
+	struct seen	 seen, seen2;
+	void		*rd;
+	size_t		 step, off, n;
+	char		*piece, *copy, *p, *end, *rows, *key, *items, *vals, *tok, *save;
 	char		*itemv[MAX_ITEMS], err[512], why[512];
 	json_t		*doc;
 	size_t		 i, nitems = 0;
@@ -289,6 +291,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&ab, 0, sizeof(ab));
 	ab.ab_probe = &pc;
 	ab.ab_items = noitems ? NULL : itemv;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = noitems ? 0 : nitems;
 	memset(&res, 0, sizeof(res));
 	res.cr_outcome = CRAWL_OK;
@@ -301,6 +304,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	seen.s_nitems = ab.ab_nitems;
 	err[0] = '\0';
 	rc = answer_json.ak_extract(&ab, &res, row, &seen, err, sizeof(err));
+
+	/* The same answer read as it arrives, in pieces: the same rows. */
+	memset(&seen2, 0, sizeof(seen2));
+	seen2.s_pc = &pc;
+	seen2.s_nitems = ab.ab_nitems;
+	rd = answer_json.ak_open(&ab);
+	step = 1 + size % 7;
+	for (off = 0; off < res.cr_len; off += n) {
+		n = res.cr_len - off < step ? res.cr_len - off : step;
+		piece = malloc(n);
+		memcpy(piece, res.cr_body + off, n);
+		answer_json.ak_feed(rd, piece, n);
+		free(piece);
+	}
+	if (answer_json.ak_end(rd, &res, row, &seen2, why, sizeof(why)) != rc ||
+	    seen2.s_total != seen.s_total || seen2.s_nkeys != seen.s_nkeys ||
+	    memcmp(seen2.s_rows, seen.s_rows, sizeof(seen.s_rows)) != 0)
+		abort();
+	for (i = 0; i < seen2.s_nkeys; i++)
+		free(seen2.s_keys[i]);
+	free(seen2.s_keys);
 	if (rc == 0) {
 		if (noitems && jc.aj_explode == EX_NO &&
 		    (seen.s_total != 1 || seen.s_rows[MAX_ITEMS] != 1))

@@ -577,6 +577,95 @@ test_parse_budget(void)
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * Every answer these tests read whole is read again as it would arrive,
+ * in pieces (of 1, 2 and 7 bytes, and in halves), each in its own
+ * allocation: the rows, the result and the reason must be the same.  A
+ * reason's "near '...'" text may be cut where a piece ends.
+ */
+static int	pieces_differ;
+
+/* The json kind on res, fed in pieces of step bytes (0: two halves). */
+static int
+extract_pieces(const struct answer_batch *ab, const struct crawl_result *res,
+    size_t step, answer_row_cb row, void *arg, char *err, size_t errlen)
+{
+	void	*rd = answer_json.ak_open(ab);
+	char	*piece;
+	size_t	 off, n;
+
+	if (step == 0)
+		step = res->cr_len / 2 + 1;
+	for (off = 0; off < res->cr_len; off += n) {
+		n = res->cr_len - off < step ? res->cr_len - off : step;
+		piece = malloc(n);
+		memcpy(piece, res->cr_body + off, n);
+		answer_json.ak_feed(rd, piece, n);
+		free(piece);
+	}
+	return answer_json.ak_end(rd, res, row, arg, err, errlen);
+}
+
+/* s without its near text and column, which a piece's end may move. */
+static void
+reason_of(const char *s, char *out, size_t len)
+{
+	const char	*near = strstr(s, " near '"), *at;
+	const char	*col = strstr(s, " column ");
+
+	at = near != NULL ? strstr(near, "' at line ") : NULL;
+	if (near != NULL && at != NULL)
+		snprintf(out, len, "%.*s%.*s", (int)(near - s), s,
+		    col != NULL && col > at ? (int)(col - at) : (int)strlen(at),
+		    at);
+	else
+		snprintf(out, len, "%.*s", col != NULL ? (int)(col - s) :
+		    (int)strlen(s), s);
+}
+
+/*
+ * Are the reasons the same?  Where a token was cut between pieces, yajl
+ * may place an error a few bytes on, on the same line.
+ */
+static int
+same_reason(const char *a, const char *b)
+{
+	char	 ra[1024], rb[1024];
+
+	reason_of(a, ra, sizeof(ra));
+	reason_of(b, rb, sizeof(rb));
+	return strcmp(ra, rb) == 0;
+}
+
+/*
+ * Read res in pieces into out (size bytes, set up as whole_out was before
+ * the whole read) and compare with what the whole read gave.
+ */
+static void
+compare_pieces(const struct answer_batch *ab, const struct crawl_result *res,
+    answer_row_cb row, const void *start, const void *whole_out, void *out,
+    size_t size, int whole_rc, const char *whole_err)
+{
+	static const size_t steps[] = { 1, 2, 7, 0 };
+	char	 err[1024];
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		memcpy(out, start, size);
+		err[0] = '\0';
+		rc = extract_pieces(ab, res, steps[i], row, out, err,
+		    sizeof(err));
+		if (rc == whole_rc && memcmp(out, whole_out, size) == 0 &&
+		    same_reason(err, whole_err))
+			continue;
+		pieces_differ++;
+		printf("# in pieces of %zu: rc %d, '%s'; whole: rc %d, '%s'\n",
+		    steps[i], rc, err, whole_rc, whole_err);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Rows of the json kind, as the scheduler would receive them. */
 
 #define MAXROWS	16
@@ -640,6 +729,8 @@ extract(const char *body, char *const *items, size_t n, struct rows *r,
 {
 	struct answer_batch	ab;
 	struct crawl_result	res;
+	static struct rows	start, whole, again;
+	int			rc;
 
 	memset(r, 0, sizeof(*r));
 	r->r_fail_at = -1;
@@ -651,9 +742,15 @@ extract(const char *body, char *const *items, size_t n, struct rows *r,
 	res.cr_error = "";
 	ab.ab_probe = &probe;
 	ab.ab_items = items;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = n;
 	err[0] = '\0';
-	return answer_json.ak_extract(&ab, &res, collect, r, err, errlen);
+	start = *r;
+	rc = answer_json.ak_extract(&ab, &res, collect, r, err, errlen);
+	whole = *r;
+	compare_pieces(&ab, &res, collect, &start, &whole, &again,
+	    sizeof(again), rc, err);
+	return rc;
 }
 
 static void
@@ -703,6 +800,15 @@ test_match(void)
 	ok(rc == 0 && r.r_n == 3, "duplicate items in a batch: a row each");
 	ok(r.r_clock[0] == 1 && r.r_clock[2] == 1 && r.r_item[2] == 2,
 	    "  sharing the answer of the first");
+
+	/* In the order asked, the third row still is not the third item's. */
+	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": 1, \"name\": \"A\"},"
+	    " {\"id\": \"b\", \"clock\": 2, \"name\": \"B\"},"
+	    " {\"id\": \"a\", \"clock\": 3, \"name\": \"A\"}]}", dup, 3, &r,
+	    err, sizeof(err));
+	ok(rc == 0 && r.r_n == 3 && r.r_clock[0] == 1 && r.r_clock[1] == 2 &&
+	    r.r_clock[2] == 1, "duplicate items answered in order: the first "
+	    "row of an item answers both");
 
 	rc = extract("{\"data\": [{\"id\": \"a\", \"clock\": \"1\", \"name\": "
 	    "\"A\"}, {\"id\": \"zz\", \"clock\": 5}]}", miss, 2, &r, err,
@@ -842,6 +948,7 @@ test_match(void)
 	r.r_fail_at = 1;
 	ab.ab_probe = &probe;
 	ab.ab_items = abc;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = 3;
 	memset(&res, 0, sizeof(res));
 	res.cr_body = "{\"data\": []}";
@@ -913,6 +1020,8 @@ run_json(struct answer_json_conf *jc, long status, const char *body,
 	struct probe_conf	pc;
 	struct answer_batch	ab;
 	struct crawl_result	res;
+	static struct lines	start, whole, again;
+	int			rc;
 
 	memset(&pc, 0, sizeof(pc));
 	pc.pc_name = (char *)"p";
@@ -930,9 +1039,15 @@ run_json(struct answer_json_conf *jc, long status, const char *body,
 	res.cr_error = "";
 	ab.ab_probe = &pc;
 	ab.ab_items = items;
+	ab.ab_lens = NULL;
 	ab.ab_nitems = n;
 	err[0] = '\0';
-	return answer_json.ak_extract(&ab, &res, render, l, err, errlen);
+	start = *l;
+	rc = answer_json.ak_extract(&ab, &res, render, l, err, errlen);
+	whole = *l;
+	compare_pieces(&ab, &res, render, &start, &whole, &again,
+	    sizeof(again), rc, err);
+	return rc;
 }
 
 /* Is line i of l exactly want? */
@@ -1189,6 +1304,7 @@ test_overflow(void)
 		res.cr_error = "";
 		ab.ab_probe = &pc;
 		ab.ab_items = items;
+		ab.ab_lens = NULL;
 		ab.ab_nitems = 2;
 		memset(&l, 0, sizeof(l));
 		l.l_nvalues = 3;
@@ -1260,6 +1376,19 @@ test_status(void)
 	    "  500 and 404 are not");
 	jc.aj_naccept = 0;
 	ok(!answer_json.ak_status(&pc, 503), "  nor anything by default");
+	{
+		/* Items and no value: a row says an item was answered. */
+		struct answer_json_conf bare = { .aj_rows = (char *)"/data",
+		    .aj_key = (char *)"/id" };
+		char	*ab[] = { (char *)"a", (char *)"b" };
+
+		rc = run_json(&bare, 200, "{\"data\": [{\"id\": \"a\"}]}",
+		    ab, 2, &l, err, sizeof(err));
+		ok(rc == 0 && l.l_n == 2 && line_is(&l, 0, "#0") &&
+		    line_is(&l, 1, "#1|error: missing from answer"),
+		    "a probe with items and no values: a row per item answered "
+		    "or not");
+	}
 }
 
 /*
@@ -1437,7 +1566,7 @@ int
 main(void)
 {
 	answer_init();	/* before any JSON value exists */
-	plan(241);
+	plan(244);
 	test_pointer();
 	test_bind();
 	test_coerce_string();
@@ -1450,5 +1579,7 @@ main(void)
 	test_explode();
 	test_status();
 	test_jsonrpc();
+	ok(pieces_differ == 0, "every answer read in pieces as it arrives "
+	    "gives the rows and the reason it gives read whole");
 	return done_testing();
 }

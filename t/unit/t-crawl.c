@@ -407,6 +407,7 @@ struct got {
 	int		 g_attempts;
 	double		 g_seconds;
 	int		 g_truncated;
+	int		 g_streamed;
 };
 
 static int	done_order;
@@ -426,6 +427,7 @@ got_cb(void *arg, const struct crawl_result *r)
 	g->g_attempts = r->cr_attempts;
 	g->g_seconds = r->cr_seconds;
 	g->g_truncated = r->cr_truncated;
+	g->g_streamed = r->cr_streamed;
 }
 
 /* co_final: a caller that reads 500 answers (as accept_status does). */
@@ -1061,6 +1063,93 @@ test_stop(void)
 	crawl_free(c);
 }
 
+/* What a caller reading answers as they arrive (co_stream) saw. */
+static char	 st_statuses[64];	/* each attempt's, in order */
+static char	 st_text[64];		/* the first bytes since the last start */
+static size_t	 st_len, st_z;		/* bytes since then, and of them 'z' */
+
+/* co_stream: 2xx answers are read as they arrive. */
+static int
+stream_2xx(void *arg, long status)
+{
+	size_t	o = strlen(st_statuses);
+
+	(void)arg;
+	snprintf(st_statuses + o, sizeof(st_statuses) - o, "%s%ld",
+	    o > 0 ? "," : "", status);
+	st_text[0] = '\0';
+	st_len = st_z = 0;
+	return status >= 200 && status <= 299;
+}
+
+static void
+stream_write(void *arg, const char *p, size_t len)
+{
+	size_t	i, o;
+
+	(void)arg;
+	for (i = 0; i < len; i++) {
+		st_z += p[i] == 'z';
+		if ((o = strlen(st_text)) + 1 < sizeof(st_text)) {
+			st_text[o] = p[i];
+			st_text[o + 1] = '\0';
+		}
+	}
+	st_len += len;
+}
+
+static void
+stream_reset(void)
+{
+	st_statuses[0] = st_text[0] = '\0';
+	st_len = st_z = 0;
+}
+
+static void
+test_stream(void)
+{
+	struct crawl_opts o = opts_default();
+	struct crawl_stats cs;
+	struct got	 g;
+
+	o.co_stream = stream_2xx;
+	o.co_write = stream_write;
+	pthread_mutex_lock(&srv_mu);
+	srv_flaky_hits = 0;
+	pthread_mutex_unlock(&srv_mu);
+	stream_reset();
+	run_one(&o, "GET", url("/flaky"), NULL, NULL, &g, NULL);
+	is_str("503,200", st_statuses, "co_stream: asked at each attempt's "
+	    "first byte, with its status");
+	ok(g.g_outcome == CRAWL_OK && g.g_streamed && g.g_body[0] == '\0' &&
+	    g.g_len == 4 && strcmp(st_text, "fine") == 0,
+	    "  the 2xx answer went to co_write, not cr_body (%s, '%s')",
+	    crawl_outcome_name(g.g_outcome), st_text);
+	stream_reset();
+	run_one(&o, "GET", url("/500"), NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_HTTP_ERROR && !g.g_streamed &&
+	    strcmp(g.g_body, "boom") == 0 && st_len == 0,
+	    "  an answer co_stream declines is held as before");
+	stream_reset();
+	o.co_max_response = BIG;
+	o.co_memory_limit = BIG;
+	run_one(&o, "GET", url("/gzip"), NULL, NULL, &g, &cs);
+	ok(g.g_outcome == CRAWL_OK && g.g_len == BIG && st_len == BIG &&
+	    st_z == BIG, "  decoded as it arrives (%zu bytes, %zu of them z)",
+	    st_len, st_z);
+	ok(cs.cs_mem_peak == 0 && cs.cs_mem_waits == 0,
+	    "  and held by no one: no memory_limit counted (%zu)",
+	    cs.cs_mem_peak);
+	stream_reset();
+	o.co_max_response = 20000;	/* more than one piece */
+	o.co_memory_limit = 0;
+	run_one(&o, "GET", url("/chunked"), NULL, NULL, &g, NULL);
+	ok(g.g_outcome == CRAWL_TOO_LARGE && st_len > 0 && st_len <= 20000,
+	    "  max_response counts what went to co_write: too_large once over "
+	    "it (%zu bytes streamed)", st_len);
+	is_str("answer larger than 20000B", g.g_error, "  and says so");
+}
+
 int
 main(void)
 {
@@ -1069,7 +1158,7 @@ main(void)
 
 	alarm(120);
 	log_init("t-crawl", getenv("CRAWL_DEBUG") != NULL);
-	plan(86 + 20);
+	plan(86 + 20 + 7);
 	if (bomb_make() == -1 || (d = server_start()) == NULL) {
 		printf("Bail out! cannot start the test server\n");
 		return 1;
@@ -1090,6 +1179,7 @@ main(void)
 	test_stop();
 	test_memory();
 	test_deny();
+	test_stream();
 
 	srv_quit = 1;
 	MHD_stop_daemon(d);

@@ -234,6 +234,69 @@ fails_with(struct store *st, const char *sql, const char *want)
 	return hit;
 }
 
+/*
+ * A first run of a new store, more entities than a batch (4096) of new
+ * ones twice over, integers and text; then a run adding as many again,
+ * between the ones there: every entity in history_last, in its state,
+ * since the run it came.  0 when all is well.
+ */
+static int
+big_runs(const char *dir)
+{
+	struct store	*st;
+	sqlite3_stmt	*ins;
+	char		 path[128], name[32], *cause = NULL;
+	int64_t		 id;
+	int		 e, r, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/big.db", dir);
+	if ((st = store_open(path)) == NULL)
+		return 1;
+	store_exec(st, "CREATE TABLE cur (e, s)");
+	for (r = 0; r < 2 && bad == 0; r++) {
+		store_exec(st, "DELETE FROM cur");
+		ins = store_prepare(st, "INSERT INTO cur (e, s) VALUES (?1, ?2)");
+		/* Run 0: 0..9999; run 1 also 10000..14999 (in another order). */
+		for (e = 0; e < (r == 0 ? 10000 : 15000); e++) {
+			if (e % 3 == 0) {
+				snprintf(name, sizeof(name), "%s-%05d",
+				    e < 10000 ? "u" : "t", e);
+				sqlite3_bind_text(ins, 1, name, -1,
+				    SQLITE_TRANSIENT);
+			} else
+				sqlite3_bind_int64(ins, 1, e < 10000 ? e :
+				    -e);
+			sqlite3_bind_text(ins, 2, states[e % NSTATE], -1,
+			    SQLITE_STATIC);
+			bad |= store_step_done(st, ins, "cur") != 0;
+		}
+		sqlite3_finalize(ins);
+		if (bad || record(st, 1.7e9 + r * 3600, 1, &id, &cause) == -1) {
+			printf("# big run %d: %s\n", r, cause ? cause : "store");
+			bad = 1;
+		}
+		free(cause);
+		cause = NULL;
+	}
+	if (bad == 0 && (q_int(st, "SELECT count(*) FROM history_last") !=
+	    15000 ||
+	    q_int(st, "SELECT count(*) FROM history_last WHERE since = 1") !=
+	    10000 ||
+	    q_int(st, "SELECT count(*) FROM history_last WHERE since = 2") !=
+	    5000 ||
+	    q_int(st, "SELECT count(*) FROM history_last WHERE typeof(entity) "
+	    "= 'text'") != 5000 ||
+	    q_int(st, "SELECT count(*) FROM cur c JOIN history_entity_states h "
+	    "ON h.entity = c.e AND h.state = c.s AND h.run_id = (SELECT "
+	    "max(run_id) FROM history_runs)") != 15000 ||
+	    q_int(st, "SELECT count(*) FROM history_entity_states h JOIN cur c "
+	    "ON h.entity = c.e AND h.state = c.s AND h.run_id = (SELECT "
+	    "min(run_id) FROM history_runs)") != 10000))
+		bad = 1;
+	store_close(st);
+	return bad;
+}
+
 int
 main(void)
 {
@@ -243,7 +306,7 @@ main(void)
 	int		 r, e, bad = 0, sbad = 0, failed = 0, complete = 0;
 	double		 t = 1.7e9;
 
-	plan(13);
+	plan(14);
 	if (tap_tmpdir(dir, sizeof(dir), "t-history") == -1)
 		return 1;
 	snprintf(path, sizeof(path), "%s/h.db", dir);
@@ -326,6 +389,8 @@ main(void)
 	    "and leave nothing behind");
 
 	store_close(st);
+	is_int(0, big_runs(dir), "a first run of 10000 new entities, then 5000 "
+	    "more between them: each in history_last, in its state");
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (tap_failed == 0 && system(path) != 0)
 		return 1;

@@ -107,6 +107,91 @@ answer_ids(json_t *ids)
 	return s;
 }
 
+/*
+ * POST /n<k>/stream answers {"ids": [...]} with {"data": [{"id": <id>,
+ * "clock": <its position + 1>}, ...]}, as srv_mode says: whole; cut in
+ * the middle, after a stall longer than the crawl's timeout, on the first
+ * request to the node (its clocks then -7), whole on the next; closed in
+ * the middle; whole but with a byte too many at the end; or whole without
+ * a length (chunked), to go over max_response as it comes.
+ */
+enum { MODE_WHOLE, MODE_STALL, MODE_CLOSE, MODE_BADEND, MODE_CHUNKED };
+static int	srv_mode, srv_stream_calls[NNODES];
+
+struct cut {
+	char	*c_body;
+	size_t	 c_len;
+	size_t	 c_stop;	/* bytes sent before it stops */
+	int	 c_stall;
+};
+
+static ssize_t
+cut_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct cut	*c = cls;
+	size_t		 n;
+
+	if (pos >= c->c_stop) {
+		if (c->c_stall)
+			usleep(1500000);	/* past the crawl's timeout */
+		return pos >= c->c_len ? MHD_CONTENT_READER_END_OF_STREAM :
+		    MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	n = c->c_stop - pos < max ? c->c_stop - pos : max;
+	memcpy(buf, c->c_body + pos, n);
+	return (ssize_t)n;
+}
+
+static void
+cut_free(void *cls)
+{
+	struct cut	*c = cls;
+
+	free(c->c_body);
+	free(c);
+}
+
+static enum MHD_Result
+serve_stream(struct MHD_Connection *conn, int node, json_t *ids)
+{
+	struct MHD_Response *resp;
+	struct cut	*c;
+	json_t		*data, *doc;
+	enum MHD_Result	 ret;
+	size_t		 i;
+	int		 first, stall;
+
+	pthread_mutex_lock(&srv_mu);
+	first = ++srv_stream_calls[node] == 1;
+	pthread_mutex_unlock(&srv_mu);
+	stall = srv_mode == MODE_STALL && first;
+	data = json_array();
+	for (i = 0; i < json_array_size(ids); i++)
+		json_array_append_new(data, json_pack("{sOsI}", "id",
+		    json_array_get(ids, i), "clock", stall ? (json_int_t)-7 :
+		    (json_int_t)i + 1));
+	doc = json_pack("{so}", "data", data);
+	c = calloc(1, sizeof(*c));
+	c->c_body = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	c->c_len = strlen(c->c_body);
+	if (srv_mode == MODE_BADEND) {
+		c->c_body = realloc(c->c_body, c->c_len + 2);
+		memcpy(c->c_body + c->c_len++, "]", 2);
+	}
+	c->c_stop = stall || srv_mode == MODE_CLOSE ? c->c_len / 2 : c->c_len;
+	c->c_stall = stall;
+	resp = MHD_create_response_from_callback(srv_mode == MODE_CHUNKED ?
+	    MHD_SIZE_UNKNOWN : c->c_len, 4096, cut_cb, c, cut_free);
+	if (resp == NULL) {
+		cut_free(c);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result
 serve(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -139,6 +224,12 @@ serve(void *cls, struct MHD_Connection *conn, const char *url,
 	    NULL)) == NULL)
 		return reply(conn, 404, strdup("nope"));
 	ids = json_object_get(doc, "ids");
+	if (strstr(url, "/stream") != NULL) {
+		enum MHD_Result ret = serve_stream(conn, node, ids);
+
+		json_decref(doc);
+		return ret;
+	}
 	pthread_mutex_lock(&srv_mu);
 	srv_requests[node]++;
 	if (++srv_cur[node] > srv_max[node])
@@ -628,6 +719,119 @@ test_key_order(void)
 	nodeset_release(&ns);
 }
 
+/* The text the first row of sql yields ("" if none) in out. */
+static const char *
+query_text(const char *sql, char *out, size_t len)
+{
+	sqlite3_stmt	*q;
+
+	out[0] = '\0';
+	if ((q = store_prepare(st, sql)) == NULL)
+		return out;
+	if (sqlite3_step(q) == SQLITE_ROW &&
+	    sqlite3_column_type(q, 0) != SQLITE_NULL)
+		snprintf(out, len, "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return out;
+}
+
+static struct probe_conf stream_probe = {
+	.pc_name = (char *)"stream", .pc_method = 1, .pc_path = (char *)"/stream",
+	.pc_items = (char *)"SELECT item, node_id FROM many",
+	.pc_items_scope = ITEMS_SCOPE_RUN,
+	.pc_batch = 5000, .pc_body = (char *)"{\"ids\": {{items}}}",
+	.pc_content_type = (char *)"application/json",
+	.pc_answer = &answer_json.ak_kind, .pc_answer_conf = &probe_json
+};
+
+/*
+ * Run the stream probe (run run_id) in mode; per node, "rows, answered,
+ * distinct clocks, clocks of the failed attempt, the first error" in out.
+ */
+static void
+stream_run(int mode, int64_t run_id, int64_t max_response, char out[2][256])
+{
+	struct config	 cf;
+	struct nodeset	 ns;
+	struct probe_counts counts[1];
+	volatile sig_atomic_t stop = 0;
+	char		 url[64], *sql;
+	size_t		 k;
+
+	config_init(&cf, 2);
+	cf.cf_probes = &stream_probe;
+	cf.cf_nprobes = 1;
+	cf.cf_retries = 1;
+	cf.cf_timeout_ms = 1000;
+	cf.cf_max_response = max_response;
+	srv_mode = mode;
+	memset(srv_stream_calls, 0, sizeof(srv_stream_calls));
+	ns.ns_len = 2;
+	ns.ns_nodes = xcalloc(2, sizeof(*ns.ns_nodes));
+	for (k = 0; k < 2; k++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u/n%zu", srv_port,
+		    k);
+		node_set(&ns, k, url, 1);
+	}
+	if (probe_crawl(&cf, st, run_id, &ns, counts, &stop) != 0)
+		printf("# the crawl of run %lld failed\n", (long long)run_id);
+	for (k = 0; k < 2; k++) {
+		xasprintf(&sql, "SELECT printf('%%d,%%d,%%d,%%d,%%s', count(*), "
+		    "count(clock), count(DISTINCT clock), count(clock = -7 OR "
+		    "NULL), ifnull(min(error), '')) FROM probe_stream WHERE "
+		    "run_id = %lld AND node_id = 'n%zu'", (long long)run_id, k);
+		query_text(sql, out[k], 256);
+		free(sql);
+	}
+	nodeset_release(&ns);
+}
+
+/*
+ * Answers read as they arrive: a request retried after its answer was cut
+ * keeps the rows of the answer that came whole only; an answer cut for
+ * good, invalid at its very end or over max_response gives no row with a
+ * value, every item written off with the reason.  Node n0 asks about 3000
+ * items read where the body holds them; n1 about 101, one of which the
+ * body holds escaped.
+ */
+static void
+test_stream(void)
+{
+	char		 out[2][256];
+
+	store_exec(st, "CREATE TABLE many (item, node_id)");
+	store_exec(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+	    "SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO many "
+	    "SELECT 'u' || i, 'n0' FROM n");
+	store_exec(st, "INSERT INTO many SELECT item, 'n1' FROM many WHERE "
+	    "rowid <= 100");
+	store_exec(st, "INSERT INTO many VALUES ('say \"hi\"', 'n1')");
+
+	stream_run(MODE_WHOLE, 10, 1024 * 1024, out);
+	is_str("3000,3000,3000,0,", out[0], "a whole answer read as it comes: "
+	    "every item its own value");
+	is_str("101,101,101,0,", out[1], "  and so with an item the body "
+	    "escapes");
+	stream_run(MODE_STALL, 11, 1024 * 1024, out);
+	is_int(2, srv_stream_calls[0], "an answer cut after a stall is asked "
+	    "again");
+	is_str("3000,3000,3000,0,", out[0], "  and only the rows of the "
+	    "answer that came whole are kept");
+	is_str("101,101,101,0,", out[1], "  on every node");
+	stream_run(MODE_CLOSE, 12, 1024 * 1024, out);
+	ok(strncmp(out[0], "3000,0,0,0,truncated answer: transfer closed "
+	    "with ", 50) == 0, "an answer closed in the middle: no value kept, "
+	    "every item says why (%s)", out[0]);
+	stream_run(MODE_BADEND, 13, 1024 * 1024, out);
+	ok(strncmp(out[0], "3000,0,0,0,malformed answer: trailing garbage",
+	    45) == 0, "an answer invalid at its very end, after 3000 valid "
+	    "rows: no value kept, every item says why (%s)", out[0]);
+	stream_run(MODE_CHUNKED, 14, 16 * 1024, out);
+	is_str("3000,0,0,0,answer larger than 16KiB", out[0], "an answer that "
+	    "goes over max_response as it comes: no value kept, every item "
+	    "says why");
+}
+
 int
 main(void)
 {
@@ -638,7 +842,7 @@ main(void)
 	alarm(120);
 	answer_init();	/* before any JSON value exists */
 	log_init("t-probe", getenv("PROBE_DEBUG") != NULL);
-	plan(8 + 28 + 5 + 16);
+	plan(8 + 28 + 8 + 5 + 16);
 	test_body();
 	if (tap_tmpdir(tmp, sizeof(tmp), "t-probe") == -1)
 		return 1;
@@ -648,6 +852,7 @@ main(void)
 		return 1;
 	}
 	test_crawl();
+	test_stream();
 	test_rows();
 	test_key_order();
 	store_close(st);

@@ -346,12 +346,37 @@ test_buf(void)
 	buf_release(&b);
 }
 
+static void
+test_strindex(void)
+{
+	char		*u[] = { (char *)"x", (char *)"yy", (char *)"z" };
+	char		*d[] = { (char *)"x", (char *)"yy", (char *)"x" };
+	struct strindex	 si;
+
+	strindex_init(&si, u, 3);
+	ok(si.si_dups == 0, "strindex: distinct strings");
+	is_int(1, strindex_find_at(&si, u, NULL, "yy", 2, 1),
+	    "strindex_find_at: the guess, when it is the string");
+	is_int(2, strindex_find_at(&si, u, NULL, "z", 1, 0),
+	    "  else the string where it is");
+	is_int(0, strindex_find_at(&si, u, NULL, "x", 1, 3),
+	    "  a guess past the end is no guess");
+	is_int(-1, strindex_find_at(&si, u, NULL, "y", 1, 1),
+	    "  a prefix of the guess is not it");
+	strindex_release(&si);
+	strindex_init(&si, d, 3);
+	ok(si.si_dups == 1, "strindex: two equal strings");
+	is_int(0, strindex_find_at(&si, d, NULL, "x", 1, 2),
+	    "  the first of equal strings, not the guess");
+	strindex_release(&si);
+}
+
 int
 main(void)
 {
 	char	 path[128];
 
-	plan(140);
+	plan(147);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-util") == -1)
 		return 1;
 	test_parse_duration();
@@ -361,6 +386,7 @@ main(void)
 	test_utf8();
 	test_read_file();
 	test_buf();
+	test_strindex();
 
 	snprintf(path, sizeof(path), "%s/f", tmpdir);
 	unlink(path);
