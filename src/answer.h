@@ -49,9 +49,9 @@ struct aval {
 #define ANSWER_NO_ITEM	((size_t)-1)
 
 /*
- * Where a kind hands its rows, any number of them, in any order; the
- * scheduler (probe.c) writes them in one transaction per batch, every
- * value as a bound parameter.  item is the index in ab_items the row
+ * Where a kind hands its rows, any number of them, in any order (rows
+ * in item order are the cheapest to insert); the scheduler (probe.c)
+ * writes them with the batch's others, every value as a bound parameter.  item is the index in ab_items the row
  * answers, or ANSWER_NO_ITEM; then key (keylen bytes; NULL: "") is what
  * the table's item column gets, and must be unique within the answer
  * (promtext: the series).  values has one entry per value column

@@ -16,6 +16,8 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <sys/queue.h>
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,6 +50,28 @@
 #define STRINGIFY(x)	STRINGIFY1(x)
 #define STRINGIFY1(x)	#x
 
+/*
+ * Finished batches wait in memory for their turn in the probe table's key
+ * order (see probe_write) within this share of crawl.memory_limit: 4MiB
+ * of the default 256MiB, about 450,000 probe rows of two integers;
+ * 1,000,000 users on 100 nodes hold at most 3.5MiB (the nodes of the
+ * first requests end together).  Past it the probe stops waiting for the
+ * node it is at (a slow or unreachable one).
+ */
+#define HOLD_SHARE	64
+#define HOLD_NO_LIMIT	(4 << 20)	/* crawl.memory_limit 0: no limit */
+
+/*
+ * The store's page cache during the crawl, in KiB: rows go in at the
+ * right edge of each probe table, which a few pages hold, and the memory
+ * the store's larger cache would keep goes to the rows waiting their turn
+ * (at 1,000,000 users the peak RSS is 6MiB lower).
+ */
+#define CRAWL_CACHE_KIB	2048
+
+struct batch;
+TAILQ_HEAD(batches, batch);
+
 /* The work of one probe on one node. */
 struct task {
 	struct probe_crawl *t_pr;
@@ -70,6 +94,9 @@ struct task {
 	size_t		 t_next;	/* first item not yet sent */
 	size_t		 t_outstanding;	/* batches queued or in flight */
 	int		 t_single_sent;	/* no-items probe: its one request */
+	struct batches	 t_held;	/* finished, unwritten, by b_first */
+	size_t		 t_written;	/* items before it written in order */
+	int		 t_passed;	/* its probe's writing went past it */
 };
 
 /* A request in flight: a slice of a task's items, then the rows written. */
@@ -86,9 +113,12 @@ struct batch {
 	size_t		 b_n;
 	struct answer_batch b_ab;	/* what it asks, for the kind */
 	void		*b_reader;	/* the kind reading its answer, or NULL */
-	int		 b_write;	/* in a transaction: rows are written */
+	int		 b_write;	/* not cancelled: rows are kept */
 	int64_t		 b_rows;
 	int64_t		 b_unanswered;
+	struct rowbuf	*b_held;	/* its rows, once it has ended */
+	size_t		 b_size;	/* ... and their bytes */
+	TAILQ_ENTRY(batch) b_entry;	/* in its task's t_held */
 };
 
 struct probe_crawl {
@@ -102,13 +132,22 @@ struct probe_crawl {
 	struct run_items **pr_run_items;	/* per probe: items_scope run */
 	sqlite3_stmt	**pr_insert;		/* per probe: a batch's rows */
 	struct rowbuf	**pr_rows;		/* per probe: them until then */
+	struct rowbuf	**pr_spare;		/* per probe: an empty one */
 	const struct answer_kind **pr_kind;	/* per probe */
 	size_t		*pr_ncols;		/* value columns, per probe */
-	struct task	*pr_tasks;
+	struct task	*pr_tasks;		/* by node in key order, probe */
 	size_t		 pr_ntasks;
 	size_t		 pr_first_open;		/* tasks before it are done */
 	size_t		*pr_node_out;		/* outstanding per node */
 	int64_t		 pr_outstanding;
+	size_t		*pr_cursor;		/* per probe: the node written */
+	size_t		*pr_held;		/* per probe: bytes held */
+	size_t		 pr_held_all;
+	size_t		 pr_held_peak;
+	size_t		 pr_hold_max;
+	size_t		 pr_not_waited;		/* tasks passed for the cap */
+	int		 pr_txn;		/* rows written, not committed */
+	volatile sig_atomic_t *pr_stop;
 	int		 pr_failed;		/* the store failed */
 	struct probe_progress pr_progress;
 };
@@ -283,9 +322,10 @@ task_set_done(struct task *t)
 {
 	struct probe_crawl *pr = t->t_pr;
 	size_t		 np = pr->pr_cf->cf_nprobes, i;
+	size_t		 first = (size_t)(t - pr->pr_tasks) / np * np;
 
 	t->t_done = 1;
-	for (i = t->t_node * np; i < (t->t_node + 1) * np; i++)
+	for (i = first; i < first + np; i++)
 		if (!pr->pr_tasks[i].t_done)
 			return;
 	pr->pr_progress.pp_nodes_done++;
@@ -545,20 +585,24 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 }
 
 /*
- * Insert the rows batch_row held for t's probe, in one statement, inside
- * the batch's transaction.  On a store failure the transaction is rolled
- * back and the crawl stops.
+ * Insert rb, rows of t's probe, in one statement, inside the crawl's
+ * transaction (begun if need be).  On a store failure the transaction is
+ * rolled back and the crawl stops.
  */
 static int
-batch_flush(struct probe_crawl *pr, struct task *t)
+batch_flush(struct probe_crawl *pr, struct task *t, struct rowbuf *rb)
 {
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
-	struct rowbuf	*rb = pr->pr_rows[t->t_probe];
 	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
 	int		 rc;
 
 	if (rowbuf_rows(rb) == 0)
 		return 0;
+	if (!pr->pr_txn && store_begin(pr->pr_st) == -1) {
+		pr->pr_failed = 1;
+		return -1;
+	}
+	pr->pr_txn = 1;
 	rows_bind(ins, 1, rb);
 	sqlite3_bind_value(ins, 2, pr->pr_ns->ns_nodes[t->t_node].n_id);
 	rc = sqlite3_step(ins);
@@ -568,10 +612,22 @@ batch_flush(struct probe_crawl *pr, struct task *t)
 		log_warnx("probe %s: insert: %s", pc->pc_name,
 		    store_errmsg(pr->pr_st));
 		store_rollback(pr->pr_st);
+		pr->pr_txn = 0;
 		pr->pr_failed = 1;
 		return -1;
 	}
 	return 0;
+}
+
+/* Commit the rows written since the last commit. */
+static void
+probe_commit(struct probe_crawl *pr)
+{
+	if (!pr->pr_txn)
+		return;
+	pr->pr_txn = 0;
+	if (store_commit(pr->pr_st) == -1)
+		pr->pr_failed = 1;
 }
 
 /* Every item of b (the one row of a probe without items) fails with why. */
@@ -601,9 +657,190 @@ batch_count(struct batch *b)
 	cnt->pc_unanswered += b->b_unanswered;
 	pr->pr_progress.pp_items += b->b_rows;
 	progress_report(pr);
-	if (task_has_items(t)) {
+	/* Items of its own (its task's may be gone by now). */
+	if (b->b_n > 0) {
 		n->n_items += b->b_rows;
 		n->n_unanswered += b->b_unanswered;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * Rows in key order.  Each probe table is clustered on (node_id, item):
+ * a row past every row already there is an append (SQLite skips the
+ * descent from the root when the cursor is on the last page), any other
+ * row a search down the tree, about twice the cost.  Tasks are sent node
+ * by node in the key order of the node ids, each node's items in order,
+ * but requests to about 16 nodes end together, in the network's order.
+ * So a batch that ends is written only once every batch before it in key
+ * order is: until then its rows wait in memory, in its task's list, and a
+ * probe's cursor says which node it is writing.  Insert order never
+ * changes what is stored, only what it costs: waiting is bounded by
+ * pr_hold_max, a stopped or failed crawl writes nothing more, and what is
+ * held when it ends is dropped with the run.
+ */
+
+/* The rows of b go; its rowbuf becomes its probe's spare. */
+static void
+batch_free(struct probe_crawl *pr, struct batch *b)
+{
+	size_t	p = b->b_task->t_probe;
+
+	if (b->b_held != NULL && pr->pr_spare[p] == NULL) {
+		rowbuf_reset(b->b_held);
+		pr->pr_spare[p] = b->b_held;
+	} else
+		rowbuf_free(b->b_held);
+	free(b);
+}
+
+static int
+probe_stopped(const struct probe_crawl *pr)
+{
+	return pr->pr_failed || (pr->pr_stop != NULL && *pr->pr_stop);
+}
+
+/* Write b's rows (unless the crawl is stopping), count them, free b. */
+static void
+batch_write(struct probe_crawl *pr, struct batch *b)
+{
+	if (!probe_stopped(pr) &&
+	    batch_flush(pr, b->b_task, b->b_held) == 0)
+		batch_count(b);
+	batch_free(pr, b);
+}
+
+/* Take the first batch t holds out of its list, to be written. */
+static struct batch *
+task_unhold(struct probe_crawl *pr, struct task *t)
+{
+	struct batch	*b = TAILQ_FIRST(&t->t_held);
+
+	TAILQ_REMOVE(&t->t_held, b, b_entry);
+	pr->pr_held[t->t_probe] -= b->b_size;
+	pr->pr_held_all -= b->b_size;
+	if (b->b_first == t->t_written)
+		t->t_written += b->b_n;
+	return b;
+}
+
+/*
+ * The probe's cursor leaves t (done, or not waited for any longer): what
+ * it holds is written, and whatever of it ends later as it ends.
+ */
+static void
+task_pass(struct probe_crawl *pr, struct task *t)
+{
+	while (!TAILQ_EMPTY(&t->t_held))
+		batch_write(pr, task_unhold(pr, t));
+	t->t_passed = 1;
+	pr->pr_cursor[t->t_probe]++;
+}
+
+/* Write the batches of probe p whose turn has come. */
+static void
+probe_write(struct probe_crawl *pr, size_t p)
+{
+	size_t		 np = pr->pr_cf->cf_nprobes;
+	struct task	*t;
+	struct batch	*b;
+
+	while (pr->pr_cursor[p] < pr->pr_ns->ns_len && !probe_stopped(pr)) {
+		t = &pr->pr_tasks[pr->pr_cursor[p] * np + p];
+		b = TAILQ_FIRST(&t->t_held);
+		if (b != NULL && b->b_first == t->t_written)
+			batch_write(pr, task_unhold(pr, t));
+		else if (t->t_done)
+			task_pass(pr, t);
+		else
+			break;
+	}
+}
+
+/*
+ * Past pr_hold_max, the probe holding the most stops waiting for the node
+ * at its cursor (a slow or unreachable one, or just the one behind) and
+ * writes on from the next; that node's rows are written as they come.
+ */
+static void
+probe_hold_limit(struct probe_crawl *pr)
+{
+	size_t	 p, most;
+
+	while (pr->pr_held_all > pr->pr_hold_max && !probe_stopped(pr)) {
+		for (most = 0, p = 1; p < pr->pr_cf->cf_nprobes; p++)
+			if (pr->pr_held[p] > pr->pr_held[most])
+				most = p;
+		task_pass(pr, &pr->pr_tasks[pr->pr_cursor[most] *
+		    pr->pr_cf->cf_nprobes + most]);
+		pr->pr_not_waited++;
+		probe_write(pr, most);
+	}
+}
+
+/*
+ * b's request ended (or its items were written off): its rows join its
+ * task's list (a task passed writes them at once), then whatever is due
+ * is written and committed.
+ */
+static void
+batch_end(struct probe_crawl *pr, struct batch *b)
+{
+	struct task	*t = b->b_task;
+	struct batch	*at;
+	size_t		 p = t->t_probe;
+
+	b->b_held = pr->pr_rows[p];
+	pr->pr_rows[p] = pr->pr_spare[p] != NULL ? pr->pr_spare[p] :
+	    rowbuf_new(pr->pr_ncols[p] + 2);
+	pr->pr_spare[p] = NULL;
+	if (t->t_passed)
+		batch_write(pr, b);
+	else {
+		rowbuf_trim(b->b_held);
+		b->b_size = sizeof(*b) + rowbuf_size(b->b_held);
+		pr->pr_held[p] += b->b_size;
+		pr->pr_held_all += b->b_size;
+		if (pr->pr_held_all > pr->pr_held_peak)
+			pr->pr_held_peak = pr->pr_held_all;
+		/* A node's batches end about in the order they were sent. */
+		TAILQ_FOREACH_REVERSE(at, &t->t_held, batches, b_entry)
+			if (at->b_first < b->b_first)
+				break;
+		if (at != NULL)
+			TAILQ_INSERT_AFTER(&t->t_held, at, b, b_entry);
+		else
+			TAILQ_INSERT_HEAD(&t->t_held, b, b_entry);
+	}
+	task_finish(t);
+	probe_write(pr, p);
+	probe_hold_limit(pr);
+	probe_commit(pr);
+}
+
+/* The crawl ended: what is still held (feed gave up early) is written. */
+static void
+probe_write_rest(struct probe_crawl *pr)
+{
+	size_t	 p, np = pr->pr_cf->cf_nprobes;
+
+	for (p = 0; p < np; p++)
+		while (pr->pr_cursor[p] < pr->pr_ns->ns_len)
+			task_pass(pr, &pr->pr_tasks[pr->pr_cursor[p] * np + p]);
+	probe_commit(pr);
+}
+
+/* A stopped crawl: what is held goes unwritten. */
+static void
+probe_drop_held(struct probe_crawl *pr)
+{
+	struct task	*t;
+	size_t		 i;
+
+	for (i = 0; i < pr->pr_ntasks; i++) {
+		t = &pr->pr_tasks[i];
+		while (!TAILQ_EMPTY(&t->t_held))
+			batch_free(pr, task_unhold(pr, t));
 	}
 }
 
@@ -716,7 +953,8 @@ batch_feed(void *arg, const char *bytes, size_t len)
 
 /*
  * A request ended: its rows (the kind's, or every item written off with
- * the reason) in one transaction, then the counts and the node's state.
+ * the reason) are written when their turn comes (batch_end), the node's
+ * state at once.
  */
 static void
 batch_done(void *arg, const struct crawl_result *res)
@@ -735,10 +973,6 @@ batch_done(void *arg, const struct crawl_result *res)
 	    batch_final(b, res->cr_status))
 		outcome = CRAWL_OK;
 	b->b_write = outcome != CRAWL_CANCELLED && !pr->pr_failed;
-	if (b->b_write && store_begin(pr->pr_st) == -1) {
-		b->b_write = 0;
-		pr->pr_failed = 1;
-	}
 	if (outcome != CRAWL_OK)
 		snprintf(err, sizeof(err), "%s", res->cr_error);
 	else if (batch_answer(b, res, err, sizeof(err)) == -1) {
@@ -766,24 +1000,18 @@ batch_done(void *arg, const struct crawl_result *res)
 		    pc->pc_path, err);
 		batch_write_off(b, err);
 	}
-	if (b->b_write && batch_flush(pr, t) == -1)
-		b->b_write = 0;
-	if (b->b_write && store_commit(pr->pr_st) == -1)
-		pr->pr_failed = 1;
-	batch_count(b);
 
 	t->t_outstanding--;
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
 	batch_unread(b);
-	task_finish(t);
 	free(b->b_items);
 	free(b->b_text);
 	free(b->b_lens);
 	free(b->b_is_int);
 	free(b->b_ids);
 	free(b->b_id_int);
-	free(b);
+	batch_end(pr, b);
 }
 
 /*
@@ -929,28 +1157,23 @@ task_send(struct probe_crawl *pr, struct task *t)
 /*
  * Write off what t has not sent (all of it for a node whose url is
  * unusable, the rest for a node that gave up answering): a row with why
- * for each item, in one transaction.
+ * for each item, as one more batch of t.
  */
 static int
 task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 {
-	struct batch	 b;
-	int		 rc = -1;
+	struct batch	*b;
 
-	memset(&b, 0, sizeof(b));
-	b.b_task = t;
-	b.b_first = t->t_next;
-	b.b_n = task_has_items(t) ? t->t_nitems - t->t_next : 0;
-	b.b_write = 1;
-	if (store_begin(pr->pr_st) == 0 && batch_write_off(&b, why) == 0 &&
-	    batch_flush(pr, t) == 0 && store_commit(pr->pr_st) == 0)
-		rc = 0;
-	rowbuf_reset(pr->pr_rows[t->t_probe]);
-	batch_count(&b);
+	b = xcalloc(1, sizeof(*b));
+	b->b_task = t;
+	b->b_first = t->t_next;
+	b->b_n = task_has_items(t) ? t->t_nitems - t->t_next : 0;
+	b->b_write = 1;
+	batch_write_off(b, why);
 	t->t_next = t->t_nitems;
 	t->t_single_sent = 1;
-	task_finish(t);
-	return rc;
+	batch_end(pr, b);
+	return pr->pr_failed ? -1 : 0;
 }
 
 static int
@@ -985,6 +1208,8 @@ probe_feed(void *arg)
 			if (!task_has_items(t) &&
 			    pr->pr_items_stmt[t->t_probe] != NULL) {
 				task_set_done(t);
+				probe_write(pr, t->t_probe);
+				probe_commit(pr);
 				continue;
 			}
 		}
@@ -1048,6 +1273,93 @@ out:
 	return stmt;
 }
 
+/* Set PRAGMA cache_size; the value it had, or 0 if it could not be read. */
+static int64_t
+cache_size_set(struct store *st, int64_t size)
+{
+	sqlite3_stmt	*q;
+	int64_t		 old = 0;
+	char		 sql[64];
+
+	if ((q = store_prepare(st, "PRAGMA cache_size")) == NULL)
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		old = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %" PRId64, size);
+	if (old != 0 && store_exec(st, sql) == -1)
+		return 0;
+	return old;
+}
+
+/*
+ * SQLite's order of node ids, which are numbers or text (source.h):
+ * numbers by value, then text by its bytes (BINARY).  It only decides
+ * what the inserts cost, never what they store.
+ */
+static int
+node_cmp(const void *a, const void *b)
+{
+	sqlite3_value	*x = (*(struct node *const *)a)->n_id;
+	sqlite3_value	*y = (*(struct node *const *)b)->n_id;
+	int		 tx = sqlite3_value_type(x) == SQLITE_TEXT;
+	int		 ty = sqlite3_value_type(y) == SQLITE_TEXT;
+	int		 lx, ly, c;
+	double		 dx, dy;
+
+	if (tx != ty)
+		return tx - ty;
+	if (tx) {
+		lx = sqlite3_value_bytes(x);
+		ly = sqlite3_value_bytes(y);
+		c = memcmp(sqlite3_value_text(x), sqlite3_value_text(y),
+		    lx < ly ? lx : ly);
+		return c != 0 ? c : (lx > ly) - (lx < ly);
+	}
+	if (sqlite3_value_type(x) == SQLITE_INTEGER &&
+	    sqlite3_value_type(y) == SQLITE_INTEGER)
+		return (sqlite3_value_int64(x) > sqlite3_value_int64(y)) -
+		    (sqlite3_value_int64(x) < sqlite3_value_int64(y));
+	dx = sqlite3_value_double(x);
+	dy = sqlite3_value_double(y);
+	return (dx > dy) - (dx < dy);
+}
+
+/*
+ * The tasks, node by node in the key order of their ids (so that they
+ * end about in that order), each node's probes together.  A kind that
+ * appends has no key: its rows never wait.
+ */
+static void
+probe_tasks(struct probe_crawl *pr)
+{
+	const struct config *cf = pr->pr_cf;
+	struct nodeset	*ns = pr->pr_ns;
+	struct node	**order;
+	struct task	*t;
+	size_t		 i, n, p;
+
+	order = xcalloc(ns->ns_len + 1, sizeof(*order));
+	for (n = 0; n < ns->ns_len; n++)
+		order[n] = &ns->ns_nodes[n];
+	qsort(order, ns->ns_len, sizeof(*order), node_cmp);
+	pr->pr_ntasks = ns->ns_len * cf->cf_nprobes;
+	pr->pr_tasks = xcalloc(pr->pr_ntasks + 1, sizeof(*pr->pr_tasks));
+	for (n = 0, i = 0; n < ns->ns_len; n++)
+		for (p = 0; p < cf->cf_nprobes; p++, i++) {
+			t = &pr->pr_tasks[i];
+			t->t_pr = pr;
+			t->t_probe = p;
+			t->t_node = (size_t)(order[n] - ns->ns_nodes);
+			TAILQ_INIT(&t->t_held);
+			t->t_passed = pr->pr_kind[p]->ak_append;
+		}
+	for (p = 0; p < cf->cf_nprobes; p++)
+		if (pr->pr_kind[p]->ak_append)
+			pr->pr_cursor[p] = ns->ns_len;
+	free(order);
+}
+
 int
 probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
     struct nodeset *ns, struct probe_counts *counts,
@@ -1056,9 +1368,9 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	struct probe_crawl pr;
 	struct crawl_opts co;
 	struct query_params qp;
-	struct task	*t;
 	char		*why;
 	size_t		 i, p, n;
+	int64_t		 cache = 0;
 	int		 rc = -1, crc;
 
 	memset(&pr, 0, sizeof(pr));
@@ -1067,11 +1379,17 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_run_id = run_id;
 	pr.pr_ns = ns;
 	pr.pr_counts = counts;
+	pr.pr_stop = stop;
+	pr.pr_hold_max = cf->cf_memory_limit > 0 ?
+	    (size_t)(cf->cf_memory_limit / HOLD_SHARE) : HOLD_NO_LIMIT;
 	memset(counts, 0, cf->cf_nprobes * sizeof(*counts));
 	pr.pr_items_stmt = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_stmt));
 	pr.pr_run_items = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_run_items));
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
 	pr.pr_rows = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_rows));
+	pr.pr_spare = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_spare));
+	pr.pr_cursor = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_cursor));
+	pr.pr_held = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_held));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
@@ -1118,16 +1436,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 				goto out;
 		}
 	}
-	/* Node-major order, so one node's probes run close together. */
-	pr.pr_ntasks = ns->ns_len * cf->cf_nprobes;
-	pr.pr_tasks = xcalloc(pr.pr_ntasks + 1, sizeof(*pr.pr_tasks));
-	for (n = 0, i = 0; n < ns->ns_len; n++)
-		for (p = 0; p < cf->cf_nprobes; p++, i++) {
-			t = &pr.pr_tasks[i];
-			t->t_pr = &pr;
-			t->t_probe = p;
-			t->t_node = n;
-		}
+	probe_tasks(&pr);
 
 	pr.pr_progress.pp_nodes = ns->ns_len;
 	progress_report(&pr);
@@ -1150,7 +1459,13 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_write = batch_feed;
 	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
 		goto out;
+	cache = cache_size_set(st, -CRAWL_CACHE_KIB);
 	crc = crawl_run(pr.pr_crawl, probe_feed, &pr, stop);
+	if (crc == 0 && !pr.pr_failed)
+		probe_write_rest(&pr);
+	log_debug("probe: rows held for the key order: at most %zu KiB (limit "
+	    "%zu KiB), %zu node(s) not waited for", pr.pr_held_peak / 1024,
+	    pr.pr_hold_max / 1024, pr.pr_not_waited);
 	if (pr.pr_failed) {
 		log_warnx("probe: the store failed during the crawl");
 		goto out;
@@ -1168,7 +1483,10 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 			    ns->ns_nodes[n].n_last_error);
 	rc = 0;
 out:
+	if (cache != 0)
+		cache_size_set(st, cache);
 	crawl_free(pr.pr_crawl);
+	probe_drop_held(&pr);
 	for (i = 0; i < pr.pr_ntasks; i++)
 		task_release(&pr.pr_tasks[i]);
 	free(pr.pr_tasks);
@@ -1177,11 +1495,15 @@ out:
 		sqlite3_finalize(pr.pr_items_stmt[p]);
 		sqlite3_finalize(pr.pr_insert[p]);
 		rowbuf_free(pr.pr_rows[p]);
+		rowbuf_free(pr.pr_spare[p]);
 	}
 	free(pr.pr_items_stmt);
 	free(pr.pr_run_items);
 	free(pr.pr_insert);
 	free(pr.pr_rows);
+	free(pr.pr_spare);
+	free(pr.pr_cursor);
+	free(pr.pr_held);
 	free(pr.pr_kind);
 	free(pr.pr_ncols);
 	free(pr.pr_node_out);

@@ -66,9 +66,12 @@ int	probe_prepare_tables(const struct config *, struct store *);
 /*
  * Ask every node of ns every configured probe, writing the rows the
  * probe's answer kind (answer.h) makes of each answer into probe_<name>
- * (one transaction per answered batch; every requested item gets a row,
+ * (in the table's key order, committed as written: a finished batch may
+ * wait in memory for those before it; every requested item gets a row,
  * with the reason when it has no values) and filling the nodes'
- * counters.  counts has cf_nprobes entries.  Returns 0, or -1 if the store failed or *stop interrupted the crawl.
+ * counters as rows are written.  counts has cf_nprobes entries.  Returns
+ * 0, or -1 if the store failed or *stop interrupted the crawl (rows still
+ * waiting then are not written).
  */
 int	probe_crawl(const struct config *, struct store *, int64_t run_id,
 	    struct nodeset *ns, struct probe_counts *counts,

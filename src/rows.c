@@ -36,21 +36,26 @@
 
 #define ROWS_PTR_TYPE	"vantage_rows"
 
-enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT };
-
-struct cell {
-	int		 c_type;
-	int64_t		 c_int;		/* CELL_TEXT: the offset in rb_text */
-	double		 c_real;
-	size_t		 c_len;
-};
+/*
+ * The cells of all rows, one after the other, each a tag byte and what
+ * follows it: nothing (NULL), the 1 to 8 low bytes of an integer, little
+ * endian, as many as its value needs (sign-extended when read), the 8
+ * bytes of a double, or a text's length (LEB128) and its bytes.  A probe
+ * row of two small integers and a NULL takes about 8 bytes, not the 96 of
+ * fixed-size cells: finished batches can wait their turn in memory
+ * (probe.c writes them in the table's key order).
+ */
+#define CELL_NULL	0x00
+#define CELL_INT	0x10	/* | the number of bytes, 1 to 8 */
+#define CELL_REAL	0x20
+#define CELL_TEXT	0x30
+#define CELL_TYPE(tag)	((tag) & 0xf0)
+#define CELL_MAX	(1 + 10)	/* a tag and a 64-bit LEB128 length */
 
 struct rowbuf {
 	size_t		 rb_width;
-	struct cell	*rb_cells;
 	size_t		 rb_n;		/* cells filled */
-	size_t		 rb_cap;
-	struct buf	 rb_text;
+	struct buf	 rb_data;
 };
 
 struct rowbuf *
@@ -59,7 +64,7 @@ rowbuf_new(size_t width)
 	struct rowbuf	*rb = xcalloc(1, sizeof(*rb));
 
 	rb->rb_width = width;
-	buf_init(&rb->rb_text, 0);
+	buf_init(&rb->rb_data, 0);
 	return rb;
 }
 
@@ -68,8 +73,7 @@ rowbuf_free(struct rowbuf *rb)
 {
 	if (rb == NULL)
 		return;
-	free(rb->rb_cells);
-	buf_release(&rb->rb_text);
+	buf_release(&rb->rb_data);
 	free(rb);
 }
 
@@ -77,7 +81,7 @@ void
 rowbuf_reset(struct rowbuf *rb)
 {
 	rb->rb_n = 0;
-	buf_reset(&rb->rb_text);
+	buf_reset(&rb->rb_data);
 }
 
 size_t
@@ -86,47 +90,125 @@ rowbuf_rows(const struct rowbuf *rb)
 	return rb->rb_width ? rb->rb_n / rb->rb_width : 0;
 }
 
-static struct cell *
-cell_add(struct rowbuf *rb, int type)
+size_t
+rowbuf_size(const struct rowbuf *rb)
 {
-	struct cell	*c;
+	return sizeof(*rb) + rb->rb_data.b_size;
+}
 
-	if (rb->rb_n == rb->rb_cap) {
-		rb->rb_cap = rb->rb_cap == 0 ? 1024 : rb->rb_cap * 2;
-		rb->rb_cells = xreallocarray(rb->rb_cells, rb->rb_cap,
-		    sizeof(*rb->rb_cells));
-	}
-	c = &rb->rb_cells[rb->rb_n++];
-	c->c_type = type;
-	return c;
+void
+rowbuf_trim(struct rowbuf *rb)
+{
+	struct buf	*b = &rb->rb_data;
+
+	if (b->b_data == NULL || b->b_size <= b->b_len + 1)
+		return;
+	b->b_data = xreallocarray(b->b_data, b->b_len + 1, 1);
+	b->b_size = b->b_len + 1;
+}
+
+static void
+cell_add(struct rowbuf *rb, const unsigned char *cell, size_t len)
+{
+	buf_add(&rb->rb_data, cell, len);
+	rb->rb_n++;
 }
 
 void
 rowbuf_int(struct rowbuf *rb, int64_t v)
 {
-	cell_add(rb, CELL_INT)->c_int = v;
+	unsigned char	 cell[1 + 8];
+	uint64_t	 u = (uint64_t)v;
+	size_t		 n = 1, i;
+
+	/* Bytes until the rest is the sign extension of the last one. */
+	while (n < 8 && (v >> (8 * n - 1) != 0 && v >> (8 * n - 1) != -1))
+		n++;
+	cell[0] = CELL_INT | n;
+	for (i = 0; i < n; i++)
+		cell[1 + i] = (unsigned char)(u >> (8 * i));
+	cell_add(rb, cell, 1 + n);
 }
 
 void
 rowbuf_real(struct rowbuf *rb, double v)
 {
-	cell_add(rb, CELL_REAL)->c_real = v;
+	unsigned char	 cell[1 + sizeof(v)];
+
+	cell[0] = CELL_REAL;
+	memcpy(cell + 1, &v, sizeof(v));
+	cell_add(rb, cell, sizeof(cell));
 }
 
 void
 rowbuf_text(struct rowbuf *rb, const char *s, size_t len)
 {
-	struct cell	*c = cell_add(rb, CELL_TEXT);
+	unsigned char	 cell[CELL_MAX];
+	size_t		 n = 1, l = len;
 
-	c->c_int = (int64_t)rb->rb_text.b_len;
-	c->c_len = len;
-	buf_add(&rb->rb_text, s, len);
+	cell[0] = CELL_TEXT;
+	do {
+		cell[n++] = (l & 0x7f) | (l > 0x7f ? 0x80 : 0);
+		l >>= 7;
+	} while (l > 0);
+	buf_add(&rb->rb_data, cell, n);
+	cell_add(rb, (const unsigned char *)s, len);
 }
 
 void
 rowbuf_null(struct rowbuf *rb)
 {
-	cell_add(rb, CELL_NULL);
+	unsigned char	 cell = CELL_NULL;
+
+	cell_add(rb, &cell, 1);
+}
+
+/* The text length at p (after the tag), and where the text starts. */
+static size_t
+cell_text_len(const unsigned char *p, const unsigned char **textp)
+{
+	size_t	 len = 0;
+	int	 shift = 0;
+
+	do {
+		len |= (size_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while (*p++ & 0x80);
+	*textp = p;
+	return len;
+}
+
+/* The bytes of the cell at p, tag included. */
+static size_t
+cell_len(const unsigned char *p)
+{
+	const unsigned char *text;
+
+	switch (CELL_TYPE(*p)) {
+	case CELL_INT:
+		return 1 + (*p & 0x0f);
+	case CELL_REAL:
+		return 1 + sizeof(double);
+	case CELL_TEXT:
+		return cell_text_len(p + 1, &text) + (text - p);
+	default:
+		return 1;
+	}
+}
+
+/* The integer of the CELL_INT at p. */
+static int64_t
+cell_int(const unsigned char *p)
+{
+	size_t		 n = *p & 0x0f, i;
+	uint64_t	 u = 0;
+
+	for (i = 0; i < n; i++)
+		u |= (uint64_t)p[1 + i] << (8 * i);
+	/* Sign-extend from the top bit of the last byte. */
+	if (n < 8 && (p[n] & 0x80))
+		u |= ~(uint64_t)0 << (8 * n);
+	return (int64_t)u;
 }
 
 void
@@ -148,6 +230,8 @@ struct rows_cursor {
 	const struct rowbuf *rc_rb;
 	size_t		 rc_row;
 	size_t		 rc_nrows;
+	size_t		 rc_next;	/* the next row's first byte */
+	size_t		*rc_cell;	/* where each cell of the row starts */
 };
 
 static int
@@ -219,12 +303,17 @@ rows_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info)
 static int
 rows_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **curp)
 {
+	struct rows_vtab *rv = (struct rows_vtab *)vtab;
 	struct rows_cursor *rc;
 
-	(void)vtab;
 	if ((rc = sqlite3_malloc(sizeof(*rc))) == NULL)
 		return SQLITE_NOMEM;
 	memset(rc, 0, sizeof(*rc));
+	if ((rc->rc_cell = sqlite3_malloc64(rv->rv_width *
+	    sizeof(*rc->rc_cell))) == NULL) {
+		sqlite3_free(rc);
+		return SQLITE_NOMEM;
+	}
 	*curp = &rc->rc_base;
 	return SQLITE_OK;
 }
@@ -232,8 +321,26 @@ rows_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **curp)
 static int
 rows_close(sqlite3_vtab_cursor *cur)
 {
+	sqlite3_free(((struct rows_cursor *)cur)->rc_cell);
 	sqlite3_free(cur);
 	return SQLITE_OK;
+}
+
+/* Find the cells of row rc_row, unless the rows are all read. */
+static void
+rows_read(struct rows_cursor *rc)
+{
+	const unsigned char *data;
+	size_t		 i, at = rc->rc_next;
+
+	if (rc->rc_row >= rc->rc_nrows)
+		return;
+	data = (const unsigned char *)rc->rc_rb->rb_data.b_data;
+	for (i = 0; i < rc->rc_rb->rb_width; i++) {
+		rc->rc_cell[i] = at;
+		at += cell_len(data + at);
+	}
+	rc->rc_next = at;
 }
 
 static int
@@ -247,6 +354,7 @@ rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
 	(void)idxstr;
 	rc->rc_row = 0;
 	rc->rc_nrows = 0;
+	rc->rc_next = 0;
 	rc->rc_rb = argc == 1 ? sqlite3_value_pointer(argv[0], ROWS_PTR_TYPE) :
 	    NULL;
 	if (rc->rc_rb == NULL)
@@ -258,13 +366,17 @@ rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
 		return SQLITE_ERROR;
 	}
 	rc->rc_nrows = rowbuf_rows(rc->rc_rb);
+	rows_read(rc);
 	return SQLITE_OK;
 }
 
 static int
 rows_next(sqlite3_vtab_cursor *cur)
 {
-	((struct rows_cursor *)cur)->rc_row++;
+	struct rows_cursor *rc = (struct rows_cursor *)cur;
+
+	rc->rc_row++;
+	rows_read(rc);
 	return SQLITE_OK;
 }
 
@@ -281,24 +393,28 @@ rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
 	struct rows_cursor *rc = (struct rows_cursor *)cur;
 	const struct rowbuf *rb = rc->rc_rb;
-	const struct cell *c;
+	const unsigned char *p, *text;
+	double		 d;
+	size_t		 len;
 
 	if ((size_t)col >= rb->rb_width) {
 		sqlite3_result_null(ctx);	/* src */
 		return SQLITE_OK;
 	}
-	c = &rb->rb_cells[rc->rc_row * rb->rb_width + (size_t)col];
-	switch (c->c_type) {
+	p = (const unsigned char *)rb->rb_data.b_data + rc->rc_cell[col];
+	switch (CELL_TYPE(*p)) {
 	case CELL_INT:
-		sqlite3_result_int64(ctx, c->c_int);
+		sqlite3_result_int64(ctx, cell_int(p));
 		break;
 	case CELL_REAL:
-		sqlite3_result_double(ctx, c->c_real);
+		memcpy(&d, p + 1, sizeof(d));
+		sqlite3_result_double(ctx, d);
 		break;
 	case CELL_TEXT:
 		/* The rows stay put until the statement is done with them. */
-		sqlite3_result_text(ctx, c->c_len > 0 ? rb->rb_text.b_data +
-		    c->c_int : "", (int)c->c_len, SQLITE_STATIC);
+		len = cell_text_len(p + 1, &text);
+		sqlite3_result_text(ctx, (const char *)text, (int)len,
+		    SQLITE_STATIC);
 		break;
 	default:
 		sqlite3_result_null(ctx);

@@ -43,6 +43,8 @@ struct rowbuf	*rowbuf_new(size_t width);
 void		 rowbuf_free(struct rowbuf *);	/* accepts NULL */
 void		 rowbuf_reset(struct rowbuf *);	/* no rows, same width */
 size_t		 rowbuf_rows(const struct rowbuf *);	/* complete rows */
+size_t		 rowbuf_size(const struct rowbuf *);	/* bytes allocated */
+void		 rowbuf_trim(struct rowbuf *);	/* no room to grow */
 void		 rowbuf_int(struct rowbuf *, int64_t);
 void		 rowbuf_real(struct rowbuf *, double);
 void		 rowbuf_text(struct rowbuf *, const char *, size_t);

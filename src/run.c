@@ -381,7 +381,7 @@ run_once(struct runner *ru)
 	log_debug("run %" PRId64 ": %zu nodes discovered in %.2fs", run_id,
 	    ns.ns_len, phase[0]);
 
-	/* Crawl: one transaction per answered batch. */
+	/* Crawl: rows committed as they are written, in key order. */
 	if (probe_crawl(cf, st, run_id, &ns, counts, ru->ru_stop) == -1) {
 		cause = store_cause(st, "crawl");
 		goto fail;

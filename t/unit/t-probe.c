@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@
 #include "discover.h"
 #include "log.h"
 #include "probe.h"
+#include "rows.h"
 #include "store.h"
 #include "tap.h"
 #include "util.h"
@@ -47,7 +49,8 @@
 /*
  * The server answers POST /n<k>/<anything> with body {"ids": [...]}: a row
  * {"id": <id as sent>, "clock": N} for each id "uN" or integer N, in
- * reverse order, with a row for an id never asked and none for "missing".
+ * reverse order, with a row for an id never asked and none for "missing";
+ * after 0.1s, or 2s under /n<k>/slow/.
  * It counts, per node, requests, ids and the most requests in flight.
  * Shared with the MHD threads under srv_mu.
  */
@@ -239,7 +242,8 @@ serve(void *cls, struct MHD_Connection *conn, const char *url,
 		    strlen(srv_sizes[node]) - 1);
 	}
 	pthread_mutex_unlock(&srv_mu);
-	usleep(100000);		/* long enough for requests to overlap */
+	/* Long enough for requests to overlap; /slow/: for the others to end. */
+	usleep(strstr(url, "/slow/") != NULL ? 2000000 : 100000);
 	pthread_mutex_lock(&srv_mu);
 	srv_cur[node]--;
 	pthread_mutex_unlock(&srv_mu);
@@ -520,6 +524,201 @@ test_crawl(void)
 	nodeset_release(&ns);
 }
 
+/* ------------------------------------------------------------------ */
+/* Rows held in memory: what goes in comes out of vantage_rows. */
+
+static void
+test_rows(void)
+{
+	static const int64_t ints[] = { 0, 1, -1, 127, 128, -128, -129, 255,
+	    32767, -32768, 8388608, INT64_C(1) << 40, -(INT64_C(1) << 40),
+	    INT64_MAX, INT64_MIN };
+	struct rowbuf	*rb = rowbuf_new(4);
+	sqlite3_stmt	*q;
+	char		 text[300], want[32];
+	size_t		 i, n = nitems(ints), good = 0, len;
+
+	memset(text, 'x', sizeof(text));
+	for (i = 0; i < n; i++) {
+		rowbuf_int(rb, ints[i]);
+		rowbuf_real(rb, (double)ints[i] / 4);
+		len = i * 20 % sizeof(text);	/* 0, and past 127 bytes */
+		rowbuf_text(rb, text, len);
+		if (i % 2)
+			rowbuf_null(rb);
+		else
+			rowbuf_text(rb, "", 0);
+	}
+	is_int(n, rowbuf_rows(rb), "rows: as many rows as were filled");
+	ok(store_exec(st, "CREATE VIRTUAL TABLE temp.rt USING "
+	    "vantage_rows(4)") == 0, "  read through vantage_rows");
+	q = store_prepare(st, "SELECT c0, typeof(c0), c1, c2, length(c2), "
+	    "typeof(c3), c3 FROM temp.rt WHERE src = ?1");
+	rows_bind(q, 1, rb);
+	for (i = 0; i < n && sqlite3_step(q) == SQLITE_ROW; i++) {
+		len = i * 20 % sizeof(text);
+		snprintf(want, sizeof(want), "%s", i % 2 ? "null" : "text");
+		if (sqlite3_column_int64(q, 0) == ints[i] &&
+		    strcmp((const char *)sqlite3_column_text(q, 1),
+		    "integer") == 0 &&
+		    sqlite3_column_double(q, 2) == (double)ints[i] / 4 &&
+		    (size_t)sqlite3_column_int64(q, 4) == len &&
+		    memcmp(sqlite3_column_text(q, 3), text, len) == 0 &&
+		    strcmp((const char *)sqlite3_column_text(q, 5), want) == 0)
+			good++;
+		else
+			printf("# row %zu (%lld) differs\n", i,
+			    (long long)ints[i]);
+	}
+	is_int(n, good, "  every integer (1 to 8 bytes, signed), real, text "
+	    "and NULL as it went in");
+	ok(sqlite3_step(q) == SQLITE_DONE, "  and no more rows");
+	sqlite3_finalize(q);
+	rowbuf_trim(rb);
+	rowbuf_reset(rb);
+	is_int(0, rowbuf_rows(rb), "  none after a reset");
+	rowbuf_free(rb);
+	store_exec(st, "DROP TABLE temp.rt");
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows written in key order: batches wait for a slow node before them. */
+
+static struct probe_conf ko_probe[] = {
+	{ .pc_name = (char *)"ko", .pc_method = 1, .pc_path = (char *)"/ko",
+	  .pc_items = (char *)"SELECT item FROM wantko WHERE "
+	      "node_id = :node_id ORDER BY item",
+	  .pc_batch = 2, .pc_body = (char *)"{\"ids\": {{items}}}",
+	  .pc_content_type = (char *)"application/json",
+	  .pc_answer = &answer_json.ak_kind, .pc_answer_conf = &probe_json },
+};
+
+#define KO_FAST_REQUESTS	7	/* n1: 5 items, n2: 4, n3: 3; 2 a batch */
+
+struct ko_watch {
+	int			 kw_stopping;	/* then stop the crawl */
+	volatile sig_atomic_t	*kw_stop;
+	int64_t			 kw_items;	/* rows written by then, or -1 */
+};
+
+/* Once every request but the slow node's has ended: rows written so far. */
+static void
+ko_progress(const struct probe_progress *pp, void *arg)
+{
+	struct ko_watch	*kw = arg;
+
+	if (pp->pp_requests != KO_FAST_REQUESTS || kw->kw_items != -1)
+		return;
+	kw->kw_items = pp->pp_items;
+	if (kw->kw_stopping)
+		*kw->kw_stop = 1;
+}
+
+/* Crawl run_id with the slow node n0 first in key order. */
+static int
+ko_crawl(struct config *cf, struct nodeset *ns, int64_t run_id,
+    struct ko_watch *kw, struct probe_counts *counts)
+{
+	volatile sig_atomic_t stop = 0;
+	int		 rc;
+
+	kw->kw_items = -1;
+	kw->kw_stop = &stop;
+	probe_set_progress(ko_progress, kw);
+	rc = probe_crawl(cf, st, run_id, ns, counts, &stop);
+	probe_set_progress(NULL, NULL);
+	return rc;
+}
+
+/* Rows of run_id with the answer's clock, as expected: 15 for a whole run. */
+static long long
+ko_rows(int64_t run_id)
+{
+	char	sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM probe_ko WHERE "
+	    "run_id = %lld AND clock = substr(item, 2) AND error IS NULL",
+	    (long long)run_id);
+	return query_int(sql);
+}
+
+static void
+test_key_order(void)
+{
+	struct config	 cf;
+	struct nodeset	 ns;
+	struct probe_counts counts[1];
+	struct ko_watch	 kw;
+	char		 url[64];
+	size_t		 k;
+	long long	 cache;
+	int		 rc;
+	static const int items[NNODES] = { 3, 5, 4, 3 };
+
+	store_exec(st, "CREATE TABLE wantko (node_id, item)");
+	store_exec(st, "INSERT INTO wantko VALUES ('n0', 'u1'), ('n0', 'u2'), "
+	    "('n0', 'u3'), ('n1', 'u1'), ('n1', 'u2'), ('n1', 'u3'), "
+	    "('n1', 'u4'), ('n1', 'u5'), ('n2', 'u6'), ('n2', 'u7'), "
+	    "('n2', 'u8'), ('n2', 'u9'), ('n3', 'u1'), ('n3', 'u4'), "
+	    "('n3', 'u7')");
+	config_init(&cf, 2);
+	cf.cf_probes = ko_probe;
+	cf.cf_nprobes = nitems(ko_probe);
+	ok(probe_prepare_tables(&cf, st) == 0, "key order: probe table");
+	/* Listed last, n0 (the slow one) sorts first. */
+	ns.ns_len = NNODES;
+	ns.ns_nodes = xcalloc(NNODES, sizeof(*ns.ns_nodes));
+	for (k = 0; k < NNODES; k++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u/n%zu%s",
+		    srv_port, (NNODES - 1 - k), k == NNODES - 1 ? "/slow" : "");
+		node_set(&ns, NNODES - 1 - k, url, 1);
+	}
+
+	memset(&kw, 0, sizeof(kw));
+	cache = query_int("PRAGMA cache_size");
+	rc = ko_crawl(&cf, &ns, 3, &kw, counts);
+	is_int(0, rc, "a slow node first in key order: the crawl completes");
+	is_int(cache, query_int("PRAGMA cache_size"), "  the store's page "
+	    "cache is as it was");
+	is_int(0, kw.kw_items, "  the other nodes' rows wait for it");
+	is_int(15, ko_rows(3), "  then every row is written, once, with its "
+	    "values");
+	for (k = 0, rc = 0; k < NNODES; k++)
+		rc += ns.ns_nodes[k].n_items == items[k];
+	is_int(NNODES, rc, "  each node counts its items");
+	is_int(15, counts[0].pc_items, "  and the probe all of them");
+
+	/* A hold limit below one batch: nothing waits for the slow node. */
+	cf.cf_max_response = 8 * 1024;
+	cf.cf_memory_limit = 64 * 256;
+	for (k = 0; k < NNODES; k++)
+		ns.ns_nodes[k].n_items = 0;
+	rc = ko_crawl(&cf, &ns, 4, &kw, counts);
+	is_int(0, rc, "past the hold limit: the crawl completes");
+	ok(kw.kw_items >= 10, "  the other nodes' rows are written as they "
+	    "come (%lld before the slow node's)", (long long)kw.kw_items);
+	is_int(15, ko_rows(4), "  every row written once, with its values");
+	for (k = 0, rc = 0; k < NNODES; k++)
+		rc += ns.ns_nodes[k].n_items == items[k];
+	is_int(NNODES, rc, "  each node counts its items");
+	cf.cf_memory_limit = 0;
+
+	/* Stopped while rows wait: they are not written, nor counted. */
+	kw.kw_stopping = 1;
+	for (k = 0; k < NNODES; k++)
+		ns.ns_nodes[k].n_items = 0;
+	rc = ko_crawl(&cf, &ns, 5, &kw, counts);
+	is_int(-1, rc, "stopped while rows wait for the slow node: -1");
+	is_int(0, kw.kw_items, "  the rows were waiting");
+	is_int(0, query_int("SELECT count(*) FROM probe_ko WHERE run_id = 5"),
+	    "  none is written");
+	for (k = 0, rc = 0; k < NNODES; k++)
+		rc += ns.ns_nodes[k].n_items;
+	is_int(0, rc, "  nor counted for its node");
+	is_int(0, counts[0].pc_items, "  nor for the probe");
+	nodeset_release(&ns);
+}
+
 /* The text the first row of sql yields ("" if none) in out. */
 static const char *
 query_text(const char *sql, char *out, size_t len)
@@ -643,7 +842,7 @@ main(void)
 	alarm(120);
 	answer_init();	/* before any JSON value exists */
 	log_init("t-probe", getenv("PROBE_DEBUG") != NULL);
-	plan(8 + 28 + 8);
+	plan(8 + 28 + 8 + 5 + 16);
 	test_body();
 	if (tap_tmpdir(tmp, sizeof(tmp), "t-probe") == -1)
 		return 1;
@@ -654,6 +853,8 @@ main(void)
 	}
 	test_crawl();
 	test_stream();
+	test_rows();
+	test_key_order();
 	store_close(st);
 	MHD_stop_daemon(d);
 	rc = done_testing();

@@ -1,0 +1,82 @@
+#!/bin/sh
+test_description='crawl: rows wait for the nodes before them in key order, none is lost'
+. "$VT_SRC_DIR/t/test-lib.sh"
+
+# Node 1 sorts first and answers after crawl.timeout (2s), three times:
+# the other nodes' rows wait for it.  Node 3 leaves wallets out.
+test_expect_success 'setup' '
+	start_simnet -s 5 -u 4000 -n 6 --slow-delay 3s -f 1:slow -f 3:missing &&
+	write_config v.yaml
+'
+
+# The rows of run R: node, item, clock, error.
+rows() {
+	sqlite3 -csv vantage.db "SELECT node_id, item, clock, error
+	    FROM probe_clock_run$1 ORDER BY node_id, item"
+}
+
+# What run R's rows should be: a row per node of a replica set and user
+# with a wallet, and each node counting its own.
+check_rows() {
+	sqlite3 vantage.db "SELECT count(*) FROM (SELECT DISTINCT n.node_id,
+	    u.user_id FROM users_run$1 u JOIN nodes n ON n.run_id = $1 AND
+	    n.node_id IN (u.primary_id, u.secondary1_id, u.secondary2_id)
+	    WHERE u.wallet IS NOT NULL)" >expect &&
+	sqlite3 vantage.db "SELECT count(*) FROM probe_clock_run$1" >out &&
+	test_cmp expect out &&
+	test "$(cat out)" -gt 10000 &&
+	sqlite3 vantage.db "SELECT n.node_id, n.items, n.unanswered FROM nodes n
+	    WHERE n.run_id = $1 ORDER BY n.node_id" >expect &&
+	sqlite3 vantage.db "SELECT n.node_id, count(c.item),
+	    count(c.item) - count(c.clock) FROM nodes n LEFT JOIN
+	    probe_clock_run$1 c USING (node_id) WHERE n.run_id = $1
+	    GROUP BY n.node_id ORDER BY n.node_id" >out &&
+	test_cmp expect out
+}
+
+test_expect_success 'behind a slow node rows wait, then all are written once' '
+	vantage -v -c v.yaml once 2>once.err &&
+	grep "rows held for the key order: at most [1-9][0-9]* KiB (limit 4096 KiB), 0 node(s) not waited for" once.err &&
+	check_rows 1 &&
+	test "$(sqlite3 vantage.db "SELECT count(*) FROM probe_clock_run1
+	    WHERE error = '"'missing from answer'"'")" -gt 0 &&
+	vantage -c v.yaml metrics >m1 &&
+	vantage-simnet compare truth.json m1
+'
+
+# crawl.memory_limit 1MiB: rows are held within 16KiB, less than a node's.
+test_expect_success 'past the hold limit nodes are not waited for, the rows are the same' '
+	vantage -v -c v.yaml -D crawl.max_response=1MiB \
+	    -D crawl.memory_limit=1MiB once 2>once.err &&
+	grep -E "\(limit 16 KiB\), [1-9][0-9]* node\(s\) not waited for" once.err &&
+	check_rows 2 &&
+	rows 1 >rows1 &&
+	rows 2 >rows2 &&
+	test_cmp rows1 rows2 &&
+	vantage -c v.yaml metrics >m2 &&
+	vantage-simnet compare truth.json m2
+'
+
+test_expect_success 'a network whose slow node keeps the crawl waiting' '
+	stop_simnet &&
+	start_simnet -s 5 -u 4000 -n 6 --slow-delay 60s -f 1:slow -f 3:missing
+'
+
+test_expect_success 'stopped while rows wait for the slow node: none is written' '
+	vantage -v -c v.yaml -D store.path=$TRASH/stop.db \
+	    -D crawl.timeout=120s once >stop.out 2>&1 &
+	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null" &&
+	for k in 2 3 4 5 6; do
+		poll 300 has_line "/cn/$k/users/batch_clock_status: HTTP 200" \
+		    stop.out || { cat stop.out; return 1; }
+	done &&
+	kill -TERM $pid &&
+	{ wait $pid; rc=$?; } &&
+	test $rc -ne 0 &&
+	grep "run 1: failed: interrupted: the monitor was stopped" stop.out &&
+	test "$(sqlite3 stop.db "SELECT count(*) FROM probe_clock_run1")" = 0 &&
+	test "$(sqlite3 stop.db "SELECT sum(items) FROM nodes WHERE run_id = 1")" = 0
+'
+
+test_done
