@@ -27,19 +27,25 @@ test_expect_success 'a real primary counts as its integer node id' '
 	vantage-simnet compare truth.json m
 '
 
+# run_counts_each_user_once N: run N completes, and audius_users sums to
+# the run's users.
+run_counts_each_user_once() {
+	vantage -c v.yaml once 2>err &&
+	grep "run $1: complete" err &&
+	vantage -c v.yaml metrics >m &&
+	vantage -c v.yaml sql --csv "SELECT count(*) FROM users WHERE run_id = $1" >n &&
+	awk -v want="$(tail -n 1 n)" "
+	    /^audius_users\{/ { sum += \$NF }
+	    END { exit sum != want }" m
+}
+
 # A blob names no node: the user is incomplete, and still counted once.
 test_expect_success 'a blob primary: the user is counted once, as incomplete' '
 	sqlite3 dn.db "SELECT user_id FROM users WHERE is_current = 1
 	    AND primary_id IS NOT NULL ORDER BY user_id LIMIT 1" >uid &&
 	sqlite3 dn.db "UPDATE users SET primary_id = x'\''02'\''
 	    WHERE user_id = $(cat uid) AND is_current = 1" &&
-	vantage -c v.yaml once 2>err &&
-	grep "run 2: complete" err &&
-	vantage -c v.yaml metrics >m &&
-	vantage -c v.yaml sql --csv "SELECT count(*) FROM users WHERE run_id = 2" >n &&
-	awk -v want="$(tail -n 1 n)" "
-	    /^audius_users\{/ { sum += \$NF }
-	    END { exit sum != want }" m &&
+	run_counts_each_user_once 2 &&
 	vantage -c v.yaml sql --csv "SELECT state FROM history_entity_states
 	    WHERE run_id = 2 AND entity = $(cat uid)" >st &&
 	tail -n 1 st >got &&
@@ -57,13 +63,7 @@ test_expect_success 'text primaries with a NUL inside: each user counted once' '
 	    '\''y'\'' WHERE user_id = $(head -n 1 uids) AND is_current = 1;
 	    UPDATE users SET primary_id = '\''x'\''
 	    WHERE user_id = $(tail -n 1 uids) AND is_current = 1" &&
-	vantage -c v.yaml once 2>err &&
-	grep "run 3: complete" err &&
-	vantage -c v.yaml metrics >m &&
-	vantage -c v.yaml sql --csv "SELECT count(*) FROM users WHERE run_id = 3" >n &&
-	awk -v want="$(tail -n 1 n)" "
-	    /^audius_users\{/ { sum += \$NF }
-	    END { exit sum != want }" m
+	run_counts_each_user_once 3
 '
 
 test_done
