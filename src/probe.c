@@ -1273,25 +1273,6 @@ out:
 	return stmt;
 }
 
-/* Set PRAGMA cache_size; the value it had, or 0 if it could not be read. */
-static int64_t
-cache_size_set(struct store *st, int64_t size)
-{
-	sqlite3_stmt	*q;
-	int64_t		 old = 0;
-	char		 sql[64];
-
-	if ((q = store_prepare(st, "PRAGMA cache_size")) == NULL)
-		return 0;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		old = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %" PRId64, size);
-	if (old != 0 && store_exec(st, sql) == -1)
-		return 0;
-	return old;
-}
-
 /*
  * SQLite's order of node ids, which are numbers or text (source.h):
  * numbers by value, then text by its bytes (BINARY).  It only decides
@@ -1459,7 +1440,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	co.co_write = batch_feed;
 	if ((pr.pr_crawl = crawl_new(&co)) == NULL)
 		goto out;
-	cache = cache_size_set(st, -CRAWL_CACHE_KIB);
+	cache = store_cache_size(st, -CRAWL_CACHE_KIB);
 	crc = crawl_run(pr.pr_crawl, probe_feed, &pr, stop);
 	if (crc == 0 && !pr.pr_failed)
 		probe_write_rest(&pr);
@@ -1484,7 +1465,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	rc = 0;
 out:
 	if (cache != 0)
-		cache_size_set(st, cache);
+		store_cache_size(st, cache);
 	crawl_free(pr.pr_crawl);
 	probe_drop_held(&pr);
 	for (i = 0; i < pr.pr_ntasks; i++)

@@ -488,6 +488,24 @@ store_set_max_size(struct store *st, int64_t max_bytes)
 	return rc;
 }
 
+int64_t
+store_cache_size(struct store *st, int64_t size)
+{
+	sqlite3_stmt	*q;
+	int64_t		 old = 0;
+	char		 sql[64];
+
+	if ((q = store_prepare(st, "PRAGMA cache_size")) == NULL)
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		old = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %" PRId64, size);
+	if (old != 0 && store_exec(st, sql) == -1)
+		return 0;
+	return old;
+}
+
 int
 store_checkpoint(struct store *st)
 {
