@@ -1521,6 +1521,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 }
 
+static void	mhd_log(void *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {

@@ -47,6 +47,9 @@ log_set_hook(void (*fn)(void))
  * a newline or an escape sequence in one must not forge a line of the
  * log or drive a terminal.
  */
+static void	log_format(char *, size_t, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 static void
 log_format(char *msg, size_t size, const char *fmt, va_list ap)
 {
@@ -64,6 +67,9 @@ log_format(char *msg, size_t size, const char *fmt, va_list ap)
 	}
 	msg[o] = '\0';
 }
+
+static void	vlog(const char *, const char *, va_list, const char *)
+		    __attribute__((format(printf, 2, 0)));
 
 static void
 vlog(const char *level, const char *fmt, va_list ap, const char *suffix)
