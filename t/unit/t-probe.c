@@ -719,6 +719,83 @@ test_key_order(void)
 	nodeset_release(&ns);
 }
 
+/*
+ * Node ids of every kind SQLite orders (integers at the int64 limits, a
+ * real, text with a byte past 0x7f): the key order decides
+ * what the inserts cost, never which rows go in.  The slow node is
+ * INT64_MIN, first in key order; the others' rows wait for it.
+ */
+static void
+test_key_order_ids(void)
+{
+	static const char *ids[NNODES] = { "9223372036854775807", "-0.5",
+	    "char(233)", "-9223372036854775807 - 1" };
+	static const int items[NNODES] = { 5, 4, 3, 1 };
+	struct config	 cf;
+	struct nodeset	 ns;
+	struct probe_counts counts[1];
+	struct ko_watch	 kw;
+	sqlite3_stmt	*q;
+	char		 url[64], sql[160];
+	size_t		 k;
+	int64_t		 run_id;
+	int		 rc;
+
+	/* As many requests to the fast nodes as KO_FAST_REQUESTS. */
+	store_exec(st, "WITH i(k, item) AS (VALUES (0, 'u1'), (0, 'u2'), "
+	    "(0, 'u3'), (0, 'u4'), (0, 'u5'), (1, 'u1'), (1, 'u2'), (1, 'u3'), "
+	    "(1, 'u4'), (2, 'u5'), (2, 'u6'), (2, 'u7'), (3, 'u8')) "
+	    "INSERT INTO wantko SELECT CASE k WHEN 0 THEN 9223372036854775807 "
+	    "WHEN 1 THEN -0.5 WHEN 2 THEN char(233) ELSE "
+	    "-9223372036854775807 - 1 END, item FROM i");
+	config_init(&cf, 2);
+	cf.cf_probes = ko_probe;
+	cf.cf_nprobes = nitems(ko_probe);
+	ns.ns_len = NNODES;
+	ns.ns_nodes = xcalloc(NNODES, sizeof(*ns.ns_nodes));
+	for (k = 0; k < NNODES; k++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u/n%zu%s",
+		    srv_port, k, k == NNODES - 1 ? "/slow" : "");
+		node_set(&ns, k, url, 1);
+		sqlite3_value_free(ns.ns_nodes[k].n_id);
+		snprintf(sql, sizeof(sql), "SELECT %s", ids[k]);
+		q = store_prepare(st, sql);
+		sqlite3_step(q);
+		ns.ns_nodes[k].n_id = sqlite3_value_dup(sqlite3_column_value(q,
+		    0));
+		sqlite3_finalize(q);
+	}
+	/* Waiting for the slow node, then past a hold limit below a batch. */
+	for (run_id = 6; run_id <= 7; run_id++) {
+		memset(&kw, 0, sizeof(kw));
+		for (k = 0; k < NNODES; k++)
+			ns.ns_nodes[k].n_items = 0;
+		rc = ko_crawl(&cf, &ns, run_id, &kw, counts);
+		is_int(0, rc, "node ids of every kind (run %lld): the crawl "
+		    "completes", (long long)run_id);
+		if (run_id == 6)
+			is_int(0, kw.kw_items, "  the other nodes' rows wait for "
+			    "the slow one");
+		else
+			ok(kw.kw_items >= 10, "  past the hold limit they do "
+			    "not (%lld before its)", (long long)kw.kw_items);
+		is_int(13, ko_rows(run_id), "  every row written once, with "
+		    "its values");
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM probe_ko p "
+		    "JOIN wantko w USING (node_id, item) WHERE p.run_id = %lld",
+		    (long long)run_id);
+		is_int(13, query_int(sql), "  under the node id it was asked "
+		    "for");
+		for (k = 0, rc = 0; k < NNODES; k++)
+			rc += ns.ns_nodes[k].n_items == items[k];
+		is_int(NNODES, rc, "  each node counts its items");
+		is_int(13, counts[0].pc_items, "  and the probe all of them");
+		cf.cf_max_response = 8 * 1024;
+		cf.cf_memory_limit = 64 * 256;
+	}
+	nodeset_release(&ns);
+}
+
 /* The text the first row of sql yields ("" if none) in out. */
 static const char *
 query_text(const char *sql, char *out, size_t len)
@@ -842,7 +919,7 @@ main(void)
 	alarm(120);
 	answer_init();	/* before any JSON value exists */
 	log_init("t-probe", getenv("PROBE_DEBUG") != NULL);
-	plan(8 + 28 + 8 + 5 + 16);
+	plan(8 + 28 + 8 + 5 + 16 + 12);
 	test_body();
 	if (tap_tmpdir(tmp, sizeof(tmp), "t-probe") == -1)
 		return 1;
@@ -855,6 +932,7 @@ main(void)
 	test_stream();
 	test_rows();
 	test_key_order();
+	test_key_order_ids();
 	store_close(st);
 	MHD_stop_daemon(d);
 	rc = done_testing();
