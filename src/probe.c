@@ -1273,37 +1273,83 @@ out:
 	return stmt;
 }
 
+/* SQLite's classes in its order: NULL, numbers, text, blobs. */
+static int
+value_class(sqlite3_value *v)
+{
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_NULL:
+		return 0;
+	case SQLITE_INTEGER:
+	case SQLITE_FLOAT:
+		return 1;
+	case SQLITE_TEXT:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
 /*
- * SQLite's order of node ids, which are numbers or text (source.h):
- * numbers by value, then text by its bytes (BINARY).  It only decides
- * what the inserts cost, never what they store.
+ * An integer against a real, exactly as SQLite compares them: as doubles
+ * 2^53 + 1 and 2^53 would be equal, and the order inconsistent.
+ */
+static int
+int_real_cmp(int64_t i, double d)
+{
+	int64_t	t;
+
+	if (d < -0x1p63)
+		return 1;
+	if (d >= 0x1p63)
+		return -1;
+	t = (int64_t)d;		/* d toward zero, which a double holds */
+	if (i != t)
+		return (i > t) - (i < t);
+	return ((double)t < d) ? -1 : (double)t > d;
+}
+
+/*
+ * SQLite's order of node ids (source.h): numbers by value, an integer
+ * against a real exactly, then text by its bytes (BINARY), then blobs.
+ * It only decides what the inserts cost, never what they store; it must
+ * be a consistent order all the same, as qsort requires.
  */
 static int
 node_cmp(const void *a, const void *b)
 {
 	sqlite3_value	*x = (*(struct node *const *)a)->n_id;
 	sqlite3_value	*y = (*(struct node *const *)b)->n_id;
-	int		 tx = sqlite3_value_type(x) == SQLITE_TEXT;
-	int		 ty = sqlite3_value_type(y) == SQLITE_TEXT;
+	int		 cx = value_class(x), cy = value_class(y);
 	int		 lx, ly, c;
-	double		 dx, dy;
+	const void	*px, *py;
 
-	if (tx != ty)
-		return tx - ty;
-	if (tx) {
-		lx = sqlite3_value_bytes(x);
-		ly = sqlite3_value_bytes(y);
-		c = memcmp(sqlite3_value_text(x), sqlite3_value_text(y),
-		    lx < ly ? lx : ly);
-		return c != 0 ? c : (lx > ly) - (lx < ly);
+	if (cx != cy)
+		return cx - cy;
+	if (cx == 1) {
+		if (sqlite3_value_type(x) == SQLITE_INTEGER)
+			return sqlite3_value_type(y) == SQLITE_INTEGER ?
+			    (sqlite3_value_int64(x) > sqlite3_value_int64(y)) -
+			    (sqlite3_value_int64(x) < sqlite3_value_int64(y)) :
+			    int_real_cmp(sqlite3_value_int64(x),
+			    sqlite3_value_double(y));
+		if (sqlite3_value_type(y) == SQLITE_INTEGER)
+			return -int_real_cmp(sqlite3_value_int64(y),
+			    sqlite3_value_double(x));
+		return (sqlite3_value_double(x) > sqlite3_value_double(y)) -
+		    (sqlite3_value_double(x) < sqlite3_value_double(y));
 	}
-	if (sqlite3_value_type(x) == SQLITE_INTEGER &&
-	    sqlite3_value_type(y) == SQLITE_INTEGER)
-		return (sqlite3_value_int64(x) > sqlite3_value_int64(y)) -
-		    (sqlite3_value_int64(x) < sqlite3_value_int64(y));
-	dx = sqlite3_value_double(x);
-	dy = sqlite3_value_double(y);
-	return (dx > dy) - (dx < dy);
+	if (cx == 0)
+		return 0;
+	/* Text (BINARY) and blobs: by their bytes. */
+	px = cx == 2 ? (const void *)sqlite3_value_text(x) :
+	    sqlite3_value_blob(x);
+	py = cx == 2 ? (const void *)sqlite3_value_text(y) :
+	    sqlite3_value_blob(y);
+	lx = sqlite3_value_bytes(x);
+	ly = sqlite3_value_bytes(y);
+	c = lx == 0 || ly == 0 ? 0 : memcmp(px, py, lx < ly ? lx : ly);
+	return c != 0 ? c : (lx > ly) - (lx < ly);
 }
 
 /*
