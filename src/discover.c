@@ -75,6 +75,10 @@ struct source_sink {
 	struct rowbuf	*sk_held;	/* rows not yet inserted */
 	size_t		 sk_ncols;
 	int64_t		 sk_rows;
+	char		*sk_col0;	/* the name of its first column */
+	int		 sk_ordered;	/* rows so far in order of it */
+	struct sval	 sk_last;	/* the last row's first value */
+	struct buf	 sk_last_text;	/* its text, when text */
 };
 
 static void
@@ -365,6 +369,96 @@ index_columns_ok(const char *spec, char *const *cols, size_t ncols,
 	return rc;
 }
 
+/*
+ * a against b in SQLite's order (ORDER BY): NULL first, then numbers by
+ * value, then text by bytes.  An integer against a real is compared as
+ * doubles, which past 2^53 may call two different values equal: the order
+ * noted below only saves the queries a sort, it decides no result.
+ */
+static int
+sval_cmp(const struct sval *a, const struct sval *b)
+{
+	double	x, y;
+	size_t	len;
+	int	c;
+
+	if (a->sv_type == SV_NULL || b->sv_type == SV_NULL)
+		return (a->sv_type != SV_NULL) - (b->sv_type != SV_NULL);
+	if (a->sv_type == SV_TEXT || b->sv_type == SV_TEXT) {
+		if (a->sv_type != b->sv_type)
+			return a->sv_type == SV_TEXT ? 1 : -1;
+		len = a->sv_len < b->sv_len ? a->sv_len : b->sv_len;
+		if (len > 0 && (c = memcmp(a->sv_text, b->sv_text, len)) != 0)
+			return c < 0 ? -1 : 1;
+		return (a->sv_len > b->sv_len) - (a->sv_len < b->sv_len);
+	}
+	if (a->sv_type == SV_INTEGER && b->sv_type == SV_INTEGER)
+		return (a->sv_int > b->sv_int) - (a->sv_int < b->sv_int);
+	x = a->sv_type == SV_INTEGER ? (double)a->sv_int : a->sv_real;
+	y = b->sv_type == SV_INTEGER ? (double)b->sv_int : b->sv_real;
+	return (x > y) - (x < y);
+}
+
+/*
+ * temp.discovery_order: the run's index tables whose rows discovery wrote
+ * in ascending order of their first column (ordered_by), so that a query
+ * can read them in that order without sorting them.  A table not listed
+ * is in no known order.  Temporary: the queries of a run read it on the
+ * connection that discovered.
+ */
+static int
+order_init(struct store *st)
+{
+	return store_exec(st, "CREATE TEMP TABLE IF NOT EXISTS "
+	    "discovery_order (name TEXT NOT NULL, run_id INTEGER NOT NULL, "
+	    "ordered_by TEXT NOT NULL, PRIMARY KEY (name, run_id))");
+}
+
+/* Table name of run_id is in order of column (NULL: in no known order). */
+static int
+order_note(struct store *st, const char *name, int64_t run_id,
+    const char *column)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if ((q = store_prepare(st, "DELETE FROM temp.discovery_order "
+	    "WHERE name = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = store_step_done(st, q, "discovery order");
+	sqlite3_finalize(q);
+	if (rc == -1 || column == NULL)
+		return rc;
+	if ((q = store_prepare(st, "INSERT INTO temp.discovery_order "
+	    "(name, run_id, ordered_by) VALUES (?1, ?2, ?3)")) == NULL)
+		return -1;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, run_id);
+	sqlite3_bind_text(q, 3, column, -1, SQLITE_STATIC);
+	rc = store_step_done(st, q, "discovery order");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* The column table name of run from was in order of, or NULL; caller frees. */
+static char *
+order_of(struct store *st, const char *name, int64_t from)
+{
+	sqlite3_stmt	*q;
+	char		*col = NULL;
+
+	if ((q = store_prepare(st, "SELECT ordered_by FROM "
+	    "temp.discovery_order WHERE name = ?1 AND run_id = ?2")) == NULL)
+		return NULL;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, from);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		col = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return col;
+}
+
 int
 source_table_begin(struct source_sink *sk, const struct table_conf *tc,
     char *const *cols, size_t ncols, char **cause)
@@ -431,6 +525,9 @@ source_table_begin(struct source_sink *sk, const struct table_conf *tc,
 		goto store;
 	rowbuf_free(sk->sk_held);
 	sk->sk_held = rowbuf_new(ncols);
+	free(sk->sk_col0);
+	sk->sk_col0 = xstrdup(cols[0]);
+	sk->sk_ordered = 1;
 	rc = 0;
 	goto out;
 store:
@@ -471,6 +568,20 @@ source_table_row(struct source_sink *sk, const struct sval *values,
 	const struct sval *v;
 	size_t		 i;
 
+	/* Still in order of the first column?  The last value kept. */
+	if (sk->sk_ordered) {
+		if (sk->sk_rows > 0 && sval_cmp(&sk->sk_last, &values[0]) > 0)
+			sk->sk_ordered = 0;
+		else {
+			sk->sk_last = values[0];
+			if (values[0].sv_type == SV_TEXT) {
+				buf_reset(&sk->sk_last_text);
+				buf_add(&sk->sk_last_text, values[0].sv_text,
+				    values[0].sv_len);
+				sk->sk_last.sv_text = sk->sk_last_text.b_data;
+			}
+		}
+	}
 	for (i = 0; i < sk->sk_ncols; i++) {
 		v = &values[i];
 		switch (v->sv_type) {
@@ -504,7 +615,9 @@ source_table_end(struct source_sink *sk, char **cause)
 	    sk->sk_rows);
 	sqlite3_finalize(sk->sk_row_ins);
 	sk->sk_row_ins = NULL;
-	if (table_finish(sk->sk_st, sk->sk_tc, sk->sk_run_id) == -1) {
+	if (table_finish(sk->sk_st, sk->sk_tc, sk->sk_run_id) == -1 ||
+	    order_note(sk->sk_st, sk->sk_tc->tc_name, sk->sk_run_id,
+	    sk->sk_ordered ? sk->sk_col0 : NULL) == -1) {
 		sk->sk_store_failed = 1;
 		xasprintf(cause, "store: discovery.tables %s: %s",
 		    sk->sk_tc->tc_name, store_errmsg(sk->sk_st));
@@ -527,7 +640,9 @@ sink_init(struct source_sink *sk, const struct config *cf, struct store *st,
 	sk->sk_node_ins = store_prepare(st, "INSERT OR IGNORE INTO nodes "
 	    "(run_id, node_id, url, labels) VALUES (?1, ?2, ?3, ?4)");
 	sk->sk_id_sel = store_prepare(st, "SELECT ?1");
-	if (sk->sk_node_ins == NULL || sk->sk_id_sel == NULL) {
+	buf_init(&sk->sk_last_text, 0);
+	if (sk->sk_node_ins == NULL || sk->sk_id_sel == NULL ||
+	    order_init(st) == -1) {
 		xasprintf(cause, "store: %s", store_errmsg(st));
 		sk->sk_store_failed = 1;
 		return -1;
@@ -543,6 +658,8 @@ sink_release(struct source_sink *sk)
 	sqlite3_finalize(sk->sk_row_ins);
 	rowbuf_free(sk->sk_held);
 	free(sk->sk_urls);
+	free(sk->sk_col0);
+	buf_release(&sk->sk_last_text);
 }
 
 int
@@ -574,14 +691,18 @@ static int
 carry_table(struct store *st, const struct table_conf *tc, int64_t from,
     int64_t to, char **cause)
 {
-	char	*src, *dst, *sql;
+	char	*src, *dst, *sql, *order;
 	int	 rc = -1;
 
 	src = store_run_table(tc->tc_name, from);
 	dst = store_run_table(tc->tc_name, to);
+	/* Copied in its order: still in the order it was in, if known. */
+	order = order_of(st, tc->tc_name, from);
 	xasprintf(&sql, "DROP TABLE IF EXISTS main.\"%s\"; CREATE TABLE "
-	    "main.\"%s\" AS SELECT * FROM main.\"%s\"", dst, dst, src);
-	if (store_exec(st, sql) == 0 && table_finish(st, tc, to) == 0)
+	    "main.\"%s\" AS SELECT * FROM main.\"%s\" ORDER BY rowid", dst,
+	    dst, src);
+	if (store_exec(st, sql) == 0 && table_finish(st, tc, to) == 0 &&
+	    order_note(st, tc->tc_name, to, order) == 0)
 		rc = 0;
 	else
 		xasprintf(cause, "store: index table %s of run %" PRId64 ": %s",
@@ -589,6 +710,7 @@ carry_table(struct store *st, const struct table_conf *tc, int64_t from,
 	free(sql);
 	free(src);
 	free(dst);
+	free(order);
 	return rc;
 }
 

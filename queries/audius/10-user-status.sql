@@ -10,21 +10,29 @@
 --   unsynced                neither does
 -- probe_clock.item is the user_id (see conf/audius.yaml).  The results are
 -- temporary tables the metric files below read: user_status, one row per
--- user in user_id order, and status_counts, users by primary and status.
+-- user in user_id order, status_counts, users by primary and status, and
+-- user_counts, the counts of one pass over user_status.
 DROP TABLE IF EXISTS temp.user_order;
 DROP TABLE IF EXISTS temp.user_status;
 DROP TABLE IF EXISTS temp.status_counts;
+DROP TABLE IF EXISTS temp.user_counts;
 
--- The run's users in user_id order (one sort, needing no index): the
--- clock lookups below then walk each node's rows of probe_clock, whose key
--- is (node_id, item), in ascending order, whatever order discovery gave.
--- In any other order they jump about a table larger than the page cache.
--- (+user_id: the rows are read straight from the table, never through an
--- index of the profile's, and then sorted.)
+-- The run's users in user_id order: the clock lookups below then walk
+-- each node's rows of probe_clock, whose key is (node_id, item), in
+-- ascending order, whatever order discovery gave.  In any other order they
+-- jump about a table larger than the page cache.  Discovery notes whether
+-- its rows came in user_id order already (temp.discovery_order, see
+-- vantage.yaml(5)): then the users are read straight from the run's table
+-- and user_order stays empty; only when they did not are they sorted, in
+-- one sort needing no index (+user_id: the rows are read straight from
+-- the table, never through an index of the profile's, and then sorted).
 CREATE TEMP TABLE user_order AS
 SELECT user_id, primary_id, secondary_count, secondary1_id, secondary2_id
 FROM users WHERE run_id = :run_id
-ORDER BY +user_id;
+ORDER BY +user_id
+LIMIT (SELECT CASE WHEN EXISTS (SELECT 1 FROM temp.discovery_order
+    WHERE name = 'users' AND run_id = :run_id AND ordered_by = 'user_id')
+    THEN 0 ELSE -1 END);
 
 -- A row of probe_clock exists only for a node crawled in this run, so a
 -- replica is looked up among the run's nodes only when its row is missing.
@@ -51,7 +59,17 @@ SELECT u.user_id, u.primary_id, u.secondary1_id, u.secondary2_id,
 	WHEN c1.clock = cp.clock OR c2.clock = cp.clock THEN 'partially_synced'
 	ELSE 'unsynced'
     END AS status
-FROM temp.user_order u
+FROM (
+	SELECT * FROM (
+	    SELECT user_id, primary_id, secondary_count, secondary1_id,
+		secondary2_id
+	    FROM users WHERE run_id = :run_id
+	    LIMIT (SELECT CASE WHEN EXISTS (SELECT 1 FROM temp.user_order)
+		THEN 0 ELSE -1 END))
+	UNION ALL
+	SELECT user_id, primary_id, secondary_count, secondary1_id,
+	    secondary2_id
+	FROM temp.user_order) u
 LEFT JOIN probe_clock cp ON cp.run_id = :run_id
     AND cp.node_id = u.primary_id AND cp.item = u.user_id
 LEFT JOIN probe_clock c1 ON c1.run_id = :run_id
@@ -61,12 +79,28 @@ LEFT JOIN probe_clock c2 ON c2.run_id = :run_id
 
 DROP TABLE temp.user_order;
 
--- Counted in one pass with a hash (tally_tuples): GROUP BY would sort
--- every user first, and counting into a keyed table seeks once per user.
--- JSON holds every primary_id but a real (2.0 is 2 there), a blob, or text
--- with a NUL inside (->> ends it there): those few users are counted into
--- the same rows one at a time.  Users without a primary (no_replica_set)
--- are the row whose primary_id is NULL.
+-- Everything the metric files count, in one pass over user_status with
+-- hashes (tally_tuples, tally): GROUP BY would sort every user first, and
+-- counting into a keyed table seeks once per user.  by_status: users by
+-- primary and status; secondaries: users by secondary, a user naming the
+-- node twice counted once (30-content-node-users.sql).  JSON holds every
+-- primary_id but a real (2.0 is 2 there), a blob, or text with a NUL
+-- inside (->> ends it there): those few users are left out of by_status
+-- and counted into status_counts one at a time below, in a second pass
+-- made only if there are any (users is more than by_status counted).
+-- Users without a primary (no_replica_set) are the row whose primary_id
+-- is NULL.
+CREATE TEMP TABLE user_counts AS
+SELECT count(*) AS users,
+    tally_tuples(primary_id, status) FILTER (WHERE
+	typeof(primary_id) IN ('null', 'integer')
+	OR (typeof(primary_id) = 'text'
+	    AND instr(CAST(primary_id AS BLOB), x'00') = 0)) AS by_status,
+    tally(secondary1_id,
+	CASE WHEN secondary2_id IS NOT secondary1_id THEN secondary2_id END)
+	AS secondaries
+FROM temp.user_status;
+
 CREATE TEMP TABLE status_counts (
 	primary_id,
 	status		TEXT NOT NULL,
@@ -75,14 +109,12 @@ CREATE TEMP TABLE status_counts (
 );
 INSERT INTO temp.status_counts (primary_id, status, n)
 SELECT value ->> 0, value ->> 1, value ->> 2
-FROM json_each((SELECT tally_tuples(primary_id, status)
-    FROM temp.user_status
-    WHERE typeof(primary_id) IN ('null', 'integer')
-	OR (typeof(primary_id) = 'text'
-	    AND instr(CAST(primary_id AS BLOB), x'00') = 0)));
+FROM json_each((SELECT by_status FROM temp.user_counts));
 INSERT INTO temp.status_counts (primary_id, status, n)
 SELECT primary_id, status, 1 FROM temp.user_status
-WHERE typeof(primary_id) IN ('real', 'blob')
-    OR (typeof(primary_id) = 'text'
-	AND instr(CAST(primary_id AS BLOB), x'00') > 0)
+WHERE (SELECT users FROM temp.user_counts) >
+	(SELECT coalesce(sum(n), 0) FROM temp.status_counts)
+    AND (typeof(primary_id) IN ('real', 'blob')
+	OR (typeof(primary_id) = 'text'
+	    AND instr(CAST(primary_id AS BLOB), x'00') > 0))
 ON CONFLICT (primary_id, status) DO UPDATE SET n = n + 1;

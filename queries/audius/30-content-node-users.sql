@@ -1,10 +1,10 @@
 -- metric: audius_content_node_users
 -- type: gauge
 -- help: Current users naming the content node in their replica set, as role primary or secondary (users, not occurrences).
--- Counted from the temporary tables of 10-user-status.sql (one row per
--- user, and users by primary and status), not from the run's users table,
--- which has no index by node.  tally() counts in one pass where GROUP BY
--- would sort every user.
+-- Counted by 10-user-status.sql in its one pass over the users'
+-- statuses (users by primary and status, and the secondaries' tally() in
+-- user_counts), not from the run's users table, which has no index by
+-- node; tally() counts in one pass where GROUP BY would sort every user.
 WITH n AS (
 	SELECT node_id, url FROM nodes WHERE run_id = :run_id
 ),
@@ -16,9 +16,7 @@ primaries AS (
 -- A user naming the node as both secondaries counts once.
 secondaries AS (
 	SELECT value ->> 0 AS node_id, value ->> 1 AS c
-	FROM json_each((SELECT tally(secondary1_id,
-	    CASE WHEN secondary2_id IS NOT secondary1_id THEN secondary2_id END)
-	    FROM temp.user_status))
+	FROM json_each((SELECT secondaries FROM temp.user_counts))
 )
 SELECT n.url AS endpoint, 'primary' AS role, coalesce(p.c, 0) AS value
 FROM n LEFT JOIN primaries p ON p.node_id = n.node_id
