@@ -611,8 +611,9 @@ source_table_end(struct source_sink *sk, char **cause)
 		sk->sk_tc = NULL;
 		return -1;
 	}
-	log_debug("discover: %s: %" PRId64 " rows", sk->sk_tc->tc_name,
-	    sk->sk_rows);
+	log_debug("discover: %s: %" PRId64 " rows, %s%s", sk->sk_tc->tc_name,
+	    sk->sk_rows, sk->sk_ordered ? "in order of " : "in no known order",
+	    sk->sk_ordered ? sk->sk_col0 : "");
 	sqlite3_finalize(sk->sk_row_ins);
 	sk->sk_row_ins = NULL;
 	if (table_finish(sk->sk_st, sk->sk_tc, sk->sk_run_id) == -1 ||

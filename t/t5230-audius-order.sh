@@ -1,0 +1,69 @@
+#!/bin/sh
+test_description='Audius: the same statuses whatever order discovery gives the users in'
+. "$VT_SRC_DIR/t/test-lib.sh"
+
+# run_matches_truth STORE: one run on store STORE, its metrics equal to
+# the simulator's truth; the debug log in err.
+run_matches_truth() {
+	vantage -v -c v.yaml -D "store.path=$TRASH/$1" once 2>err &&
+	grep "run 1: complete" err &&
+	vantage -c v.yaml -D "store.path=$TRASH/$1" metrics >m &&
+	vantage-simnet compare truth.json m
+}
+
+# Users in user_id order (the simulator's plain shape): read as they are,
+# no sort; a node down makes some users unknown.
+test_expect_success 'users in user_id order: noted, and the truth' '
+	start_simnet -s 7 -u 3000 -n 6 -f 3:down &&
+	write_config v.yaml &&
+	run_matches_truth ordered.db &&
+	grep "discover: users: 3000 rows, in order of user_id" err
+'
+
+# The same users with one of the first moved to the end: no longer in
+# order, so sorted before the lookups; every count unchanged.
+test_expect_success 'one user out of order: sorted first, the same truth' '
+	sqlite3 dn.db "CREATE TABLE u2 AS SELECT * FROM users WHERE 0;
+	    INSERT INTO u2 SELECT * FROM users WHERE user_id <> 5
+	        ORDER BY rowid;
+	    INSERT INTO u2 SELECT * FROM users WHERE user_id = 5;
+	    DROP TABLE users; ALTER TABLE u2 RENAME TO users" &&
+	run_matches_truth moved.db &&
+	grep "discover: users: 3000 rows, in no known order" err &&
+	vantage -c v.yaml -D "store.path=$TRASH/ordered.db" metrics >m1 &&
+	grep "^audius_" m1 | sed "s#http://[^/]*/#URL/#" >expect &&
+	grep "^audius_" m | sed "s#http://[^/]*/#URL/#" >got &&
+	test_cmp expect got
+'
+
+# A discovery table in no order at all, stale rows interleaved.
+test_expect_success 'an unordered discovery table: the truth' '
+	stop_simnet &&
+	rm -f dn.db dn.db-wal dn.db-shm &&
+	start_simnet -s 7 -u 3000 -n 6 -f 3:down --unordered &&
+	run_matches_truth unordered.db &&
+	grep "discover: users: 3000 rows, in no known order" err
+'
+
+# A user id repeated (a discovery table with a duplicate current row) is
+# still in order; both rows are looked up and the history refuses the run
+# loudly, as before, rather than counting a user twice silently.
+test_expect_success 'equal user ids in a row are in order' '
+	stop_simnet &&
+	rm -f dn.db dn.db-wal dn.db-shm &&
+	start_simnet -s 7 -u 300 -n 4 &&
+	sqlite3 dn.db "CREATE TABLE u2 AS SELECT * FROM users WHERE 0;
+	    INSERT INTO u2 SELECT * FROM users WHERE user_id <= 10
+	        ORDER BY rowid;
+	    INSERT INTO u2 SELECT * FROM users WHERE user_id = 10
+	        AND is_current = 1;
+	    INSERT INTO u2 SELECT * FROM users WHERE user_id > 10
+	        ORDER BY rowid;
+	    DROP TABLE users; ALTER TABLE u2 RENAME TO users" &&
+	test_must_fail vantage -v -c v.yaml -D "store.path=$TRASH/dup.db" \
+	    once 2>err &&
+	grep "discover: users: 301 rows, in order of user_id" err &&
+	grep "entity 10 appears twice" err
+'
+
+test_done
