@@ -98,7 +98,7 @@ static int
 tally_key_add(struct tally *ta, sqlite3_value *v, int nulls)
 {
 	const unsigned char *text;
-	unsigned char	 kind;
+	unsigned char	 cell[1 + 8];
 	int64_t		 iv = 0;
 	uint64_t	 len;
 	double		 d;
@@ -107,11 +107,11 @@ tally_key_add(struct tally *ta, sqlite3_value *v, int nulls)
 	case SQLITE_NULL:
 		if (!nulls)
 			return 0;
-		kind = TE_NULL;
-		return buf_add(&ta->ta_key, &kind, 1) == 0;
+		cell[0] = TE_NULL;
+		return buf_add(&ta->ta_key, cell, 1) == 0;
 	case SQLITE_INTEGER:
 		iv = sqlite3_value_int64(v);
-		kind = TE_INT;
+		cell[0] = TE_INT;
 		break;
 	case SQLITE_FLOAT:
 		/*
@@ -121,28 +121,52 @@ tally_key_add(struct tally *ta, sqlite3_value *v, int nulls)
 		d = sqlite3_value_double(v);
 		if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d) {
 			iv = (int64_t)d;
-			kind = TE_INT;
+			cell[0] = TE_INT;
 			break;
 		}
 		if (!isfinite(d))
 			return 0;
-		kind = TE_REAL;
+		cell[0] = TE_REAL;
 		memcpy(&iv, &d, sizeof(iv));
 		break;
 	case SQLITE_TEXT:
-		kind = TE_TEXT;
+		cell[0] = TE_TEXT;
 		text = sqlite3_value_text(v);
 		len = (uint64_t)sqlite3_value_bytes(v);
-		buf_add(&ta->ta_key, &kind, 1);
-		buf_add(&ta->ta_key, &len, sizeof(len));
+		memcpy(cell + 1, &len, sizeof(len));
+		buf_add(&ta->ta_key, cell, sizeof(cell));
 		buf_add(&ta->ta_key, text, len);
 		return 1;
 	default:
 		return 0;
 	}
-	buf_add(&ta->ta_key, &kind, 1);
-	buf_add(&ta->ta_key, &iv, sizeof(iv));
+	/* The kind and 8 bytes in one copy: counted a million times. */
+	memcpy(cell + 1, &iv, sizeof(iv));
+	buf_add(&ta->ta_key, cell, sizeof(cell));
 	return 1;
+}
+
+/*
+ * The hash of a key, 8 bytes at a time (FNV-1a a byte at a time was a
+ * quarter of counting a million users): multiply and rotate, then mix the
+ * high bits, which pick the slot, with the low ones.
+ */
+static uint64_t
+tally_hash(const unsigned char *p, size_t len)
+{
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ len, w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, sizeof(w));
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h = (h << 31) | (h >> 33);
+	}
+	for (; len > 0; p++, len--)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return h;
 }
 
 /* Count the key built in ta_key; -1 if there are too many distinct ones. */
@@ -154,7 +178,7 @@ tally_count(struct tally *ta)
 	size_t		 len = ta->ta_key.b_len, h;
 	uint64_t	 hash;
 
-	hash = fnv1a64(key, len);
+	hash = tally_hash((const unsigned char *)key, len);
 	if (ta->ta_mask == 0 || ta->ta_n * 2 >= ta->ta_mask)
 		tally_grow(ta);
 	h = hash >> 20;
