@@ -26,13 +26,18 @@ DROP TABLE IF EXISTS temp.user_counts;
 -- and user_order stays empty; only when they did not are they sorted, in
 -- one sort needing no index (+user_id: the rows are read straight from
 -- the table, never through an index of the profile's, and then sorted).
+-- LIMIT 0 skips the scan, which a WHERE on a subquery would not; OFFSET 0
+-- keeps SQLite from moving the LIMIT onto the sort, which would then fill
+-- a B-tree instead of its faster sorter.
 CREATE TEMP TABLE user_order AS
-SELECT user_id, primary_id, secondary_count, secondary1_id, secondary2_id
-FROM users WHERE run_id = :run_id
-ORDER BY +user_id
-LIMIT (SELECT CASE WHEN EXISTS (SELECT 1 FROM temp.discovery_order
-    WHERE name = 'users' AND run_id = :run_id AND ordered_by = 'user_id')
-    THEN 0 ELSE -1 END);
+SELECT * FROM (
+	SELECT user_id, primary_id, secondary_count, secondary1_id,
+	    secondary2_id
+	FROM users WHERE run_id = :run_id
+	LIMIT (SELECT CASE WHEN EXISTS (SELECT 1 FROM temp.discovery_order
+	    WHERE name = 'users' AND run_id = :run_id
+	    AND ordered_by = 'user_id') THEN 0 ELSE -1 END) OFFSET 0)
+ORDER BY +user_id;
 
 -- A row of probe_clock exists only for a node crawled in this run, so a
 -- replica is looked up among the run's nodes only when its row is missing.
