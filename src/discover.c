@@ -703,8 +703,12 @@ carry_table(struct store *st, const struct table_conf *tc, int64_t from,
 	    "main.\"%s\" AS SELECT * FROM main.\"%s\" ORDER BY rowid", dst,
 	    dst, src);
 	if (store_exec(st, sql) == 0 && table_finish(st, tc, to) == 0 &&
-	    order_note(st, tc->tc_name, to, order) == 0)
+	    order_note(st, tc->tc_name, to, order) == 0) {
+		log_debug("discover: %s: the rows of run %" PRId64 ", %s%s",
+		    tc->tc_name, from, order != NULL ? "in order of " :
+		    "in no known order", order != NULL ? order : "");
 		rc = 0;
+	}
 	else
 		xasprintf(cause, "store: index table %s of run %" PRId64 ": %s",
 		    tc->tc_name, from, store_errmsg(st));

@@ -36,6 +36,20 @@ test_expect_success 'one user out of order: sorted first, the same truth' '
 	test_cmp expect got
 '
 
+# Discovery failing: the users of the run before are kept, copied in
+# their order; a new process does not know it (the note is the
+# connection's), so they are sorted, and the statuses are the truth.
+test_expect_success 'users kept from the run before: the truth' '
+	mv dn.db dn.db.away &&
+	test_when_finished "mv dn.db.away dn.db" &&
+	vantage -v -c v.yaml -D "store.path=$TRASH/moved.db" once 2>err &&
+	grep "run 2: complete" err &&
+	grep "keeping the previous node list" err &&
+	grep "discover: users: the rows of run 1, in no known order" err &&
+	vantage -c v.yaml -D "store.path=$TRASH/moved.db" metrics >m &&
+	vantage-simnet compare truth.json m
+'
+
 # A discovery table in no order at all, stale rows interleaved.
 test_expect_success 'an unordered discovery table: the truth' '
 	stop_simnet &&
