@@ -59,6 +59,46 @@ test_expect_success 'an unordered discovery table: the truth' '
 	grep "discover: users: 3000 rows, in no known order" err
 '
 
+# The counts of one pass over the statuses against GROUP BY over the
+# run's tables: users naming a node as both secondaries (counted once),
+# naming a node absent from the run, and without secondaries.
+test_expect_success 'counts by node agree with GROUP BY, odd replica sets included' '
+	sqlite3 dn.db "UPDATE users SET secondary_ids = '\''[2, 2]'\''
+	        WHERE user_id % 7 = 0 AND is_current = 1;
+	    UPDATE users SET primary_id = 999
+	        WHERE user_id % 11 = 0 AND is_current = 1;
+	    UPDATE users SET secondary_ids = NULL
+	        WHERE user_id % 13 = 0 AND is_current = 1" &&
+	vantage -c v.yaml -D "store.path=$TRASH/odd.db" once &&
+	vantage -c v.yaml -D "store.path=$TRASH/odd.db" metrics >m &&
+	vantage -c v.yaml -D "store.path=$TRASH/odd.db" sql --csv "
+	    SELECT printf(\"%s|secondary|%d\", n.url, count(*))
+	    FROM users u JOIN nodes n ON n.run_id = u.run_id
+	        AND n.node_id IN (u.secondary1_id, u.secondary2_id)
+	    WHERE u.run_id = 1 GROUP BY n.url ORDER BY 1" >sec &&
+	sed 1d sec >expect &&
+	sed -n "s/^audius_content_node_users{endpoint=\"\([^\"]*\)\",role=\"secondary\"} \([1-9][0-9]*\)$/\1|secondary|\2/p" m |
+	    LC_ALL=C sort >got &&
+	test_cmp expect got &&
+	test $(wc -l <got) -gt 1 &&
+	vantage -c v.yaml -D "store.path=$TRASH/odd.db" sql --csv "
+	    SELECT printf(\"%s|%s|%d\", n.url, h.state, count(*))
+	    FROM users u JOIN history_entity_states h
+	        ON h.run_id = u.run_id AND h.entity = u.user_id
+	    JOIN nodes n ON n.run_id = u.run_id AND n.node_id = u.primary_id
+	    WHERE u.run_id = 1 GROUP BY n.url, h.state ORDER BY 1" >st &&
+	sed 1d st >expect &&
+	sed -n "s/^audius_content_node_users_by_status{endpoint=\"\([^\"]*\)\",status=\"\([a-z_]*\)\"} \([1-9][0-9]*\)$/\1|\2|\3/p" m |
+	    LC_ALL=C sort >got &&
+	test_cmp expect got &&
+	grep "incomplete_replica_set" got &&
+	vantage -c v.yaml -D "store.path=$TRASH/odd.db" sql --csv "
+	    SELECT count(*) FROM users WHERE run_id = 1" >n &&
+	awk -v want="$(tail -n 1 n)" "
+	    /^audius_users\{/ { sum += \$NF }
+	    END { exit sum != want }" m
+'
+
 # A user id repeated (a discovery table with a duplicate current row) is
 # still in order; both rows are looked up and the history refuses the run
 # loudly, as before, rather than counting a user twice silently.

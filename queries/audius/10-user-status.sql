@@ -92,7 +92,8 @@ DROP TABLE temp.user_order;
 -- primary_id but a real (2.0 is 2 there), a blob, or text with a NUL
 -- inside (->> ends it there): those few users are left out of by_status
 -- and counted into status_counts one at a time below, in a second pass
--- made only if there are any (users is more than by_status counted).
+-- made only if there are any (users is more than by_status counted; LIMIT
+-- 0 skips the scan, which a WHERE on a subquery would not).
 -- Users without a primary (no_replica_set) are the row whose primary_id
 -- is NULL.
 CREATE TEMP TABLE user_counts AS
@@ -117,9 +118,10 @@ SELECT value ->> 0, value ->> 1, value ->> 2
 FROM json_each((SELECT by_status FROM temp.user_counts));
 INSERT INTO temp.status_counts (primary_id, status, n)
 SELECT primary_id, status, 1 FROM temp.user_status
-WHERE (SELECT users FROM temp.user_counts) >
+WHERE typeof(primary_id) IN ('real', 'blob')
+    OR (typeof(primary_id) = 'text'
+	AND instr(CAST(primary_id AS BLOB), x'00') > 0)
+LIMIT (SELECT CASE WHEN (SELECT users FROM temp.user_counts) >
 	(SELECT coalesce(sum(n), 0) FROM temp.status_counts)
-    AND (typeof(primary_id) IN ('real', 'blob')
-	OR (typeof(primary_id) = 'text'
-	    AND instr(CAST(primary_id AS BLOB), x'00') > 0))
+    THEN -1 ELSE 0 END)
 ON CONFLICT (primary_id, status) DO UPDATE SET n = n + 1;
