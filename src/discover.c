@@ -708,8 +708,7 @@ carry_table(struct store *st, const struct table_conf *tc, int64_t from,
 		    tc->tc_name, from, order != NULL ? "in order of " :
 		    "in no known order", order != NULL ? order : "");
 		rc = 0;
-	}
-	else
+	} else
 		xasprintf(cause, "store: index table %s of run %" PRId64 ": %s",
 		    tc->tc_name, from, store_errmsg(st));
 	free(sql);

@@ -41,6 +41,8 @@ ORDER BY +user_id;
 
 -- A row of probe_clock exists only for a node crawled in this run, so a
 -- replica is looked up among the run's nodes only when its row is missing.
+-- u: the run's users straight from its table when user_order is empty
+-- (they came in order), else the sorted ones of user_order.
 CREATE TEMP TABLE user_status AS
 WITH cur(node_id) AS (
 	SELECT node_id FROM nodes WHERE run_id = :run_id
