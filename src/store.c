@@ -295,7 +295,16 @@ store_open(const char *path)
 		    sqlite3_errmsg(st->st_db));
 		goto fail;
 	}
-	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
+	/*
+	 * A new store gets 16 KiB pages (an existing one keeps its own): a
+	 * run writes its tables a page at a time to the WAL and again to the
+	 * file, and reads back what the cache lost, a system call or two per
+	 * page.  At 1,000,000 users that is 0.25-0.35 CPU-s less in the
+	 * kernel than with 4 KiB pages, at the same peak RSS and store size
+	 * (bench/run.sh); an empty store is 0.5 MiB, a page per table.
+	 */
+	if (store_exec(st, "PRAGMA page_size = 16384") == -1 ||
+	    store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") == -1 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
 	    /*

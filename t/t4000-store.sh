@@ -16,6 +16,19 @@ test_expect_success 'the store is in WAL mode at the current schema version' '
 	test_cmp expect out
 '
 
+test_expect_success 'a new store has 16 KiB pages; an existing store keeps its own' '
+	sqlite3 vantage.db "PRAGMA page_size" >out &&
+	echo 16384 >expect &&
+	test_cmp expect out &&
+	sqlite3 old.db "PRAGMA page_size = 4096; CREATE TABLE x (a)" &&
+	vantage -c v.yaml -D store.path=old.db once &&
+	sqlite3 old.db "PRAGMA page_size; PRAGMA journal_mode" >out &&
+	printf "4096\nwal\n" >expect &&
+	test_cmp expect out &&
+	vantage -c v.yaml -D store.path=old.db metrics >m0 &&
+	vantage-simnet compare truth.json m0
+'
+
 test_expect_success 'a second run adds history; sample_history shows both' '
 	vantage -c v.yaml once &&
 	vantage -c v.yaml sql --csv "SELECT run_id, value FROM sample_history
