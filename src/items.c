@@ -427,16 +427,16 @@ static const char hex_pairs[513] =
 	    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 	    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
-/* A lowercase hex digit's value, else 0xff. */
-static uint8_t
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return 0xff;
-}
+/*
+ * A lowercase hex digit's value + 1, else 0: read without a branch, as a
+ * run's addresses are random digits a branch would guess wrong half the
+ * time.
+ */
+static const uint8_t hex_values[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16
+};
 
 /*
  * If text is an address ("0x" and 40 lowercase hex digits), append its
@@ -447,26 +447,30 @@ hex_add(struct run_items *ri, const char *text, size_t len)
 {
 	unsigned char	 raw[HEX_BYTES];
 	size_t		 off = ri->ri_text.b_len, i;
-	uint8_t		 hi, lo;
+	unsigned int	 hi, lo, bad = 0;
 
 	if (len != RUN_ITEMS_HEX_LEN || text[0] != '0' || text[1] != 'x')
 		return -1;
 	for (i = 0; i < sizeof(raw); i++) {
-		hi = hex_value((unsigned char)text[2 + 2 * i]);
-		lo = hex_value((unsigned char)text[3 + 2 * i]);
-		if ((hi | lo) == 0xff)
-			return -1;
-		raw[i] = (unsigned char)(hi << 4 | lo);
+		hi = hex_values[(unsigned char)text[2 + 2 * i]];
+		lo = hex_values[(unsigned char)text[3 + 2 * i]];
+		bad |= (hi == 0) | (lo == 0);
+		raw[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 	}
+	if (bad)
+		return -1;
 	if (off + sizeof(raw) > UINT32_MAX)
 		return -2;
 	buf_add(&ri->ri_text, raw, sizeof(raw));
 	return (int64_t)off;
 }
 
-/* Add the current row of q (item, key if keyed): its index, or -1. */
+/*
+ * Add the current row of q (item, key if keyed; type0 the item's SQL
+ * type): its index, or -1.
+ */
 static int64_t
-row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
+row_add(struct run_items *ri, sqlite3_stmt *q, int keyed, int type0)
 {
 	const char	*text;
 	size_t		 len;
@@ -480,14 +484,14 @@ row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
 	len = strlen(text);
 	/* Unkeyed, the item is the id, compared as text: kept as text. */
 	off = -1;
-	if (keyed && sqlite3_column_type(q, 0) == SQLITE_TEXT &&
+	if (keyed && type0 == SQLITE_TEXT &&
 	    (off = hex_add(ri, text, len)) == -2)
 		return -1;
 	if (off >= 0)
 		flags |= RI_ITEM_HEX;
 	else if ((off = text_add(ri, text, len)) == -1)
 		return -1;
-	if (sqlite3_column_type(q, 0) == SQLITE_INTEGER)
+	if (type0 == SQLITE_INTEGER)
 		flags |= RI_ITEM_INT;
 	if (sqlite3_column_type(q, idcol) == SQLITE_INTEGER) {
 		flags |= RI_ID_INT;
@@ -516,7 +520,7 @@ run_items_load(sqlite3_stmt *q, const struct nodeset *ns, const char *what)
 	struct node_map	 nm;
 	ssize_t		 node;
 	int64_t		 row, too_long = 0, null_key = 0;
-	int		 ncols, first_node, keyed, c, rc;
+	int		 ncols, first_node, keyed, c, rc, type0;
 
 	ncols = sqlite3_column_count(q);
 	for (first_node = ncols; first_node > 0; first_node--)
@@ -542,7 +546,7 @@ run_items_load(sqlite3_stmt *q, const struct nodeset *ns, const char *what)
 	node_map_init(&nm, ns);
 	sqlite3_reset(q);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (sqlite3_column_type(q, 0) == SQLITE_NULL)
+		if ((type0 = sqlite3_column_type(q, 0)) == SQLITE_NULL)
 			continue;
 		if (sqlite3_column_bytes(q, 0) > ITEM_MAX_BYTES) {
 			too_long++;
@@ -556,7 +560,8 @@ run_items_load(sqlite3_stmt *q, const struct nodeset *ns, const char *what)
 		for (c = first_node; c < ncols; c++) {
 			if ((node = node_map_find(&nm, q, c)) == -1)
 				continue;
-			if (row == -1 && (row = row_add(ri, q, keyed)) == -1)
+			if (row == -1 &&
+			    (row = row_add(ri, q, keyed, type0)) == -1)
 				break;
 			node_add(&ri->ri_nodes[node], (uint32_t)row);
 		}
