@@ -237,4 +237,23 @@ test_expect_success 'a key and its text are one key, as with items_scope node: t
 	test_cmp expect out
 '
 
+test_expect_success 'keys in ascending order, one of them twice: the first row of it wins' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';
+	    INSERT INTO users VALUES (1, '"'0xaa'"', 1, 2, NULL),
+	        (2, '"'0xbb'"', 1, NULL, NULL), (2, '"'0xcc'"', 1, 2, NULL),
+	        (3, '"'0xdd'"', 1, NULL, 2), (9, '"'0xee'"', 3, NULL, NULL),
+	        (8, '"'0xff'"', 3, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
+	    req.log | sort >out &&
+	cat >expect <<-\EOF &&
+	a {"walletPublicKeys": ["0xaa","0xbb","0xdd"]}
+	b {"walletPublicKeys": ["0xaa","0xcc","0xdd"]}
+	c {"walletPublicKeys": ["0xff","0xee"]}
+	EOF
+	test_cmp expect out
+'
+
 test_done
