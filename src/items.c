@@ -241,6 +241,9 @@ node_add(const struct run_items *ri, struct node_rows *nr, uint32_t row)
 {
 	const struct ri_row *r = &ri->ri_rows[row];
 
+	/* A row naming the node twice is its row once, as dedupe keeps it. */
+	if (nr->nr_n > 0 && nr->nr_rows[nr->nr_n - 1] == row)
+		return;
 	if (nr->nr_n == nr->nr_cap) {
 		nr->nr_cap = nr->nr_cap == 0 ? 256 : nr->nr_cap * 2;
 		nr->nr_rows = xreallocarray(nr->nr_rows, nr->nr_cap,
