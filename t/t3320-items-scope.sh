@@ -256,4 +256,32 @@ test_expect_success 'keys in ascending order, one of them twice: the first row o
 	test_cmp expect out
 '
 
+# The body is written from the run's items in place, unless one needs an
+# escape: then as probe_body writes it, the answer still matched to it.
+test_expect_success 'an item JSON escapes goes out escaped, the batch as written' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';
+	    INSERT INTO users VALUES (1, '"'0x$h'"', 3, NULL, NULL),
+	        (2, '"'0xaa'"', 3, NULL, NULL), (3, '"'say \\\"hi\\\" \\\\ \\\\n'"', 3, NULL, NULL),
+	        (4, 17, 3, NULL, NULL), (5, '"'0xcc'"', 3, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /c/clock \(.*\) (application/json)\$#\1#p" req.log >out &&
+	cat >expect <<-EOF &&
+	{"walletPublicKeys": ["0x$h","0xaa","say \\"hi\\" \\\\ \\\\n",17,"0xcc"]}
+	EOF
+	test_cmp expect out &&
+	vantage -c p.yaml sql --csv "SELECT c.item, c.clock FROM probe_clock c
+	    WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY c.item" >out &&
+	cat >expect <<-\EOF &&
+	item,clock
+	1,
+	2,1
+	3,
+	4,
+	5,3
+	EOF
+	test_cmp expect out
+'
+
 test_done
