@@ -100,7 +100,7 @@ buf_putc_grow(struct buf *b, char c)
 }
 
 int
-buf_reserve(struct buf *b, size_t more)
+buf_reserve_grow(struct buf *b, size_t more)
 {
 	return buf_grow(b, more);
 }

@@ -41,7 +41,7 @@ void	 buf_release(struct buf *);
 void	 buf_reset(struct buf *);
 int	 buf_add_grow(struct buf *, const void *, size_t);
 int	 buf_putc_grow(struct buf *, char);
-int	 buf_reserve(struct buf *, size_t more);
+int	 buf_reserve_grow(struct buf *, size_t more);
 int	 buf_puts(struct buf *, const char *);
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -68,6 +68,15 @@ buf_add(struct buf *b, const void *p, size_t len)
 		memcpy(b->b_data + b->b_len, p, len);
 	b->b_len += len;
 	b->b_data[b->b_len] = '\0';
+	return 0;
+}
+
+/* Room for more bytes and the NUL without another allocation. */
+static inline int
+buf_reserve(struct buf *b, size_t more)
+{
+	if (b->b_cap != 0 || more >= b->b_size - b->b_len)
+		return buf_reserve_grow(b, more);
 	return 0;
 }
 

@@ -120,14 +120,21 @@ rowbuf_int(struct rowbuf *rb, int64_t v)
 	struct buf	*b = &rb->rb_data;
 	unsigned char	 cell[1 + 8];
 	uint64_t	 u = (uint64_t)v, m = v < 0 ? ~u : u;
-	size_t		 n = 1, i;
+	size_t		 n = 1;
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	size_t		 i;
+#endif
 
 	/* Bytes until the rest is the sign extension of the last one. */
 	while (n < 8 && m >> (8 * n - 1) != 0)
 		n++;
 	cell[0] = CELL_INT | n;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(cell + 1, &u, sizeof(u));	/* its bytes, lowest first */
+#else
 	for (i = 0; i < 8; i++)
 		cell[1 + i] = (unsigned char)(u >> (8 * i));
+#endif
 	/*
 	 * All nine bytes written at once (a copy of a known size, no call),
 	 * the buffer then ending after the n kept: a crawl adds millions.
