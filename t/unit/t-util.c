@@ -427,6 +427,51 @@ test_buf_json(void)
 	buf_release(&b);
 }
 
+/*
+ * Strings that differ in one byte anywhere (each side of an 8-byte word,
+ * the last few past one), in length only, or after a NUL (lens given):
+ * each found where it is, every one once, none that is not there.
+ */
+static void
+test_strindex_many(void)
+{
+	enum { LEN = 42, N = LEN * 6 + 3 };
+	char		 block[N][LEN + 1], *strs[N], probe[LEN + 1];
+	uint32_t	 lens[N];
+	struct strindex	 si;
+	size_t		 i, at, found = 0, wrong = 0;
+
+	for (i = 0; i < N; i++) {
+		memcpy(block[i], "0x0123456789abcdef0123456789abcdef01234567",
+		    LEN + 1);
+		strs[i] = block[i];
+		lens[i] = LEN;
+	}
+	for (i = 0; i < LEN * 6; i++) {
+		at = i % LEN;
+		block[i][at] = (char)(0x80 + i / LEN);	/* byte at in 6 ways */
+	}
+	lens[LEN * 6] = 0;			/* "" */
+	lens[LEN * 6 + 1] = 9;			/* a prefix, across a word */
+	block[LEN * 6 + 2][20] = '\0';		/* a NUL inside, whole length */
+	strindex_init_len(&si, strs, lens, N);
+	ok(si.si_dups == 0, "strindex: %d strings a byte apart are distinct", N);
+	for (i = 0; i < N; i++)
+		if (strindex_find_len(&si, strs, lens, strs[i], lens[i]) ==
+		    (int32_t)i)
+			found++;
+	is_int(N, found, "  each found where it is");
+	memcpy(probe, block[0], LEN + 1);
+	for (i = 0; i < LEN; i++) {
+		probe[i] = '~';		/* in no string at any place */
+		wrong += strindex_find_len(&si, strs, lens, probe, LEN) != -1;
+		probe[i] = block[0][i];
+	}
+	wrong += strindex_find_len(&si, strs, lens, probe, 8) != -1;
+	is_int(0, wrong, "  and none that is not there");
+	strindex_release(&si);
+}
+
 static void
 test_strindex(void)
 {
@@ -450,6 +495,7 @@ test_strindex(void)
 	is_int(0, strindex_find_at(&si, d, NULL, "x", 1, 2),
 	    "  the first of equal strings, not the guess");
 	strindex_release(&si);
+	test_strindex_many();
 }
 
 /* A logged message has its control bytes escaped: one line, no escapes. */
@@ -496,7 +542,7 @@ main(void)
 {
 	char	 path[128];
 
-	plan(157);
+	plan(160);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-util") == -1)
 		return 1;
 	test_parse_duration();
