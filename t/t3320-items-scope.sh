@@ -284,4 +284,20 @@ test_expect_success 'an item JSON escapes goes out escaped, the batch as written
 	test_cmp expect out
 '
 
+test_expect_success 'every hex digit on either side of a byte goes out as written' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';
+	    INSERT INTO users VALUES
+	        (1, '"'0x1032547698badcfe1032547698badcfe10325476'"', 3, NULL, NULL),
+	        (2, '"'0xffffffffffffffffffffffffffffffffffffffff'"', 3, NULL, NULL),
+	        (3, '"'0x09a0f990af0a9f00fa9f09a0f990af0a9f00fa9f'"', 3, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /c/clock \(.*\) (application/json)\$#\1#p" req.log >out &&
+	cat >expect <<-\EOF &&
+	{"walletPublicKeys": ["0x1032547698badcfe1032547698badcfe10325476","0xffffffffffffffffffffffffffffffffffffffff","0x09a0f990af0a9f00fa9f09a0f990af0a9f00fa9f"]}
+	EOF
+	test_cmp expect out
+'
+
 test_done
