@@ -1077,13 +1077,10 @@ batch_body_rows(struct probe_crawl *pr, struct batch *b, size_t *lenp)
 {
 	struct task	*t = b->b_task;
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
-	const struct run_items *ri = pr->pr_run_items[t->t_probe];
-	const uint32_t	*rows = t->t_rows + b->b_first;
-	const char	*at, *item, *text;
+	const char	*at;
 	struct buf	 body;
-	size_t		 i, len, start, *offs;
+	size_t		 i, len, *offs;
 	char		*p;
-	int		 is_int;
 
 	if (pc->pc_method != 1 ||
 	    (at = strstr(pc->pc_body, "{{items}}")) == NULL)
@@ -1104,41 +1101,9 @@ batch_body_rows(struct probe_crawl *pr, struct batch *b, size_t *lenp)
 	b->b_lens = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_lens));
 	b->b_ids = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_ids));
 	b->b_id_int = xmalloc(b->b_n + 1);
-	for (i = 0; i < b->b_n; i++) {
-		/* A row's entry asked for early, its item's bytes later. */
-		if (i + 2 * PREFETCH_AHEAD < b->b_n)
-			run_items_prefetch(ri, rows[i + 2 * PREFETCH_AHEAD],
-			    RUN_ITEMS_ROW);
-		if (i + PREFETCH_AHEAD < b->b_n)
-			run_items_prefetch(ri, rows[i + PREFETCH_AHEAD],
-			    RUN_ITEMS_ITEM);
-		b->b_id_int[i] = run_items_id(ri, rows[i], &b->b_ids[i],
-		    &text);
-		if (i > 0)
-			buf_putc(&body, ',');
-		buf_reserve(&body, RUN_ITEMS_HEX_LEN + 3);
-		p = body.b_data + body.b_len + 1;
-		if ((item = run_items_item(ri, rows[i], p, &is_int)) == p) {
-			p[-1] = '"';	/* an address, decoded in place */
-			offs[i] = body.b_len + 1;
-			len = RUN_ITEMS_HEX_LEN;
-			body.b_len += 1 + len;
-			buf_putc(&body, '"');
-		} else if (is_int) {
-			offs[i] = body.b_len;
-			len = strlen(item);
-			buf_add(&body, item, len);
-		} else {
-			start = body.b_len;
-			len = strlen(item);
-			buf_json_string(&body, item, len);
-			if (body.b_len - start != len + 2)
-				break;	/* escaped: not as it is */
-			offs[i] = start + 1;
-		}
-		b->b_lens[i] = (uint32_t)len;
-	}
-	if (i < b->b_n) {
+	if (run_items_json(pr->pr_run_items[t->t_probe], t->t_rows +
+	    b->b_first, b->b_n, &body, offs, b->b_lens, b->b_ids,
+	    b->b_id_int) == -1) {
 		free(offs);
 		free(b->b_lens);
 		free(b->b_ids);
