@@ -16,6 +16,7 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ buf_grow(struct buf *b, size_t more)
 }
 
 int
-buf_add(struct buf *b, const void *p, size_t len)
+buf_add_grow(struct buf *b, const void *p, size_t len)
 {
 	if (buf_grow(b, len) == -1)
 		return -1;
@@ -89,19 +90,25 @@ buf_add(struct buf *b, const void *p, size_t len)
 }
 
 int
-buf_puts(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
-}
-
-int
-buf_putc(struct buf *b, char c)
+buf_putc_grow(struct buf *b, char c)
 {
 	if (buf_grow(b, 1) == -1)
 		return -1;
 	b->b_data[b->b_len++] = c;
 	b->b_data[b->b_len] = '\0';
 	return 0;
+}
+
+int
+buf_reserve_grow(struct buf *b, size_t more)
+{
+	return buf_grow(b, more);
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
 }
 
 int
@@ -142,6 +149,39 @@ buf_take(struct buf *b, size_t *lenp)
 	return p;
 }
 
+#define BYTES_ONES	0x0101010101010101ULL
+#define BYTES_HIGHS	0x8080808080808080ULL
+
+/*
+ * How many bytes from s on JSON keeps as they are (none is '"', '\\' or
+ * below 0x20): eight at a time, each word tested for a byte below 0x20
+ * and for a byte equal to either (the exact test of a zero byte, on the
+ * word xor'ed with that byte everywhere); a word that has one is read
+ * byte by byte.
+ */
+static size_t
+json_plain_run(const char *s, size_t len)
+{
+	uint64_t	 w, q, e;
+	size_t		 i = 0;
+	unsigned char	 c;
+
+	for (; len - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		q = w ^ (BYTES_ONES * '"');
+		e = w ^ (BYTES_ONES * '\\');
+		if ((((w - BYTES_ONES * 0x20) & ~w) | ((q - BYTES_ONES) & ~q) |
+		    ((e - BYTES_ONES) & ~e)) & BYTES_HIGHS)
+			break;
+	}
+	for (; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+	}
+	return i;
+}
+
 int
 buf_json_string(struct buf *b, const char *s, size_t len)
 {
@@ -153,14 +193,10 @@ buf_json_string(struct buf *b, const char *s, size_t len)
 	if (buf_putc(b, '"') == -1)
 		return -1;
 	for (i = 0; i < len; i++) {
-		for (run = i; run < len; run++) {	/* bytes kept as they are */
-			c = (unsigned char)s[run];
-			if (c == '"' || c == '\\' || c < 0x20)
-				break;
-		}
-		if (run > i && buf_add(b, s + i, run - i) == -1)
+		run = json_plain_run(s + i, len - i);	/* kept as they are */
+		if (run > 0 && buf_add(b, s + i, run) == -1)
 			return -1;
-		if ((i = run) == len)
+		if ((i += run) == len)
 			break;
 		c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
@@ -168,7 +204,7 @@ buf_json_string(struct buf *b, const char *s, size_t len)
 			esc[1] = c;
 			if (buf_add(b, esc, 2) == -1)
 				return -1;
-		} else if (c < 0x20) {
+		} else {
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 0xf];

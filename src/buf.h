@@ -21,6 +21,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * A buf owns its bytes; b_data is always NUL-terminated (the NUL is not
@@ -38,9 +39,10 @@ struct buf {
 void	 buf_init(struct buf *, size_t cap);
 void	 buf_release(struct buf *);
 void	 buf_reset(struct buf *);
-int	 buf_add(struct buf *, const void *, size_t);
+int	 buf_add_grow(struct buf *, const void *, size_t);
+int	 buf_putc_grow(struct buf *, char);
+int	 buf_reserve_grow(struct buf *, size_t more);
 int	 buf_puts(struct buf *, const char *);
-int	 buf_putc(struct buf *, char);
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Hand the bytes to the caller (who frees them); the buf is left empty. */
@@ -52,5 +54,40 @@ char	*buf_take(struct buf *, size_t *lenp);
 int	 buf_add_utf8(struct buf *, const char *s, size_t len);
 /* Append s as a JSON string literal, quotes included. */
 int	 buf_json_string(struct buf *, const char *s, size_t len);
+
+/*
+ * Appends: with room (and no cap) at once, inline, since a crawl makes
+ * millions of them of a few bytes; else through the growing path.
+ */
+static inline int
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (b->b_cap != 0 || len >= b->b_size - b->b_len)
+		return buf_add_grow(b, p, len);
+	if (len > 0)
+		memcpy(b->b_data + b->b_len, p, len);
+	b->b_len += len;
+	b->b_data[b->b_len] = '\0';
+	return 0;
+}
+
+/* Room for more bytes and the NUL without another allocation. */
+static inline int
+buf_reserve(struct buf *b, size_t more)
+{
+	if (b->b_cap != 0 || more >= b->b_size - b->b_len)
+		return buf_reserve_grow(b, more);
+	return 0;
+}
+
+static inline int
+buf_putc(struct buf *b, char c)
+{
+	if (b->b_cap != 0 || 1 >= b->b_size - b->b_len)
+		return buf_putc_grow(b, c);
+	b->b_data[b->b_len++] = c;
+	b->b_data[b->b_len] = '\0';
+	return 0;
+}
 
 #endif

@@ -41,6 +41,12 @@
 #include "util.h"
 #include "xmalloc.h"
 
+#if defined(__GNUC__)
+#define PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define PREFETCH(p)	((void)(p))
+#endif
+
 #define RI_ITEM_INT	0x01	/* the item is an SQL integer */
 #define RI_ID_INT	0x02	/* rr_id is the integer identity, else the
 				   offset of its text in ri_text */
@@ -53,7 +59,17 @@ struct node_rows {
 	uint32_t	*nr_rows;
 	size_t		 nr_n;
 	size_t		 nr_cap;
+	int64_t		 nr_last;	/* the last row's id, while NR_ASCENDING */
+	int		 nr_order;
 };
+
+/*
+ * What the load saw of a node's rows, so that node_finish need not read
+ * them all again (a million rows apart in memory) to learn it.
+ */
+#define NR_ASCENDING	0	/* integer ids, each above the one before */
+#define NR_UNKNOWN	1	/* a text id among them: to be compared */
+#define NR_UNSORTED	2	/* integer ids, one below the one before */
 
 /* A row, in one cache line's quarter: read at once, not from three arrays. */
 struct ri_row {
@@ -227,12 +243,25 @@ text_add(struct run_items *ri, const char *text, size_t len)
 }
 
 static void
-node_add(struct node_rows *nr, uint32_t row)
+node_add(const struct run_items *ri, struct node_rows *nr, uint32_t row)
 {
+	const struct ri_row *r = &ri->ri_rows[row];
+
+	/* A row naming the node twice is its row once, as dedupe keeps it. */
+	if (nr->nr_n > 0 && nr->nr_rows[nr->nr_n - 1] == row)
+		return;
 	if (nr->nr_n == nr->nr_cap) {
 		nr->nr_cap = nr->nr_cap == 0 ? 256 : nr->nr_cap * 2;
 		nr->nr_rows = xreallocarray(nr->nr_rows, nr->nr_cap,
 		    sizeof(*nr->nr_rows));
+	}
+	if (!(r->rr_flags & RI_ID_INT))
+		nr->nr_order = NR_UNKNOWN;
+	else if (nr->nr_order == NR_ASCENDING) {
+		if (nr->nr_n > 0 && r->rr_id <= nr->nr_last)
+			nr->nr_order = r->rr_id < nr->nr_last ? NR_UNSORTED :
+			    NR_UNKNOWN;	/* an id twice: sorted, not unique */
+		nr->nr_last = r->rr_id;
 	}
 	nr->nr_rows[nr->nr_n++] = row;
 }
@@ -393,6 +422,10 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 {
 	size_t	i, o;
 
+	if (nr->nr_order == NR_ASCENDING) {	/* sorted, each id once */
+		o = nr->nr_n;
+		goto done;
+	}
 	for (i = 1; i < nr->nr_n; i++)
 		if (row_cmp(ri, nr->nr_rows[i - 1], nr->nr_rows[i]) > 0)
 			break;
@@ -408,6 +441,7 @@ node_finish(struct run_items *ri, struct node_rows *nr)
 	nr->nr_n = o;
 	node_text_ints(ri, nr);
 	o = nr->nr_n;
+done:
 	if (o == 0) {
 		free(nr->nr_rows);
 		nr->nr_rows = NULL;
@@ -427,16 +461,40 @@ static const char hex_pairs[513] =
 	    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 	    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
-/* A lowercase hex digit's value, else 0xff. */
-static uint8_t
-hex_value(unsigned char c)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NIBBLES		0x000f000f000f000fULL
+#define BYTES_OF(c)	(0x0101010101010101ULL * (c))
+
+/*
+ * Four bytes as eight lowercase hex digits, at once: each byte spread
+ * over two (its high nibble first, as the little-endian word stores
+ * them), and each nibble made a digit, '0' + n, 39 more past 9 (n + 6
+ * carries into bit 4 just then).  No byte of the word carries into the
+ * next: a run's addresses are decoded this way millions of times.
+ */
+static void
+hex_word(char *out, const unsigned char *raw)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return 0xff;
+	uint64_t	 x, n;
+
+	x = (uint64_t)raw[0] | (uint64_t)raw[1] << 16 |
+	    (uint64_t)raw[2] << 32 | (uint64_t)raw[3] << 48;
+	n = (x >> 4 & NIBBLES) | (x & NIBBLES) << 8;
+	n += BYTES_OF('0') + ((n + BYTES_OF(6)) >> 4 & BYTES_OF(1)) * 39;
+	memcpy(out, &n, sizeof(n));
 }
+#endif
+
+/*
+ * A lowercase hex digit's value + 1, else 0: read without a branch, as a
+ * run's addresses are random digits a branch would guess wrong half the
+ * time.
+ */
+static const uint8_t hex_values[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16
+};
 
 /*
  * If text is an address ("0x" and 40 lowercase hex digits), append its
@@ -447,26 +505,30 @@ hex_add(struct run_items *ri, const char *text, size_t len)
 {
 	unsigned char	 raw[HEX_BYTES];
 	size_t		 off = ri->ri_text.b_len, i;
-	uint8_t		 hi, lo;
+	unsigned int	 hi, lo, bad = 0;
 
 	if (len != RUN_ITEMS_HEX_LEN || text[0] != '0' || text[1] != 'x')
 		return -1;
 	for (i = 0; i < sizeof(raw); i++) {
-		hi = hex_value((unsigned char)text[2 + 2 * i]);
-		lo = hex_value((unsigned char)text[3 + 2 * i]);
-		if ((hi | lo) == 0xff)
-			return -1;
-		raw[i] = (unsigned char)(hi << 4 | lo);
+		hi = hex_values[(unsigned char)text[2 + 2 * i]];
+		lo = hex_values[(unsigned char)text[3 + 2 * i]];
+		bad |= (hi == 0) | (lo == 0);
+		raw[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 	}
+	if (bad)
+		return -1;
 	if (off + sizeof(raw) > UINT32_MAX)
 		return -2;
 	buf_add(&ri->ri_text, raw, sizeof(raw));
 	return (int64_t)off;
 }
 
-/* Add the current row of q (item, key if keyed): its index, or -1. */
+/*
+ * Add the current row of q (item, key if keyed; type0 the item's SQL
+ * type): its index, or -1.
+ */
 static int64_t
-row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
+row_add(struct run_items *ri, sqlite3_stmt *q, int keyed, int type0)
 {
 	const char	*text;
 	size_t		 len;
@@ -480,14 +542,14 @@ row_add(struct run_items *ri, sqlite3_stmt *q, int keyed)
 	len = strlen(text);
 	/* Unkeyed, the item is the id, compared as text: kept as text. */
 	off = -1;
-	if (keyed && sqlite3_column_type(q, 0) == SQLITE_TEXT &&
+	if (keyed && type0 == SQLITE_TEXT &&
 	    (off = hex_add(ri, text, len)) == -2)
 		return -1;
 	if (off >= 0)
 		flags |= RI_ITEM_HEX;
 	else if ((off = text_add(ri, text, len)) == -1)
 		return -1;
-	if (sqlite3_column_type(q, 0) == SQLITE_INTEGER)
+	if (type0 == SQLITE_INTEGER)
 		flags |= RI_ITEM_INT;
 	if (sqlite3_column_type(q, idcol) == SQLITE_INTEGER) {
 		flags |= RI_ID_INT;
@@ -516,7 +578,7 @@ run_items_load(sqlite3_stmt *q, const struct nodeset *ns, const char *what)
 	struct node_map	 nm;
 	ssize_t		 node;
 	int64_t		 row, too_long = 0, null_key = 0;
-	int		 ncols, first_node, keyed, c, rc;
+	int		 ncols, first_node, keyed, c, rc, type0;
 
 	ncols = sqlite3_column_count(q);
 	for (first_node = ncols; first_node > 0; first_node--)
@@ -542,7 +604,7 @@ run_items_load(sqlite3_stmt *q, const struct nodeset *ns, const char *what)
 	node_map_init(&nm, ns);
 	sqlite3_reset(q);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (sqlite3_column_type(q, 0) == SQLITE_NULL)
+		if ((type0 = sqlite3_column_type(q, 0)) == SQLITE_NULL)
 			continue;
 		if (sqlite3_column_bytes(q, 0) > ITEM_MAX_BYTES) {
 			too_long++;
@@ -556,9 +618,10 @@ run_items_load(sqlite3_stmt *q, const struct nodeset *ns, const char *what)
 		for (c = first_node; c < ncols; c++) {
 			if ((node = node_map_find(&nm, q, c)) == -1)
 				continue;
-			if (row == -1 && (row = row_add(ri, q, keyed)) == -1)
+			if (row == -1 &&
+			    (row = row_add(ri, q, keyed, type0)) == -1)
 				break;
-			node_add(&ri->ri_nodes[node], (uint32_t)row);
+			node_add(ri, &ri->ri_nodes[node], (uint32_t)row);
 		}
 		if (c < ncols) {
 			log_warnx("probe %s: more than 4 GiB of items", what);
@@ -618,8 +681,14 @@ run_items_item(const struct run_items *ri, uint32_t row,
 	raw = (const unsigned char *)ri->ri_text.b_data + r->rr_item;
 	hex[0] = '0';
 	hex[1] = 'x';
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (i = 0; i < HEX_BYTES; i += 4)
+		hex_word(hex + 2 + 2 * i, raw + i);
+	(void)hex_pairs;
+#else
 	for (i = 0; i < HEX_BYTES; i++)
 		memcpy(hex + 2 + 2 * i, hex_pairs + 2 * raw[i], 2);
+#endif
 	hex[RUN_ITEMS_HEX_LEN] = '\0';
 	return hex;
 }
@@ -639,17 +708,67 @@ run_items_id(const struct run_items *ri, uint32_t row, int64_t *iv,
 void
 run_items_prefetch(const struct run_items *ri, uint32_t row, int what)
 {
-#if defined(__GNUC__)
 	if (what == RUN_ITEMS_ROW)
-		__builtin_prefetch(&ri->ri_rows[row]);
+		PREFETCH(&ri->ri_rows[row]);
 	else
-		__builtin_prefetch(ri->ri_text.b_data +
-		    ri->ri_rows[row].rr_item);
-#else
-	(void)ri;
-	(void)row;
-	(void)what;
-#endif
+		PREFETCH(ri->ri_text.b_data + ri->ri_rows[row].rr_item);
+}
+
+#define JSON_AHEAD	8	/* rows: about the misses one row's work hides */
+
+int
+run_items_json(const struct run_items *ri, const uint32_t *rows, size_t n,
+    struct buf *body, size_t *offs, uint32_t *lens, int64_t *ids,
+    uint8_t *id_int)
+{
+	const struct ri_row *r;
+	const char	*item;
+	size_t		 i, len, start;
+	char		*p;
+	int		 is_int;
+
+	for (i = 0; i < n; i++) {
+		/*
+		 * The rows lie far apart (a node asks about one user in
+		 * thirty): a row's entry is asked for two steps ahead of its
+		 * item's bytes, which need the entry to be found.
+		 */
+		if (i + 2 * JSON_AHEAD < n)
+			PREFETCH(&ri->ri_rows[rows[i + 2 * JSON_AHEAD]]);
+		if (i + JSON_AHEAD < n)
+			PREFETCH(ri->ri_text.b_data +
+			    ri->ri_rows[rows[i + JSON_AHEAD]].rr_item);
+		r = &ri->ri_rows[rows[i]];
+		id_int[i] = (r->rr_flags & RI_ID_INT) != 0;
+		ids[i] = id_int[i] ? r->rr_id : -1;
+		if (i > 0)
+			buf_putc(body, ',');
+		buf_reserve(body, RUN_ITEMS_HEX_LEN + 3);
+		p = body->b_data + body->b_len;
+		if (r->rr_flags & RI_ITEM_HEX) {
+			*p = '"';	/* decoded in its place */
+			run_items_item(ri, rows[i], p + 1, &is_int);
+			offs[i] = body->b_len + 1;
+			len = RUN_ITEMS_HEX_LEN;
+			body->b_len += 1 + len;
+			buf_putc(body, '"');
+		} else if (r->rr_flags & RI_ITEM_INT) {
+			item = ri->ri_text.b_data + r->rr_item;
+			offs[i] = body->b_len;
+			len = strlen(item);
+			buf_add(body, item, len);
+		} else {
+			item = ri->ri_text.b_data + r->rr_item;
+			start = body->b_len;
+			len = strlen(item);
+			buf_json_string(body, item, len);
+			if (body->b_len - start != len + 2)
+				return -1;	/* escaped: not as it is */
+			offs[i] = start + 1;
+		}
+		lens[i] = (uint32_t)len;
+	}
+	return 0;
 }
 
 void

@@ -25,6 +25,7 @@
 
 #define ITEM_MAX_BYTES	4096	/* longer items are refused, not sent */
 
+struct buf;
 struct nodeset;
 
 /*
@@ -73,6 +74,17 @@ int		 run_items_id(const struct run_items *, uint32_t row,
 #define RUN_ITEMS_ITEM	1
 void		 run_items_prefetch(const struct run_items *, uint32_t row,
 		    int what);
+/*
+ * The items of rows[0..n) appended to body as a JSON array's elements,
+ * comma-separated, as probe_body writes them (an integer as it is, text
+ * as a string, an address decoded in its place): offs[i] and lens[i] say
+ * where item i lies in body, ids[i] and id_int[i] its identity if an
+ * integer (run_items_id).  -1 if an item is text JSON escapes, so that
+ * it is not in body as it is: body is then left holding some of them.
+ */
+int		 run_items_json(const struct run_items *, const uint32_t *rows,
+		    size_t n, struct buf *body, size_t *offs, uint32_t *lens,
+		    int64_t *ids, uint8_t *id_int);
 /* Node is done: its list of rows goes. */
 void		 run_items_node_done(struct run_items *, size_t node);
 void		 run_items_free(struct run_items *);	/* accepts NULL */

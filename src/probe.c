@@ -1063,6 +1063,68 @@ batch_copy_items(struct batch *b)
 }
 
 /*
+ * The body of a batch of an items_scope run task by the probe's template
+ * (a POST with {{items}} in it, the kind making no body of its own),
+ * written straight from the run's items, as probe_body writes them: an
+ * address is decoded in its place, and each item is read where the body
+ * holds it, so the batch makes no other copy.  NULL if the body is made
+ * otherwise or an item would be escaped in it: batch_copy_items then.
+ * Whether the kind makes the body is the probe's setting (JSON-RPC), not
+ * its items': the kind is asked with none.
+ */
+static char *
+batch_body_rows(struct probe_crawl *pr, struct batch *b, size_t *lenp)
+{
+	struct task	*t = b->b_task;
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	const char	*at;
+	struct buf	 body;
+	size_t		 i, len, *offs;
+	char		*p;
+
+	if (pc->pc_method != 1 ||
+	    (at = strstr(pc->pc_body, "{{items}}")) == NULL)
+		return NULL;
+	if (pr->pr_kind[t->t_probe]->ak_body != NULL &&
+	    (p = pr->pr_kind[t->t_probe]->ak_body(pc, NULL, NULL, 0,
+	    &len)) != NULL) {
+		free(p);
+		return NULL;
+	}
+	buf_init(&body, 0);
+	/* Room for the template and as many addresses: one allocation. */
+	buf_reserve(&body, strlen(pc->pc_body) + 2 +
+	    b->b_n * (RUN_ITEMS_HEX_LEN + 3));
+	buf_add(&body, pc->pc_body, at - pc->pc_body);
+	buf_putc(&body, '[');
+	offs = xreallocarray(NULL, b->b_n + 1, sizeof(*offs));
+	b->b_lens = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_lens));
+	b->b_ids = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_ids));
+	b->b_id_int = xmalloc(b->b_n + 1);
+	if (run_items_json(pr->pr_run_items[t->t_probe], t->t_rows +
+	    b->b_first, b->b_n, &body, offs, b->b_lens, b->b_ids,
+	    b->b_id_int) == -1) {
+		free(offs);
+		free(b->b_lens);
+		free(b->b_ids);
+		free(b->b_id_int);
+		b->b_lens = NULL;
+		b->b_ids = NULL;
+		b->b_id_int = NULL;
+		buf_release(&body);
+		return NULL;
+	}
+	buf_putc(&body, ']');
+	buf_puts(&body, at + strlen("{{items}}"));
+	b->b_items = xreallocarray(NULL, b->b_n + 1, sizeof(*b->b_items));
+	for (i = 0; i < b->b_n; i++)
+		b->b_items[i] = body.b_data + offs[i];
+	free(offs);
+	b->b_ab.ab_lens = b->b_lens;
+	return buf_take(&body, lenp);
+}
+
+/*
  * Once its body is made, the items of b's copy are read where the body
  * holds them, byte for byte (a JSON string that needs no escape, or an
  * integer), and the copy goes: a batch in flight holds its items once.
@@ -1130,7 +1192,8 @@ task_send(struct probe_crawl *pr, struct task *t)
 		t->t_next += b->b_n;
 	} else
 		t->t_single_sent = 1;
-	if (t->t_rows != NULL && b->b_n > 0)
+	if (t->t_rows != NULL && b->b_n > 0 &&
+	    (body = batch_body_rows(pr, b, &len)) == NULL)
 		batch_copy_items(b);
 	items = b->b_items != NULL ? b->b_items : t->t_items != NULL ?
 	    t->t_items + b->b_first : NULL;
@@ -1139,7 +1202,8 @@ task_send(struct probe_crawl *pr, struct task *t)
 	b->b_ab.ab_probe = pc;
 	b->b_ab.ab_items = items;
 	b->b_ab.ab_nitems = task_has_items(t) ? b->b_n : 0;
-	if (pc->pc_method == 1 && pr->pr_kind[t->t_probe]->ak_body != NULL)
+	if (body == NULL && pc->pc_method == 1 &&
+	    pr->pr_kind[t->t_probe]->ak_body != NULL)
 		body = pr->pr_kind[t->t_probe]->ak_body(pc, items, is_int,
 		    b->b_n, &len);
 	if (pc->pc_method == 1 && body == NULL)

@@ -117,17 +117,33 @@ cell_add(struct rowbuf *rb, const unsigned char *cell, size_t len)
 void
 rowbuf_int(struct rowbuf *rb, int64_t v)
 {
+	struct buf	*b = &rb->rb_data;
 	unsigned char	 cell[1 + 8];
-	uint64_t	 u = (uint64_t)v;
-	size_t		 n = 1, i;
+	uint64_t	 u = (uint64_t)v, m = v < 0 ? ~u : u;
+	size_t		 n = 1;
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	size_t		 i;
+#endif
 
 	/* Bytes until the rest is the sign extension of the last one. */
-	while (n < 8 && (v >> (8 * n - 1) != 0 && v >> (8 * n - 1) != -1))
+	while (n < 8 && m >> (8 * n - 1) != 0)
 		n++;
 	cell[0] = CELL_INT | n;
-	for (i = 0; i < n; i++)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(cell + 1, &u, sizeof(u));	/* its bytes, lowest first */
+#else
+	for (i = 0; i < 8; i++)
 		cell[1 + i] = (unsigned char)(u >> (8 * i));
-	cell_add(rb, cell, 1 + n);
+#endif
+	/*
+	 * All nine bytes written at once (a copy of a known size, no call),
+	 * the buffer then ending after the n kept: a crawl adds millions.
+	 */
+	buf_reserve(b, sizeof(cell));
+	memcpy(b->b_data + b->b_len, cell, sizeof(cell));
+	b->b_len += 1 + n;
+	b->b_data[b->b_len] = '\0';
+	rb->rb_n++;
 }
 
 void

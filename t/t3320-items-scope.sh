@@ -237,4 +237,67 @@ test_expect_success 'a key and its text are one key, as with items_scope node: t
 	test_cmp expect out
 '
 
+test_expect_success 'keys in ascending order, one of them twice: the first row of it wins' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';
+	    INSERT INTO users VALUES (1, '"'0xaa'"', 1, 2, NULL),
+	        (2, '"'0xbb'"', 1, NULL, NULL), (2, '"'0xcc'"', 1, 2, NULL),
+	        (3, '"'0xdd'"', 1, NULL, 2), (9, '"'0xee'"', 3, NULL, NULL),
+	        (8, '"'0xff'"', 3, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
+	    req.log | sort >out &&
+	cat >expect <<-\EOF &&
+	a {"walletPublicKeys": ["0xaa","0xbb","0xdd"]}
+	b {"walletPublicKeys": ["0xaa","0xcc","0xdd"]}
+	c {"walletPublicKeys": ["0xff","0xee"]}
+	EOF
+	test_cmp expect out
+'
+
+# The body is written from the run's items in place, unless one needs an
+# escape: then as probe_body writes it, the answer still matched to it.
+test_expect_success 'an item JSON escapes goes out escaped, the batch as written' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';
+	    INSERT INTO users VALUES (1, '"'0x$h'"', 3, NULL, NULL),
+	        (2, '"'0xaa'"', 3, NULL, NULL), (3, '"'say \\\"hi\\\" \\\\ \\\\n'"', 3, NULL, NULL),
+	        (4, 17, 3, NULL, NULL), (5, '"'0xcc'"', 3, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /c/clock \(.*\) (application/json)\$#\1#p" req.log >out &&
+	cat >expect <<-EOF &&
+	{"walletPublicKeys": ["0x$h","0xaa","say \\"hi\\" \\\\ \\\\n",17,"0xcc"]}
+	EOF
+	test_cmp expect out &&
+	vantage -c p.yaml sql --csv "SELECT c.item, c.clock FROM probe_clock c
+	    WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY c.item" >out &&
+	cat >expect <<-\EOF &&
+	item,clock
+	1,
+	2,1
+	3,
+	4,
+	5,3
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'every hex digit on either side of a byte goes out as written' '
+	write_profile &&
+	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';
+	    INSERT INTO users VALUES
+	        (1, '"'0x1032547698badcfe1032547698badcfe10325476'"', 3, NULL, NULL),
+	        (2, '"'0xffffffffffffffffffffffffffffffffffffffff'"', 3, NULL, NULL),
+	        (3, '"'0x09a0f990af0a9f00fa9f09a0f990af0a9f00fa9f'"', 3, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /c/clock \(.*\) (application/json)\$#\1#p" req.log >out &&
+	cat >expect <<-\EOF &&
+	{"walletPublicKeys": ["0x1032547698badcfe1032547698badcfe10325476","0xffffffffffffffffffffffffffffffffffffffff","0x09a0f990af0a9f00fa9f09a0f990af0a9f00fa9f"]}
+	EOF
+	test_cmp expect out
+'
+
 test_done

@@ -532,7 +532,9 @@ test_rows(void)
 {
 	static const int64_t ints[] = { 0, 1, -1, 127, 128, -128, -129, 255,
 	    32767, -32768, 8388608, INT64_C(1) << 40, -(INT64_C(1) << 40),
-	    INT64_MAX, INT64_MIN };
+	    INT64_MAX, INT64_MIN, (INT64_C(1) << 55) - 1, INT64_C(1) << 55,
+	    -(INT64_C(1) << 55), -(INT64_C(1) << 55) - 1, INT64_C(2147483647),
+	    -INT64_C(2147483649), 8388607, -8388609 };
 	struct rowbuf	*rb = rowbuf_new(4);
 	sqlite3_stmt	*q;
 	char		 text[300], want[32];

@@ -348,6 +348,130 @@ test_buf(void)
 	buf_release(&b);
 }
 
+/* JSON's escape of s, a byte at a time: what buf_json_string must give. */
+static void
+json_ref(char *out, const unsigned char *s, size_t len)
+{
+	size_t	i;
+
+	*out++ = '"';
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\') {
+			*out++ = '\\';
+			*out++ = (char)s[i];
+		} else if (s[i] < 0x20)
+			out += sprintf(out, "\\u%04x", s[i]);
+		else
+			*out++ = (char)s[i];
+	}
+	*out++ = '"';
+	*out = '\0';
+}
+
+static void
+test_buf_json(void)
+{
+	struct buf	 b;
+	unsigned char	 s[40];
+	char		 want[6 * sizeof(s) + 3];
+	size_t		 len, at, c, fill, bad = 0, n = 0;
+	static const unsigned char fills[] = { 'a', 0x20, 0x7f, 0x80, 0xff, '0' };
+
+	buf_init(&b, 0);
+	buf_json_string(&b, "0x00000000000000000000000000000000000000ab", 42);
+	is_str("\"0x00000000000000000000000000000000000000ab\"", b.b_data,
+	    "buf_json_string: an address as it is");
+	buf_reset(&b);
+	buf_json_string(&b, "\x1f\x20\x21\x22\x23\x5b\x5c\x5d\x7f\x80", 10);
+	is_str("\"\\u001f !\\\"#[\\\\]\x7f\x80\"", b.b_data,
+	    "buf_json_string: the bytes around each escaped one");
+	buf_reset(&b);
+	buf_json_string(&b, "1234567\"12345678\\1234567\n", 25);
+	is_str("\"1234567\\\"12345678\\\\1234567\\u000a\"", b.b_data,
+	    "buf_json_string: escapes at the end of a word and the string");
+	buf_reset(&b);
+	buf_json_string(&b, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xc3", 16);
+	is_str("\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xc3\"", b.b_data,
+	    "buf_json_string: bytes past 0x7f as they are, valid or not");
+
+	/* Every byte, at every place of strings of every length up to 40. */
+	for (fill = 0; fill < sizeof(fills); fill++)
+		for (len = 1; len <= sizeof(s); len++)
+			for (at = 0; at < len; at++)
+				for (c = 0; c < 256; c++) {
+					memset(s, fills[fill], len);
+					s[at] = (unsigned char)c;
+					if (c & 1)	/* and a second one */
+						s[len - 1 - at / 2] = (unsigned char)(c ^ 0x5d);
+					json_ref(want, s, len);
+					buf_reset(&b);
+					buf_json_string(&b, (const char *)s, len);
+					n++;
+					if (strcmp(want, b.b_data) != 0 ||
+					    b.b_len != strlen(want))
+						bad++;
+				}
+	is_int(0, bad, "buf_json_string: each of %zu strings as JSON escapes it",
+	    n);
+	buf_release(&b);
+
+	/* A cap: refused, never written past. */
+	buf_init(&b, 10);
+	is_int(-1, buf_json_string(&b, "0123456789", 10),
+	    "buf_json_string: beyond the cap refused");
+	ok(b.b_len <= 10, "  within the cap");
+	buf_release(&b);
+	buf_init(&b, 12);
+	ok(buf_json_string(&b, "0123456789", 10) == 0 && b.b_len == 12,
+	    "buf_json_string: filling exactly to the cap works");
+	buf_release(&b);
+}
+
+/*
+ * Strings that differ in one byte anywhere (each side of an 8-byte word,
+ * the last few past one), in length only, or after a NUL (lens given):
+ * each found where it is, every one once, none that is not there.
+ */
+static void
+test_strindex_many(void)
+{
+	enum { LEN = 42, N = LEN * 6 + 3 };
+	char		 block[N][LEN + 1], *strs[N], probe[LEN + 1];
+	uint32_t	 lens[N];
+	struct strindex	 si;
+	size_t		 i, at, found = 0, wrong = 0;
+
+	for (i = 0; i < N; i++) {
+		memcpy(block[i], "0x0123456789abcdef0123456789abcdef01234567",
+		    LEN + 1);
+		strs[i] = block[i];
+		lens[i] = LEN;
+	}
+	for (i = 0; i < LEN * 6; i++) {
+		at = i % LEN;
+		block[i][at] = (char)(0x80 + i / LEN);	/* byte at in 6 ways */
+	}
+	lens[LEN * 6] = 0;			/* "" */
+	lens[LEN * 6 + 1] = 9;			/* a prefix, across a word */
+	block[LEN * 6 + 2][20] = '\0';		/* a NUL inside, whole length */
+	strindex_init_len(&si, strs, lens, N);
+	ok(si.si_dups == 0, "strindex: %d strings a byte apart are distinct", N);
+	for (i = 0; i < N; i++)
+		if (strindex_find_len(&si, strs, lens, strs[i], lens[i]) ==
+		    (int32_t)i)
+			found++;
+	is_int(N, found, "  each found where it is");
+	memcpy(probe, block[0], LEN + 1);
+	for (i = 0; i < LEN; i++) {
+		probe[i] = '~';		/* in no string at any place */
+		wrong += strindex_find_len(&si, strs, lens, probe, LEN) != -1;
+		probe[i] = block[0][i];
+	}
+	wrong += strindex_find_len(&si, strs, lens, probe, 8) != -1;
+	is_int(0, wrong, "  and none that is not there");
+	strindex_release(&si);
+}
+
 static void
 test_strindex(void)
 {
@@ -371,6 +495,7 @@ test_strindex(void)
 	is_int(0, strindex_find_at(&si, d, NULL, "x", 1, 2),
 	    "  the first of equal strings, not the guess");
 	strindex_release(&si);
+	test_strindex_many();
 }
 
 /* A logged message has its control bytes escaped: one line, no escapes. */
@@ -417,7 +542,7 @@ main(void)
 {
 	char	 path[128];
 
-	plan(149);
+	plan(160);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-util") == -1)
 		return 1;
 	test_parse_duration();
@@ -427,6 +552,7 @@ main(void)
 	test_utf8();
 	test_read_file();
 	test_buf();
+	test_buf_json();
 	test_strindex();
 	test_log_escape(tmpdir);
 
