@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,15 +371,36 @@ index_columns_ok(const char *spec, char *const *cols, size_t ncols,
 }
 
 /*
+ * Integer i against real r exactly, as SQLite compares them: as doubles,
+ * past 2^53 two different values could compare equal (2^53 + 1 and
+ * 2^53), and the order noted below would be one SQLite does not sort.
+ * A source gives NULL for NaN, as SQLite stores it; were one here, it
+ * would be the larger, as in SQLite, rather than cast to an integer.
+ */
+static int
+int_real_cmp(int64_t i, double r)
+{
+	int64_t	y;
+	double	s;
+
+	if (isnan(r) || r < -9223372036854775808.0)
+		return 1;
+	if (r >= 9223372036854775808.0)
+		return -1;
+	y = (int64_t)r;
+	if (i != y)
+		return i < y ? -1 : 1;
+	s = (double)i;
+	return (s > r) - (s < r);
+}
+
+/*
  * a against b in SQLite's order (ORDER BY): NULL first, then numbers by
- * value, then text by bytes.  An integer against a real is compared as
- * doubles, which past 2^53 may call two different values equal: the order
- * noted below only saves the queries a sort, it decides no result.
+ * value, then text by bytes.
  */
 static int
 sval_cmp(const struct sval *a, const struct sval *b)
 {
-	double	x, y;
 	size_t	len;
 	int	c;
 
@@ -394,9 +416,11 @@ sval_cmp(const struct sval *a, const struct sval *b)
 	}
 	if (a->sv_type == SV_INTEGER && b->sv_type == SV_INTEGER)
 		return (a->sv_int > b->sv_int) - (a->sv_int < b->sv_int);
-	x = a->sv_type == SV_INTEGER ? (double)a->sv_int : a->sv_real;
-	y = b->sv_type == SV_INTEGER ? (double)b->sv_int : b->sv_real;
-	return (x > y) - (x < y);
+	if (a->sv_type == SV_INTEGER)
+		return int_real_cmp(a->sv_int, b->sv_real);
+	if (b->sv_type == SV_INTEGER)
+		return -int_real_cmp(b->sv_int, a->sv_real);
+	return (a->sv_real > b->sv_real) - (a->sv_real < b->sv_real);
 }
 
 /*

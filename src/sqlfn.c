@@ -115,11 +115,14 @@ tally_key_add(struct tally *ta, sqlite3_value *v, int nulls)
 		break;
 	case SQLITE_FLOAT:
 		/*
-		 * As GROUP BY, 2.0 is 2; other reals by their bits: their
+		 * As GROUP BY, 2.0 is 2, and so is every integral real an
+		 * integer can equal, up to -2^63 and below 2^63 (9.21e18 is
+		 * 9210000000000000000); other reals by their bits: their
 		 * text has 15 digits, too few to tell 0.3 from 0.1 + 0.2.
 		 */
 		d = sqlite3_value_double(v);
-		if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d) {
+		if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+		    d == (double)(int64_t)d) {
 			iv = (int64_t)d;
 			cell[0] = TE_INT;
 			break;

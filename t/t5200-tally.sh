@@ -110,6 +110,44 @@ test_expect_success 'tally_tuples agrees with GROUP BY over many rows and three 
 	test_cmp expect got
 '
 
+# Mixed types over thousands of rows, every group checked against GROUP BY:
+# integers and the integral reals equal to them up to +-2^63 (9.21e18 is
+# 9210000000000000000; 2^63 is no integer's), -0.0 as 0, halves, digits as
+# text, long text, NULLs.
+test_expect_success 'tally and tally_tuples agree with GROUP BY over mixed types up to +-2^63' '
+	cat >q.sql <<-\EOF &&
+	WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 6000),
+	r AS (SELECT CASE i % 12 WHEN 0 THEN i % 50 WHEN 1 THEN (i % 50) * 1.0
+	    WHEN 2 THEN (i % 50) + 0.5 WHEN 3 THEN CAST(i % 50 AS TEXT)
+	    WHEN 4 THEN NULL WHEN 5 THEN -0.0
+	    WHEN 6 THEN 9210000000000000000 + (i / 12 % 3) * 1024
+	    WHEN 7 THEN 9.21e18 + (i / 12 % 3) * 1024.0
+	    WHEN 8 THEN CASE i / 12 % 4 WHEN 0 THEN 9223372036854775807
+	        WHEN 1 THEN 9.2233720368547758e18 WHEN 2 THEN -9223372036854775808
+	        ELSE -9.2233720368547758e18 END
+	    WHEN 9 THEN -9.2e18 - (i / 12 % 2) * 2048.0
+	    WHEN 10 THEN -9200000000000000000 - (i / 12 % 2) * 2048
+	    ELSE printf('\''%.*c'\'', 300 + i % 2, '\''x'\'') END AS a,
+	    CASE i % 5 WHEN 0 THEN 1 WHEN 1 THEN 1.0 WHEN 2 THEN '\''1'\''
+	        WHEN 3 THEN NULL ELSE -0.0 END AS b
+	    FROM s),
+	g AS (SELECT a, count(*) AS n FROM r WHERE a IS NOT NULL GROUP BY a),
+	t AS (SELECT value ->> 0 AS a, value ->> 1 AS n
+	    FROM json_each((SELECT tally(a) FROM r))),
+	g2 AS (SELECT a, b, count(*) AS n FROM r GROUP BY a, b),
+	t2 AS (SELECT value ->> 0 AS a, value ->> 1 AS b, value ->> 2 AS n
+	    FROM json_each((SELECT tally_tuples(a, b) FROM r)))
+	SELECT (SELECT count(*) FROM g), (SELECT count(*) FROM t),
+	    (SELECT count(*) FROM g JOIN t ON g.a = t.a AND g.n = t.n),
+	    (SELECT count(*) FROM g2), (SELECT count(*) FROM t2),
+	    (SELECT count(*) FROM g2 JOIN t2 ON g2.a IS t2.a AND g2.b IS t2.b
+	        AND g2.n = t2.n)
+	EOF
+	vantage -c p.yaml sql --csv -f q.sql | tail -n 1 >out &&
+	echo 109,109,109,143,143,143 >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'tally_tuples refuses a blob or an infinite real, naming the argument' '
 	test_must_fail vantage -c p.yaml sql "SELECT tally_tuples(1, x'\''00'\'')" 2>err &&
 	grep "tally_tuples: argument 2 is a blob, which a JSON array cannot hold" err &&

@@ -120,4 +120,49 @@ test_expect_success 'equal user ids in a row are in order' '
 	grep "entity 10 appears twice" err
 '
 
+# completes_after_ N: the serve log has more than N completed runs.
+completes_after_() {
+	test $(grep -c ": complete: " serve.out) -gt "$1"
+}
+
+# serve_truth_: wait for a run completed after the log's line PAT, then
+# its metrics (or a later run's) equal the truth.
+serve_truth_() {
+	poll 300 has_line "$1" serve.out &&
+	n=$(grep -c ": complete: " serve.out) &&
+	poll 300 completes_after_ "$n" &&
+	vantage -c v.yaml -D "store.path=$TRASH/serve.db" metrics >m &&
+	vantage-simnet compare truth.json m
+}
+
+# One process, many runs: each run notes the order of its own discovery,
+# a table kept from the run before keeps that run's note (in order, or
+# none), and the order flipping between runs never changes a count.
+test_expect_success 'serve: the order of each run, kept tables with it, always the truth' '
+	stop_simnet &&
+	rm -f dn.db dn.db-wal dn.db-shm &&
+	start_simnet -s 7 -u 1000 -n 4 &&
+	write_config v.yaml &&
+	bg_start vantage -v -c v.yaml -D "store.path=$TRASH/serve.db" \
+	    -D schedule.interval=1s -D discovery.max_stale=1000 serve \
+	    >serve.out 2>&1 &&
+	serve_truth_ "discover: users: 1000 rows, in order of user_id" &&
+	mv dn.db dn.db.away &&
+	serve_truth_ "discover: users: the rows of run [0-9]*, in order of user_id" &&
+	sqlite3 dn.db.away "CREATE TABLE u2 AS SELECT * FROM users WHERE 0;
+	    INSERT INTO u2 SELECT * FROM users WHERE user_id <> 5
+	        ORDER BY rowid;
+	    INSERT INTO u2 SELECT * FROM users WHERE user_id = 5;
+	    DROP TABLE users; ALTER TABLE u2 RENAME TO users" &&
+	mv dn.db.away dn.db &&
+	serve_truth_ "discover: users: 1000 rows, in no known order" &&
+	mv dn.db dn.db.away &&
+	serve_truth_ "discover: users: the rows of run [0-9]*, in no known order" &&
+	mv dn.db.away dn.db &&
+	stop_wait $bg_pid &&
+	vantage -c v.yaml -D "store.path=$TRASH/serve.db" sql --csv \
+	    "SELECT count(*) FROM runs WHERE status <> '\''complete'\''" >n &&
+	test "$(tail -n 1 n)" = 0
+'
+
 test_done
