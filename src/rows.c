@@ -49,6 +49,7 @@
 #define CELL_INT	0x10	/* | the number of bytes, 1 to 8 */
 #define CELL_REAL	0x20
 #define CELL_TEXT	0x30
+#define CELL_BLOB	0x40	/* as text: a length and the bytes */
 #define CELL_TYPE(tag)	((tag) & 0xf0)
 #define CELL_MAX	(1 + 10)	/* a tag and a 64-bit LEB128 length */
 
@@ -140,19 +141,26 @@ rowbuf_real(struct rowbuf *rb, double v)
 	cell_add(rb, cell, sizeof(cell));
 }
 
-void
-rowbuf_text(struct rowbuf *rb, const char *s, size_t len)
+/* A text or blob cell: the tag, the length (LEB128), the bytes. */
+static void
+cell_bytes(struct rowbuf *rb, unsigned char tag, const void *s, size_t len)
 {
 	unsigned char	 cell[CELL_MAX];
 	size_t		 n = 1, l = len;
 
-	cell[0] = CELL_TEXT;
+	cell[0] = tag;
 	do {
 		cell[n++] = (l & 0x7f) | (l > 0x7f ? 0x80 : 0);
 		l >>= 7;
 	} while (l > 0);
 	buf_add(&rb->rb_data, cell, n);
-	cell_add(rb, (const unsigned char *)s, len);
+	cell_add(rb, s, len);
+}
+
+void
+rowbuf_text(struct rowbuf *rb, const char *s, size_t len)
+{
+	cell_bytes(rb, CELL_TEXT, s, len);
 }
 
 void
@@ -161,6 +169,30 @@ rowbuf_null(struct rowbuf *rb)
 	unsigned char	 cell = CELL_NULL;
 
 	cell_add(rb, &cell, 1);
+}
+
+void
+rowbuf_value(struct rowbuf *rb, sqlite3_value *v)
+{
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_INTEGER:
+		rowbuf_int(rb, sqlite3_value_int64(v));
+		break;
+	case SQLITE_FLOAT:
+		rowbuf_real(rb, sqlite3_value_double(v));
+		break;
+	case SQLITE_TEXT:
+		rowbuf_text(rb, (const char *)sqlite3_value_text(v),
+		    (size_t)sqlite3_value_bytes(v));
+		break;
+	case SQLITE_BLOB:
+		cell_bytes(rb, CELL_BLOB, sqlite3_value_blob(v),
+		    (size_t)sqlite3_value_bytes(v));
+		break;
+	default:
+		rowbuf_null(rb);
+		break;
+	}
 }
 
 /* The text length at p (after the tag), and where the text starts. */
@@ -190,6 +222,7 @@ cell_len(const unsigned char *p)
 	case CELL_REAL:
 		return 1 + sizeof(double);
 	case CELL_TEXT:
+	case CELL_BLOB:
 		return cell_text_len(p + 1, &text) + (text - p);
 	default:
 		return 1;
@@ -209,6 +242,118 @@ cell_int(const unsigned char *p)
 	if (n < 8 && (p[n] & 0x80))
 		u |= ~(uint64_t)0 << (8 * n);
 	return (int64_t)u;
+}
+
+const unsigned char *
+rowbuf_bytes(const struct rowbuf *rb, size_t *lenp)
+{
+	*lenp = rb->rb_data.b_len;
+	return (const unsigned char *)rb->rb_data.b_data;
+}
+
+size_t
+rows_cell_len(const unsigned char *cell)
+{
+	return cell_len(cell);
+}
+
+size_t
+rowbuf_row_len(const struct rowbuf *rb, size_t off)
+{
+	const unsigned char *p = (const unsigned char *)rb->rb_data.b_data + off;
+	size_t		 i, at = 0;
+
+	for (i = 0; i < rb->rb_width; i++)
+		at += cell_len(p + at);
+	return at;
+}
+
+void
+rowbuf_append(struct rowbuf *rb, const unsigned char *cells, size_t len,
+    size_t ncells)
+{
+	buf_add(&rb->rb_data, cells, len);
+	rb->rb_n += ncells;
+}
+
+int
+rows_cell_int(const unsigned char *cell, int64_t *vp)
+{
+	if (CELL_TYPE(*cell) != CELL_INT)
+		return 0;
+	*vp = cell_int(cell);
+	return 1;
+}
+
+int
+rows_int_real_cmp(int64_t i, double d)
+{
+	int64_t	t;
+
+	if (d < -0x1p63)
+		return 1;
+	if (d >= 0x1p63)
+		return -1;
+	t = (int64_t)d;		/* d toward zero, which a double holds */
+	if (i != t)
+		return (i > t) - (i < t);
+	return ((double)t < d) ? -1 : (double)t > d;
+}
+
+/* SQLite's classes in its order: NULL, numbers, text, blobs. */
+static int
+cell_class(const unsigned char *p)
+{
+	switch (CELL_TYPE(*p)) {
+	case CELL_INT:
+	case CELL_REAL:
+		return 1;
+	case CELL_TEXT:
+		return 2;
+	case CELL_BLOB:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+int
+rows_cell_cmp(const unsigned char *a, const unsigned char *b)
+{
+	const unsigned char *ta, *tb;
+	size_t		 la, lb;
+	int64_t		 ia, ib;
+	double		 da, db;
+	int		 ca, cb, c;
+
+	/* Two integers, the most common case, first. */
+	if (CELL_TYPE(*a) == CELL_INT && CELL_TYPE(*b) == CELL_INT) {
+		ia = cell_int(a);
+		ib = cell_int(b);
+		return (ia > ib) - (ia < ib);
+	}
+	if ((ca = cell_class(a)) != (cb = cell_class(b)))
+		return ca - cb;
+	switch (ca) {
+	case 0:
+		return 0;
+	case 1:
+		if (CELL_TYPE(*a) == CELL_INT) {
+			memcpy(&db, b + 1, sizeof(db));
+			return rows_int_real_cmp(cell_int(a), db);
+		}
+		memcpy(&da, a + 1, sizeof(da));
+		if (CELL_TYPE(*b) == CELL_INT)
+			return -rows_int_real_cmp(cell_int(b), da);
+		memcpy(&db, b + 1, sizeof(db));
+		return (da > db) - (da < db);
+	default:
+		/* Text (BINARY) and blobs: by their bytes. */
+		la = cell_text_len(a + 1, &ta);
+		lb = cell_text_len(b + 1, &tb);
+		c = la == 0 || lb == 0 ? 0 : memcmp(ta, tb, la < lb ? la : lb);
+		return c != 0 ? c : (la > lb) - (la < lb);
+	}
 }
 
 void
@@ -415,6 +560,10 @@ rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 		len = cell_text_len(p + 1, &text);
 		sqlite3_result_text(ctx, (const char *)text, (int)len,
 		    SQLITE_STATIC);
+		break;
+	case CELL_BLOB:
+		len = cell_text_len(p + 1, &text);
+		sqlite3_result_blob(ctx, text, (int)len, SQLITE_STATIC);
 		break;
 	default:
 		sqlite3_result_null(ctx);

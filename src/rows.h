@@ -49,6 +49,28 @@ void		 rowbuf_int(struct rowbuf *, int64_t);
 void		 rowbuf_real(struct rowbuf *, double);
 void		 rowbuf_text(struct rowbuf *, const char *, size_t);
 void		 rowbuf_null(struct rowbuf *);
+/* A cell of v's type (a blob too: only SQL reads it back). */
+void		 rowbuf_value(struct rowbuf *, sqlite3_value *v);
+/*
+ * The encoded cells (bytes of *lenp), for copying rows from one rowbuf to
+ * another: rowbuf_row_len is the bytes of the row starting at byte off,
+ * rows_cell_len those of one cell, and rowbuf_append adds ncells cells
+ * so encoded.  Borrowed until the rowbuf changes.
+ */
+const unsigned char *rowbuf_bytes(const struct rowbuf *, size_t *lenp);
+size_t		 rowbuf_row_len(const struct rowbuf *, size_t off);
+size_t		 rows_cell_len(const unsigned char *cell);
+void		 rowbuf_append(struct rowbuf *, const unsigned char *cells,
+		    size_t len, size_t ncells);
+/*
+ * Two encoded cells in SQLite's order of values (BINARY text): NULL,
+ * numbers (an integer against a real exactly), text, blobs.
+ */
+int		 rows_cell_cmp(const unsigned char *, const unsigned char *);
+/* Is cell an integer: 1 and its value in *vp, or 0. */
+int		 rows_cell_int(const unsigned char *cell, int64_t *vp);
+/* An integer against a real, exactly as SQLite compares them. */
+int		 rows_int_real_cmp(int64_t, double);
 /* Bind rb as the value of src (the statement's parameter col). */
 void		 rows_bind(sqlite3_stmt *, int col, struct rowbuf *rb);
 /* Add the module vantage_rows to db: 0, or -1. */
