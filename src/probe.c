@@ -390,7 +390,7 @@ task_finish(struct task *t)
 }
 
 static void	task_dedupe(struct task *);
-static void	task_sort(struct task *);
+static int	task_in_order(const struct task *);
 
 /* The node's items of a probe with items_scope run, from its one scan. */
 static void
@@ -491,76 +491,36 @@ task_load(struct probe_crawl *pr, struct task *t)
 		return -1;
 	}
 	task_dedupe(t);
-	task_sort(t);
+	/*
+	 * Out of order (the items of a JSON-RPC batch, say), they are asked
+	 * as the query gives them and nothing waits for the node's rows,
+	 * which are written as they come (each a seek, not an append).
+	 */
+	if (!task_in_order(t))
+		t->t_passed = 1;
 	return 0;
 }
 
-static const struct task *sort_task;
-
+/*
+ * Are t's items in the order of their stored identities, as the probe
+ * table sorts them?  items_scope run sorts them (items.c); an items
+ * query should yield them so (ORDER BY the item, or its key).
+ */
 static int
-task_sort_cmp(const void *a, const void *b)
+task_in_order(const struct task *t)
 {
-	size_t		 x = *(const size_t *)a, y = *(const size_t *)b;
 	const char	*tx, *ty;
 	int64_t		 ix = 0, iy = 0;
+	size_t		 i;
 	int		 jx, jy;
 
-	jx = task_id(sort_task, x, &ix, &tx);
-	jy = task_id(sort_task, y, &iy, &ty);
-	return id_cmp(jx, ix, tx, jy, iy, ty);
-}
-
-/*
- * The items in the order of their stored identities, as the probe table
- * sorts them (unless they came so): each node's rows are then written in
- * that order, its requests sent in it.  Each identity is there once.
- */
-static void
-task_sort(struct task *t)
-{
-	size_t		*perm, i, prev;
-	char		**items, **keys = NULL;
-	int		*is_int, *key_int = NULL, c = 0;
-
-	sort_task = t;
-	for (i = 1; i < t->t_nitems && c <= 0; i++) {
-		prev = i - 1;
-		c = task_sort_cmp(&prev, &i);
+	for (i = 1; i < t->t_nitems; i++) {
+		jx = task_id(t, i - 1, &ix, &tx);
+		jy = task_id(t, i, &iy, &ty);
+		if (id_cmp(jx, ix, tx, jy, iy, ty) > 0)
+			return 0;
 	}
-	sort_task = NULL;
-	if (c <= 0)
-		return;
-	perm = xreallocarray(NULL, t->t_nitems, sizeof(*perm));
-	for (i = 0; i < t->t_nitems; i++)
-		perm[i] = i;
-	sort_task = t;
-	qsort(perm, t->t_nitems, sizeof(*perm), task_sort_cmp);
-	sort_task = NULL;
-	items = xreallocarray(NULL, t->t_nitems, sizeof(*items));
-	is_int = xreallocarray(NULL, t->t_nitems, sizeof(*is_int));
-	if (t->t_keys != NULL) {
-		keys = xreallocarray(NULL, t->t_nitems, sizeof(*keys));
-		key_int = xreallocarray(NULL, t->t_nitems, sizeof(*key_int));
-	}
-	for (i = 0; i < t->t_nitems; i++) {
-		items[i] = t->t_items[perm[i]];
-		is_int[i] = t->t_is_int[perm[i]];
-		if (keys != NULL) {
-			keys[i] = t->t_keys[perm[i]];
-			key_int[i] = t->t_key_int[perm[i]];
-		}
-	}
-	memcpy(t->t_items, items, t->t_nitems * sizeof(*items));
-	memcpy(t->t_is_int, is_int, t->t_nitems * sizeof(*is_int));
-	if (keys != NULL) {
-		memcpy(t->t_keys, keys, t->t_nitems * sizeof(*keys));
-		memcpy(t->t_key_int, key_int, t->t_nitems * sizeof(*key_int));
-	}
-	free(items);
-	free(is_int);
-	free(keys);
-	free(key_int);
-	free(perm);
+	return 1;
 }
 
 /*
@@ -787,9 +747,10 @@ batch_count(struct batch *b)
  * node_id): a row past every row already there is an append (SQLite
  * skips the descent from the root when the cursor is on the last page),
  * any other row a search down the tree, about twice the cost.  Each
- * node's items are sent in that order (items.c sorts them, task_load
- * too), the requests of all nodes by their first item (probe_feed), so
- * the nodes move through the items together.  A batch that ends joins
+ * node's items are sent in that order (items.c sorts them; a node whose
+ * items query yields them otherwise is not waited for), the requests of
+ * all nodes by their first item (probe_feed), so the nodes move through
+ * the items together.  A batch that ends joins
  * its task's t_ready once every batch sent before it has (until then it
  * waits in t_wait); the task's front is then the item of the last row
  * ended in order, and no later row of its node comes before it.  The
@@ -1486,9 +1447,9 @@ task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 }
 
 /*
- * Is t's next request before u's?  Those without items first (one
- * request each), then by their first item, then by node: the nodes move
- * through the items together, and their rows are written in that order.
+ * Is t's next request before u's?  By their first item, then by node:
+ * the nodes move through the items together, and their rows are written
+ * in that order.  Those without items (a request each) go last.
  */
 static int
 task_next_before(const struct task *t, const struct task *u)
@@ -1499,7 +1460,7 @@ task_next_before(const struct task *t, const struct task *u)
 
 	if (!task_has_items(t) || !task_has_items(u)) {
 		if (task_has_items(t) != task_has_items(u))
-			return task_has_items(u);
+			return task_has_items(t);
 		return t < u;
 	}
 	jt = task_id(t, t->t_next, &ti, &tx);
