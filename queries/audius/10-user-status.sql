@@ -16,9 +16,10 @@ DROP TABLE IF EXISTS temp.user_status;
 DROP TABLE IF EXISTS temp.status_counts;
 
 -- The run's users in user_id order (one sort, needing no index): the
--- clock lookups below then walk each node's rows of probe_clock, whose key
--- is (node_id, item), in ascending order, whatever order discovery gave.
--- In any other order they jump about a table larger than the page cache.
+-- clock lookups below then walk probe_clock, whose key is (item, node_id),
+-- forward, whatever order discovery gave: a user's three rows (primary and
+-- secondaries) are neighbours, and the next user's follow.  In any other
+-- order they jump about a table larger than the page cache.
 -- (+user_id: the rows are read straight from the table, never through an
 -- index of the profile's, and then sorted.)
 CREATE TEMP TABLE user_order AS
