@@ -155,7 +155,6 @@ struct probe_crawl {
 	size_t		*pr_tree;		/* ... their tournament */
 	struct rowbuf	*pr_node_cells;		/* each node's id, a cell */
 	size_t		*pr_node_cell;		/* ... where node n's starts */
-	size_t		*pr_node_cell_len;	/* ... its bytes */
 	size_t		*pr_held;		/* per probe: bytes held */
 	size_t		 pr_held_all;
 	size_t		 pr_held_peak;
@@ -824,11 +823,17 @@ task_row(struct probe_crawl *pr, struct task *t)
 
 /*
  * A task being merged, with its next row: its item's integer (the
- * common case, compared without decoding the cell again), or the cell;
- * mh_row NULL: no more rows.
+ * common case, compared without decoding the cell again), or the cell,
+ * and the rank of its node in the key order.  A head without rows
+ * (mh_row NULL) is the integer INT64_MAX of rank HEAD_DONE: after any
+ * row, whatever its item.
  */
+#define HEAD_DONE	SIZE_MAX
+#define HEAD_MARK	(SIZE_MAX - 1)	/* the watermark: after any node */
+
 struct merge_head {
 	int64_t		 mh_int;
+	size_t		 mh_rank;
 	const unsigned char *mh_row;
 	struct task	*mh_task;
 	int		 mh_is_int;
@@ -838,31 +843,40 @@ static void
 head_set(struct merge_head *m, const unsigned char *row)
 {
 	m->mh_row = row;
-	if (row != NULL)
+	if (row != NULL) {
 		m->mh_is_int = rows_cell_int(row, &m->mh_int);
+		/*
+		 * The task's next rows, long written, are read again only
+		 * after those of the other nodes: asked for now, they are
+		 * in the cache by then.
+		 */
+		__builtin_prefetch(row + 64);
+	} else {
+		m->mh_is_int = 1;
+		m->mh_int = INT64_MAX;
+		m->mh_rank = HEAD_DONE;
+	}
 }
 
 /*
- * Is x's row before y's: by item, then node (the tasks' order)?  A head
- * without rows comes after every other.  (Inline: the merge compares
- * about log2(nodes) times a row.)
+ * Is x's row before y's: by item, then node?  Two integers are compared
+ * without a branch: the merge compares about log2(nodes) times a row, in
+ * an order no branch predictor guesses.
  */
 static inline int
 head_before(const struct merge_head *x, const struct merge_head *y)
 {
 	int	c;
 
-	if (x->mh_is_int && y->mh_is_int && x->mh_row != NULL &&
-	    y->mh_row != NULL && x->mh_int != y->mh_int)
-		return x->mh_int < y->mh_int;
+	if (x->mh_is_int & y->mh_is_int)
+		return (x->mh_int < y->mh_int) | ((x->mh_int == y->mh_int) &
+		    (x->mh_rank < y->mh_rank));
 	if (y->mh_row == NULL)
 		return x->mh_row != NULL;
 	if (x->mh_row == NULL)
 		return 0;
-	if ((!x->mh_is_int || !y->mh_is_int) &&
-	    (c = rows_cell_cmp(x->mh_row, y->mh_row)) != 0)
-		return c < 0;
-	return x->mh_task < y->mh_task;
+	c = rows_cell_cmp(x->mh_row, y->mh_row);
+	return (c < 0) | ((c == 0) & (x->mh_rank < y->mh_rank));
 }
 
 /*
@@ -891,14 +905,15 @@ tree_build(const struct merge_head *h, size_t *lt, size_t n, size_t i)
 static void
 tree_replay(const struct merge_head *h, size_t *lt, size_t n)
 {
-	size_t	w = lt[0], i, x;
+	size_t	w = lt[0], i, x, swap;
 
-	for (i = (n + w) / 2; i > 0; i /= 2)
-		if (head_before(&h[lt[i]], &h[w])) {
-			x = lt[i];
-			lt[i] = w;
-			w = x;
-		}
+	/* Swapped by a mask: a branch here would be mispredicted half the time. */
+	for (i = (n + w) / 2; i > 0; i /= 2) {
+		x = lt[i];
+		swap = -(size_t)head_before(&h[x], &h[w]);
+		lt[i] = (w & swap) | (x & ~swap);
+		w = (x & swap) | (w & ~swap);
+	}
 	lt[0] = w;
 }
 
@@ -933,8 +948,9 @@ probe_watermark(struct probe_crawl *pr, size_t p, const unsigned char **wp)
 static void
 probe_merge(struct probe_crawl *pr, size_t p)
 {
-	size_t		 np = pr->pr_cf->cf_nprobes, i, n = 0, len, cells;
+	size_t		 np = pr->pr_cf->cf_nprobes, i, n = 0, len;
 	size_t		*lt = pr->pr_tree;
+	size_t		 nout = 0;
 	struct rowbuf	*out = pr->pr_merged[p];
 	struct merge_head *h = pr->pr_heads, wm, *m;
 	struct task	*t;
@@ -942,16 +958,16 @@ probe_merge(struct probe_crawl *pr, size_t p)
 
 	if (probe_stopped(pr) || probe_watermark(pr, p, &w) == -1)
 		return;
-	/* A row of w's item is due: wm's task sorts after every task. */
+	/* A row of w's item is due: wm sorts after it, whatever its node. */
 	if (w != NULL) {
-		wm.mh_task = &pr->pr_tasks[pr->pr_ntasks];
 		head_set(&wm, w);
+		wm.mh_rank = HEAD_MARK;
 	}
 	nodes = rowbuf_bytes(pr->pr_node_cells, &len);
-	cells = pr->pr_ncols[p] + 2;
 	for (i = p; i < pr->pr_ntasks; i += np)
 		if ((row = task_row(pr, &pr->pr_tasks[i])) != NULL) {
 			h[n].mh_task = &pr->pr_tasks[i];
+			h[n].mh_rank = i;
 			head_set(&h[n++], row);
 		}
 	if (n == 0)
@@ -962,16 +978,15 @@ probe_merge(struct probe_crawl *pr, size_t p)
 		if (m->mh_row == NULL || (w != NULL && head_before(&wm, m)))
 			break;
 		t = m->mh_task;
-		rowbuf_append(out, nodes + pr->pr_node_cell[t->t_node],
-		    pr->pr_node_cell_len[t->t_node], 1);
-		len = rowbuf_row_len(TAILQ_FIRST(&t->t_ready)->b_held,
+		t->t_off += rowbuf_copy_row(out, nodes +
+		    pr->pr_node_cell[t->t_node], TAILQ_FIRST(&t->t_ready)->b_held,
 		    t->t_off);
-		rowbuf_append(out, m->mh_row, len, cells);
-		t->t_off += len;
 		head_set(m, task_row(pr, t));
 		tree_replay(h, lt, n);
-		if (rowbuf_rows(out) >= MERGE_ROWS)
+		if (++nout == MERGE_ROWS) {
 			batch_flush(pr, p, out);
+			nout = 0;
+		}
 	}
 	if (probe_stopped(pr))
 		rowbuf_reset(out);
@@ -1680,13 +1695,9 @@ probe_tasks(struct probe_crawl *pr)
 	/* Each node's id as the merged rows give it, a cell. */
 	pr->pr_node_cells = rowbuf_new(1);
 	pr->pr_node_cell = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_node_cell));
-	pr->pr_node_cell_len = xcalloc(ns->ns_len + 1,
-	    sizeof(*pr->pr_node_cell_len));
 	for (n = 0; n < ns->ns_len; n++) {
 		rowbuf_bytes(pr->pr_node_cells, &pr->pr_node_cell[n]);
 		rowbuf_value(pr->pr_node_cells, ns->ns_nodes[n].n_id);
-		rowbuf_bytes(pr->pr_node_cells, &i);
-		pr->pr_node_cell_len[n] = i - pr->pr_node_cell[n];
 	}
 	pr->pr_heads = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_heads));
 	pr->pr_tree = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_tree));
@@ -1840,7 +1851,6 @@ out:
 	free(pr.pr_heads);
 	free(pr.pr_tree);
 	free(pr.pr_node_cell);
-	free(pr.pr_node_cell_len);
 	rowbuf_free(pr.pr_node_cells);
 	free(pr.pr_held);
 	free(pr.pr_kind);

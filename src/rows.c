@@ -268,12 +268,16 @@ rowbuf_row_len(const struct rowbuf *rb, size_t off)
 	return at;
 }
 
-void
-rowbuf_append(struct rowbuf *rb, const unsigned char *cells, size_t len,
-    size_t ncells)
+size_t
+rowbuf_copy_row(struct rowbuf *dst, const unsigned char *cell,
+    const struct rowbuf *src, size_t off)
 {
-	buf_add(&rb->rb_data, cells, len);
-	rb->rb_n += ncells;
+	size_t	len = rowbuf_row_len(src, off);
+
+	buf_add(&dst->rb_data, cell, cell_len(cell));
+	buf_add(&dst->rb_data, src->rb_data.b_data + off, len);
+	dst->rb_n += 1 + src->rb_width;
+	return len;
 }
 
 int

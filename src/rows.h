@@ -52,16 +52,17 @@ void		 rowbuf_null(struct rowbuf *);
 /* A cell of v's type (a blob too: only SQL reads it back). */
 void		 rowbuf_value(struct rowbuf *, sqlite3_value *v);
 /*
- * The encoded cells (bytes of *lenp), for copying rows from one rowbuf to
- * another: rowbuf_row_len is the bytes of the row starting at byte off,
- * rows_cell_len those of one cell, and rowbuf_append adds ncells cells
- * so encoded.  Borrowed until the rowbuf changes.
+ * The encoded cells (bytes of *lenp; borrowed until the rowbuf changes):
+ * rowbuf_row_len is the bytes of the row starting at byte off,
+ * rows_cell_len those of one cell.  rowbuf_copy_row adds to dst a row of
+ * the encoded cell, then the cells of src's row at off (dst is one cell
+ * wider), and returns the bytes of that row.
  */
 const unsigned char *rowbuf_bytes(const struct rowbuf *, size_t *lenp);
 size_t		 rowbuf_row_len(const struct rowbuf *, size_t off);
 size_t		 rows_cell_len(const unsigned char *cell);
-void		 rowbuf_append(struct rowbuf *, const unsigned char *cells,
-		    size_t len, size_t ncells);
+size_t		 rowbuf_copy_row(struct rowbuf *dst, const unsigned char *cell,
+		    const struct rowbuf *src, size_t off);
 /*
  * Two encoded cells in SQLite's order of values (BINARY text): NULL,
  * numbers (an integer against a real exactly), text, blobs.
