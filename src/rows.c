@@ -233,11 +233,38 @@ cell_len(const unsigned char *p)
 static int64_t
 cell_int(const unsigned char *p)
 {
-	size_t		 n = *p & 0x0f, i;
+	size_t		 n = *p & 0x0f;
 	uint64_t	 u = 0;
 
-	for (i = 0; i < n; i++)
-		u |= (uint64_t)p[1 + i] << (8 * i);
+	/* Unrolled: every probe row has two or three of them. */
+	switch (n) {
+	case 8:
+		u |= (uint64_t)p[8] << 56;
+		/* FALLTHROUGH */
+	case 7:
+		u |= (uint64_t)p[7] << 48;
+		/* FALLTHROUGH */
+	case 6:
+		u |= (uint64_t)p[6] << 40;
+		/* FALLTHROUGH */
+	case 5:
+		u |= (uint64_t)p[5] << 32;
+		/* FALLTHROUGH */
+	case 4:
+		u |= (uint64_t)p[4] << 24;
+		/* FALLTHROUGH */
+	case 3:
+		u |= (uint64_t)p[3] << 16;
+		/* FALLTHROUGH */
+	case 2:
+		u |= (uint64_t)p[2] << 8;
+		/* FALLTHROUGH */
+	case 1:
+		u |= (uint64_t)p[1];
+		break;
+	default:
+		break;
+	}
 	/* Sign-extend from the top bit of the last byte. */
 	if (n < 8 && (p[n] & 0x80))
 		u |= ~(uint64_t)0 << (8 * n);
