@@ -61,9 +61,6 @@
 #define HOLD_SHARE	16
 #define HOLD_NO_LIMIT	(16 << 20)	/* crawl.memory_limit 0: no limit */
 
-/* Rows merged into one INSERT at most: the copy stays small. */
-#define MERGE_ROWS	8192
-
 /*
  * The store's page cache during the crawl, in KiB: rows go in at the
  * right edge of each probe table, which a few pages hold, and the memory
@@ -150,7 +147,7 @@ struct probe_crawl {
 	size_t		 pr_first_open;		/* tasks before it are done */
 	size_t		*pr_node_out;		/* outstanding per node */
 	int64_t		 pr_outstanding;
-	struct rowbuf	**pr_merged;		/* per probe: rows being written */
+	struct batches	 pr_written;		/* being written, to be freed */
 	struct merge_head *pr_heads;		/* the tasks being merged */
 	size_t		*pr_tree;		/* ... their tournament */
 	struct rowbuf	*pr_node_cells;		/* each node's id, a cell */
@@ -662,28 +659,25 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 }
 
 /*
- * Insert rb, merged rows of probe p (the node first), in one statement,
- * inside the crawl's transaction (begun if need be).  On a store failure
- * the transaction is rolled back and the crawl stops.
+ * Insert the rows of probe p that rs hands over (the node first), in one
+ * statement, inside the crawl's transaction (begun if need be).  On a
+ * store failure the transaction is rolled back and the crawl stops.
  */
 static int
-batch_flush(struct probe_crawl *pr, size_t p, struct rowbuf *rb)
+batch_flush(struct probe_crawl *pr, size_t p, struct rows_source *rs)
 {
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[p];
 	sqlite3_stmt	*ins = pr->pr_insert[p];
 	int		 rc;
 
-	if (rowbuf_rows(rb) == 0)
-		return 0;
 	if (!pr->pr_txn && store_begin(pr->pr_st) == -1) {
 		pr->pr_failed = 1;
 		return -1;
 	}
 	pr->pr_txn = 1;
-	rows_bind(ins, 1, rb);
+	rows_bind_source(ins, 1, rs);
 	rc = sqlite3_step(ins);
 	sqlite3_reset(ins);
-	rowbuf_reset(rb);
 	if (rc != SQLITE_DONE) {
 		log_warnx("probe %s: insert: %s", pc->pc_name,
 		    store_errmsg(pr->pr_st));
@@ -812,13 +806,29 @@ task_row(struct probe_crawl *pr, struct task *t)
 		data = rowbuf_bytes(b->b_held, &len);
 		if (t->t_off < len)
 			return data + t->t_off;
-		/* Every row of b is written (or about to be): it counts. */
+		/*
+		 * Every row of b is being written: it counts, and goes, once
+		 * the statement is done with its rows (probe_written).
+		 */
 		TAILQ_REMOVE(&t->t_ready, b, b_entry);
+		TAILQ_INSERT_TAIL(&pr->pr_written, b, b_entry);
 		t->t_off = 0;
-		batch_count(b);
-		batch_free(pr, b);
 	}
 	return NULL;
+}
+
+/* The batches written: counted, unless the store failed, and freed. */
+static void
+probe_written(struct probe_crawl *pr)
+{
+	struct batch	*b;
+
+	while ((b = TAILQ_FIRST(&pr->pr_written)) != NULL) {
+		TAILQ_REMOVE(&pr->pr_written, b, b_entry);
+		if (!pr->pr_failed)
+			batch_count(b);
+		batch_free(pr, b);
+	}
 }
 
 /*
@@ -942,56 +952,97 @@ probe_watermark(struct probe_crawl *pr, size_t p, const unsigned char **wp)
 }
 
 /*
+ * The merge of a probe's rows under way: heads, their tournament, the
+ * watermark (mg_wm, if mg_mark), where the nodes' cells are.
+ */
+struct merge {
+	struct probe_crawl *mg_pr;
+	struct merge_head *mg_h;
+	size_t		*mg_lt;
+	size_t		 mg_n;
+	struct merge_head mg_wm;
+	int		 mg_mark;
+	int		 mg_started;
+	const unsigned char *mg_nodes;
+};
+
+/* Is the first row of all due: there, and not past the watermark? */
+static int
+merge_due(const struct merge *mg)
+{
+	const struct merge_head *m = &mg->mg_h[mg->mg_lt[0]];
+
+	return m->mh_row != NULL && (!mg->mg_mark || !head_before(&mg->mg_wm,
+	    m));
+}
+
+/*
+ * The rows_source of the insert: the winner's row (its node's cell
+ * first); then, told the bytes of that row, the next winner's.  The rows
+ * are read where they wait, never copied.
+ */
+static const unsigned char *
+merge_next(void *arg, size_t len, const unsigned char **prefixp)
+{
+	struct merge	*mg = arg;
+	struct probe_crawl *pr = mg->mg_pr;
+	struct merge_head *m = &mg->mg_h[mg->mg_lt[0]];
+	struct task	*t;
+
+	if (mg->mg_started) {
+		t = m->mh_task;
+		t->t_off += len;
+		head_set(m, task_row(pr, t));
+		tree_replay(mg->mg_h, mg->mg_lt, mg->mg_n);
+		m = &mg->mg_h[mg->mg_lt[0]];
+	}
+	mg->mg_started = 1;
+	if (!merge_due(mg) || probe_stopped(pr))
+		return NULL;
+	*prefixp = mg->mg_nodes + pr->pr_node_cell[m->mh_task->t_node];
+	return m->mh_row;
+}
+
+/*
  * Write the rows of probe p that are due: every ready row up to the
- * watermark, in the table's key order, MERGE_ROWS to a statement.
+ * watermark, in the table's key order, in one statement.
  */
 static void
 probe_merge(struct probe_crawl *pr, size_t p)
 {
-	size_t		 np = pr->pr_cf->cf_nprobes, i, n = 0, len;
-	size_t		*lt = pr->pr_tree;
-	size_t		 nout = 0;
-	struct rowbuf	*out = pr->pr_merged[p];
-	struct merge_head *h = pr->pr_heads, wm, *m;
-	struct task	*t;
-	const unsigned char *w, *row, *nodes;
+	size_t		 np = pr->pr_cf->cf_nprobes, i, len;
+	struct merge	 mg;
+	struct rows_source rs;
+	const unsigned char *w, *row;
 
 	if (probe_stopped(pr) || probe_watermark(pr, p, &w) == -1)
 		return;
+	memset(&mg, 0, sizeof(mg));
+	mg.mg_pr = pr;
+	mg.mg_h = pr->pr_heads;
+	mg.mg_lt = pr->pr_tree;
+	mg.mg_nodes = rowbuf_bytes(pr->pr_node_cells, &len);
 	/* A row of w's item is due: wm sorts after it, whatever its node. */
-	if (w != NULL) {
-		head_set(&wm, w);
-		wm.mh_rank = HEAD_MARK;
+	if ((mg.mg_mark = w != NULL)) {
+		head_set(&mg.mg_wm, w);
+		mg.mg_wm.mh_rank = HEAD_MARK;
 	}
-	nodes = rowbuf_bytes(pr->pr_node_cells, &len);
 	for (i = p; i < pr->pr_ntasks; i += np)
 		if ((row = task_row(pr, &pr->pr_tasks[i])) != NULL) {
-			h[n].mh_task = &pr->pr_tasks[i];
-			h[n].mh_rank = i;
-			head_set(&h[n++], row);
+			mg.mg_h[mg.mg_n].mh_task = &pr->pr_tasks[i];
+			mg.mg_h[mg.mg_n].mh_rank = i;
+			head_set(&mg.mg_h[mg.mg_n++], row);
 		}
-	if (n == 0)
-		return;
-	lt[0] = tree_build(h, lt, n, 1);
-	while (!probe_stopped(pr)) {
-		m = &h[lt[0]];
-		if (m->mh_row == NULL || (w != NULL && head_before(&wm, m)))
-			break;
-		t = m->mh_task;
-		t->t_off += rowbuf_copy_row(out, nodes +
-		    pr->pr_node_cell[t->t_node], TAILQ_FIRST(&t->t_ready)->b_held,
-		    t->t_off);
-		head_set(m, task_row(pr, t));
-		tree_replay(h, lt, n);
-		if (++nout == MERGE_ROWS) {
-			batch_flush(pr, p, out);
-			nout = 0;
+	if (mg.mg_n > 0) {
+		mg.mg_lt[0] = tree_build(mg.mg_h, mg.mg_lt, mg.mg_n, 1);
+		if (merge_due(&mg)) {
+			rs.rs_width = pr->pr_ncols[p] + 3;
+			rs.rs_next = merge_next;
+			rs.rs_arg = &mg;
+			batch_flush(pr, p, &rs);
 		}
 	}
-	if (probe_stopped(pr))
-		rowbuf_reset(out);
-	else
-		batch_flush(pr, p, out);
+	probe_written(pr);
 }
 
 /*
@@ -1731,7 +1782,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
 	pr.pr_rows = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_rows));
 	pr.pr_spare = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_spare));
-	pr.pr_merged = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_merged));
+	TAILQ_INIT(&pr.pr_written);
 	pr.pr_held = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_held));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
@@ -1746,7 +1797,6 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 		    run_id, &pr.pr_ncols[p])) == NULL)
 			goto out;
 		pr.pr_rows[p] = rowbuf_new(pr.pr_ncols[p] + 2);
-		pr.pr_merged[p] = rowbuf_new(pr.pr_ncols[p] + 3);
 		if (cf->cf_probes[p].pc_items[0] != '\0' &&
 		    (pr.pr_items_stmt[p] = store_prepare(st,
 		    cf->cf_probes[p].pc_items)) == NULL) {
@@ -1840,14 +1890,12 @@ out:
 		sqlite3_finalize(pr.pr_insert[p]);
 		rowbuf_free(pr.pr_rows[p]);
 		rowbuf_free(pr.pr_spare[p]);
-		rowbuf_free(pr.pr_merged[p]);
 	}
 	free(pr.pr_items_stmt);
 	free(pr.pr_run_items);
 	free(pr.pr_insert);
 	free(pr.pr_rows);
 	free(pr.pr_spare);
-	free(pr.pr_merged);
 	free(pr.pr_heads);
 	free(pr.pr_tree);
 	free(pr.pr_node_cell);

@@ -35,6 +35,7 @@
 #include "xmalloc.h"
 
 #define ROWS_PTR_TYPE	"vantage_rows"
+#define ROWS_SRC_TYPE	"vantage_rows_source"
 
 /*
  * The cells of all rows, one after the other, each a tag byte and what
@@ -284,29 +285,6 @@ rows_cell_len(const unsigned char *cell)
 	return cell_len(cell);
 }
 
-size_t
-rowbuf_row_len(const struct rowbuf *rb, size_t off)
-{
-	const unsigned char *p = (const unsigned char *)rb->rb_data.b_data + off;
-	size_t		 i, at = 0;
-
-	for (i = 0; i < rb->rb_width; i++)
-		at += cell_len(p + at);
-	return at;
-}
-
-size_t
-rowbuf_copy_row(struct rowbuf *dst, const unsigned char *cell,
-    const struct rowbuf *src, size_t off)
-{
-	size_t	len = rowbuf_row_len(src, off);
-
-	buf_add(&dst->rb_data, cell, cell_len(cell));
-	buf_add(&dst->rb_data, src->rb_data.b_data + off, len);
-	dst->rb_n += 1 + src->rb_width;
-	return len;
-}
-
 int
 rows_cell_int(const unsigned char *cell, int64_t *vp)
 {
@@ -393,6 +371,12 @@ rows_bind(sqlite3_stmt *stmt, int col, struct rowbuf *rb)
 	sqlite3_bind_pointer(stmt, col, rb, ROWS_PTR_TYPE, NULL);
 }
 
+void
+rows_bind_source(sqlite3_stmt *stmt, int col, struct rows_source *rs)
+{
+	sqlite3_bind_pointer(stmt, col, rs, ROWS_SRC_TYPE, NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* The module */
 
@@ -404,10 +388,14 @@ struct rows_vtab {
 struct rows_cursor {
 	sqlite3_vtab_cursor rc_base;
 	const struct rowbuf *rc_rb;
+	struct rows_source *rc_src;	/* or the rows come from it */
 	size_t		 rc_row;
 	size_t		 rc_nrows;
 	size_t		 rc_next;	/* the next row's first byte */
-	size_t		*rc_cell;	/* where each cell of the row starts */
+	size_t		 rc_len;	/* the source's row: its bytes */
+	int		 rc_eof;	/* ... and none is left */
+	size_t		 rc_width;
+	const unsigned char **rc_cell;	/* where each cell of the row starts */
 };
 
 static int
@@ -490,6 +478,7 @@ rows_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **curp)
 		sqlite3_free(rc);
 		return SQLITE_NOMEM;
 	}
+	rc->rc_width = rv->rv_width;
 	*curp = &rc->rc_base;
 	return SQLITE_OK;
 }
@@ -506,17 +495,31 @@ rows_close(sqlite3_vtab_cursor *cur)
 static void
 rows_read(struct rows_cursor *rc)
 {
-	const unsigned char *data;
-	size_t		 i, at = rc->rc_next;
+	const unsigned char *at, *prefix = NULL;
+	size_t		 i = 0;
 
+	if (rc->rc_src != NULL) {
+		at = rc->rc_src->rs_next(rc->rc_src->rs_arg, rc->rc_len,
+		    &prefix);
+		if ((rc->rc_eof = at == NULL))
+			return;
+		if (prefix != NULL)
+			rc->rc_cell[i++] = prefix;
+		rc->rc_len = 0;
+		for (; i < rc->rc_width; i++) {
+			rc->rc_cell[i] = at + rc->rc_len;
+			rc->rc_len += cell_len(at + rc->rc_len);
+		}
+		return;
+	}
 	if (rc->rc_row >= rc->rc_nrows)
 		return;
-	data = (const unsigned char *)rc->rc_rb->rb_data.b_data;
-	for (i = 0; i < rc->rc_rb->rb_width; i++) {
+	at = (const unsigned char *)rc->rc_rb->rb_data.b_data + rc->rc_next;
+	for (i = 0; i < rc->rc_width; i++) {
 		rc->rc_cell[i] = at;
-		at += cell_len(data + at);
+		at += cell_len(at);
 	}
-	rc->rc_next = at;
+	rc->rc_next = at - (const unsigned char *)rc->rc_rb->rb_data.b_data;
 }
 
 static int
@@ -531,8 +534,22 @@ rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
 	rc->rc_row = 0;
 	rc->rc_nrows = 0;
 	rc->rc_next = 0;
+	rc->rc_len = 0;
+	rc->rc_eof = 0;
 	rc->rc_rb = argc == 1 ? sqlite3_value_pointer(argv[0], ROWS_PTR_TYPE) :
 	    NULL;
+	rc->rc_src = argc == 1 && rc->rc_rb == NULL ?
+	    sqlite3_value_pointer(argv[0], ROWS_SRC_TYPE) : NULL;
+	if (rc->rc_src != NULL) {
+		if (rc->rc_src->rs_width != rv->rv_width) {
+			cur->pVtab->zErrMsg = sqlite3_mprintf("vantage_rows: "
+			    "rows of %zu cells for a table of %zu columns",
+			    rc->rc_src->rs_width, rv->rv_width);
+			return SQLITE_ERROR;
+		}
+		rows_read(rc);
+		return SQLITE_OK;
+	}
 	if (rc->rc_rb == NULL)
 		return SQLITE_OK;	/* no rows bound: none */
 	if (rc->rc_rb->rb_width != rv->rv_width) {
@@ -561,6 +578,8 @@ rows_eof(sqlite3_vtab_cursor *cur)
 {
 	struct rows_cursor *rc = (struct rows_cursor *)cur;
 
+	if (rc->rc_src != NULL)
+		return rc->rc_eof;
 	return rc->rc_row >= rc->rc_nrows;
 }
 
@@ -568,16 +587,15 @@ static int
 rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
 	struct rows_cursor *rc = (struct rows_cursor *)cur;
-	const struct rowbuf *rb = rc->rc_rb;
 	const unsigned char *p, *text;
 	double		 d;
 	size_t		 len;
 
-	if ((size_t)col >= rb->rb_width) {
+	if ((size_t)col >= rc->rc_width) {
 		sqlite3_result_null(ctx);	/* src */
 		return SQLITE_OK;
 	}
-	p = (const unsigned char *)rb->rb_data.b_data + rc->rc_cell[col];
+	p = rc->rc_cell[col];
 	switch (CELL_TYPE(*p)) {
 	case CELL_INT:
 		sqlite3_result_int64(ctx, cell_int(p));

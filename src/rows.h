@@ -52,17 +52,11 @@ void		 rowbuf_null(struct rowbuf *);
 /* A cell of v's type (a blob too: only SQL reads it back). */
 void		 rowbuf_value(struct rowbuf *, sqlite3_value *v);
 /*
- * The encoded cells (bytes of *lenp; borrowed until the rowbuf changes):
- * rowbuf_row_len is the bytes of the row starting at byte off,
- * rows_cell_len those of one cell.  rowbuf_copy_row adds to dst a row of
- * the encoded cell, then the cells of src's row at off (dst is one cell
- * wider), and returns the bytes of that row.
+ * The encoded cells (bytes of *lenp; borrowed until the rowbuf changes),
+ * for a rows_source to hand over; rows_cell_len is the bytes of one cell.
  */
 const unsigned char *rowbuf_bytes(const struct rowbuf *, size_t *lenp);
-size_t		 rowbuf_row_len(const struct rowbuf *, size_t off);
 size_t		 rows_cell_len(const unsigned char *cell);
-size_t		 rowbuf_copy_row(struct rowbuf *dst, const unsigned char *cell,
-		    const struct rowbuf *src, size_t off);
 /*
  * Two encoded cells in SQLite's order of values (BINARY text): NULL,
  * numbers (an integer against a real exactly), text, blobs.
@@ -74,6 +68,23 @@ int		 rows_cell_int(const unsigned char *cell, int64_t *vp);
 int		 rows_int_real_cmp(int64_t, double);
 /* Bind rb as the value of src (the statement's parameter col). */
 void		 rows_bind(sqlite3_stmt *, int col, struct rowbuf *rb);
+
+/*
+ * Rows handed over one at a time, as the statement reads them, never
+ * copied: rs_next returns the encoded cells of the next row (and in
+ * *prefixp a cell that comes first, or NULL), or NULL when there are no
+ * more; len is the bytes (after the prefix) of the row it returned last,
+ * 0 at the first call.  rs_width counts the prefix.  The cells stay put
+ * until the statement is done; rs_next must not use the database.
+ */
+struct rows_source {
+	size_t		 rs_width;
+	const unsigned char *(*rs_next)(void *arg, size_t len,
+			    const unsigned char **prefixp);
+	void		*rs_arg;
+};
+/* Bind rs as the value of src (the statement's parameter col). */
+void		 rows_bind_source(sqlite3_stmt *, int col, struct rows_source *);
 /* Add the module vantage_rows to db: 0, or -1. */
 int		 rows_register(sqlite3 *db);
 
