@@ -543,8 +543,9 @@ rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
 	if (rc->rc_src != NULL) {
 		if (rc->rc_src->rs_width != rv->rv_width) {
 			cur->pVtab->zErrMsg = sqlite3_mprintf("vantage_rows: "
-			    "rows of %zu cells for a table of %zu columns",
-			    rc->rc_src->rs_width, rv->rv_width);
+			    "rows of %lld cells for a table of %lld columns",
+			    (long long)rc->rc_src->rs_width,
+			    (long long)rv->rv_width);
 			return SQLITE_ERROR;
 		}
 		rows_read(rc);
@@ -553,9 +554,10 @@ rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
 	if (rc->rc_rb == NULL)
 		return SQLITE_OK;	/* no rows bound: none */
 	if (rc->rc_rb->rb_width != rv->rv_width) {
+		/* (SQLite's %z is a string it frees: no %zu.) */
 		cur->pVtab->zErrMsg = sqlite3_mprintf("vantage_rows: rows of "
-		    "%zu cells for a table of %zu columns",
-		    rc->rc_rb->rb_width, rv->rv_width);
+		    "%lld cells for a table of %lld columns",
+		    (long long)rc->rc_rb->rb_width, (long long)rv->rv_width);
 		return SQLITE_ERROR;
 	}
 	rc->rc_nrows = rowbuf_rows(rc->rc_rb);

@@ -544,6 +544,103 @@ test_crawl(void)
 /* ------------------------------------------------------------------ */
 /* Rows held in memory: what goes in comes out of vantage_rows. */
 
+/* A rows_source over a rowbuf's rows, each after a prefix cell. */
+struct src_state {
+	const unsigned char	*ss_data;
+	const unsigned char	*ss_prefix;
+	size_t			 ss_len, ss_off;
+};
+
+static const unsigned char *
+src_next(void *arg, size_t len, const unsigned char **prefixp)
+{
+	struct src_state *ss = arg;
+
+	ss->ss_off += len;
+	if (ss->ss_off >= ss->ss_len)
+		return NULL;
+	*prefixp = ss->ss_prefix;
+	return ss->ss_data + ss->ss_off;
+}
+
+static void
+test_rows_source(void)
+{
+	struct rowbuf	*rb = rowbuf_new(3), *pb = rowbuf_new(1), *cb;
+	struct rows_source rs;
+	struct src_state ss;
+	sqlite3_stmt	*q;
+	const unsigned char *cells[7], *data;
+	size_t		 i, len, at, bad = 0;
+	char		 out[160];
+
+	rowbuf_int(rb, 1);
+	rowbuf_text(rb, "a", 1);
+	rowbuf_null(rb);
+	rowbuf_int(rb, -300);
+	rowbuf_text(rb, "bb", 2);
+	rowbuf_real(rb, 2.5);
+	rowbuf_int(rb, INT64_MAX);
+	rowbuf_text(rb, "", 0);
+	rowbuf_text(rb, "x", 1);
+	q = store_prepare(st, "SELECT x'00ff'");
+	sqlite3_step(q);
+	rowbuf_value(pb, sqlite3_column_value(q, 0));
+	sqlite3_finalize(q);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_data = rowbuf_bytes(rb, &ss.ss_len);
+	ss.ss_prefix = rowbuf_bytes(pb, &len);
+	rs.rs_width = 4;
+	rs.rs_next = src_next;
+	rs.rs_arg = &ss;
+	store_exec(st, "CREATE VIRTUAL TABLE temp.rt4 USING vantage_rows(4)");
+	q = store_prepare(st, "SELECT group_concat(typeof(c0) || ':' || hex(c0) "
+	    "|| ':' || c1 || ':' || c2 || ':' || coalesce(c3, 'N'), ';') "
+	    "FROM temp.rt4 WHERE src = ?1");
+	rows_bind_source(q, 1, &rs);
+	out[0] = '\0';
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(out, sizeof(out), "%s", sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	is_str("blob:00FF:1:a:N;blob:00FF:-300:bb:2.5;"
+	    "blob:00FF:9223372036854775807::x", out, "rows: a rows_source's "
+	    "rows, each after its prefix cell, read in place");
+	ss.ss_off = 0;
+	rs.rs_width = 3;
+	rows_bind_source(q, 1, &rs);
+	ok(sqlite3_step(q) == SQLITE_ERROR, "  a source of another width is "
+	    "refused");
+	sqlite3_finalize(q);
+	store_exec(st, "DROP TABLE temp.rt4");
+
+	/* SQLite's order of values, cell by cell. */
+	cb = rowbuf_new(1);
+	rowbuf_null(cb);
+	rowbuf_int(cb, INT64_MIN);
+	rowbuf_real(cb, -0.5);
+	rowbuf_int(cb, 3);
+	rowbuf_text(cb, "a", 1);
+	rowbuf_text(cb, "ab", 2);
+	q = store_prepare(st, "SELECT x'00'");
+	sqlite3_step(q);
+	rowbuf_value(cb, sqlite3_column_value(q, 0));
+	sqlite3_finalize(q);
+	data = rowbuf_bytes(cb, &len);
+	for (i = 0, at = 0; i < 7 && at < len; i++) {
+		cells[i] = data + at;
+		at += rows_cell_len(data + at);
+	}
+	for (i = 1; i < 7; i++)
+		bad += rows_cell_cmp(cells[i - 1], cells[i]) >= 0 ||
+		    rows_cell_cmp(cells[i], cells[i - 1]) <= 0 ||
+		    rows_cell_cmp(cells[i], cells[i]) != 0;
+	is_int(0, bad, "  cells compare in SQLite's order: NULL, numbers (an "
+	    "integer against a real), text by its bytes, blobs");
+	rowbuf_free(cb);
+	rowbuf_free(rb);
+	rowbuf_free(pb);
+}
+
 static void
 test_rows(void)
 {
@@ -596,6 +693,7 @@ test_rows(void)
 	is_int(0, rowbuf_rows(rb), "  none after a reset");
 	rowbuf_free(rb);
 	store_exec(st, "DROP TABLE temp.rt");
+	test_rows_source();
 }
 
 /* ------------------------------------------------------------------ */
@@ -1048,7 +1146,7 @@ main(void)
 	alarm(120);
 	answer_init();	/* before any JSON value exists */
 	log_init("t-probe", getenv("PROBE_DEBUG") != NULL);
-	plan(8 + 28 + 8 + 5 + 16 + 12 + 9);
+	plan(8 + 28 + 8 + 5 + 16 + 12 + 9 + 3);
 	test_body();
 	if (tap_tmpdir(tmp, sizeof(tmp), "t-probe") == -1)
 		return 1;
