@@ -52,14 +52,14 @@
 
 /*
  * Finished batches wait in memory for their turn in the probe table's key
- * order (see probe_write) within this share of crawl.memory_limit: 4MiB
- * of the default 256MiB, about 450,000 probe rows of two integers;
- * 1,000,000 users on 100 nodes hold at most 3.5MiB (the nodes of the
- * first requests end together).  Past it the probe stops waiting for the
- * node it is at (a slow or unreachable one).
+ * order (see probe_merge) within this share of crawl.memory_limit: 16MiB
+ * of the default 256MiB, about 1,800,000 probe rows of two integers;
+ * 1,000,000 users on 100 nodes hold about 6MiB at most (a request to
+ * each node, and those in flight).  Past it the probe stops waiting for
+ * the node furthest behind (a slow or unreachable one).
  */
-#define HOLD_SHARE	64
-#define HOLD_NO_LIMIT	(4 << 20)	/* crawl.memory_limit 0: no limit */
+#define HOLD_SHARE	16
+#define HOLD_NO_LIMIT	(16 << 20)	/* crawl.memory_limit 0: no limit */
 
 /*
  * The store's page cache during the crawl, in KiB: rows go in at the
@@ -70,6 +70,7 @@
 #define CRAWL_CACHE_KIB	2048
 
 struct batch;
+struct merge_head;
 TAILQ_HEAD(batches, batch);
 
 /* The work of one probe on one node. */
@@ -94,9 +95,14 @@ struct task {
 	size_t		 t_next;	/* first item not yet sent */
 	size_t		 t_outstanding;	/* batches queued or in flight */
 	int		 t_single_sent;	/* no-items probe: its one request */
-	struct batches	 t_held;	/* finished, unwritten, by b_first */
-	size_t		 t_written;	/* items before it written in order */
-	int		 t_passed;	/* its probe's writing went past it */
+	struct batches	 t_ready;	/* ended, in order, being written */
+	struct batches	 t_wait;	/* ended before one sent earlier */
+	size_t		 t_ended;	/* items of t_ready and before */
+	size_t		 t_off;		/* the next row of t_ready's first */
+	unsigned char	*t_front;	/* the item of its last row ended in
+					   order (a cell); NULL: none yet */
+	int		 t_passed;	/* not waited for: no key, or past the
+					   hold limit */
 };
 
 /* A request in flight: a slice of a task's items, then the rows written. */
@@ -118,7 +124,8 @@ struct batch {
 	int64_t		 b_unanswered;
 	struct rowbuf	*b_held;	/* its rows, once it has ended */
 	size_t		 b_size;	/* ... and their bytes */
-	TAILQ_ENTRY(batch) b_entry;	/* in its task's t_held */
+	size_t		 b_last;	/* ... where the last row starts */
+	TAILQ_ENTRY(batch) b_entry;	/* in its task's t_ready or t_wait */
 };
 
 struct probe_crawl {
@@ -140,7 +147,11 @@ struct probe_crawl {
 	size_t		 pr_first_open;		/* tasks before it are done */
 	size_t		*pr_node_out;		/* outstanding per node */
 	int64_t		 pr_outstanding;
-	size_t		*pr_cursor;		/* per probe: the node written */
+	struct batches	 pr_written;		/* being written, to be freed */
+	struct merge_head *pr_heads;		/* the tasks being merged */
+	size_t		*pr_tree;		/* ... their tournament */
+	struct rowbuf	*pr_node_cells;		/* each node's id, a cell */
+	size_t		*pr_node_cell;		/* ... where node n's starts */
 	size_t		*pr_held;		/* per probe: bytes held */
 	size_t		 pr_held_all;
 	size_t		 pr_held_peak;
@@ -229,8 +240,9 @@ probe_prepare_tables(const struct config *cf, struct store *st)
 
 /*
  * The run's table of each probe, probe_NAME_runN (the view probe_NAME
- * shows it with its run_id): clustered on (node, item), as answers are
- * written and joined, so both stay local.
+ * shows it with its run_id): clustered on (item, node_id), so that the
+ * rows of one item (a user's three replicas) are together and a join in
+ * item order walks the table forward; the crawl writes it in that order.
  */
 static int
 probe_run_tables(const struct config *cf, struct store *st, int64_t run_id)
@@ -263,8 +275,8 @@ probe_run_tables(const struct config *cf, struct store *st, int64_t run_id)
 		if (answer_of(pc)->ak_append)
 			buf_puts(&sql, ", error TEXT)");
 		else
-			buf_puts(&sql, ", error TEXT, PRIMARY KEY (node_id, "
-			    "item)) WITHOUT ROWID");
+			buf_puts(&sql, ", error TEXT, PRIMARY KEY (item, "
+			    "node_id)) WITHOUT ROWID");
 		rc = store_exec(st, sql.b_data);
 		if (rc == 0)
 			rc = store_run_table_add(st, name, run_id);
@@ -305,6 +317,37 @@ task_has_items(const struct task *t)
 	return t->t_items != NULL || t->t_rows != NULL;
 }
 
+/*
+ * The stored identity of t's item i (its key, else the item), as the
+ * probe table stores it: 1 and the integer in *iv, or 0 and the text.
+ */
+static int
+task_id(const struct task *t, size_t i, int64_t *iv, const char **text)
+{
+	int	is_int;
+
+	*text = "";
+	if (t->t_rows != NULL)
+		return run_items_id(t->t_pr->pr_run_items[t->t_probe],
+		    t->t_rows[i], iv, text);
+	*text = t->t_keys != NULL ? t->t_keys[i] : t->t_items[i];
+	is_int = t->t_keys != NULL ? t->t_key_int[i] : t->t_is_int[i];
+	if (is_int)
+		*iv = strtoll(*text, NULL, 10);
+	return is_int;
+}
+
+/* Two identities in the table's order: integers, then text (BINARY). */
+static int
+id_cmp(int ia, int64_t a, const char *ta, int ib, int64_t b, const char *tb)
+{
+	if (ia && ib)
+		return (a > b) - (a < b);
+	if (ia != ib)
+		return ia ? -1 : 1;
+	return strcmp(ta, tb);
+}
+
 /* Does t still have a request to send? */
 static int
 task_more(const struct task *t)
@@ -343,6 +386,7 @@ task_finish(struct task *t)
 }
 
 static void	task_dedupe(struct task *);
+static int	task_in_order(const struct task *);
 
 /* The node's items of a probe with items_scope run, from its one scan. */
 static void
@@ -443,7 +487,36 @@ task_load(struct probe_crawl *pr, struct task *t)
 		return -1;
 	}
 	task_dedupe(t);
+	/*
+	 * Out of order (the items of a JSON-RPC batch, say), they are asked
+	 * as the query gives them and nothing waits for the node's rows,
+	 * which are written as they come (each a seek, not an append).
+	 */
+	if (!task_in_order(t))
+		t->t_passed = 1;
 	return 0;
+}
+
+/*
+ * Are t's items in the order of their stored identities, as the probe
+ * table sorts them?  items_scope run sorts them (items.c); an items
+ * query should yield them so (ORDER BY the item, or its key).
+ */
+static int
+task_in_order(const struct task *t)
+{
+	const char	*tx, *ty;
+	int64_t		 ix = 0, iy = 0;
+	size_t		 i;
+	int		 jx, jy;
+
+	for (i = 1; i < t->t_nitems; i++) {
+		jx = task_id(t, i - 1, &ix, &tx);
+		jy = task_id(t, i, &iy, &ty);
+		if (id_cmp(jx, ix, tx, jy, iy, ty) > 0)
+			return 0;
+	}
+	return 1;
 }
 
 /*
@@ -553,6 +626,7 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 	if (item != ANSWER_NO_ITEM && item >= b->b_n)
 		fatalx("probe %s: a row for item %zu of a batch of %zu",
 		    pc->pc_name, item, b->b_n);
+	rowbuf_bytes(rb, &b->b_last);
 	if (item == ANSWER_NO_ITEM && key != NULL)
 		rowbuf_text(rb, key, keylen);
 	else if (item == ANSWER_NO_ITEM || !task_has_items(t))
@@ -585,29 +659,25 @@ batch_row(void *arg, size_t item, const char *key, size_t keylen,
 }
 
 /*
- * Insert rb, rows of t's probe, in one statement, inside the crawl's
- * transaction (begun if need be).  On a store failure the transaction is
- * rolled back and the crawl stops.
+ * Insert the rows of probe p that rs hands over (the node first), in one
+ * statement, inside the crawl's transaction (begun if need be).  On a
+ * store failure the transaction is rolled back and the crawl stops.
  */
 static int
-batch_flush(struct probe_crawl *pr, struct task *t, struct rowbuf *rb)
+batch_flush(struct probe_crawl *pr, size_t p, struct rows_source *rs)
 {
-	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
-	sqlite3_stmt	*ins = pr->pr_insert[t->t_probe];
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[p];
+	sqlite3_stmt	*ins = pr->pr_insert[p];
 	int		 rc;
 
-	if (rowbuf_rows(rb) == 0)
-		return 0;
 	if (!pr->pr_txn && store_begin(pr->pr_st) == -1) {
 		pr->pr_failed = 1;
 		return -1;
 	}
 	pr->pr_txn = 1;
-	rows_bind(ins, 1, rb);
-	sqlite3_bind_value(ins, 2, pr->pr_ns->ns_nodes[t->t_node].n_id);
+	rows_bind_source(ins, 1, rs);
 	rc = sqlite3_step(ins);
 	sqlite3_reset(ins);
-	rowbuf_reset(rb);
 	if (rc != SQLITE_DONE) {
 		log_warnx("probe %s: insert: %s", pc->pc_name,
 		    store_errmsg(pr->pr_st));
@@ -666,18 +736,22 @@ batch_count(struct batch *b)
 
 /* ------------------------------------------------------------------ */
 /*
- * Rows in key order.  Each probe table is clustered on (node_id, item):
- * a row past every row already there is an append (SQLite skips the
- * descent from the root when the cursor is on the last page), any other
- * row a search down the tree, about twice the cost.  Tasks are sent node
- * by node in the key order of the node ids, each node's items in order,
- * but requests to about 16 nodes end together, in the network's order.
- * So a batch that ends is written only once every batch before it in key
- * order is: until then its rows wait in memory, in its task's list, and a
- * probe's cursor says which node it is writing.  Insert order never
- * changes what is stored, only what it costs: waiting is bounded by
- * pr_hold_max, a stopped or failed crawl writes nothing more, and what is
- * held when it ends is dropped with the run.
+ * Rows in key order.  Each keyed probe table is clustered on (item,
+ * node_id): a row past every row already there is an append (SQLite
+ * skips the descent from the root when the cursor is on the last page),
+ * any other row a search down the tree, about twice the cost.  Each
+ * node's items are sent in that order (items.c sorts them; a node whose
+ * items query yields them otherwise is not waited for), the requests of
+ * all nodes by their first item (probe_feed), so the nodes move through
+ * the items together.  A batch that ends joins
+ * its task's t_ready once every batch sent before it has (until then it
+ * waits in t_wait); the task's front is then the item of the last row
+ * ended in order, and no later row of its node comes before it.  The
+ * rows of every t_ready up to the lowest front of the probe's tasks still
+ * running (the watermark) are merged, by item then node, and appended.
+ * Insert order never changes what is stored, only what it costs: waiting
+ * is bounded by pr_hold_max, a stopped or failed crawl writes nothing
+ * more, and what is held when it ends is dropped with the run.
  */
 
 /* The rows of b go; its rowbuf becomes its probe's spare. */
@@ -686,6 +760,8 @@ batch_free(struct probe_crawl *pr, struct batch *b)
 {
 	size_t	p = b->b_task->t_probe;
 
+	pr->pr_held[p] -= b->b_size;
+	pr->pr_held_all -= b->b_size;
 	if (b->b_held != NULL && pr->pr_spare[p] == NULL) {
 		rowbuf_reset(b->b_held);
 		pr->pr_spare[p] = b->b_held;
@@ -700,88 +776,332 @@ probe_stopped(const struct probe_crawl *pr)
 	return pr->pr_failed || (pr->pr_stop != NULL && *pr->pr_stop);
 }
 
-/* Write b's rows (unless the crawl is stopping), count them, free b. */
+/* b ended in order: it is t's to write, and its last row t's front. */
 static void
-batch_write(struct probe_crawl *pr, struct batch *b)
+task_ready(struct task *t, struct batch *b)
 {
-	if (!probe_stopped(pr) &&
-	    batch_flush(pr, b->b_task, b->b_held) == 0)
-		batch_count(b);
-	batch_free(pr, b);
+	const unsigned char *data;
+	size_t		 len, n;
+
+	TAILQ_INSERT_TAIL(&t->t_ready, b, b_entry);
+	if (b->b_first == t->t_ended)
+		t->t_ended += b->b_n;
+	if (rowbuf_rows(b->b_held) == 0)
+		return;
+	data = rowbuf_bytes(b->b_held, &len);
+	n = rows_cell_len(data + b->b_last);
+	t->t_front = xreallocarray(t->t_front, n, 1);
+	memcpy(t->t_front, data + b->b_last, n);
 }
 
-/* Take the first batch t holds out of its list, to be written. */
-static struct batch *
-task_unhold(struct probe_crawl *pr, struct task *t)
+/* The row of t to write next (its item first), or NULL: none. */
+static const unsigned char *
+task_row(struct probe_crawl *pr, struct task *t)
 {
-	struct batch	*b = TAILQ_FIRST(&t->t_held);
+	struct batch	*b;
+	const unsigned char *data;
+	size_t		 len;
 
-	TAILQ_REMOVE(&t->t_held, b, b_entry);
-	pr->pr_held[t->t_probe] -= b->b_size;
-	pr->pr_held_all -= b->b_size;
-	if (b->b_first == t->t_written)
-		t->t_written += b->b_n;
-	return b;
+	while ((b = TAILQ_FIRST(&t->t_ready)) != NULL) {
+		data = rowbuf_bytes(b->b_held, &len);
+		if (t->t_off < len)
+			return data + t->t_off;
+		/*
+		 * Every row of b is being written: it counts, and goes, once
+		 * the statement is done with its rows (probe_written).
+		 */
+		TAILQ_REMOVE(&t->t_ready, b, b_entry);
+		TAILQ_INSERT_TAIL(&pr->pr_written, b, b_entry);
+		t->t_off = 0;
+	}
+	return NULL;
+}
+
+/* The batches written: counted, unless the store failed, and freed. */
+static void
+probe_written(struct probe_crawl *pr)
+{
+	struct batch	*b;
+
+	while ((b = TAILQ_FIRST(&pr->pr_written)) != NULL) {
+		TAILQ_REMOVE(&pr->pr_written, b, b_entry);
+		if (!pr->pr_failed)
+			batch_count(b);
+		batch_free(pr, b);
+	}
 }
 
 /*
- * The probe's cursor leaves t (done, or not waited for any longer): what
- * it holds is written, and whatever of it ends later as it ends.
+ * A task being merged, with its next row: its item's integer (the
+ * common case, compared without decoding the cell again), or the cell,
+ * and the rank of its node in the key order.  A head without rows
+ * (mh_row NULL) is the integer INT64_MAX of rank HEAD_DONE: after any
+ * row, whatever its item.
  */
+#define HEAD_DONE	SIZE_MAX
+#define HEAD_MARK	(SIZE_MAX - 1)	/* the watermark: after any node */
+
+struct merge_head {
+	int64_t		 mh_int;
+	size_t		 mh_rank;
+	const unsigned char *mh_row;
+	struct task	*mh_task;
+	int		 mh_is_int;
+};
+
 static void
-task_pass(struct probe_crawl *pr, struct task *t)
+head_set(struct merge_head *m, const unsigned char *row)
 {
-	while (!TAILQ_EMPTY(&t->t_held))
-		batch_write(pr, task_unhold(pr, t));
-	t->t_passed = 1;
-	pr->pr_cursor[t->t_probe]++;
+	m->mh_row = row;
+	if (row != NULL) {
+		m->mh_is_int = rows_cell_int(row, &m->mh_int);
+		/*
+		 * The task's next rows, long written, are read again only
+		 * after those of the other nodes: asked for now, they are
+		 * in the cache by then.
+		 */
+		__builtin_prefetch(row + 64);
+	} else {
+		m->mh_is_int = 1;
+		m->mh_int = INT64_MAX;
+		m->mh_rank = HEAD_DONE;
+	}
 }
 
-/* Write the batches of probe p whose turn has come. */
-static void
-probe_write(struct probe_crawl *pr, size_t p)
+/*
+ * Is x's row before y's: by item, then node?  Two integers are compared
+ * without a branch: the merge compares about log2(nodes) times a row, in
+ * an order no branch predictor guesses.
+ */
+static inline int
+head_before(const struct merge_head *x, const struct merge_head *y)
 {
-	size_t		 np = pr->pr_cf->cf_nprobes;
+	int	c;
+
+	if (x->mh_is_int & y->mh_is_int)
+		return (x->mh_int < y->mh_int) | ((x->mh_int == y->mh_int) &
+		    (x->mh_rank < y->mh_rank));
+	if (y->mh_row == NULL)
+		return x->mh_row != NULL;
+	if (x->mh_row == NULL)
+		return 0;
+	c = rows_cell_cmp(x->mh_row, y->mh_row);
+	return (c < 0) | ((c == 0) & (x->mh_rank < y->mh_rank));
+}
+
+/*
+ * A tournament of the n heads h (a loser tree): node i (1 .. n-1) keeps
+ * the loser of the match between its children 2i and 2i + 1, head j
+ * being node n + j; lt[0] is the winner, the first row of all.  A new row
+ * of the winner replays only its path: one comparison a level.
+ */
+static size_t
+tree_build(const struct merge_head *h, size_t *lt, size_t n, size_t i)
+{
+	size_t	l, r;
+
+	if (i >= n)
+		return i - n;
+	l = tree_build(h, lt, n, 2 * i);
+	r = tree_build(h, lt, n, 2 * i + 1);
+	if (head_before(&h[r], &h[l])) {
+		lt[i] = l;
+		return r;
+	}
+	lt[i] = r;
+	return l;
+}
+
+static void
+tree_replay(const struct merge_head *h, size_t *lt, size_t n)
+{
+	size_t	w = lt[0], i, x, swap;
+
+	/* Swapped by a mask: a branch here would be mispredicted half the time. */
+	for (i = (n + w) / 2; i > 0; i /= 2) {
+		x = lt[i];
+		swap = -(size_t)head_before(&h[x], &h[w]);
+		lt[i] = (w & swap) | (x & ~swap);
+		w = (x & swap) | (w & ~swap);
+	}
+	lt[0] = w;
+}
+
+/*
+ * The watermark of probe p: the lowest front of its tasks that are
+ * waited for.  0 and *wp NULL: none is (every row may go); -1: one has
+ * no front yet (no row may).
+ */
+static int
+probe_watermark(struct probe_crawl *pr, size_t p, const unsigned char **wp)
+{
+	size_t		 np = pr->pr_cf->cf_nprobes, i;
 	struct task	*t;
+
+	*wp = NULL;
+	for (i = p; i < pr->pr_ntasks; i += np) {
+		t = &pr->pr_tasks[i];
+		if (t->t_done || t->t_passed)
+			continue;
+		if (t->t_front == NULL)
+			return -1;
+		if (*wp == NULL || rows_cell_cmp(t->t_front, *wp) < 0)
+			*wp = t->t_front;
+	}
+	return 0;
+}
+
+/*
+ * The merge of a probe's rows under way: heads, their tournament, the
+ * watermark (mg_wm, if mg_mark), where the nodes' cells are.
+ */
+struct merge {
+	struct probe_crawl *mg_pr;
+	struct merge_head *mg_h;
+	size_t		*mg_lt;
+	size_t		 mg_n;
+	struct merge_head mg_wm;
+	int		 mg_mark;
+	int		 mg_started;
+	const unsigned char *mg_nodes;
+};
+
+/* Is the first row of all due: there, and not past the watermark? */
+static int
+merge_due(const struct merge *mg)
+{
+	const struct merge_head *m = &mg->mg_h[mg->mg_lt[0]];
+
+	return m->mh_row != NULL && (!mg->mg_mark || !head_before(&mg->mg_wm,
+	    m));
+}
+
+/*
+ * The rows_source of the insert: the winner's row (its node's cell
+ * first); then, told the bytes of that row, the next winner's.  The rows
+ * are read where they wait, never copied.
+ */
+static const unsigned char *
+merge_next(void *arg, size_t len, const unsigned char **prefixp)
+{
+	struct merge	*mg = arg;
+	struct probe_crawl *pr = mg->mg_pr;
+	struct merge_head *m = &mg->mg_h[mg->mg_lt[0]];
+	struct task	*t;
+
+	if (mg->mg_started) {
+		t = m->mh_task;
+		t->t_off += len;
+		head_set(m, task_row(pr, t));
+		tree_replay(mg->mg_h, mg->mg_lt, mg->mg_n);
+		m = &mg->mg_h[mg->mg_lt[0]];
+	}
+	mg->mg_started = 1;
+	if (!merge_due(mg) || probe_stopped(pr))
+		return NULL;
+	*prefixp = mg->mg_nodes + pr->pr_node_cell[m->mh_task->t_node];
+	return m->mh_row;
+}
+
+/*
+ * Write the rows of probe p that are due: every ready row up to the
+ * watermark, in the table's key order, in one statement.
+ */
+static void
+probe_merge(struct probe_crawl *pr, size_t p)
+{
+	size_t		 np = pr->pr_cf->cf_nprobes, i, len;
+	struct merge	 mg;
+	struct rows_source rs;
+	const unsigned char *w, *row;
+
+	if (probe_stopped(pr) || probe_watermark(pr, p, &w) == -1)
+		return;
+	memset(&mg, 0, sizeof(mg));
+	mg.mg_pr = pr;
+	mg.mg_h = pr->pr_heads;
+	mg.mg_lt = pr->pr_tree;
+	mg.mg_nodes = rowbuf_bytes(pr->pr_node_cells, &len);
+	/* A row of w's item is due: wm sorts after it, whatever its node. */
+	if ((mg.mg_mark = w != NULL)) {
+		head_set(&mg.mg_wm, w);
+		mg.mg_wm.mh_rank = HEAD_MARK;
+	}
+	for (i = p; i < pr->pr_ntasks; i += np)
+		if ((row = task_row(pr, &pr->pr_tasks[i])) != NULL) {
+			mg.mg_h[mg.mg_n].mh_task = &pr->pr_tasks[i];
+			mg.mg_h[mg.mg_n].mh_rank = i;
+			head_set(&mg.mg_h[mg.mg_n++], row);
+		}
+	if (mg.mg_n > 0) {
+		mg.mg_lt[0] = tree_build(mg.mg_h, mg.mg_lt, mg.mg_n, 1);
+		if (merge_due(&mg)) {
+			rs.rs_width = pr->pr_ncols[p] + 3;
+			rs.rs_next = merge_next;
+			rs.rs_arg = &mg;
+			batch_flush(pr, p, &rs);
+		}
+	}
+	probe_written(pr);
+}
+
+/*
+ * t is not waited for any longer: what it holds is written with the
+ * probe's other rows, whatever ends later as it ends.
+ */
+static void
+task_pass(struct task *t)
+{
 	struct batch	*b;
 
-	while (pr->pr_cursor[p] < pr->pr_ns->ns_len && !probe_stopped(pr)) {
-		t = &pr->pr_tasks[pr->pr_cursor[p] * np + p];
-		b = TAILQ_FIRST(&t->t_held);
-		if (b != NULL && b->b_first == t->t_written)
-			batch_write(pr, task_unhold(pr, t));
-		else if (t->t_done)
-			task_pass(pr, t);
-		else
+	t->t_passed = 1;
+	while ((b = TAILQ_FIRST(&t->t_wait)) != NULL) {
+		TAILQ_REMOVE(&t->t_wait, b, b_entry);
+		task_ready(t, b);
+	}
+}
+
+/*
+ * Past pr_hold_max, the probe holding the most stops waiting for the
+ * task furthest behind (a slow or unreachable node, or just the last of
+ * the nodes moving together) and writes what is then due.
+ */
+static void
+probe_hold_limit(struct probe_crawl *pr)
+{
+	struct task	*t, *low;
+	size_t		 p, most, i, held, np = pr->pr_cf->cf_nprobes;
+
+	while (pr->pr_held_all > pr->pr_hold_max && !probe_stopped(pr)) {
+		for (most = 0, p = 1; p < np; p++)
+			if (pr->pr_held[p] > pr->pr_held[most])
+				most = p;
+		low = NULL;
+		for (i = most; i < pr->pr_ntasks; i += np) {
+			t = &pr->pr_tasks[i];
+			if (t->t_done || t->t_passed)
+				continue;
+			if (low == NULL || (low->t_front != NULL &&
+			    (t->t_front == NULL ||
+			    rows_cell_cmp(t->t_front, low->t_front) < 0)))
+				low = t;
+		}
+		if (low != NULL) {
+			task_pass(low);
+			pr->pr_not_waited++;
+		}
+		held = pr->pr_held[most];
+		probe_merge(pr, most);
+		/* Nothing more to pass, nothing written: what else can? */
+		if (low == NULL && pr->pr_held[most] == held)
 			break;
 	}
 }
 
 /*
- * Past pr_hold_max, the probe holding the most stops waiting for the node
- * at its cursor (a slow or unreachable one, or just the one behind) and
- * writes on from the next; that node's rows are written as they come.
- */
-static void
-probe_hold_limit(struct probe_crawl *pr)
-{
-	size_t	 p, most;
-
-	while (pr->pr_held_all > pr->pr_hold_max && !probe_stopped(pr)) {
-		for (most = 0, p = 1; p < pr->pr_cf->cf_nprobes; p++)
-			if (pr->pr_held[p] > pr->pr_held[most])
-				most = p;
-		task_pass(pr, &pr->pr_tasks[pr->pr_cursor[most] *
-		    pr->pr_cf->cf_nprobes + most]);
-		pr->pr_not_waited++;
-		probe_write(pr, most);
-	}
-}
-
-/*
  * b's request ended (or its items were written off): its rows join its
- * task's list (a task passed writes them at once), then whatever is due
- * is written and committed.
+ * task's (in order, or when those sent before it have ended), then
+ * whatever is due is written and committed.
  */
 static void
 batch_end(struct probe_crawl *pr, struct batch *b)
@@ -794,26 +1114,32 @@ batch_end(struct probe_crawl *pr, struct batch *b)
 	pr->pr_rows[p] = pr->pr_spare[p] != NULL ? pr->pr_spare[p] :
 	    rowbuf_new(pr->pr_ncols[p] + 2);
 	pr->pr_spare[p] = NULL;
-	if (t->t_passed)
-		batch_write(pr, b);
-	else {
-		rowbuf_trim(b->b_held);
-		b->b_size = sizeof(*b) + rowbuf_size(b->b_held);
-		pr->pr_held[p] += b->b_size;
-		pr->pr_held_all += b->b_size;
-		if (pr->pr_held_all > pr->pr_held_peak)
-			pr->pr_held_peak = pr->pr_held_all;
+	rowbuf_trim(b->b_held);
+	b->b_size = sizeof(*b) + rowbuf_size(b->b_held);
+	pr->pr_held[p] += b->b_size;
+	pr->pr_held_all += b->b_size;
+	if (pr->pr_held_all > pr->pr_held_peak)
+		pr->pr_held_peak = pr->pr_held_all;
+	if (t->t_passed || b->b_first == t->t_ended) {
+		task_ready(t, b);
+		/* Those that waited for it. */
+		while ((at = TAILQ_FIRST(&t->t_wait)) != NULL &&
+		    at->b_first == t->t_ended) {
+			TAILQ_REMOVE(&t->t_wait, at, b_entry);
+			task_ready(t, at);
+		}
+	} else {
 		/* A node's batches end about in the order they were sent. */
-		TAILQ_FOREACH_REVERSE(at, &t->t_held, batches, b_entry)
+		TAILQ_FOREACH_REVERSE(at, &t->t_wait, batches, b_entry)
 			if (at->b_first < b->b_first)
 				break;
 		if (at != NULL)
-			TAILQ_INSERT_AFTER(&t->t_held, at, b, b_entry);
+			TAILQ_INSERT_AFTER(&t->t_wait, at, b, b_entry);
 		else
-			TAILQ_INSERT_HEAD(&t->t_held, b, b_entry);
+			TAILQ_INSERT_HEAD(&t->t_wait, b, b_entry);
 	}
 	task_finish(t);
-	probe_write(pr, p);
+	probe_merge(pr, p);
 	probe_hold_limit(pr);
 	probe_commit(pr);
 }
@@ -822,11 +1148,12 @@ batch_end(struct probe_crawl *pr, struct batch *b)
 static void
 probe_write_rest(struct probe_crawl *pr)
 {
-	size_t	 p, np = pr->pr_cf->cf_nprobes;
+	size_t	 i, p, np = pr->pr_cf->cf_nprobes;
 
+	for (i = 0; i < pr->pr_ntasks; i++)
+		task_pass(&pr->pr_tasks[i]);
 	for (p = 0; p < np; p++)
-		while (pr->pr_cursor[p] < pr->pr_ns->ns_len)
-			task_pass(pr, &pr->pr_tasks[pr->pr_cursor[p] * np + p]);
+		probe_merge(pr, p);
 	probe_commit(pr);
 }
 
@@ -835,12 +1162,21 @@ static void
 probe_drop_held(struct probe_crawl *pr)
 {
 	struct task	*t;
+	struct batch	*b;
 	size_t		 i;
 
 	for (i = 0; i < pr->pr_ntasks; i++) {
 		t = &pr->pr_tasks[i];
-		while (!TAILQ_EMPTY(&t->t_held))
-			batch_free(pr, task_unhold(pr, t));
+		while ((b = TAILQ_FIRST(&t->t_ready)) != NULL) {
+			TAILQ_REMOVE(&t->t_ready, b, b_entry);
+			batch_free(pr, b);
+		}
+		while ((b = TAILQ_FIRST(&t->t_wait)) != NULL) {
+			TAILQ_REMOVE(&t->t_wait, b, b_entry);
+			batch_free(pr, b);
+		}
+		free(t->t_front);
+		t->t_front = NULL;
 	}
 }
 
@@ -1240,11 +1576,66 @@ task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 	return pr->pr_failed ? -1 : 0;
 }
 
+/*
+ * Is t's next request before u's?  By their first item, then by node:
+ * the nodes move through the items together, and their rows are written
+ * in that order.  Those without items (a request each) go last.
+ */
+static int
+task_next_before(const struct task *t, const struct task *u)
+{
+	const char	*tx, *ux;
+	int64_t		 ti = 0, ui = 0;
+	int		 c, jt, ju;
+
+	if (!task_has_items(t) || !task_has_items(u)) {
+		if (task_has_items(t) != task_has_items(u))
+			return task_has_items(t);
+		return t < u;
+	}
+	jt = task_id(t, t->t_next, &ti, &tx);
+	ju = task_id(u, u->t_next, &ui, &ux);
+	c = id_cmp(jt, ti, tx, ju, ui, ux);
+	return c != 0 ? c < 0 : t < u;
+}
+
+/* Load every task not yet loaded (all of them, at the first call). */
+static void
+probe_load(struct probe_crawl *pr)
+{
+	struct task	*t;
+	struct node	*n;
+	size_t		 i;
+
+	for (i = pr->pr_first_open; i < pr->pr_ntasks && !pr->pr_failed; i++) {
+		t = &pr->pr_tasks[i];
+		n = &pr->pr_ns->ns_nodes[t->t_node];
+		if (t->t_done || t->t_loaded)
+			continue;
+		if (task_load(pr, t) == -1) {
+			pr->pr_failed = 1;
+			break;
+		}
+		if (!n->n_url_ok) {
+			if (task_write_off(pr, t, n->n_last_error) == -1)
+				pr->pr_failed = 1;
+			continue;
+		}
+		/* An items probe without items: nothing to ask. */
+		if (!task_has_items(t) &&
+		    pr->pr_items_stmt[t->t_probe] != NULL) {
+			task_set_done(t);
+			probe_merge(pr, t->t_probe);
+			probe_commit(pr);
+		}
+	}
+}
+
 static int
 probe_feed(void *arg)
 {
 	struct probe_crawl *pr = arg;
-	struct task	*t;
+	struct task	*t, *next;
 	struct node	*n;
 	size_t		 i, per_node = pr->pr_cf->cf_per_node;
 	int64_t		 cap = pr->pr_cf->cf_concurrency;
@@ -1252,39 +1643,27 @@ probe_feed(void *arg)
 	while (pr->pr_first_open < pr->pr_ntasks &&
 	    pr->pr_tasks[pr->pr_first_open].t_done)
 		pr->pr_first_open++;
-	for (i = pr->pr_first_open; i < pr->pr_ntasks &&
-	    pr->pr_outstanding < cap && !pr->pr_failed; i++) {
-		t = &pr->pr_tasks[i];
-		n = &pr->pr_ns->ns_nodes[t->t_node];
-		if (t->t_done)
-			continue;
-		if (!t->t_loaded) {
-			if (task_load(pr, t) == -1) {
-				pr->pr_failed = 1;
-				break;
-			}
-			if (!n->n_url_ok) {
-				if (task_write_off(pr, t, n->n_last_error) == -1)
+	probe_load(pr);
+	while (pr->pr_outstanding < cap && !pr->pr_failed) {
+		next = NULL;
+		for (i = pr->pr_first_open; i < pr->pr_ntasks &&
+		    !pr->pr_failed; i++) {
+			t = &pr->pr_tasks[i];
+			n = &pr->pr_ns->ns_nodes[t->t_node];
+			if (t->t_done || !task_more(t))
+				continue;
+			if (n->n_unreachable >= NODE_GIVE_UP) {
+				if (task_write_off(pr, t, give_up) == -1)
 					pr->pr_failed = 1;
 				continue;
 			}
-			/* An items probe without items: nothing to ask. */
-			if (!task_has_items(t) &&
-			    pr->pr_items_stmt[t->t_probe] != NULL) {
-				task_set_done(t);
-				probe_write(pr, t->t_probe);
-				probe_commit(pr);
-				continue;
-			}
+			if (pr->pr_node_out[t->t_node] < per_node &&
+			    (next == NULL || task_next_before(t, next)))
+				next = t;
 		}
-		if (n->n_unreachable >= NODE_GIVE_UP && task_more(t)) {
-			if (task_write_off(pr, t, give_up) == -1)
-				pr->pr_failed = 1;
-			continue;
-		}
-		while (pr->pr_node_out[t->t_node] < per_node &&
-		    pr->pr_outstanding < cap && task_more(t))
-			task_send(pr, t);
+		if (next == NULL || pr->pr_failed)
+			break;
+		task_send(pr, next);
 	}
 	if (pr->pr_failed)
 		return 0;
@@ -1309,13 +1688,13 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 	answer_of(pc)->ak_columns(pc, &cols, &ncols);
 	buf_init(&sql, 0);
 	stmt = NULL;
-	/* The batch's rows (item, values, error), as a table. */
+	/* The merged rows (node, item, values, error), as a table. */
 	buf_printf(&sql, "DROP TABLE IF EXISTS temp.\"rows_probe_%s\"; CREATE "
 	    "VIRTUAL TABLE temp.\"rows_probe_%s\" USING vantage_rows(%zu)",
-	    pc->pc_name, pc->pc_name, ncols + 2);
+	    pc->pc_name, pc->pc_name, ncols + 3);
 	if (store_exec(st, sql.b_data) == -1)
 		goto out;
-	/* Into the run's table, the node ?2 (the run is implied by it). */
+	/* Into the run's table (the run is implied by it). */
 	buf_reset(&sql);
 	xasprintf(&name, "probe_%s", pc->pc_name);
 	table = store_run_table(name, run_id);
@@ -1324,8 +1703,8 @@ insert_stmt(struct store *st, const struct probe_conf *pc, int64_t run_id,
 	free(name);
 	for (j = 0; j < ncols; j++)
 		buf_printf(&sql, ", \"%s\"", cols[j].ac_name);
-	buf_puts(&sql, ", error) SELECT ?2");
-	for (j = 0; j < ncols + 2; j++)
+	buf_puts(&sql, ", error) SELECT c0");
+	for (j = 1; j < ncols + 3; j++)
 		buf_printf(&sql, ", c%zu", j);
 	buf_printf(&sql, " FROM temp.\"rows_probe_%s\" WHERE src = ?1",
 	    pc->pc_name);
@@ -1355,25 +1734,6 @@ value_class(sqlite3_value *v)
 }
 
 /*
- * An integer against a real, exactly as SQLite compares them: as doubles
- * 2^53 + 1 and 2^53 would be equal, and the order inconsistent.
- */
-static int
-int_real_cmp(int64_t i, double d)
-{
-	int64_t	t;
-
-	if (d < -0x1p63)
-		return 1;
-	if (d >= 0x1p63)
-		return -1;
-	t = (int64_t)d;		/* d toward zero, which a double holds */
-	if (i != t)
-		return (i > t) - (i < t);
-	return ((double)t < d) ? -1 : (double)t > d;
-}
-
-/*
  * SQLite's order of node ids (source.h): numbers by value, an integer
  * against a real exactly, then text by its bytes (BINARY), then blobs.
  * It only decides what the inserts cost, never what they store; it must
@@ -1395,10 +1755,10 @@ node_cmp(const void *a, const void *b)
 			return sqlite3_value_type(y) == SQLITE_INTEGER ?
 			    (sqlite3_value_int64(x) > sqlite3_value_int64(y)) -
 			    (sqlite3_value_int64(x) < sqlite3_value_int64(y)) :
-			    int_real_cmp(sqlite3_value_int64(x),
+			    rows_int_real_cmp(sqlite3_value_int64(x),
 			    sqlite3_value_double(y));
 		if (sqlite3_value_type(y) == SQLITE_INTEGER)
-			return -int_real_cmp(sqlite3_value_int64(y),
+			return -rows_int_real_cmp(sqlite3_value_int64(y),
 			    sqlite3_value_double(x));
 		return (sqlite3_value_double(x) > sqlite3_value_double(y)) -
 		    (sqlite3_value_double(x) < sqlite3_value_double(y));
@@ -1417,8 +1777,8 @@ node_cmp(const void *a, const void *b)
 }
 
 /*
- * The tasks, node by node in the key order of their ids (so that they
- * end about in that order), each node's probes together.  A kind that
+ * The tasks, node by node in the key order of their ids (rows of one item
+ * are merged in that order), each node's probes together.  A kind that
  * appends has no key: its rows never wait.
  */
 static void
@@ -1442,13 +1802,20 @@ probe_tasks(struct probe_crawl *pr)
 			t->t_pr = pr;
 			t->t_probe = p;
 			t->t_node = (size_t)(order[n] - ns->ns_nodes);
-			TAILQ_INIT(&t->t_held);
+			TAILQ_INIT(&t->t_ready);
+			TAILQ_INIT(&t->t_wait);
 			t->t_passed = pr->pr_kind[p]->ak_append;
 		}
-	for (p = 0; p < cf->cf_nprobes; p++)
-		if (pr->pr_kind[p]->ak_append)
-			pr->pr_cursor[p] = ns->ns_len;
 	free(order);
+	/* Each node's id as the merged rows give it, a cell. */
+	pr->pr_node_cells = rowbuf_new(1);
+	pr->pr_node_cell = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_node_cell));
+	for (n = 0; n < ns->ns_len; n++) {
+		rowbuf_bytes(pr->pr_node_cells, &pr->pr_node_cell[n]);
+		rowbuf_value(pr->pr_node_cells, ns->ns_nodes[n].n_id);
+	}
+	pr->pr_heads = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_heads));
+	pr->pr_tree = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_tree));
 }
 
 int
@@ -1479,7 +1846,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	pr.pr_insert = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_insert));
 	pr.pr_rows = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_rows));
 	pr.pr_spare = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_spare));
-	pr.pr_cursor = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_cursor));
+	TAILQ_INIT(&pr.pr_written);
 	pr.pr_held = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_held));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
@@ -1593,7 +1960,10 @@ out:
 	free(pr.pr_insert);
 	free(pr.pr_rows);
 	free(pr.pr_spare);
-	free(pr.pr_cursor);
+	free(pr.pr_heads);
+	free(pr.pr_tree);
+	free(pr.pr_node_cell);
+	rowbuf_free(pr.pr_node_cells);
 	free(pr.pr_held);
 	free(pr.pr_kind);
 	free(pr.pr_ncols);

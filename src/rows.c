@@ -35,6 +35,7 @@
 #include "xmalloc.h"
 
 #define ROWS_PTR_TYPE	"vantage_rows"
+#define ROWS_SRC_TYPE	"vantage_rows_source"
 
 /*
  * The cells of all rows, one after the other, each a tag byte and what
@@ -49,6 +50,7 @@
 #define CELL_INT	0x10	/* | the number of bytes, 1 to 8 */
 #define CELL_REAL	0x20
 #define CELL_TEXT	0x30
+#define CELL_BLOB	0x40	/* as text: a length and the bytes */
 #define CELL_TYPE(tag)	((tag) & 0xf0)
 #define CELL_MAX	(1 + 10)	/* a tag and a 64-bit LEB128 length */
 
@@ -156,19 +158,26 @@ rowbuf_real(struct rowbuf *rb, double v)
 	cell_add(rb, cell, sizeof(cell));
 }
 
-void
-rowbuf_text(struct rowbuf *rb, const char *s, size_t len)
+/* A text or blob cell: the tag, the length (LEB128), the bytes. */
+static void
+cell_bytes(struct rowbuf *rb, unsigned char tag, const void *s, size_t len)
 {
 	unsigned char	 cell[CELL_MAX];
 	size_t		 n = 1, l = len;
 
-	cell[0] = CELL_TEXT;
+	cell[0] = tag;
 	do {
 		cell[n++] = (l & 0x7f) | (l > 0x7f ? 0x80 : 0);
 		l >>= 7;
 	} while (l > 0);
 	buf_add(&rb->rb_data, cell, n);
-	cell_add(rb, (const unsigned char *)s, len);
+	cell_add(rb, s, len);
+}
+
+void
+rowbuf_text(struct rowbuf *rb, const char *s, size_t len)
+{
+	cell_bytes(rb, CELL_TEXT, s, len);
 }
 
 void
@@ -177,6 +186,30 @@ rowbuf_null(struct rowbuf *rb)
 	unsigned char	 cell = CELL_NULL;
 
 	cell_add(rb, &cell, 1);
+}
+
+void
+rowbuf_value(struct rowbuf *rb, sqlite3_value *v)
+{
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_INTEGER:
+		rowbuf_int(rb, sqlite3_value_int64(v));
+		break;
+	case SQLITE_FLOAT:
+		rowbuf_real(rb, sqlite3_value_double(v));
+		break;
+	case SQLITE_TEXT:
+		rowbuf_text(rb, (const char *)sqlite3_value_text(v),
+		    (size_t)sqlite3_value_bytes(v));
+		break;
+	case SQLITE_BLOB:
+		cell_bytes(rb, CELL_BLOB, sqlite3_value_blob(v),
+		    (size_t)sqlite3_value_bytes(v));
+		break;
+	default:
+		rowbuf_null(rb);
+		break;
+	}
 }
 
 /* The text length at p (after the tag), and where the text starts. */
@@ -206,6 +239,7 @@ cell_len(const unsigned char *p)
 	case CELL_REAL:
 		return 1 + sizeof(double);
 	case CELL_TEXT:
+	case CELL_BLOB:
 		return cell_text_len(p + 1, &text) + (text - p);
 	default:
 		return 1;
@@ -216,21 +250,147 @@ cell_len(const unsigned char *p)
 static int64_t
 cell_int(const unsigned char *p)
 {
-	size_t		 n = *p & 0x0f, i;
+	size_t		 n = *p & 0x0f;
 	uint64_t	 u = 0;
 
-	for (i = 0; i < n; i++)
-		u |= (uint64_t)p[1 + i] << (8 * i);
+	/* Unrolled: every probe row has two or three of them. */
+	switch (n) {
+	case 8:
+		u |= (uint64_t)p[8] << 56;
+		/* FALLTHROUGH */
+	case 7:
+		u |= (uint64_t)p[7] << 48;
+		/* FALLTHROUGH */
+	case 6:
+		u |= (uint64_t)p[6] << 40;
+		/* FALLTHROUGH */
+	case 5:
+		u |= (uint64_t)p[5] << 32;
+		/* FALLTHROUGH */
+	case 4:
+		u |= (uint64_t)p[4] << 24;
+		/* FALLTHROUGH */
+	case 3:
+		u |= (uint64_t)p[3] << 16;
+		/* FALLTHROUGH */
+	case 2:
+		u |= (uint64_t)p[2] << 8;
+		/* FALLTHROUGH */
+	case 1:
+		u |= (uint64_t)p[1];
+		break;
+	default:
+		break;
+	}
 	/* Sign-extend from the top bit of the last byte. */
 	if (n < 8 && (p[n] & 0x80))
 		u |= ~(uint64_t)0 << (8 * n);
 	return (int64_t)u;
 }
 
+const unsigned char *
+rowbuf_bytes(const struct rowbuf *rb, size_t *lenp)
+{
+	*lenp = rb->rb_data.b_len;
+	return (const unsigned char *)rb->rb_data.b_data;
+}
+
+size_t
+rows_cell_len(const unsigned char *cell)
+{
+	return cell_len(cell);
+}
+
+int
+rows_cell_int(const unsigned char *cell, int64_t *vp)
+{
+	if (CELL_TYPE(*cell) != CELL_INT)
+		return 0;
+	*vp = cell_int(cell);
+	return 1;
+}
+
+int
+rows_int_real_cmp(int64_t i, double d)
+{
+	int64_t	t;
+
+	if (d < -0x1p63)
+		return 1;
+	if (d >= 0x1p63)
+		return -1;
+	t = (int64_t)d;		/* d toward zero, which a double holds */
+	if (i != t)
+		return (i > t) - (i < t);
+	return ((double)t < d) ? -1 : (double)t > d;
+}
+
+/* SQLite's classes in its order: NULL, numbers, text, blobs. */
+static int
+cell_class(const unsigned char *p)
+{
+	switch (CELL_TYPE(*p)) {
+	case CELL_INT:
+	case CELL_REAL:
+		return 1;
+	case CELL_TEXT:
+		return 2;
+	case CELL_BLOB:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+int
+rows_cell_cmp(const unsigned char *a, const unsigned char *b)
+{
+	const unsigned char *ta, *tb;
+	size_t		 la, lb;
+	int64_t		 ia, ib;
+	double		 da, db;
+	int		 ca, cb, c;
+
+	/* Two integers, the most common case, first. */
+	if (CELL_TYPE(*a) == CELL_INT && CELL_TYPE(*b) == CELL_INT) {
+		ia = cell_int(a);
+		ib = cell_int(b);
+		return (ia > ib) - (ia < ib);
+	}
+	if ((ca = cell_class(a)) != (cb = cell_class(b)))
+		return ca - cb;
+	switch (ca) {
+	case 0:
+		return 0;
+	case 1:
+		if (CELL_TYPE(*a) == CELL_INT) {
+			memcpy(&db, b + 1, sizeof(db));
+			return rows_int_real_cmp(cell_int(a), db);
+		}
+		memcpy(&da, a + 1, sizeof(da));
+		if (CELL_TYPE(*b) == CELL_INT)
+			return -rows_int_real_cmp(cell_int(b), da);
+		memcpy(&db, b + 1, sizeof(db));
+		return (da > db) - (da < db);
+	default:
+		/* Text (BINARY) and blobs: by their bytes. */
+		la = cell_text_len(a + 1, &ta);
+		lb = cell_text_len(b + 1, &tb);
+		c = la == 0 || lb == 0 ? 0 : memcmp(ta, tb, la < lb ? la : lb);
+		return c != 0 ? c : (la > lb) - (la < lb);
+	}
+}
+
 void
 rows_bind(sqlite3_stmt *stmt, int col, struct rowbuf *rb)
 {
 	sqlite3_bind_pointer(stmt, col, rb, ROWS_PTR_TYPE, NULL);
+}
+
+void
+rows_bind_source(sqlite3_stmt *stmt, int col, struct rows_source *rs)
+{
+	sqlite3_bind_pointer(stmt, col, rs, ROWS_SRC_TYPE, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -244,10 +404,14 @@ struct rows_vtab {
 struct rows_cursor {
 	sqlite3_vtab_cursor rc_base;
 	const struct rowbuf *rc_rb;
+	struct rows_source *rc_src;	/* or the rows come from it */
 	size_t		 rc_row;
 	size_t		 rc_nrows;
 	size_t		 rc_next;	/* the next row's first byte */
-	size_t		*rc_cell;	/* where each cell of the row starts */
+	size_t		 rc_len;	/* the source's row: its bytes */
+	int		 rc_eof;	/* ... and none is left */
+	size_t		 rc_width;
+	const unsigned char **rc_cell;	/* where each cell of the row starts */
 };
 
 static int
@@ -330,6 +494,7 @@ rows_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **curp)
 		sqlite3_free(rc);
 		return SQLITE_NOMEM;
 	}
+	rc->rc_width = rv->rv_width;
 	*curp = &rc->rc_base;
 	return SQLITE_OK;
 }
@@ -346,17 +511,31 @@ rows_close(sqlite3_vtab_cursor *cur)
 static void
 rows_read(struct rows_cursor *rc)
 {
-	const unsigned char *data;
-	size_t		 i, at = rc->rc_next;
+	const unsigned char *at, *prefix = NULL;
+	size_t		 i = 0;
 
+	if (rc->rc_src != NULL) {
+		at = rc->rc_src->rs_next(rc->rc_src->rs_arg, rc->rc_len,
+		    &prefix);
+		if ((rc->rc_eof = at == NULL))
+			return;
+		if (prefix != NULL)
+			rc->rc_cell[i++] = prefix;
+		rc->rc_len = 0;
+		for (; i < rc->rc_width; i++) {
+			rc->rc_cell[i] = at + rc->rc_len;
+			rc->rc_len += cell_len(at + rc->rc_len);
+		}
+		return;
+	}
 	if (rc->rc_row >= rc->rc_nrows)
 		return;
-	data = (const unsigned char *)rc->rc_rb->rb_data.b_data;
-	for (i = 0; i < rc->rc_rb->rb_width; i++) {
+	at = (const unsigned char *)rc->rc_rb->rb_data.b_data + rc->rc_next;
+	for (i = 0; i < rc->rc_width; i++) {
 		rc->rc_cell[i] = at;
-		at += cell_len(data + at);
+		at += cell_len(at);
 	}
-	rc->rc_next = at;
+	rc->rc_next = at - (const unsigned char *)rc->rc_rb->rb_data.b_data;
 }
 
 static int
@@ -371,14 +550,30 @@ rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
 	rc->rc_row = 0;
 	rc->rc_nrows = 0;
 	rc->rc_next = 0;
+	rc->rc_len = 0;
+	rc->rc_eof = 0;
 	rc->rc_rb = argc == 1 ? sqlite3_value_pointer(argv[0], ROWS_PTR_TYPE) :
 	    NULL;
+	rc->rc_src = argc == 1 && rc->rc_rb == NULL ?
+	    sqlite3_value_pointer(argv[0], ROWS_SRC_TYPE) : NULL;
+	if (rc->rc_src != NULL) {
+		if (rc->rc_src->rs_width != rv->rv_width) {
+			cur->pVtab->zErrMsg = sqlite3_mprintf("vantage_rows: "
+			    "rows of %lld cells for a table of %lld columns",
+			    (long long)rc->rc_src->rs_width,
+			    (long long)rv->rv_width);
+			return SQLITE_ERROR;
+		}
+		rows_read(rc);
+		return SQLITE_OK;
+	}
 	if (rc->rc_rb == NULL)
 		return SQLITE_OK;	/* no rows bound: none */
 	if (rc->rc_rb->rb_width != rv->rv_width) {
+		/* (SQLite's %z is a string it frees: no %zu.) */
 		cur->pVtab->zErrMsg = sqlite3_mprintf("vantage_rows: rows of "
-		    "%zu cells for a table of %zu columns",
-		    rc->rc_rb->rb_width, rv->rv_width);
+		    "%lld cells for a table of %lld columns",
+		    (long long)rc->rc_rb->rb_width, (long long)rv->rv_width);
 		return SQLITE_ERROR;
 	}
 	rc->rc_nrows = rowbuf_rows(rc->rc_rb);
@@ -401,6 +596,8 @@ rows_eof(sqlite3_vtab_cursor *cur)
 {
 	struct rows_cursor *rc = (struct rows_cursor *)cur;
 
+	if (rc->rc_src != NULL)
+		return rc->rc_eof;
 	return rc->rc_row >= rc->rc_nrows;
 }
 
@@ -408,16 +605,15 @@ static int
 rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
 	struct rows_cursor *rc = (struct rows_cursor *)cur;
-	const struct rowbuf *rb = rc->rc_rb;
 	const unsigned char *p, *text;
 	double		 d;
 	size_t		 len;
 
-	if ((size_t)col >= rb->rb_width) {
+	if ((size_t)col >= rc->rc_width) {
 		sqlite3_result_null(ctx);	/* src */
 		return SQLITE_OK;
 	}
-	p = (const unsigned char *)rb->rb_data.b_data + rc->rc_cell[col];
+	p = rc->rc_cell[col];
 	switch (CELL_TYPE(*p)) {
 	case CELL_INT:
 		sqlite3_result_int64(ctx, cell_int(p));
@@ -431,6 +627,10 @@ rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 		len = cell_text_len(p + 1, &text);
 		sqlite3_result_text(ctx, (const char *)text, (int)len,
 		    SQLITE_STATIC);
+		break;
+	case CELL_BLOB:
+		len = cell_text_len(p + 1, &text);
+		sqlite3_result_blob(ctx, text, (int)len, SQLITE_STATIC);
 		break;
 	default:
 		sqlite3_result_null(ctx);

@@ -49,8 +49,42 @@ void		 rowbuf_int(struct rowbuf *, int64_t);
 void		 rowbuf_real(struct rowbuf *, double);
 void		 rowbuf_text(struct rowbuf *, const char *, size_t);
 void		 rowbuf_null(struct rowbuf *);
+/* A cell of v's type (a blob too: only SQL reads it back). */
+void		 rowbuf_value(struct rowbuf *, sqlite3_value *v);
+/*
+ * The encoded cells (bytes of *lenp; borrowed until the rowbuf changes),
+ * for a rows_source to hand over; rows_cell_len is the bytes of one cell.
+ */
+const unsigned char *rowbuf_bytes(const struct rowbuf *, size_t *lenp);
+size_t		 rows_cell_len(const unsigned char *cell);
+/*
+ * Two encoded cells in SQLite's order of values (BINARY text): NULL,
+ * numbers (an integer against a real exactly), text, blobs.
+ */
+int		 rows_cell_cmp(const unsigned char *, const unsigned char *);
+/* Is cell an integer: 1 and its value in *vp, or 0. */
+int		 rows_cell_int(const unsigned char *cell, int64_t *vp);
+/* An integer against a real, exactly as SQLite compares them. */
+int		 rows_int_real_cmp(int64_t, double);
 /* Bind rb as the value of src (the statement's parameter col). */
 void		 rows_bind(sqlite3_stmt *, int col, struct rowbuf *rb);
+
+/*
+ * Rows handed over one at a time, as the statement reads them, never
+ * copied: rs_next returns the encoded cells of the next row (and in
+ * *prefixp a cell that comes first, or NULL), or NULL when there are no
+ * more; len is the bytes (after the prefix) of the row it returned last,
+ * 0 at the first call.  rs_width counts the prefix.  The cells stay put
+ * until the statement is done; rs_next must not use the database.
+ */
+struct rows_source {
+	size_t		 rs_width;
+	const unsigned char *(*rs_next)(void *arg, size_t len,
+			    const unsigned char **prefixp);
+	void		*rs_arg;
+};
+/* Bind rs as the value of src (the statement's parameter col). */
+void		 rows_bind_source(sqlite3_stmt *, int col, struct rows_source *);
 /* Add the module vantage_rows to db: 0, or -1. */
 int		 rows_register(sqlite3 *db);
 

@@ -1,9 +1,10 @@
 #!/bin/sh
-test_description='crawl: rows wait for the nodes before them in key order, none is lost'
+test_description='crawl: rows wait for the nodes behind them in key order (item, node), none is lost'
 . "$VT_SRC_DIR/t/test-lib.sh"
 
-# Node 1 sorts first and answers after crawl.timeout (2s), three times:
-# the other nodes' rows wait for it.  Node 3 leaves wallets out.
+# Node 1 answers after crawl.timeout (2s), three times: the other nodes'
+# rows wait for it, as it has not answered for the first users yet.
+# Node 3 leaves wallets out.
 test_expect_success 'setup' '
 	start_simnet -s 5 -u 4000 -n 6 --slow-delay 3s -f 1:slow -f 3:missing &&
 	write_config v.yaml
@@ -36,7 +37,13 @@ check_rows() {
 
 test_expect_success 'behind a slow node rows wait, then all are written once' '
 	vantage -v -c v.yaml once 2>once.err &&
-	grep "rows held for the key order: at most [1-9][0-9]* KiB (limit 4096 KiB), 0 node(s) not waited for" once.err &&
+	grep "rows held for the key order: at most [1-9][0-9]* KiB (limit 16384 KiB), 0 node(s) not waited for" once.err &&
+	for p in clock health; do
+		sqlite3 vantage.db "SELECT sql FROM sqlite_master
+		    WHERE name = '"'probe_\${p}_run1'"'" >schema &&
+		grep "PRIMARY KEY (item, node_id)) WITHOUT ROWID" schema ||
+		return 1
+	done &&
 	check_rows 1 &&
 	test "$(sqlite3 vantage.db "SELECT count(*) FROM probe_clock_run1
 	    WHERE error = '"'missing from answer'"'")" -gt 0 &&
@@ -44,11 +51,12 @@ test_expect_success 'behind a slow node rows wait, then all are written once' '
 	vantage-simnet compare truth.json m1
 '
 
-# crawl.memory_limit 1MiB: rows are held within 16KiB, less than a node's.
+# crawl.memory_limit 1MiB: rows are held within 64KiB, less than the
+# other nodes hold while they wait for the slow one.
 test_expect_success 'past the hold limit nodes are not waited for, the rows are the same' '
 	vantage -v -c v.yaml -D crawl.max_response=1MiB \
 	    -D crawl.memory_limit=1MiB once 2>once.err &&
-	grep -E "\(limit 16 KiB\), [1-9][0-9]* node\(s\) not waited for" once.err &&
+	grep -E "\(limit 64 KiB\), [1-9][0-9]* node\(s\) not waited for" once.err &&
 	check_rows 2 &&
 	rows 1 >rows1 &&
 	rows 2 >rows2 &&

@@ -108,11 +108,13 @@ test_expect_success 'a run interrupted by SIGTERM is recorded failed, not publis
 	stop_simnet &&
 	start_simnet -s 11 -u 500 -n 5 -f 5:slow --slow-delay 30s &&
 	rm -f vantage.db* &&
-	start_serve -D crawl.timeout=20s &&
+	start_serve -v -D crawl.timeout=20s &&
 	i=0; until grep -q "http: listening" serve.out; do
 		i=$((i + 1)); test $i -lt 100 || return 1; sleep 0.1; done &&
-	i=0; until test "$(sqlite3 vantage.db "SELECT count(*) FROM probe_clock" 2>/dev/null || echo 0)" -gt 0; do
-		i=$((i + 1)); test $i -lt 300 || return 1; sleep 0.1; done &&
+	for k in 1 2 3 4; do
+		poll 300 has_line "/cn/$k/users/batch_clock_status: HTTP 200" \
+		    serve.out || return 1
+	done &&
 	stop_serve &&
 	vantage -c v.yaml sql --csv "SELECT status, error FROM runs" >out &&
 	printf "status,error\nfailed,interrupted: the monitor was stopped\n" >expect &&

@@ -18,10 +18,11 @@ DROP TABLE IF EXISTS temp.status_counts;
 DROP TABLE IF EXISTS temp.user_counts;
 
 -- The run's users in user_id order: the clock lookups below then walk
--- each node's rows of probe_clock, whose key is (node_id, item), in
--- ascending order, whatever order discovery gave.  In any other order they
--- jump about a table larger than the page cache.  Discovery notes whether
--- its rows came in user_id order already (temp.discovery_order, see
+-- probe_clock, whose key is (item, node_id), forward, whatever order
+-- discovery gave: a user's three rows (primary and secondaries) are
+-- neighbours, and the next user's follow.  In any other order they jump
+-- about a table larger than the page cache.  Discovery notes whether its
+-- rows came in user_id order already (temp.discovery_order, see
 -- vantage.yaml(5)): then the users are read straight from the run's table
 -- and user_order stays empty; only when they did not are they sorted, in
 -- one sort needing no index (+user_id: the rows are read straight from

@@ -50,7 +50,8 @@
  * The server answers POST /n<k>/<anything> with body {"ids": [...]}: a row
  * {"id": <id as sent>, "clock": N} for each id "uN" or integer N, in
  * reverse order, with a row for an id never asked and none for "missing";
- * after 0.1s, or 2s under /n<k>/slow/.
+ * after 0.1s, or 2s under /n<k>/slow/; under /n<k>/boom/ a batch with the
+ * id "u5" fails (HTTP 500).
  * It counts, per node, requests, ids and the most requests in flight.
  * Shared with the MHD threads under srv_mu.
  */
@@ -192,6 +193,18 @@ serve_stream(struct MHD_Connection *conn, int node, json_t *ids)
 	return ret;
 }
 
+static int
+ids_have(json_t *ids, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < json_array_size(ids); i++)
+		if (json_is_string(json_array_get(ids, i)) &&
+		    strcmp(json_string_value(json_array_get(ids, i)), id) == 0)
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result
 serve(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -224,6 +237,10 @@ serve(void *cls, struct MHD_Connection *conn, const char *url,
 	    NULL)) == NULL)
 		return reply(conn, 404, strdup("nope"));
 	ids = json_object_get(doc, "ids");
+	if (strstr(url, "/boom/") != NULL && ids_have(ids, "u5")) {
+		json_decref(doc);
+		return reply(conn, 500, strdup("boom"));
+	}
 	if (strstr(url, "/stream") != NULL) {
 		enum MHD_Result ret = serve_stream(conn, node, ids);
 
@@ -527,6 +544,103 @@ test_crawl(void)
 /* ------------------------------------------------------------------ */
 /* Rows held in memory: what goes in comes out of vantage_rows. */
 
+/* A rows_source over a rowbuf's rows, each after a prefix cell. */
+struct src_state {
+	const unsigned char	*ss_data;
+	const unsigned char	*ss_prefix;
+	size_t			 ss_len, ss_off;
+};
+
+static const unsigned char *
+src_next(void *arg, size_t len, const unsigned char **prefixp)
+{
+	struct src_state *ss = arg;
+
+	ss->ss_off += len;
+	if (ss->ss_off >= ss->ss_len)
+		return NULL;
+	*prefixp = ss->ss_prefix;
+	return ss->ss_data + ss->ss_off;
+}
+
+static void
+test_rows_source(void)
+{
+	struct rowbuf	*rb = rowbuf_new(3), *pb = rowbuf_new(1), *cb;
+	struct rows_source rs;
+	struct src_state ss;
+	sqlite3_stmt	*q;
+	const unsigned char *cells[7], *data;
+	size_t		 i, len, at, bad = 0;
+	char		 out[160];
+
+	rowbuf_int(rb, 1);
+	rowbuf_text(rb, "a", 1);
+	rowbuf_null(rb);
+	rowbuf_int(rb, -300);
+	rowbuf_text(rb, "bb", 2);
+	rowbuf_real(rb, 2.5);
+	rowbuf_int(rb, INT64_MAX);
+	rowbuf_text(rb, "", 0);
+	rowbuf_text(rb, "x", 1);
+	q = store_prepare(st, "SELECT x'00ff'");
+	sqlite3_step(q);
+	rowbuf_value(pb, sqlite3_column_value(q, 0));
+	sqlite3_finalize(q);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_data = rowbuf_bytes(rb, &ss.ss_len);
+	ss.ss_prefix = rowbuf_bytes(pb, &len);
+	rs.rs_width = 4;
+	rs.rs_next = src_next;
+	rs.rs_arg = &ss;
+	store_exec(st, "CREATE VIRTUAL TABLE temp.rt4 USING vantage_rows(4)");
+	q = store_prepare(st, "SELECT group_concat(typeof(c0) || ':' || hex(c0) "
+	    "|| ':' || c1 || ':' || c2 || ':' || coalesce(c3, 'N'), ';') "
+	    "FROM temp.rt4 WHERE src = ?1");
+	rows_bind_source(q, 1, &rs);
+	out[0] = '\0';
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(out, sizeof(out), "%s", sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	is_str("blob:00FF:1:a:N;blob:00FF:-300:bb:2.5;"
+	    "blob:00FF:9223372036854775807::x", out, "rows: a rows_source's "
+	    "rows, each after its prefix cell, read in place");
+	ss.ss_off = 0;
+	rs.rs_width = 3;
+	rows_bind_source(q, 1, &rs);
+	ok(sqlite3_step(q) == SQLITE_ERROR, "  a source of another width is "
+	    "refused");
+	sqlite3_finalize(q);
+	store_exec(st, "DROP TABLE temp.rt4");
+
+	/* SQLite's order of values, cell by cell. */
+	cb = rowbuf_new(1);
+	rowbuf_null(cb);
+	rowbuf_int(cb, INT64_MIN);
+	rowbuf_real(cb, -0.5);
+	rowbuf_int(cb, 3);
+	rowbuf_text(cb, "a", 1);
+	rowbuf_text(cb, "ab", 2);
+	q = store_prepare(st, "SELECT x'00'");
+	sqlite3_step(q);
+	rowbuf_value(cb, sqlite3_column_value(q, 0));
+	sqlite3_finalize(q);
+	data = rowbuf_bytes(cb, &len);
+	for (i = 0, at = 0; i < 7 && at < len; i++) {
+		cells[i] = data + at;
+		at += rows_cell_len(data + at);
+	}
+	for (i = 1; i < 7; i++)
+		bad += rows_cell_cmp(cells[i - 1], cells[i]) >= 0 ||
+		    rows_cell_cmp(cells[i], cells[i - 1]) <= 0 ||
+		    rows_cell_cmp(cells[i], cells[i]) != 0;
+	is_int(0, bad, "  cells compare in SQLite's order: NULL, numbers (an "
+	    "integer against a real), text by its bytes, blobs");
+	rowbuf_free(cb);
+	rowbuf_free(rb);
+	rowbuf_free(pb);
+}
+
 static void
 test_rows(void)
 {
@@ -581,6 +695,7 @@ test_rows(void)
 	is_int(0, rowbuf_rows(rb), "  none after a reset");
 	rowbuf_free(rb);
 	store_exec(st, "DROP TABLE temp.rt");
+	test_rows_source();
 }
 
 /* ------------------------------------------------------------------ */
@@ -691,8 +806,8 @@ test_key_order(void)
 	is_int(15, counts[0].pc_items, "  and the probe all of them");
 
 	/* A hold limit below one batch: nothing waits for the slow node. */
-	cf.cf_max_response = 8 * 1024;
-	cf.cf_memory_limit = 64 * 256;
+	cf.cf_max_response = 4 * 1024;
+	cf.cf_memory_limit = 16 * 256;
 	for (k = 0; k < NNODES; k++)
 		ns.ns_nodes[k].n_items = 0;
 	rc = ko_crawl(&cf, &ns, 4, &kw, counts);
@@ -718,6 +833,118 @@ test_key_order(void)
 		rc += ns.ns_nodes[k].n_items;
 	is_int(0, rc, "  nor counted for its node");
 	is_int(0, counts[0].pc_items, "  nor for the probe");
+	nodeset_release(&ns);
+}
+
+/*
+ * Rows in the table's key order, (item, node_id), across the nodes: a
+ * trigger logs each insert.  Discovery lists the nodes out of key order,
+ * one node has a single batch, one node's middle batch fails (its items
+ * written off), and batches end in any order: every row is still
+ * appended in key order.  A node whose items query yields them out of
+ * order is asked in that order and not waited for: its rows are all
+ * written, the others' still in order.
+ */
+static struct probe_conf io_probe[] = {
+	{ .pc_name = (char *)"io", .pc_method = 1, .pc_path = (char *)"/io",
+	  .pc_items = (char *)"SELECT item FROM wantio WHERE "
+	      "node_id = :node_id ORDER BY ord",
+	  .pc_batch = 2, .pc_body = (char *)"{\"ids\": {{items}}}",
+	  .pc_content_type = (char *)"application/json",
+	  .pc_answer = &answer_json.ak_kind, .pc_answer_conf = &probe_json },
+};
+
+static const char *query_text(const char *, char *, size_t);
+
+/* At the crawl's first report (its table made), the trigger. */
+static void
+io_progress(const struct probe_progress *pp, void *arg)
+{
+	int64_t	*run_id = arg;
+	char	 sql[256];
+
+	(void)pp;
+	if (*run_id == 0)
+		return;
+	snprintf(sql, sizeof(sql), "CREATE TEMP TRIGGER io_log AFTER INSERT "
+	    "ON main.probe_io_run%lld BEGIN INSERT INTO io_log "
+	    "(node_id, item) VALUES (new.node_id, new.item); END",
+	    (long long)*run_id);
+	store_exec(st, sql);
+	*run_id = 0;
+}
+
+static void
+test_item_order(void)
+{
+	static const int order[NNODES] = { 2, 0, 3, 1 };	/* listed */
+	static const int items[NNODES] = { 9, 1, 5, 3 };	/* n0 .. n3 */
+	struct config	 cf;
+	struct nodeset	 ns;
+	struct probe_counts counts[1];
+	volatile sig_atomic_t stop = 0;
+	sqlite3_stmt	*q;
+	char		 url[80], id[8], text[64];
+	size_t		 k;
+	int64_t		 arm = 8;
+	int		 rc, ok_items;
+
+	store_exec(st, "CREATE TABLE wantio (node_id, item, ord)");
+	/* n0: u1 .. u9; n1: one item; n2: its middle batch (u5, u7) fails;
+	 * n3: three, yielded backwards. */
+	store_exec(st, "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 "
+	    "FROM i WHERE n < 9) INSERT INTO wantio SELECT 'n0', 'u' || n, n "
+	    "FROM i");
+	store_exec(st, "INSERT INTO wantio VALUES ('n1', 'u4', 1), "
+	    "('n2', 'u1', 1), ('n2', 'u3', 2), ('n2', 'u5', 3), ('n2', 'u7', 4), "
+	    "('n2', 'u9', 5), ('n3', 'u2', 3), ('n3', 'u6', 2), ('n3', 'u8', 1)");
+	store_exec(st, "CREATE TEMP TABLE io_log (node_id, item)");
+	config_init(&cf, 2);
+	cf.cf_probes = io_probe;
+	cf.cf_nprobes = nitems(io_probe);
+	cf.cf_retries = 0;
+	ok(probe_prepare_tables(&cf, st) == 0, "item order: probe table");
+	ns.ns_len = NNODES;
+	ns.ns_nodes = xcalloc(NNODES, sizeof(*ns.ns_nodes));
+	for (k = 0; k < NNODES; k++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%u/n%d%s",
+		    srv_port, order[k], order[k] == 2 ? "/boom" : "");
+		node_set(&ns, k, url, 1);
+		sqlite3_value_free(ns.ns_nodes[k].n_id);
+		snprintf(id, sizeof(id), "n%d", order[k]);
+		q = store_prepare(st, "SELECT ?1");
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_step(q);
+		ns.ns_nodes[k].n_id = sqlite3_value_dup(sqlite3_column_value(q,
+		    0));
+		sqlite3_finalize(q);
+	}
+	probe_set_progress(io_progress, &arm);
+	rc = probe_crawl(&cf, st, 8, &ns, counts, &stop);
+	probe_set_progress(NULL, NULL);
+	is_int(0, rc, "item order: the crawl completes");
+	is_int(18, query_int("SELECT count(*) FROM temp.io_log"),
+	    "  every row inserted once");
+	is_int(0, query_int("WITH o AS (SELECT row_number() OVER (ORDER BY "
+	    "rowid) AS k, node_id, item FROM temp.io_log WHERE node_id <> 'n3') "
+	    "SELECT count(*) FROM o a JOIN o b ON b.k = a.k + 1 WHERE "
+	    "(b.item, b.node_id) <= (a.item, a.node_id)"), "  in the order "
+	    "(item, node_id), the nodes listed out of it");
+	is_str("u8,u6,u2", query_text("SELECT group_concat(item) FROM (SELECT "
+	    "item FROM temp.io_log WHERE node_id = 'n3' ORDER BY rowid)", text,
+	    sizeof(text)), "  a node's items yielded out of order: asked and "
+	    "written so");
+	is_int(16, query_int("SELECT count(*) FROM probe_io WHERE run_id = 8 "
+	    "AND clock = substr(item, 2) AND error IS NULL"), "  each answered "
+	    "row with its values");
+	is_int(2, query_int("SELECT count(*) FROM probe_io WHERE run_id = 8 AND "
+	    "node_id = 'n2' AND item IN ('u5', 'u7') AND clock IS NULL AND "
+	    "error LIKE '%500%'"), "  the failed batch's items written off");
+	for (k = 0, ok_items = 0; k < NNODES; k++)
+		ok_items += ns.ns_nodes[k].n_items == items[order[k]];
+	is_int(NNODES, ok_items, "  each node counts its items");
+	is_int(18, counts[0].pc_items, "  and the probe all of them");
+	store_exec(st, "DROP TRIGGER temp.io_log");
 	nodeset_release(&ns);
 }
 
@@ -792,8 +1019,8 @@ test_key_order_ids(void)
 			rc += ns.ns_nodes[k].n_items == items[k];
 		is_int(NNODES, rc, "  each node counts its items");
 		is_int(13, counts[0].pc_items, "  and the probe all of them");
-		cf.cf_max_response = 8 * 1024;
-		cf.cf_memory_limit = 64 * 256;
+		cf.cf_max_response = 4 * 1024;
+		cf.cf_memory_limit = 16 * 256;
 	}
 	nodeset_release(&ns);
 }
@@ -921,7 +1148,7 @@ main(void)
 	alarm(120);
 	answer_init();	/* before any JSON value exists */
 	log_init("t-probe", getenv("PROBE_DEBUG") != NULL);
-	plan(8 + 28 + 8 + 5 + 16 + 12);
+	plan(8 + 28 + 8 + 5 + 16 + 12 + 9 + 3);
 	test_body();
 	if (tap_tmpdir(tmp, sizeof(tmp), "t-probe") == -1)
 		return 1;
@@ -935,6 +1162,7 @@ main(void)
 	test_rows();
 	test_key_order();
 	test_key_order_ids();
+	test_item_order();
 	store_close(st);
 	MHD_stop_daemon(d);
 	rc = done_testing();
