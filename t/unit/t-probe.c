@@ -481,7 +481,10 @@ test_crawl(void)
 	is_int(0, rc, "a crawl of two nodes and a node with an unusable url");
 
 	is_int(5, srv_ids[0], "n0: duplicate items are asked once (5 of 7)");
-	is_str("2,2,1", srv_sizes[0], "  in batches of at most 2");
+	/* The third batch may reach the server before the second does. */
+	ok(strcmp(srv_sizes[0], "2,2,1") == 0 ||
+	    strcmp(srv_sizes[0], "2,1,2") == 0, "  in batches of at most 2 "
+	    "(%s)", srv_sizes[0]);
 	is_int(2, srv_max[0], "  at most 2 requests in flight to the node");
 	is_int(5, query_int("SELECT count(*) FROM probe_users WHERE run_id = 1 "
 	    "AND node_id = 'n0'"), "  one row per distinct item");
@@ -899,7 +902,12 @@ test_item_order(void)
 	    "('n2', 'u1', 1), ('n2', 'u3', 2), ('n2', 'u5', 3), ('n2', 'u7', 4), "
 	    "('n2', 'u9', 5), ('n3', 'u2', 3), ('n3', 'u6', 2), ('n3', 'u8', 1)");
 	store_exec(st, "CREATE TEMP TABLE io_log (node_id, item)");
-	config_init(&cf, 2);
+	/*
+	 * One request a node at a time: a node not waited for (n3) has its
+	 * rows written as its answers come, so in the order it was asked
+	 * only when one answer cannot overtake another.
+	 */
+	config_init(&cf, 1);
 	cf.cf_probes = io_probe;
 	cf.cf_nprobes = nitems(io_probe);
 	cf.cf_retries = 0;
