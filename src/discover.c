@@ -371,30 +371,6 @@ index_columns_ok(const char *spec, char *const *cols, size_t ncols,
 }
 
 /*
- * Integer i against real r exactly, as SQLite compares them: as doubles,
- * past 2^53 two different values could compare equal (2^53 + 1 and
- * 2^53), and the order noted below would be one SQLite does not sort.
- * A source gives NULL for NaN, as SQLite stores it; were one here, it
- * would be the larger, as in SQLite, rather than cast to an integer.
- */
-static int
-int_real_cmp(int64_t i, double r)
-{
-	int64_t	y;
-	double	s;
-
-	if (isnan(r) || r < -9223372036854775808.0)
-		return 1;
-	if (r >= 9223372036854775808.0)
-		return -1;
-	y = (int64_t)r;
-	if (i != y)
-		return i < y ? -1 : 1;
-	s = (double)i;
-	return (s > r) - (s < r);
-}
-
-/*
  * a against b in SQLite's order (ORDER BY): NULL first, then numbers by
  * value, then text by bytes.
  */

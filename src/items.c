@@ -109,16 +109,6 @@ int_slot(int64_t v, size_t mask)
 	return (size_t)(((uint64_t)v * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
 }
 
-static int
-real_is_int(double d, int64_t *vp)
-{
-	if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d) {
-		*vp = (int64_t)d;
-		return 1;
-	}
-	return 0;
-}
-
 /* A real's tag: 'r' and its bits in hex. */
 static void
 real_tag(double d, char *s, size_t len)
@@ -156,7 +146,7 @@ node_map_init(struct node_map *nm, const struct nodeset *ns)
 			iv = sqlite3_value_int64(v);
 			is_int = 1;
 		} else if (sqlite3_value_type(v) == SQLITE_FLOAT)
-			is_int = real_is_int(sqlite3_value_double(v), &iv);
+			is_int = real_int_value(sqlite3_value_double(v), &iv);
 		if (is_int) {
 			nm->nm_tags[i] = xstrdup("");
 			for (h = int_slot(iv, nm->nm_mask); nm->nm_idx[h] != -1;
@@ -208,7 +198,7 @@ node_map_find(struct node_map *nm, sqlite3_stmt *q, int col)
 		iv = sqlite3_column_int64(q, col);
 		break;
 	case SQLITE_FLOAT:
-		if (real_is_int(sqlite3_column_double(q, col), &iv))
+		if (real_int_value(sqlite3_column_double(q, col), &iv))
 			break;
 		real_tag(sqlite3_column_double(q, col), tag, sizeof(tag));
 		return strindex_find(&nm->nm_si, nm->nm_tags, tag,

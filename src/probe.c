@@ -1755,10 +1755,10 @@ node_cmp(const void *a, const void *b)
 			return sqlite3_value_type(y) == SQLITE_INTEGER ?
 			    (sqlite3_value_int64(x) > sqlite3_value_int64(y)) -
 			    (sqlite3_value_int64(x) < sqlite3_value_int64(y)) :
-			    rows_int_real_cmp(sqlite3_value_int64(x),
+			    int_real_cmp(sqlite3_value_int64(x),
 			    sqlite3_value_double(y));
 		if (sqlite3_value_type(y) == SQLITE_INTEGER)
-			return -rows_int_real_cmp(sqlite3_value_int64(y),
+			return -int_real_cmp(sqlite3_value_int64(y),
 			    sqlite3_value_double(x));
 		return (sqlite3_value_double(x) > sqlite3_value_double(y)) -
 		    (sqlite3_value_double(x) < sqlite3_value_double(y));

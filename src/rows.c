@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "rows.h"
+#include "util.h"
 #include "xmalloc.h"
 
 #define ROWS_PTR_TYPE	"vantage_rows"
@@ -310,21 +311,6 @@ rows_cell_int(const unsigned char *cell, int64_t *vp)
 	return 1;
 }
 
-int
-rows_int_real_cmp(int64_t i, double d)
-{
-	int64_t	t;
-
-	if (d < -0x1p63)
-		return 1;
-	if (d >= 0x1p63)
-		return -1;
-	t = (int64_t)d;		/* d toward zero, which a double holds */
-	if (i != t)
-		return (i > t) - (i < t);
-	return ((double)t < d) ? -1 : (double)t > d;
-}
-
 /* SQLite's classes in its order: NULL, numbers, text, blobs. */
 static int
 cell_class(const unsigned char *p)
@@ -365,11 +351,11 @@ rows_cell_cmp(const unsigned char *a, const unsigned char *b)
 	case 1:
 		if (CELL_TYPE(*a) == CELL_INT) {
 			memcpy(&db, b + 1, sizeof(db));
-			return rows_int_real_cmp(cell_int(a), db);
+			return int_real_cmp(cell_int(a), db);
 		}
 		memcpy(&da, a + 1, sizeof(da));
 		if (CELL_TYPE(*b) == CELL_INT)
-			return -rows_int_real_cmp(cell_int(b), da);
+			return -int_real_cmp(cell_int(b), da);
 		memcpy(&db, b + 1, sizeof(db));
 		return (da > db) - (da < db);
 	default:

@@ -64,8 +64,6 @@ size_t		 rows_cell_len(const unsigned char *cell);
 int		 rows_cell_cmp(const unsigned char *, const unsigned char *);
 /* Is cell an integer: 1 and its value in *vp, or 0. */
 int		 rows_cell_int(const unsigned char *cell, int64_t *vp);
-/* An integer against a real, exactly as SQLite compares them. */
-int		 rows_int_real_cmp(int64_t, double);
 /* Bind rb as the value of src (the statement's parameter col). */
 void		 rows_bind(sqlite3_stmt *, int col, struct rowbuf *rb);
 

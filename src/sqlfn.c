@@ -121,9 +121,7 @@ tally_key_add(struct tally *ta, sqlite3_value *v, int nulls)
 		 * text has 15 digits, too few to tell 0.3 from 0.1 + 0.2.
 		 */
 		d = sqlite3_value_double(v);
-		if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
-		    d == (double)(int64_t)d) {
-			iv = (int64_t)d;
+		if (real_int_value(d, &iv)) {
 			cell[0] = TE_INT;
 			break;
 		}

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,32 @@ strindex_release(struct strindex *si)
 	free(si->si_slot);
 	si->si_slot = NULL;
 	si->si_mask = 0;
+}
+
+int
+int_real_cmp(int64_t i, double d)
+{
+	int64_t	t;
+	double	s;
+
+	if (isnan(d) || d < -0x1p63)
+		return 1;
+	if (d >= 0x1p63)
+		return -1;
+	t = (int64_t)d;		/* d toward zero, which an int64 holds */
+	if (i != t)
+		return (i > t) - (i < t);
+	s = (double)i;
+	return (s > d) - (s < d);
+}
+
+int
+real_int_value(double d, int64_t *vp)
+{
+	if (!(d >= -0x1p63 && d < 0x1p63) || d != (double)(int64_t)d)
+		return 0;
+	*vp = (int64_t)d;
+	return 1;
 }
 
 uint64_t

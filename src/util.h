@@ -52,6 +52,14 @@ int	valid_label_name(const char *);
 char	*read_file(const char *path, size_t cap, size_t *lenp);
 /* Uniform random double in [0,1) from a process-local generator. */
 double	rand_unit(void);
+/*
+ * Numbers as SQLite compares them: an integer against a real exactly
+ * (-1, 0, 1; past 2^53 a double cast would make 2^53 + 1 equal 2^53),
+ * a NaN, which SQLite never stores, below every integer; and whether a real is an integer an int64 holds
+ * (-2^63 up to, not including, 2^63), with that integer in *vp.
+ */
+int	int_real_cmp(int64_t, double);
+int	real_int_value(double, int64_t *vp);
 /* FNV-1a hashes of len bytes. */
 uint32_t fnv1a32(const char *s, size_t len);
 uint64_t fnv1a64(const char *s, size_t len);

@@ -208,6 +208,28 @@ test_expect_success 'real node ids: a row names a node when SQL finds them equal
 	test_cmp expect out
 '
 
+test_expect_success 'real node ids past 2^53: a real names the integer it equals, up to 2^63' '
+	write_profile &&
+	test_when_finished "sqlite3 dn.db \"UPDATE nodes SET id = 2
+	    WHERE url LIKE '"'%/b'"'; UPDATE nodes SET id = 0.1 + 0.2
+	    WHERE url LIKE '"'%/c'"'\"" &&
+	sqlite3 dn.db "DELETE FROM users;
+	    UPDATE nodes SET id = 9210000000000000000 WHERE url LIKE '"'%/c'"';
+	    UPDATE nodes SET id = -9223372036854775808 WHERE url LIKE '"'%/b'"';
+	    INSERT INTO users VALUES (1, '"'0xaa'"', 9.21e18, NULL, NULL),
+	        (2, '"'0xbb'"', -9.223372036854775808e18, NULL, NULL),
+	        (3, '"'0xcc'"', 9.2233720368547758e18, NULL, NULL)" &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /\([abc]\)/clock \(.*\) (application/json)\$#\1 \2#p" \
+	    req.log | sort >out &&
+	cat >expect <<-\EOF &&
+	b {"walletPublicKeys": ["0xbb"]}
+	c {"walletPublicKeys": ["0xaa"]}
+	EOF
+	test_cmp expect out
+'
+
 test_expect_success 'a key and its text are one key, as with items_scope node: the first row wins' '
 	write_profile &&
 	sqlite3 dn.db "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE '"'%/c'"';

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -537,12 +538,41 @@ test_log_escape(const char *dir)
 	unlink(path);
 }
 
+static void
+test_int_real(void)
+{
+	int64_t	v = 1;
+
+	is_int(1, int_real_cmp(9007199254740993LL, 0x1p53), "2^53 + 1 > 2^53");
+	is_int(-1, int_real_cmp(9007199254740991LL, 0x1p53), "2^53 - 1 < 2^53");
+	is_int(0, int_real_cmp(9007199254740992LL, 0x1p53), "2^53 = 2^53");
+	is_int(-1, int_real_cmp(INT64_MAX, 0x1p63), "2^63 - 1 < 2^63");
+	is_int(0, int_real_cmp(INT64_MIN, -0x1p63), "-2^63 = -2^63");
+	is_int(1, int_real_cmp(INT64_MIN, -0x1.0000000000001p63),
+	    "-2^63 > the next real below it");
+	is_int(-1, int_real_cmp(2, 2.5), "2 < 2.5");
+	is_int(1, int_real_cmp(3, 2.5), "3 > 2.5");
+	is_int(-1, int_real_cmp(-3, -2.5), "-3 < -2.5");
+	is_int(1, int_real_cmp(-2, -2.5), "-2 > -2.5");
+	is_int(0, int_real_cmp(0, -0.0), "0 = -0.0");
+	is_int(1, int_real_cmp(0, NAN), "a NaN below an integer");
+	ok(real_int_value(9.21e18, &v) && v == 9210000000000000000LL,
+	    "9.21e18 is 9210000000000000000");
+	ok(real_int_value(-0x1p63, &v) && v == INT64_MIN, "-2^63 is INT64_MIN");
+	ok(real_int_value(-0.0, &v) && v == 0, "-0.0 is 0");
+	v = 7;
+	ok(!real_int_value(0x1p63, &v) && !real_int_value(2.5, &v) &&
+	    !real_int_value(NAN, &v) && !real_int_value(INFINITY, &v) &&
+	    !real_int_value(-INFINITY, &v) && v == 7,
+	    "2^63, 2.5, NaN and the infinities are no int64, v untouched");
+}
+
 int
 main(void)
 {
 	char	 path[128];
 
-	plan(160);
+	plan(176);
 	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "t-util") == -1)
 		return 1;
 	test_parse_duration();
@@ -554,6 +584,7 @@ main(void)
 	test_buf();
 	test_buf_json();
 	test_strindex();
+	test_int_real();
 	test_log_escape(tmpdir);
 
 	snprintf(path, sizeof(path), "%s/f", tmpdir);
