@@ -1555,12 +1555,13 @@ task_send(struct probe_crawl *pr, struct task *t)
 }
 
 /*
- * Write off what t has not sent (all of it for a node whose url is
- * unusable, the rest for a node that gave up answering): a row with why
- * for each item, as one more batch of t.
+ * Write off up to n items t has not sent (all of them for a node whose
+ * url is unusable, the rest, a batch at a time, for a node that gave up
+ * answering): a row with why for each item, as one more batch of t.
  */
 static int
-task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
+task_write_off(struct probe_crawl *pr, struct task *t, const char *why,
+    size_t n)
 {
 	struct batch	*b;
 
@@ -1568,10 +1569,13 @@ task_write_off(struct probe_crawl *pr, struct task *t, const char *why)
 	b->b_task = t;
 	b->b_first = t->t_next;
 	b->b_n = task_has_items(t) ? t->t_nitems - t->t_next : 0;
+	if (b->b_n > n)
+		b->b_n = n;
 	b->b_write = 1;
 	batch_write_off(b, why);
-	t->t_next = t->t_nitems;
-	t->t_single_sent = 1;
+	t->t_next += b->b_n;
+	if (t->t_next == t->t_nitems)
+		t->t_single_sent = 1;
 	batch_end(pr, b);
 	return pr->pr_failed ? -1 : 0;
 }
@@ -1599,6 +1603,52 @@ task_next_before(const struct task *t, const struct task *u)
 	return c != 0 ? c < 0 : t < u;
 }
 
+/*
+ * A node given up: its items are written off as the probe's other nodes
+ * answer for them, a batch at a time, up to the first item one of them
+ * waited for has not answered yet.  Written off at once, its rows would
+ * be held for the key order until the others caught up, at the end of
+ * the crawl, and past the hold limit every other node would stop being
+ * waited for.
+ */
+static int
+task_write_off_due(struct probe_crawl *pr, struct task *t)
+{
+	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
+	size_t		 np = pr->pr_cf->cf_nprobes, i;
+	struct task	*u, *low = NULL;
+	const char	*ux, *lx = NULL, *tx;
+	int64_t		 ui, li = 0, ti;
+	int		 ju, jl = 0, jt;
+
+	if (!task_has_items(t))
+		return task_write_off(pr, t, give_up, SIZE_MAX);
+	for (i = t->t_probe; i < pr->pr_ntasks; i += np) {
+		u = &pr->pr_tasks[i];
+		if (u == t || u->t_done || u->t_passed || !task_has_items(u) ||
+		    u->t_ended >= u->t_nitems ||
+		    pr->pr_ns->ns_nodes[u->t_node].n_unreachable >= NODE_GIVE_UP)
+			continue;
+		ju = task_id(u, u->t_ended, &ui, &ux);
+		if (low == NULL || id_cmp(ju, ui, ux, jl, li, lx) < 0) {
+			low = u;
+			jl = ju;
+			li = ui;
+			lx = ux;
+		}
+	}
+	while (task_more(t)) {
+		if (low != NULL) {
+			jt = task_id(t, t->t_next, &ti, &tx);
+			if (id_cmp(jt, ti, tx, jl, li, lx) > 0)
+				break;
+		}
+		if (task_write_off(pr, t, give_up, (size_t)pc->pc_batch) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* Load every task not yet loaded (all of them, at the first call). */
 static void
 probe_load(struct probe_crawl *pr)
@@ -1617,7 +1667,8 @@ probe_load(struct probe_crawl *pr)
 			break;
 		}
 		if (!n->n_url_ok) {
-			if (task_write_off(pr, t, n->n_last_error) == -1)
+			if (task_write_off(pr, t, n->n_last_error,
+			    SIZE_MAX) == -1)
 				pr->pr_failed = 1;
 			continue;
 		}
@@ -1653,7 +1704,7 @@ probe_feed(void *arg)
 			if (t->t_done || !task_more(t))
 				continue;
 			if (n->n_unreachable >= NODE_GIVE_UP) {
-				if (task_write_off(pr, t, give_up) == -1)
+				if (task_write_off_due(pr, t) == -1)
 					pr->pr_failed = 1;
 				continue;
 			}

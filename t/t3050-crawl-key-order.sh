@@ -87,4 +87,25 @@ test_expect_success 'stopped while rows wait for the slow node: none is written'
 	test "$(sqlite3 stop.db "SELECT sum(items) FROM nodes WHERE run_id = 1")" = 0
 '
 
+# A node refusing connections is given up after a few requests; its
+# items are then written off as the other nodes answer for theirs, a
+# batch at a time.  Written off at once, its rows would be held for the
+# key order until the others caught up, at the end of the crawl: past the
+# hold limit (64 KiB) by themselves, and no node would be waited for.
+test_expect_success 'a node given up: its items are written off in step, the others waited for' '
+	stop_simnet &&
+	start_simnet -s 5 -u 4000 -n 6 --slow-delay 200ms -f 1:slow -f 2:slow \
+	    -f 3:slow -f 4:slow -f 5:slow &&
+	sqlite3 dn.db "UPDATE ursm_content_nodes SET endpoint =
+	    '"'http://127.0.0.1:$((VT_PORT + 2))'"' WHERE endpoint LIKE '"'%/cn/6'"'" &&
+	sed "s/^    batch: 5000\$/    batch: 100/" v.yaml >v100.yaml &&
+	grep "^    batch: 100\$" v100.yaml &&
+	vantage -v -c v100.yaml -D crawl.max_response=64KiB \
+	    -D crawl.memory_limit=1MiB once 2>dead.err &&
+	grep "rows held for the key order: at most [0-9]* KiB (limit 64 KiB), 0 node(s) not waited for" dead.err &&
+	check_rows 3 &&
+	test "$(sqlite3 vantage.db "SELECT count(*) FROM probe_clock_run3
+	    WHERE node_id = 6 AND error LIKE '"'node unreachable: skipped after%'"'")" -gt 1000
+'
+
 test_done

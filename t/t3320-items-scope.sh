@@ -322,4 +322,26 @@ test_expect_success 'every hex digit on either side of a byte goes out as writte
 	test_cmp expect out
 '
 
+# In place too: bytes past 0x7f, valid UTF-8 or not, a real (as its
+# text), an empty string; nothing in them is escaped.
+test_expect_success 'non-ASCII, invalid UTF-8, a real and an empty item go out as written' '
+	write_profile &&
+	printf "DELETE FROM users; UPDATE nodes SET id = 3 WHERE url LIKE \047%%/c\047;
+	    INSERT INTO users VALUES (1, \0470x$h\047, 3, NULL, NULL),
+	        (2, \047caf\303\251 \342\234\223\047, 3, NULL, NULL),
+	        (3, CAST(X\04741FF42C3\047 AS TEXT), 3, NULL, NULL),
+	        (4, 1.5, 3, NULL, NULL), (5, \047\047, 3, NULL, NULL),
+	        (6, \0470xcc\047, 3, NULL, NULL);\n" >u.sql &&
+	sqlite3 dn.db <u.sql &&
+	: >req.log &&
+	vantage -c p.yaml once &&
+	sed -n "s#^POST /c/clock \(.*\) (application/json)\$#\1#p" req.log >out &&
+	printf "{\"walletPublicKeys\": [\"0x$h\",\"caf\303\251 \342\234\223\",\"A\377B\303\",\"1.5\",\"\",\"0xcc\"]}\n" >expect &&
+	test_cmp expect out &&
+	vantage -c p.yaml sql --csv "SELECT c.item, c.clock FROM probe_clock c
+	    WHERE run_id = (SELECT max(run_id) FROM runs) ORDER BY c.item" >out &&
+	printf "item,clock\n1,\n2,\n3,\n4,\n5,\n6,3\n" >expect &&
+	test_cmp expect out
+'
+
 test_done
