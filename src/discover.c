@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +77,7 @@ struct source_sink {
 	int64_t		 sk_rows;
 	char		*sk_col0;	/* the name of its first column */
 	int		 sk_ordered;	/* rows so far in order of it */
-	struct sval	 sk_last;	/* the last row's first value */
-	struct buf	 sk_last_text;	/* its text, when text */
+	struct buf	 sk_last;	/* the last row's first cell (rows.h) */
 };
 
 static void
@@ -371,35 +369,6 @@ index_columns_ok(const char *spec, char *const *cols, size_t ncols,
 }
 
 /*
- * a against b in SQLite's order (ORDER BY): NULL first, then numbers by
- * value, then text by bytes.
- */
-static int
-sval_cmp(const struct sval *a, const struct sval *b)
-{
-	size_t	len;
-	int	c;
-
-	if (a->sv_type == SV_NULL || b->sv_type == SV_NULL)
-		return (a->sv_type != SV_NULL) - (b->sv_type != SV_NULL);
-	if (a->sv_type == SV_TEXT || b->sv_type == SV_TEXT) {
-		if (a->sv_type != b->sv_type)
-			return a->sv_type == SV_TEXT ? 1 : -1;
-		len = a->sv_len < b->sv_len ? a->sv_len : b->sv_len;
-		if (len > 0 && (c = memcmp(a->sv_text, b->sv_text, len)) != 0)
-			return c < 0 ? -1 : 1;
-		return (a->sv_len > b->sv_len) - (a->sv_len < b->sv_len);
-	}
-	if (a->sv_type == SV_INTEGER && b->sv_type == SV_INTEGER)
-		return (a->sv_int > b->sv_int) - (a->sv_int < b->sv_int);
-	if (a->sv_type == SV_INTEGER)
-		return int_real_cmp(a->sv_int, b->sv_real);
-	if (b->sv_type == SV_INTEGER)
-		return -int_real_cmp(b->sv_int, a->sv_real);
-	return (a->sv_real > b->sv_real) - (a->sv_real < b->sv_real);
-}
-
-/*
  * temp.discovery_order: the run's index tables whose rows discovery wrote
  * in ascending order of their first column (ordered_by), so that a query
  * can read them in that order without sorting them.  A table not listed
@@ -566,22 +535,10 @@ source_table_row(struct source_sink *sk, const struct sval *values,
     char **cause)
 {
 	const struct sval *v;
-	size_t		 i;
+	const unsigned char *cell;
+	size_t		 i, start, len;
 
-	/* Still in order of the first column?  The last value kept. */
-	if (sk->sk_ordered) {
-		if (sk->sk_rows > 0 && sval_cmp(&sk->sk_last, &values[0]) > 0)
-			sk->sk_ordered = 0;
-		else {
-			sk->sk_last = values[0];
-			if (values[0].sv_type == SV_TEXT) {
-				buf_reset(&sk->sk_last_text);
-				buf_add(&sk->sk_last_text, values[0].sv_text,
-				    values[0].sv_len);
-				sk->sk_last.sv_text = sk->sk_last_text.b_data;
-			}
-		}
-	}
+	rowbuf_bytes(sk->sk_held, &start);
 	for (i = 0; i < sk->sk_ncols; i++) {
 		v = &values[i];
 		switch (v->sv_type) {
@@ -596,6 +553,20 @@ source_table_row(struct source_sink *sk, const struct sval *values,
 			break;
 		default:
 			rowbuf_null(sk->sk_held);
+		}
+	}
+	/*
+	 * Still in order of the first column?  Its cell against the last
+	 * row's, in SQLite's order (rows_cell_cmp), and kept for the next.
+	 */
+	if (sk->sk_ordered) {
+		cell = rowbuf_bytes(sk->sk_held, &len) + start;
+		if (sk->sk_rows > 0 && rows_cell_cmp((const unsigned char *)
+		    sk->sk_last.b_data, cell) > 0)
+			sk->sk_ordered = 0;
+		else {
+			buf_reset(&sk->sk_last);
+			buf_add(&sk->sk_last, cell, rows_cell_len(cell));
 		}
 	}
 	sk->sk_rows++;
@@ -641,7 +612,7 @@ sink_init(struct source_sink *sk, const struct config *cf, struct store *st,
 	sk->sk_node_ins = store_prepare(st, "INSERT OR IGNORE INTO nodes "
 	    "(run_id, node_id, url, labels) VALUES (?1, ?2, ?3, ?4)");
 	sk->sk_id_sel = store_prepare(st, "SELECT ?1");
-	buf_init(&sk->sk_last_text, 0);
+	buf_init(&sk->sk_last, 0);
 	if (sk->sk_node_ins == NULL || sk->sk_id_sel == NULL ||
 	    order_init(st) == -1) {
 		xasprintf(cause, "store: %s", store_errmsg(st));
@@ -660,7 +631,7 @@ sink_release(struct source_sink *sk)
 	rowbuf_free(sk->sk_held);
 	free(sk->sk_urls);
 	free(sk->sk_col0);
-	buf_release(&sk->sk_last_text);
+	buf_release(&sk->sk_last);
 }
 
 int

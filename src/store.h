@@ -65,12 +65,12 @@ int		 store_set_max_size(struct store *, int64_t max_bytes);
  * reader still needs it (then the next call does).  After every run, so
  * a long reader never leaves a WAL of gigabytes behind for good.
  */
+int	store_checkpoint(struct store *);
 /*
  * Set PRAGMA cache_size (as SQLite reads it: pages, or KiB if negative);
  * the value it had, or 0 if it could not be read (then nothing is set).
  */
 int64_t	store_cache_size(struct store *, int64_t size);
-int	store_checkpoint(struct store *);
 /* A reader's snapshot: every statement between these sees one state. */
 int	store_read_begin(struct store *);
 void	store_read_end(struct store *);
