@@ -60,6 +60,13 @@ double	rand_unit(void);
  */
 int	int_real_cmp(int64_t, double);
 int	real_int_value(double, int64_t *vp);
+/*
+ * A hash of len bytes, eight at a time, each word mixed in by a multiply
+ * and a shift, every bit of the result depending on every byte: for hash
+ * tables keyed by many short strings (four times fewer steps than FNV-1a
+ * over 42-byte wallets).
+ */
+uint64_t hash_words(const void *, size_t len);
 /* FNV-1a hashes of len bytes. */
 uint32_t fnv1a32(const char *s, size_t len);
 uint64_t fnv1a64(const char *s, size_t len);
