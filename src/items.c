@@ -41,12 +41,6 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#if defined(__GNUC__)
-#define PREFETCH(p)	__builtin_prefetch(p)
-#else
-#define PREFETCH(p)	((void)(p))
-#endif
-
 #define RI_ITEM_INT	0x01	/* the item is an SQL integer */
 #define RI_ID_INT	0x02	/* rr_id is the integer identity, else the
 				   offset of its text in ri_text */
@@ -440,17 +434,6 @@ done:
 	nr->nr_cap = o;
 }
 
-/* Every byte as two lowercase hex digits. */
-static const char hex_pairs[513] =
-	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-	    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-	    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-	    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NIBBLES		0x000f000f000f000fULL
 #define BYTES_OF(c)	(0x0101010101010101ULL * (c))
@@ -473,6 +456,17 @@ hex_word(char *out, const unsigned char *raw)
 	n += BYTES_OF('0') + ((n + BYTES_OF(6)) >> 4 & BYTES_OF(1)) * 39;
 	memcpy(out, &n, sizeof(n));
 }
+#else
+/* Every byte as two lowercase hex digits. */
+static const char hex_pairs[513] =
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 #endif
 
 /*
@@ -674,7 +668,6 @@ run_items_item(const struct run_items *ri, uint32_t row,
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	for (i = 0; i < HEX_BYTES; i += 4)
 		hex_word(hex + 2 + 2 * i, raw + i);
-	(void)hex_pairs;
 #else
 	for (i = 0; i < HEX_BYTES; i++)
 		memcpy(hex + 2 + 2 * i, hex_pairs + 2 * raw[i], 2);
@@ -704,7 +697,6 @@ run_items_prefetch(const struct run_items *ri, uint32_t row, int what)
 		PREFETCH(ri->ri_text.b_data + ri->ri_rows[row].rr_item);
 }
 
-#define JSON_AHEAD	8	/* rows: about the misses one row's work hides */
 
 int
 run_items_json(const struct run_items *ri, const uint32_t *rows, size_t n,
@@ -723,11 +715,11 @@ run_items_json(const struct run_items *ri, const uint32_t *rows, size_t n,
 		 * thirty): a row's entry is asked for two steps ahead of its
 		 * item's bytes, which need the entry to be found.
 		 */
-		if (i + 2 * JSON_AHEAD < n)
-			PREFETCH(&ri->ri_rows[rows[i + 2 * JSON_AHEAD]]);
-		if (i + JSON_AHEAD < n)
+		if (i + 2 * PREFETCH_AHEAD < n)
+			PREFETCH(&ri->ri_rows[rows[i + 2 * PREFETCH_AHEAD]]);
+		if (i + PREFETCH_AHEAD < n)
 			PREFETCH(ri->ri_text.b_data +
-			    ri->ri_rows[rows[i + JSON_AHEAD]].rr_item);
+			    ri->ri_rows[rows[i + PREFETCH_AHEAD]].rr_item);
 		r = &ri->ri_rows[rows[i]];
 		id_int[i] = (r->rr_flags & RI_ID_INT) != 0;
 		ids[i] = id_int[i] ? r->rr_id : -1;

@@ -141,6 +141,8 @@ struct probe_crawl {
 	struct rowbuf	**pr_rows;		/* per probe: them until then */
 	struct rowbuf	**pr_spare;		/* per probe: an empty one */
 	const struct answer_kind **pr_kind;	/* per probe */
+	const char	**pr_items_at;	/* per probe: {{items}} in the body
+					   batch_body_rows writes, or NULL */
 	size_t		*pr_ncols;		/* value columns, per probe */
 	struct task	*pr_tasks;		/* by node in key order, probe */
 	size_t		 pr_ntasks;
@@ -860,7 +862,7 @@ head_set(struct merge_head *m, const unsigned char *row)
 		 * after those of the other nodes: asked for now, they are
 		 * in the cache by then.
 		 */
-		__builtin_prefetch(row + 64);
+		PREFETCH(row + 64);
 	} else {
 		m->mh_is_int = 1;
 		m->mh_int = INT64_MAX;
@@ -1287,6 +1289,24 @@ batch_feed(void *arg, const char *bytes, size_t len)
 	t->t_pr->pr_kind[t->t_probe]->ak_feed(b->b_reader, bytes, len);
 }
 
+/* Free what a batch holds of its items, and forget it. */
+static void
+batch_items_free(struct batch *b)
+{
+	free(b->b_items);
+	free(b->b_text);
+	free(b->b_lens);
+	free(b->b_is_int);
+	free(b->b_ids);
+	free(b->b_id_int);
+	b->b_items = NULL;
+	b->b_text = NULL;
+	b->b_lens = NULL;
+	b->b_is_int = NULL;
+	b->b_ids = NULL;
+	b->b_id_int = NULL;
+}
+
 /*
  * A request ended: its rows (the kind's, or every item written off with
  * the reason) are written when their turn comes (batch_end), the node's
@@ -1341,12 +1361,7 @@ batch_done(void *arg, const struct crawl_result *res)
 	pr->pr_outstanding--;
 	pr->pr_node_out[t->t_node]--;
 	batch_unread(b);
-	free(b->b_items);
-	free(b->b_text);
-	free(b->b_lens);
-	free(b->b_is_int);
-	free(b->b_ids);
-	free(b->b_id_int);
+	batch_items_free(b);
 	batch_end(pr, b);
 }
 
@@ -1356,7 +1371,6 @@ batch_done(void *arg, const struct crawl_result *res)
  * thirty), and the body and the answer each read them; from one copy
  * they are read in order, not fetched from memory one by one each time.
  */
-#define PREFETCH_AHEAD	8	/* rows: about the misses one row's work hides */
 
 static void
 batch_copy_items(struct batch *b)
@@ -1399,34 +1413,46 @@ batch_copy_items(struct batch *b)
 }
 
 /*
+ * Where {{items}} is in the body of a probe's batches that
+ * batch_body_rows may write: a POST by its template, the kind making no
+ * body of its own.  Whether the kind makes the body is the probe's
+ * setting (JSON-RPC), not its items': the kind is asked with none.
+ */
+static const char *
+items_in_template(const struct probe_conf *pc, const struct answer_kind *ak)
+{
+	size_t	 len;
+	char	*p;
+
+	if (pc->pc_method != 1)
+		return NULL;
+	if (ak->ak_body != NULL &&
+	    (p = ak->ak_body(pc, NULL, NULL, 0, &len)) != NULL) {
+		free(p);
+		return NULL;
+	}
+	return strstr(pc->pc_body, "{{items}}");
+}
+
+/*
  * The body of a batch of an items_scope run task by the probe's template
- * (a POST with {{items}} in it, the kind making no body of its own),
- * written straight from the run's items, as probe_body writes them: an
- * address is decoded in its place, and each item is read where the body
- * holds it, so the batch makes no other copy.  NULL if the body is made
- * otherwise or an item would be escaped in it: batch_copy_items then.
- * Whether the kind makes the body is the probe's setting (JSON-RPC), not
- * its items': the kind is asked with none.
+ * (items_in_template), written straight from the run's items, as
+ * probe_body writes them: an address is decoded in its place, and each
+ * item is read where the body holds it, so the batch makes no other copy.
+ * NULL if the body is made otherwise or an item would be escaped in it:
+ * batch_copy_items then.
  */
 static char *
 batch_body_rows(struct probe_crawl *pr, struct batch *b, size_t *lenp)
 {
 	struct task	*t = b->b_task;
 	const struct probe_conf *pc = &pr->pr_cf->cf_probes[t->t_probe];
-	const char	*at;
+	const char	*at = pr->pr_items_at[t->t_probe];
 	struct buf	 body;
-	size_t		 i, len, *offs;
-	char		*p;
+	size_t		 i, *offs;
 
-	if (pc->pc_method != 1 ||
-	    (at = strstr(pc->pc_body, "{{items}}")) == NULL)
+	if (at == NULL)
 		return NULL;
-	if (pr->pr_kind[t->t_probe]->ak_body != NULL &&
-	    (p = pr->pr_kind[t->t_probe]->ak_body(pc, NULL, NULL, 0,
-	    &len)) != NULL) {
-		free(p);
-		return NULL;
-	}
 	buf_init(&body, 0);
 	/* Room for the template and as many addresses: one allocation. */
 	buf_reserve(&body, strlen(pc->pc_body) + 2 +
@@ -1441,12 +1467,7 @@ batch_body_rows(struct probe_crawl *pr, struct batch *b, size_t *lenp)
 	    b->b_first, b->b_n, &body, offs, b->b_lens, b->b_ids,
 	    b->b_id_int) == -1) {
 		free(offs);
-		free(b->b_lens);
-		free(b->b_ids);
-		free(b->b_id_int);
-		b->b_lens = NULL;
-		b->b_ids = NULL;
-		b->b_id_int = NULL;
+		batch_items_free(b);
 		buf_release(&body);
 		return NULL;
 	}
@@ -1767,64 +1788,22 @@ out:
 	return stmt;
 }
 
-/* SQLite's classes in its order: NULL, numbers, text, blobs. */
-static int
-value_class(sqlite3_value *v)
-{
-	switch (sqlite3_value_type(v)) {
-	case SQLITE_NULL:
-		return 0;
-	case SQLITE_INTEGER:
-	case SQLITE_FLOAT:
-		return 1;
-	case SQLITE_TEXT:
-		return 2;
-	default:
-		return 3;
-	}
-}
+/* A node's id as a cell (rows.h), to sort the nodes by. */
+struct node_key {
+	const unsigned char *nk_cell;
+	size_t		 nk_node;
+};
 
 /*
- * SQLite's order of node ids (source.h): numbers by value, an integer
- * against a real exactly, then text by its bytes (BINARY), then blobs.
- * It only decides what the inserts cost, never what they store; it must
- * be a consistent order all the same, as qsort requires.
+ * SQLite's order of node ids (rows_cell_cmp): numbers by value, then text
+ * by its bytes, then blobs.  It only decides what the inserts cost, never
+ * what they store.
  */
 static int
-node_cmp(const void *a, const void *b)
+node_key_cmp(const void *a, const void *b)
 {
-	sqlite3_value	*x = (*(struct node *const *)a)->n_id;
-	sqlite3_value	*y = (*(struct node *const *)b)->n_id;
-	int		 cx = value_class(x), cy = value_class(y);
-	int		 lx, ly, c;
-	const void	*px, *py;
-
-	if (cx != cy)
-		return cx - cy;
-	if (cx == 1) {
-		if (sqlite3_value_type(x) == SQLITE_INTEGER)
-			return sqlite3_value_type(y) == SQLITE_INTEGER ?
-			    (sqlite3_value_int64(x) > sqlite3_value_int64(y)) -
-			    (sqlite3_value_int64(x) < sqlite3_value_int64(y)) :
-			    int_real_cmp(sqlite3_value_int64(x),
-			    sqlite3_value_double(y));
-		if (sqlite3_value_type(y) == SQLITE_INTEGER)
-			return -int_real_cmp(sqlite3_value_int64(y),
-			    sqlite3_value_double(x));
-		return (sqlite3_value_double(x) > sqlite3_value_double(y)) -
-		    (sqlite3_value_double(x) < sqlite3_value_double(y));
-	}
-	if (cx == 0)
-		return 0;
-	/* Text (BINARY) and blobs: by their bytes. */
-	px = cx == 2 ? (const void *)sqlite3_value_text(x) :
-	    sqlite3_value_blob(x);
-	py = cx == 2 ? (const void *)sqlite3_value_text(y) :
-	    sqlite3_value_blob(y);
-	lx = sqlite3_value_bytes(x);
-	ly = sqlite3_value_bytes(y);
-	c = lx == 0 || ly == 0 ? 0 : memcmp(px, py, lx < ly ? lx : ly);
-	return c != 0 ? c : (lx > ly) - (lx < ly);
+	return rows_cell_cmp(((const struct node_key *)a)->nk_cell,
+	    ((const struct node_key *)b)->nk_cell);
 }
 
 /*
@@ -1837,27 +1816,11 @@ probe_tasks(struct probe_crawl *pr)
 {
 	const struct config *cf = pr->pr_cf;
 	struct nodeset	*ns = pr->pr_ns;
-	struct node	**order;
+	struct node_key	*order;
 	struct task	*t;
-	size_t		 i, n, p;
+	const unsigned char *cells;
+	size_t		 i, n, p, len;
 
-	order = xcalloc(ns->ns_len + 1, sizeof(*order));
-	for (n = 0; n < ns->ns_len; n++)
-		order[n] = &ns->ns_nodes[n];
-	qsort(order, ns->ns_len, sizeof(*order), node_cmp);
-	pr->pr_ntasks = ns->ns_len * cf->cf_nprobes;
-	pr->pr_tasks = xcalloc(pr->pr_ntasks + 1, sizeof(*pr->pr_tasks));
-	for (n = 0, i = 0; n < ns->ns_len; n++)
-		for (p = 0; p < cf->cf_nprobes; p++, i++) {
-			t = &pr->pr_tasks[i];
-			t->t_pr = pr;
-			t->t_probe = p;
-			t->t_node = (size_t)(order[n] - ns->ns_nodes);
-			TAILQ_INIT(&t->t_ready);
-			TAILQ_INIT(&t->t_wait);
-			t->t_passed = pr->pr_kind[p]->ak_append;
-		}
-	free(order);
 	/* Each node's id as the merged rows give it, a cell. */
 	pr->pr_node_cells = rowbuf_new(1);
 	pr->pr_node_cell = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_node_cell));
@@ -1865,6 +1828,26 @@ probe_tasks(struct probe_crawl *pr)
 		rowbuf_bytes(pr->pr_node_cells, &pr->pr_node_cell[n]);
 		rowbuf_value(pr->pr_node_cells, ns->ns_nodes[n].n_id);
 	}
+	cells = rowbuf_bytes(pr->pr_node_cells, &len);
+	order = xcalloc(ns->ns_len + 1, sizeof(*order));
+	for (n = 0; n < ns->ns_len; n++) {
+		order[n].nk_cell = cells + pr->pr_node_cell[n];
+		order[n].nk_node = n;
+	}
+	qsort(order, ns->ns_len, sizeof(*order), node_key_cmp);
+	pr->pr_ntasks = ns->ns_len * cf->cf_nprobes;
+	pr->pr_tasks = xcalloc(pr->pr_ntasks + 1, sizeof(*pr->pr_tasks));
+	for (n = 0, i = 0; n < ns->ns_len; n++)
+		for (p = 0; p < cf->cf_nprobes; p++, i++) {
+			t = &pr->pr_tasks[i];
+			t->t_pr = pr;
+			t->t_probe = p;
+			t->t_node = order[n].nk_node;
+			TAILQ_INIT(&t->t_ready);
+			TAILQ_INIT(&t->t_wait);
+			t->t_passed = pr->pr_kind[p]->ak_append;
+		}
+	free(order);
 	pr->pr_heads = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_heads));
 	pr->pr_tree = xcalloc(ns->ns_len + 1, sizeof(*pr->pr_tree));
 }
@@ -1900,6 +1883,7 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	TAILQ_INIT(&pr.pr_written);
 	pr.pr_held = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_held));
 	pr.pr_kind = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_kind));
+	pr.pr_items_at = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_items_at));
 	pr.pr_ncols = xcalloc(cf->cf_nprobes + 1, sizeof(*pr.pr_ncols));
 	pr.pr_node_out = xcalloc(ns->ns_len + 1, sizeof(*pr.pr_node_out));
 	if (probe_run_tables(cf, st, run_id) == -1)
@@ -1908,6 +1892,8 @@ probe_crawl(const struct config *cf, struct store *st, int64_t run_id,
 	qp.qp_n = cf->cf_nparams;
 	for (p = 0; p < cf->cf_nprobes; p++) {
 		pr.pr_kind[p] = answer_of(&cf->cf_probes[p]);
+		pr.pr_items_at[p] = items_in_template(&cf->cf_probes[p],
+		    pr.pr_kind[p]);
 		if ((pr.pr_insert[p] = insert_stmt(st, &cf->cf_probes[p],
 		    run_id, &pr.pr_ncols[p])) == NULL)
 			goto out;
@@ -2017,6 +2003,7 @@ out:
 	rowbuf_free(pr.pr_node_cells);
 	free(pr.pr_held);
 	free(pr.pr_kind);
+	free(pr.pr_items_at);
 	free(pr.pr_ncols);
 	free(pr.pr_node_out);
 	return rc;

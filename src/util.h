@@ -67,6 +67,16 @@ int	real_int_value(double, int64_t *vp);
  * over 42-byte wallets).
  */
 uint64_t hash_words(const void *, size_t len);
+/*
+ * Ask the CPU to bring p into its cache; loops over scattered rows ask
+ * this many rows ahead, about the misses one row's work hides.
+ */
+#if defined(__GNUC__)
+#define PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define PREFETCH(p)	((void)(p))
+#endif
+#define PREFETCH_AHEAD	8
 /* FNV-1a hashes of len bytes. */
 uint32_t fnv1a32(const char *s, size_t len);
 uint64_t fnv1a64(const char *s, size_t len);
