@@ -1716,24 +1716,30 @@ probe_feed(void *arg)
 	    pr->pr_tasks[pr->pr_first_open].t_done)
 		pr->pr_first_open++;
 	probe_load(pr);
+	/*
+	 * Nodes given up first, once a call: what they may write off
+	 * depends on answers, which come between calls, not on sends.
+	 */
+	for (i = pr->pr_first_open; i < pr->pr_ntasks && !pr->pr_failed;
+	    i++) {
+		t = &pr->pr_tasks[i];
+		n = &pr->pr_ns->ns_nodes[t->t_node];
+		if (task_more(t) && n->n_unreachable >= NODE_GIVE_UP &&
+		    task_write_off_due(pr, t) == -1)
+			pr->pr_failed = 1;
+	}
 	while (pr->pr_outstanding < cap && !pr->pr_failed) {
 		next = NULL;
-		for (i = pr->pr_first_open; i < pr->pr_ntasks &&
-		    !pr->pr_failed; i++) {
+		for (i = pr->pr_first_open; i < pr->pr_ntasks; i++) {
 			t = &pr->pr_tasks[i];
 			n = &pr->pr_ns->ns_nodes[t->t_node];
-			if (t->t_done || !task_more(t))
+			if (!task_more(t) || n->n_unreachable >= NODE_GIVE_UP)
 				continue;
-			if (n->n_unreachable >= NODE_GIVE_UP) {
-				if (task_write_off_due(pr, t) == -1)
-					pr->pr_failed = 1;
-				continue;
-			}
 			if (pr->pr_node_out[t->t_node] < per_node &&
 			    (next == NULL || task_next_before(t, next)))
 				next = t;
 		}
-		if (next == NULL || pr->pr_failed)
+		if (next == NULL)
 			break;
 		task_send(pr, next);
 	}
